@@ -1,0 +1,95 @@
+/**
+ * The REST API at `/api/v1`: a Hono app (OpenAPIHono) whose routes, request validation and
+ * OpenAPI 3.1 document all come from the same zod schemas. Mount it beside the pages:
+ * `if (pathname.startsWith("/api/v1")) return api.fetch(req, info)`.
+ *
+ * @module
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenApiDocument } from "./docs_page.tsx";
+import { renderDocsPage } from "./docs_page.tsx";
+import type { ApiApp, ApiDependencies, ApiEnv, RouteContext } from "./context.ts";
+import { handleError, handleNotFound, validationHook } from "./errors.ts";
+import { requireAuth } from "./middleware/auth.ts";
+import { bodyLimit } from "./middleware/body_limit.ts";
+import { idempotency } from "./middleware/idempotency.ts";
+import { apiRateLimit } from "./middleware/rate_limit.ts";
+import { requestContext } from "./middleware/request_context.ts";
+import { BEARER_SCHEME } from "./openapi.ts";
+import { registerActivityRoutes } from "./routes/activity.ts";
+import { registerAdAccountRoutes } from "./routes/ad_accounts.ts";
+import { registerAuthRoutes } from "./routes/auth.ts";
+import { registerCampaignRoutes } from "./routes/campaigns.ts";
+import { registerCreativeRoutes } from "./routes/creatives.ts";
+import { registerGoogleRoutes } from "./routes/google.ts";
+import { registerUserRoutes } from "./routes/users.ts";
+
+export type { ApiApp, ApiDependencies } from "./context.ts";
+
+/** Where the API is mounted. */
+export const API_BASE_PATH = "/api/v1";
+
+const DESCRIPTION = `REST API of AAE, the Automated Ad Engine.
+
+- **Auth**: \`Authorization: Bearer <token>\` with an access token from \`/auth/login\` or a
+  personal API token (\`aae_…\`) from \`/api-tokens\`. Browsers may use the session cookies
+  instead; then unsafe methods must come from our own origin.
+- **JSON** field names are snake_case, in requests and responses.
+- **Results**: single results are \`{"data", "message"}\`; lists are
+  \`{"items", "total", "skip", "limit"}\` with \`?skip=0&limit=20\` (max 100).
+- **Errors** are \`{"detail": "..."}\`; 422 adds \`errors: [{field, message}]\`.
+- **Idempotency**: POSTs accept \`Idempotency-Key\`; a retry with the same key and body replays
+  the first success (\`Idempotent-Replayed: true\`), another body with the same key is a 409.
+- **Money** is integer minor units of the account currency; ratios are exact decimal strings.
+- **Rate limits** answer 429 with \`Retry-After\`.`;
+
+const TAGS = [
+  { name: "Auth", description: "Registration, sign-in, token refresh and sign-out." },
+  { name: "Users", description: "The signed-in user." },
+  { name: "API tokens", description: "Personal tokens for scripts and MCP clients." },
+  { name: "Ad accounts", description: "Connected advertising accounts." },
+  { name: "Campaigns", description: "Campaigns, their status and metrics." },
+  { name: "Creatives", description: "Ad copy and media." },
+  { name: "Reports", description: "Performance across accounts." },
+  { name: "Credits", description: "Credit balance and ledger." },
+  { name: "Conversations", description: "Chat history." },
+];
+
+/** Builds the API app; its routes live under `/api/v1`. */
+export function createApi(deps: ApiDependencies): ApiApp {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook }).basePath(API_BASE_PATH);
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  app.use("*", requestContext(deps.log), bodyLimit());
+
+  const authenticated = requireAuth(deps);
+  const rateLimited = apiRateLimit(deps);
+  const context: RouteContext = {
+    deps,
+    guards: [authenticated, rateLimited, idempotency(deps)],
+    guardsWithoutReplay: [authenticated, rateLimited],
+  };
+  registerAuthRoutes(app, context);
+  registerGoogleRoutes(app, context);
+  registerUserRoutes(app, context);
+  registerAdAccountRoutes(app, context);
+  registerCampaignRoutes(app, context);
+  registerCreativeRoutes(app, context);
+  registerActivityRoutes(app, context);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "An access token (JWT) or a personal API token (`aae_…`).",
+  });
+  let document: OpenApiDocument | undefined;
+  const openApiDocument = () =>
+    document ??= app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: { title: "AAE API", version: "1.0.0", description: DESCRIPTION },
+      tags: TAGS,
+    }) as OpenApiDocument;
+  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  app.get("/docs", (c) => c.html(renderDocsPage(openApiDocument())));
+  return app;
+}

@@ -1,0 +1,33 @@
+/**
+ * Every tool the MCP server exposes, in listing order.
+ *
+ * @module
+ */
+import type { McpTool } from "../tool.ts";
+import { getAdAccountTool, listAdAccountsTool } from "./ad_accounts.ts";
+import {
+  archiveCampaignTool,
+  createCampaignTool,
+  getCampaignTool,
+  listCampaignsTool,
+  pauseCampaignTool,
+  resumeCampaignTool,
+  updateCampaignTool,
+} from "./campaigns.ts";
+import { creditBalanceTool, dailyTrendTool, performanceSummaryTool } from "./reports.ts";
+
+/** The tools, read-only first. */
+export const TOOLS: readonly McpTool[] = [
+  listAdAccountsTool,
+  getAdAccountTool,
+  listCampaignsTool,
+  getCampaignTool,
+  performanceSummaryTool,
+  dailyTrendTool,
+  creditBalanceTool,
+  createCampaignTool,
+  updateCampaignTool,
+  pauseCampaignTool,
+  resumeCampaignTool,
+  archiveCampaignTool,
+];

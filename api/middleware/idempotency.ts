@@ -1,0 +1,55 @@
+/**
+ * `Idempotency-Key` on POST: the first request with a key runs and, when it succeeds, its
+ * response is stored through `domain.idempotency`; a retry with the same key and body replays it
+ * (`Idempotent-Replayed: true`), the same key with another body is a 409. Failed requests (4xx,
+ * 5xx) store nothing, so they may be retried with the same key.
+ *
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ValidationError } from "../../domain/errors.ts";
+import { requestHash } from "../../domain/idempotency.ts";
+import type { Domain } from "../../domain/mod.ts";
+import type { ApiEnv } from "../context.ts";
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Replays or records POST responses by `Idempotency-Key` (after `requireAuth`). */
+export function idempotency(deps: { domain: Domain }): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const key = c.req.header("idempotency-key");
+    if (c.req.method !== "POST" || key === undefined) return await next();
+    if (!KEY_PATTERN.test(key)) {
+      throw new ValidationError([{
+        field: "Idempotency-Key",
+        message: "must be 1-255 visible ASCII characters",
+      }]);
+    }
+    const actor = c.get("auth").actor;
+    const scope = `POST ${c.req.routePath}`.slice(0, 128);
+    const body = await c.req.text();
+    const hash = await requestHash({ path: c.req.path, body });
+    const start = await deps.domain.idempotency.begin(actor, { scope, key, requestHash: hash });
+    if (start.state === "replay") {
+      c.header("Idempotent-Replayed", "true");
+      return c.json(start.responseBody, start.responseStatus as ContentfulStatusCode);
+    }
+    try {
+      await next();
+    } finally {
+      const status = c.res.status;
+      if (status >= 200 && status < 300 && !c.error) {
+        const responseBody = await c.res.clone().json();
+        await deps.domain.idempotency.complete(actor, {
+          scope,
+          key,
+          responseStatus: status,
+          responseBody,
+        });
+      } else {
+        await deps.domain.idempotency.abandon(actor, { scope, key });
+      }
+    }
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Rate limits on the coordination layer's fixed-window counters (Redis across instances, in
+ * process otherwise): requests per authenticated user, and sign-in attempts per account and per
+ * client IP. Over the limit → 429 with `Retry-After`.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { Config } from "../../lib/config.ts";
+import type { Coordination } from "../../lib/coordination/types.ts";
+import type { ApiEnv } from "../context.ts";
+import { RateLimitedError } from "../errors.ts";
+
+type LimitConfig = Pick<
+  Config,
+  | "API_RATE_LIMIT_PER_MINUTE"
+  | "LOGIN_RATE_LIMIT_PER_ACCOUNT"
+  | "LOGIN_RATE_LIMIT_PER_IP"
+  | "LOGIN_RATE_LIMIT_WINDOW_SECONDS"
+  | "TRUST_PROXY"
+>;
+
+/** Counts one event under `key`; throws 429 once more than `limit` happened in the window. */
+export async function enforceLimit(
+  coordination: Coordination,
+  key: string,
+  limit: number,
+  windowMs: number,
+): Promise<void> {
+  const { count, resetInMs } = await coordination.counters.increment(`ratelimit:${key}`, windowMs);
+  if (count > limit) throw new RateLimitedError(resetInMs / 1000);
+}
+
+/** The client's IP address: the socket peer, or the first `X-Forwarded-For` hop behind a proxy. */
+export function clientIp(c: Context<ApiEnv>, config: Pick<Config, "TRUST_PROXY">): string {
+  if (config.TRUST_PROXY) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+  }
+  const addr = c.env?.remoteAddr;
+  return addr && "hostname" in addr ? addr.hostname : "unknown";
+}
+
+/** Requests per authenticated user per minute (after `requireAuth`). */
+export function apiRateLimit(
+  deps: { coordination: Coordination; config: LimitConfig },
+): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    await enforceLimit(
+      deps.coordination,
+      `api:${c.get("auth").actor.userId}`,
+      deps.config.API_RATE_LIMIT_PER_MINUTE,
+      60_000,
+    );
+    await next();
+  };
+}
+
+/** Sign-in and registration attempts per client IP. */
+export async function limitAuthByIp(
+  c: Context<ApiEnv>,
+  deps: { coordination: Coordination; config: LimitConfig },
+): Promise<void> {
+  await enforceLimit(
+    deps.coordination,
+    `auth-ip:${clientIp(c, deps.config)}`,
+    deps.config.LOGIN_RATE_LIMIT_PER_IP,
+    deps.config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000,
+  );
+}
+
+/** Sign-in attempts per account (by normalized email), on top of the per-IP limit. */
+export async function limitLogin(
+  c: Context<ApiEnv>,
+  deps: { coordination: Coordination; config: LimitConfig },
+  email: string,
+): Promise<void> {
+  await limitAuthByIp(c, deps);
+  await enforceLimit(
+    deps.coordination,
+    `login:${email.trim().toLowerCase()}`,
+    deps.config.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+    deps.config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000,
+  );
+}

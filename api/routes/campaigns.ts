@@ -1,0 +1,165 @@
+/**
+ * Campaigns: list with filters and sort, create, read, full and partial update, soft delete,
+ * status actions (pause, resume, archive) and the daily metrics of one campaign.
+ *
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+import {
+  createCampaignSchema,
+  listCampaignsSchema,
+  updateCampaignSchema,
+} from "../../domain/campaigns.ts";
+import { isoDateSchema } from "../../domain/dates.ts";
+import { NotFoundError } from "../../domain/errors.ts";
+import { fromSnake, snakeObject, snakeSchema } from "../case.ts";
+import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
+import { dataResponse, jsonBody, pageResponse, privateRoute, respond, respondPage } from "../openapi.ts";
+import {
+  CampaignListItemSchema,
+  CampaignSchema,
+  PerformanceReportSchema,
+} from "../schemas/ads.ts";
+import { IdParamsSchema } from "../schemas/common.ts";
+
+const replaceCampaignSchema = updateCampaignSchema.required();
+const metricsQuerySchema = z.object({ from: isoDateSchema, to: isoDateSchema });
+
+/** Status actions: path segment → domain method and message. */
+const ACTIONS = [
+  { action: "pause", summary: "Pause an active campaign", message: "Paused" },
+  { action: "resume", summary: "Start or resume delivery (draft/paused → active)", message: "Active" },
+  { action: "archive", summary: "Archive a campaign (final)", message: "Archived" },
+] as const;
+
+/** Registers `/campaigns`. */
+export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
+  const { campaigns, metrics } = deps.domain;
+  const tags = ["Campaigns"];
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/campaigns",
+      tags,
+      summary: "List campaigns with filters, sort and last-7-day totals",
+      description: "`sort` is a column name, `-` prefix for descending.",
+      request: { query: snakeObject(listCampaignsSchema) },
+      responses: { 200: pageResponse(CampaignListItemSchema, "A page of campaigns") },
+    }),
+    async (c) => {
+      const query = fromSnake(listCampaignsSchema, c.req.valid("query"));
+      return respondPage(c, await campaigns.list(actorOf(c), query));
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "post",
+      path: "/campaigns",
+      tags,
+      summary: "Create a draft campaign",
+      request: { body: jsonBody(snakeSchema(createCampaignSchema)) },
+      responses: { 201: dataResponse(CampaignSchema, "Created") },
+    }),
+    async (c) => {
+      const input = fromSnake(createCampaignSchema, c.req.valid("json"));
+      return respond(c, await campaigns.create(actorOf(c), input), "Created", 201);
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/campaigns/{id}",
+      tags,
+      summary: "Get a campaign",
+      request: { params: IdParamsSchema },
+      responses: { 200: dataResponse(CampaignSchema, "The campaign") },
+    }),
+    async (c) => respond(c, await campaigns.get(actorOf(c), c.req.valid("param").id), "OK"),
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "put",
+      path: "/campaigns/{id}",
+      tags,
+      summary: "Replace every editable field of a campaign",
+      request: { params: IdParamsSchema, body: jsonBody(snakeSchema(replaceCampaignSchema)) },
+      responses: { 200: dataResponse(CampaignSchema, "The updated campaign") },
+    }),
+    async (c) => {
+      const input = fromSnake(replaceCampaignSchema, c.req.valid("json"));
+      const campaign = await campaigns.update(actorOf(c), c.req.valid("param").id, input);
+      return respond(c, campaign, "Updated");
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "patch",
+      path: "/campaigns/{id}",
+      tags,
+      summary: "Change some fields of a campaign (null clears)",
+      request: { params: IdParamsSchema, body: jsonBody(snakeSchema(updateCampaignSchema)) },
+      responses: { 200: dataResponse(CampaignSchema, "The updated campaign") },
+    }),
+    async (c) => {
+      const input = fromSnake(updateCampaignSchema, c.req.valid("json"));
+      const campaign = await campaigns.update(actorOf(c), c.req.valid("param").id, input);
+      return respond(c, campaign, "Updated");
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "delete",
+      path: "/campaigns/{id}",
+      tags,
+      summary: "Delete a campaign (soft delete; pause or archive it first)",
+      request: { params: IdParamsSchema },
+      responses: { 200: dataResponse(z.null(), "Deleted") },
+    }),
+    async (c) => {
+      await campaigns.delete(actorOf(c), c.req.valid("param").id);
+      return respond(c, null, "Deleted");
+    },
+  );
+
+  for (const { action, summary, message } of ACTIONS) {
+    app.openapi(
+      privateRoute(guards, {
+        method: "post",
+        path: `/campaigns/{id}/${action}`,
+        tags,
+        summary,
+        description: "409 when the campaign's status does not allow it.",
+        request: { params: IdParamsSchema },
+        responses: { 200: dataResponse(CampaignSchema, "The campaign in its new status") },
+      }),
+      async (c) => {
+        const campaign = await campaigns[action](actorOf(c), c.req.valid("param").id);
+        return respond(c, campaign, message);
+      },
+    );
+  }
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/campaigns/{id}/metrics",
+      tags,
+      summary: "Daily metrics and totals of a campaign over a date range",
+      request: { params: IdParamsSchema, query: metricsQuerySchema },
+      responses: { 200: dataResponse(PerformanceReportSchema, "The report") },
+    }),
+    async (c) => {
+      const campaignId = c.req.valid("param").id;
+      // An id that cannot exist is simply not found (the domain would call it invalid).
+      if (!z.uuid().safeParse(campaignId).success) throw new NotFoundError("campaign");
+      const report = await metrics.performance(actorOf(c), { ...c.req.valid("query"), campaignId });
+      return respond(c, report, "OK");
+    },
+  );
+}

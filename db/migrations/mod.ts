@@ -1,0 +1,14 @@
+/**
+ * Every migration, listed in code (not read from disk, so bundling keeps them), in name order.
+ *
+ * @module
+ */
+import type { Migration } from "kysely/migration";
+import * as initial from "./2026_11_26_0001_initial.ts";
+import * as agentCheckpoints from "./2026_11_26_0002_agent_checkpoints.ts";
+
+/** Migrations by name; names sort in the order they must run. */
+export const migrations: Readonly<Record<string, Migration>> = {
+  "2026_11_26_0001_initial": initial,
+  "2026_11_26_0002_agent_checkpoints": agentCheckpoints,
+};

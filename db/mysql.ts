@@ -1,0 +1,43 @@
+/**
+ * MySQL 8 / MariaDB through a mysql2 callback pool. Connections use utf8mb4 and UTC; DATETIME and
+ * DATE come back as strings (see `db/time.ts`), JSON as text (see `db/json.ts`), DECIMAL sums as
+ * numbers (they are sums of integer minor units, exact below 2^53).
+ *
+ * @module
+ */
+import { createPool } from "mysql2";
+import { CompiledQuery, Kysely, MysqlDialect } from "kysely";
+import { redactUrl } from "../lib/redact_url.ts";
+import type { DB } from "./schema.ts";
+import { type Database, wrapKysely } from "./database.ts";
+
+/** Pool options the app may tune. */
+export interface MysqlOptions {
+  /** Maximum pooled connections per process. */
+  connectionLimit?: number;
+}
+
+/** Opens a pool for a `mysql://user:pass@host:port/database` URL. */
+export function openMysql(url: string, options: MysqlOptions = {}): Database {
+  const pool = createPool({
+    uri: url,
+    charset: "UTF8MB4_UNICODE_CI",
+    timezone: "Z",
+    dateStrings: true,
+    supportBigNumbers: true,
+    decimalNumbers: true,
+    connectionLimit: options.connectionLimit ?? 10,
+    // MySQL's JSON type and MariaDB's JSON-flagged LONGTEXT would otherwise be parsed by the
+    // driver on one server and not the other; as strings they match SQLite.
+    jsonStrings: true,
+  });
+  const kysely = new Kysely<DB>({
+    dialect: new MysqlDialect({
+      pool,
+      async onCreateConnection(connection) {
+        await connection.executeQuery(CompiledQuery.raw("SET time_zone = '+00:00'"));
+      },
+    }),
+  });
+  return wrapKysely(kysely, "mysql", redactUrl(url));
+}

@@ -1,0 +1,369 @@
+/**
+ * Typed table interfaces for Kysely: one interface per table, mirroring the migrations in
+ * `db/migrations/`. Column values are what the driver hands back on every backend:
+ *
+ * - ids are UUID strings (`CHAR(36)`);
+ * - timestamps are UTC strings `YYYY-MM-DD HH:MM:SS.mmm` (MySQL `DATETIME(3)` read with
+ *   `dateStrings`, SQLite `TEXT`), converted to and from ISO 8601 by `db/time.ts` only;
+ * - calendar dates are `YYYY-MM-DD` strings (MySQL `DATE`, SQLite `TEXT`);
+ * - JSON columns are strings (MySQL `JSON` is cast to text by the pool, MariaDB and SQLite store
+ *   text), parsed by `db/json.ts` only;
+ * - money is integer minor units and credits are integers (`BIGINT` / SQLite `INTEGER`).
+ *
+ * @module
+ */
+
+/** A `DATETIME(3)` UTC timestamp string as stored, e.g. `2026-11-26 16:05:00.123`. */
+export type DbTimestamp = string;
+/** A calendar date string, e.g. `2026-11-26`. */
+export type DbDate = string;
+/** A JSON document serialized as text. */
+export type DbJson = string;
+
+/** Columns every table carries. */
+export interface TimestampedRow {
+  id: string;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+}
+
+/** Columns of user-facing tables that are soft-deleted. */
+export interface SoftDeletedRow extends TimestampedRow {
+  deleted_at: DbTimestamp | null;
+}
+
+/** Role of a user; admins get operator pages later, never other users' data by default. */
+export type UserRole = "user" | "admin";
+
+/** `users`: people who sign in. */
+export interface UsersTable extends SoftDeletedRow {
+  /** Lower-cased; unique. */
+  email: string;
+  /** KDF hash string with its parameters; null for Google-only users. */
+  password_hash: string | null;
+  /** Google `sub` claim when linked; unique. */
+  google_subject: string | null;
+  display_name: string;
+  locale: string;
+  timezone: string;
+  role: UserRole;
+  last_login_at: DbTimestamp | null;
+}
+
+/** `sessions`: one row per refresh token; rotation creates a new row in the same family. */
+export interface SessionsTable extends TimestampedRow {
+  user_id: string;
+  /** All rotations of one sign-in share a family; reuse of a rotated token revokes it whole. */
+  family_id: string;
+  /** SHA-256 hex of the refresh token; unique. */
+  token_hash: string;
+  expires_at: DbTimestamp;
+  /** Set when this token was exchanged for its successor. */
+  rotated_at: DbTimestamp | null;
+  revoked_at: DbTimestamp | null;
+  user_agent: string | null;
+  ip_address: string | null;
+}
+
+/** `api_tokens`: personal bearer tokens for API and MCP clients. */
+export interface ApiTokensTable extends SoftDeletedRow {
+  user_id: string;
+  name: string;
+  /** The visible start of the secret, e.g. `aae_Xy12ab34`. */
+  token_prefix: string;
+  /** SHA-256 hex of the secret; unique. */
+  token_hash: string;
+  expires_at: DbTimestamp | null;
+  last_used_at: DbTimestamp | null;
+  revoked_at: DbTimestamp | null;
+}
+
+/** Ad platforms the product knows; only `sandbox` has an adapter today. */
+export type PlatformName = "sandbox" | "meta" | "tiktok" | "google";
+/** Connection state of an ad account. */
+export type AdAccountStatus = "active" | "disconnected" | "error";
+
+/** `ad_accounts`: a user's connection to one advertising account on a platform. */
+export interface AdAccountsTable extends SoftDeletedRow {
+  user_id: string;
+  platform: PlatformName;
+  external_account_id: string;
+  name: string;
+  /** ISO 4217 code; campaign money on this account is in its minor units. */
+  currency: string;
+  timezone: string;
+  status: AdAccountStatus;
+  /** Platform credentials, encrypted by the platform adapter; null for the sandbox. */
+  credentials_encrypted: string | null;
+  /** When metrics were last pulled from the platform (throttles lazy sync). */
+  metrics_synced_at: DbTimestamp | null;
+}
+
+/** Campaign objective. */
+export type CampaignObjective =
+  | "awareness"
+  | "traffic"
+  | "engagement"
+  | "leads"
+  | "conversions"
+  | "sales";
+/** Campaign status; transitions are governed by `domain/campaign_status.ts`. */
+export type CampaignStatus = "draft" | "active" | "paused" | "archived";
+/** Whether the budget is spent per day or over the whole schedule. */
+export type BudgetType = "daily" | "lifetime";
+
+/** `campaigns`. */
+export interface CampaignsTable extends SoftDeletedRow {
+  user_id: string;
+  ad_account_id: string;
+  /** Id on the ad platform; null until created there. */
+  external_id: string | null;
+  name: string;
+  objective: CampaignObjective;
+  status: CampaignStatus;
+  budget_type: BudgetType;
+  /** In minor units of the ad account's currency. */
+  budget_amount_minor: number;
+  start_date: DbDate | null;
+  end_date: DbDate | null;
+  targeting: DbJson;
+  landing_url: string | null;
+  /** Last complete day whose metrics are stored; later days are (re)fetched on sync. */
+  metrics_synced_through: DbDate | null;
+}
+
+/** `campaign_metrics`: one row per campaign per day; derived ratios are never stored. */
+export interface CampaignMetricsTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  campaign_id: string;
+  metric_date: DbDate;
+  impressions: number;
+  clicks: number;
+  spend_minor: number;
+  conversions: number;
+  revenue_minor: number;
+}
+
+/** `creatives`: ad copy and media of a campaign. */
+export interface CreativesTable extends SoftDeletedRow {
+  user_id: string;
+  campaign_id: string;
+  headline: string;
+  body: string;
+  call_to_action: string | null;
+  media_url: string | null;
+}
+
+/** What a ledger entry does to the balance. */
+export type CreditEntryKind = "grant" | "charge" | "refund";
+
+/** `credit_balances`: one row per user, locked while the ledger is appended to. */
+export interface CreditBalancesTable extends TimestampedRow {
+  user_id: string;
+  balance: number;
+}
+
+/** `credit_ledger`: every grant, charge and refund, append-only. */
+export interface CreditLedgerTable extends TimestampedRow {
+  user_id: string;
+  kind: CreditEntryKind;
+  /** Signed: grants and refunds positive, charges negative. */
+  amount: number;
+  balance_after: number;
+  /** Unique per user: replays return the original entry. */
+  idempotency_key: string;
+  description: string;
+  /** For refunds, the charge being refunded. */
+  refund_of_id: string | null;
+}
+
+/** `conversations`: a chat thread. */
+export interface ConversationsTable extends SoftDeletedRow {
+  user_id: string;
+  title: string;
+  /** Sequence number of the latest message; the next one gets `last_seq + 1`. */
+  last_seq: number;
+}
+
+/** Author of a chat message. */
+export type MessageRole = "user" | "assistant" | "tool" | "system";
+
+/** `messages`. */
+export interface MessagesTable extends SoftDeletedRow {
+  user_id: string;
+  conversation_id: string;
+  /** Per-conversation, gapless, starting at 1. */
+  seq: number;
+  role: MessageRole;
+  content: string;
+  metadata: DbJson;
+  run_id: string | null;
+}
+
+/** Lifecycle of one agent turn. */
+export type AgentRunStatus =
+  | "queued"
+  | "running"
+  | "waiting_confirmation"
+  | "completed"
+  | "failed"
+  | "cancelled";
+
+/** `agent_runs`: one agent turn for one user message. */
+export interface AgentRunsTable extends TimestampedRow {
+  user_id: string;
+  conversation_id: string;
+  /** The user message that started the run. */
+  message_id: string | null;
+  status: AgentRunStatus;
+  /** Instance currently running it, with the fencing epoch of its lease. */
+  lease_owner: string | null;
+  lease_epoch: number;
+  started_at: DbTimestamp | null;
+  finished_at: DbTimestamp | null;
+  input_tokens: number;
+  output_tokens: number;
+  error: string | null;
+}
+
+/** Kind of an agent step. */
+export type AgentStepKind = "model_call" | "tool_call" | "confirmation";
+/** Lifecycle of an agent step. */
+export type AgentStepStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
+
+/** `agent_steps`: one row per model call, tool call or confirmation of a run. */
+export interface AgentStepsTable extends TimestampedRow {
+  user_id: string;
+  run_id: string;
+  /** Order within the run, from 1. */
+  seq: number;
+  kind: AgentStepKind;
+  /** Tool or model name. */
+  name: string;
+  input: DbJson;
+  output: DbJson | null;
+  status: AgentStepStatus;
+  attempt: number;
+  /** For tool calls: `run id + tool call id`, so an effect is applied once. */
+  idempotency_key: string | null;
+  /** Lease epoch of the writer, for auditing fenced writes. */
+  lease_epoch: number;
+  started_at: DbTimestamp | null;
+  finished_at: DbTimestamp | null;
+  duration_ms: number | null;
+}
+
+/** State of a recorded side-effecting operation. */
+export type IdempotencyStatus = "in_progress" | "completed";
+
+/** `idempotency_keys`: replay records for REST `Idempotency-Key` and tool-call effects. */
+export interface IdempotencyKeysTable extends TimestampedRow {
+  user_id: string;
+  /** What the key is for, e.g. `POST /api/v1/campaigns` or `tool:create_campaign`. */
+  scope: string;
+  /** The client's key, or `run id:tool call id`. Unique with user and scope. */
+  idempotency_key: string;
+  /** SHA-256 hex of the request, so the same key with a different body is a conflict. */
+  request_hash: string;
+  status: IdempotencyStatus;
+  response_status: number | null;
+  response_body: DbJson | null;
+  expires_at: DbTimestamp;
+}
+
+/**
+ * `agent_checkpoints`: one LangGraph checkpoint (without its channel values, which live in
+ * `agent_checkpoint_blobs`), keyed by thread, namespace and checkpoint id.
+ */
+export interface AgentCheckpointsTable extends TimestampedRow {
+  thread_id: string;
+  /** `""` for the root graph, `node:task` paths for subgraphs. */
+  checkpoint_ns: string;
+  /** LangGraph's uuid6 id; sorts by creation time. */
+  checkpoint_id: string;
+  parent_checkpoint_id: string | null;
+  /** Serializer type of `checkpoint` (e.g. `json`). */
+  type: string;
+  /** The serialized checkpoint with `channel_values` left out. */
+  checkpoint: Uint8Array;
+  /** Checkpoint metadata (source, step, parents, ...). */
+  metadata: DbJson;
+}
+
+/** `agent_checkpoint_blobs`: a channel's value at one version, written when it changed. */
+export interface AgentCheckpointBlobsTable extends TimestampedRow {
+  thread_id: string;
+  checkpoint_ns: string;
+  channel: string;
+  version: string;
+  /** Set when `blob` holds only the items appended to the list stored at this version. */
+  base_version: string | null;
+  /** Serializer type, or `empty` when the channel has no value at this version. */
+  type: string;
+  blob: Uint8Array | null;
+}
+
+/** `agent_checkpoint_writes`: a task's pending write against a checkpoint. */
+export interface AgentCheckpointWritesTable extends TimestampedRow {
+  thread_id: string;
+  checkpoint_ns: string;
+  checkpoint_id: string;
+  task_id: string;
+  /** Position within the task's writes; negative for special channels (errors, interrupts). */
+  idx: number;
+  channel: string;
+  type: string;
+  blob: Uint8Array;
+  /** The task's path, the first key writes are replayed in. */
+  task_path: string;
+}
+
+/** The whole database, as Kysely sees it. */
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  ad_accounts: AdAccountsTable;
+  campaigns: CampaignsTable;
+  campaign_metrics: CampaignMetricsTable;
+  creatives: CreativesTable;
+  credit_balances: CreditBalancesTable;
+  credit_ledger: CreditLedgerTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  agent_runs: AgentRunsTable;
+  agent_steps: AgentStepsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  agent_checkpoints: AgentCheckpointsTable;
+  agent_checkpoint_blobs: AgentCheckpointBlobsTable;
+  agent_checkpoint_writes: AgentCheckpointWritesTable;
+}
+
+/** Names of all application tables, in creation order (parents before children). */
+export const TABLE_NAMES = [
+  "users",
+  "sessions",
+  "api_tokens",
+  "ad_accounts",
+  "campaigns",
+  "campaign_metrics",
+  "creatives",
+  "credit_balances",
+  "credit_ledger",
+  "conversations",
+  "messages",
+  "agent_runs",
+  "agent_steps",
+  "idempotency_keys",
+] as const satisfies readonly (keyof DB)[];
+
+/**
+ * The LangGraph checkpoint tables, created by their own migration. Kept out of `TABLE_NAMES`,
+ * whose list the initial migration drops on the way down.
+ */
+export const CHECKPOINT_TABLE_NAMES = [
+  "agent_checkpoints",
+  "agent_checkpoint_blobs",
+  "agent_checkpoint_writes",
+] as const satisfies readonly (keyof DB)[];

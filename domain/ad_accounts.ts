@@ -1,0 +1,179 @@
+/**
+ * Ad accounts: a user's connections to advertising accounts on a platform. Only the sandbox can
+ * be connected today; disconnecting is a soft delete that also marks the account disconnected.
+ *
+ * @module
+ */
+import type { Selectable } from "kysely";
+import { z } from "zod";
+import type { AdAccountsTable, AdAccountStatus, PlatformName } from "../db/schema.ts";
+import type { Queryable } from "../db/database.ts";
+import { isoFromDb, isoFromDbOrNull } from "../db/time.ts";
+import { timezoneSchema } from "./accounts.ts";
+import type { Actor } from "./actor.ts";
+import { type DomainContext, nowForDb } from "./context.ts";
+import { currencySchema } from "./currency.ts";
+import { NotFoundError, PlatformError } from "./errors.ts";
+import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
+import type { PlatformAccount, PlatformAdapter } from "./platforms/adapter.ts";
+import { parseInput } from "./validation.ts";
+
+const accountNameSchema = z.string().trim().min(1).max(200);
+
+/** Input of `adAccounts.connectSandbox`. */
+export const connectSandboxAccountSchema = z.object({
+  name: accountNameSchema,
+  currency: currencySchema.default("USD"),
+  timezone: timezoneSchema.default("UTC"),
+});
+/** Input of `adAccounts.connectSandbox`. */
+export type ConnectSandboxAccountInput = z.input<typeof connectSandboxAccountSchema>;
+
+/** Input of `adAccounts.rename`. */
+export const renameAdAccountSchema = z.object({ name: accountNameSchema });
+/** Input of `adAccounts.rename`. */
+export type RenameAdAccountInput = z.input<typeof renameAdAccountSchema>;
+
+/** An ad account as the product shows it (never its credentials). */
+export interface AdAccount {
+  id: string;
+  platform: PlatformName;
+  externalAccountId: string;
+  name: string;
+  currency: string;
+  timezone: string;
+  status: AdAccountStatus;
+  metricsSyncedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Ad accounts service. */
+export interface AdAccountsService {
+  /** Connects a new simulated account on the sandbox platform. */
+  connectSandbox(actor: Actor, input: ConnectSandboxAccountInput): Promise<AdAccount>;
+  /** Connected accounts, newest first. */
+  list(actor: Actor, query?: Partial<PageQuery>): Promise<Page<AdAccount>>;
+  get(actor: Actor, adAccountId: string): Promise<AdAccount>;
+  rename(actor: Actor, adAccountId: string, input: RenameAdAccountInput): Promise<AdAccount>;
+  /** Disconnects (soft delete, status `disconnected`); its campaigns disappear from lists. */
+  disconnect(actor: Actor, adAccountId: string): Promise<void>;
+}
+
+/** Builds the ad accounts service. */
+export function createAdAccountsService(context: DomainContext): AdAccountsService {
+  const { db } = context;
+  return {
+    async connectSandbox(actor, input) {
+      const { name, currency, timezone } = parseInput(connectSandboxAccountSchema, input);
+      const details = await platformCall(
+        () => adapterFor(context, "sandbox").connectAccount({ currency, timezone }),
+      );
+      const now = nowForDb(context);
+      const row: Selectable<AdAccountsTable> = {
+        id: context.ids(),
+        user_id: actor.userId,
+        platform: "sandbox",
+        external_account_id: details.externalAccountId,
+        name,
+        currency: details.currency,
+        timezone: details.timezone,
+        status: "active",
+        credentials_encrypted: null,
+        metrics_synced_at: null,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await db.kysely.insertInto("ad_accounts").values(row).execute();
+      return toAdAccount(row);
+    },
+
+    async list(actor, query = {}) {
+      return await paginate(
+        db.kysely.selectFrom("ad_accounts")
+          .where("user_id", "=", actor.userId).where("deleted_at", "is", null),
+        parseInput(pageSchema, query),
+        (scoped) => scoped.selectAll().orderBy("created_at", "desc").orderBy("id"),
+        toAdAccount,
+      );
+    },
+
+    async get(actor, adAccountId) {
+      return toAdAccount(await loadAdAccount(db.kysely, actor, adAccountId));
+    },
+
+    async rename(actor, adAccountId, input) {
+      const { name } = parseInput(renameAdAccountSchema, input);
+      const row = await loadAdAccount(db.kysely, actor, adAccountId);
+      const updated_at = nowForDb(context);
+      await db.kysely.updateTable("ad_accounts").set({ name, updated_at })
+        .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
+      return toAdAccount({ ...row, name, updated_at });
+    },
+
+    async disconnect(actor, adAccountId) {
+      const row = await loadAdAccount(db.kysely, actor, adAccountId);
+      const now = nowForDb(context);
+      await db.kysely.updateTable("ad_accounts")
+        .set({ status: "disconnected", deleted_at: now, updated_at: now })
+        .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
+    },
+  };
+}
+
+/** The actor's live ad account row; `NotFoundError` otherwise. For services built on accounts. */
+export async function loadAdAccount(
+  queryable: Queryable,
+  actor: Actor,
+  adAccountId: string,
+): Promise<Selectable<AdAccountsTable>> {
+  const row = await queryable.selectFrom("ad_accounts").selectAll()
+    .where("id", "=", adAccountId).where("user_id", "=", actor.userId)
+    .where("deleted_at", "is", null).executeTakeFirst();
+  if (!row) throw new NotFoundError("ad account");
+  return row;
+}
+
+/** The adapter of a platform; `PlatformError` when none is configured. */
+export function adapterFor(context: DomainContext, platform: PlatformName): PlatformAdapter {
+  const adapter = context.platforms[platform];
+  if (!adapter) throw new PlatformError(`platform ${platform} is not available`);
+  return adapter;
+}
+
+/** Runs a platform call, wrapping unexpected failures as `PlatformError`. */
+export async function platformCall<Result>(call: () => Promise<Result>): Promise<Result> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof PlatformError) throw error;
+    throw new PlatformError(`ad platform call failed: ${String(error)}`, { cause: error });
+  }
+}
+
+/** What a platform adapter is told about an account. */
+export function toPlatformAccount(row: Selectable<AdAccountsTable>): PlatformAccount {
+  return {
+    id: row.id,
+    externalAccountId: row.external_account_id,
+    currency: row.currency,
+    timezone: row.timezone,
+    credentials: row.credentials_encrypted,
+  };
+}
+
+function toAdAccount(row: Selectable<AdAccountsTable>): AdAccount {
+  return {
+    id: row.id,
+    platform: row.platform,
+    externalAccountId: row.external_account_id,
+    name: row.name,
+    currency: row.currency,
+    timezone: row.timezone,
+    status: row.status,
+    metricsSyncedAt: isoFromDbOrNull(row.metrics_synced_at),
+    createdAt: isoFromDb(row.created_at),
+    updatedAt: isoFromDb(row.updated_at),
+  };
+}

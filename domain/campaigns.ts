@@ -1,0 +1,410 @@
+/**
+ * Campaigns of the actor's ad accounts: list (filters, sort, pagination, last-7-day totals), get,
+ * create, update, status changes through the state machine, and soft delete. Changes are made on
+ * the ad platform first, then recorded; a failed platform call leaves the database unchanged.
+ *
+ * @module
+ */
+import { type Selectable, sql } from "kysely";
+import { z } from "zod";
+import type {
+  AdAccountsTable,
+  BudgetType,
+  CampaignObjective,
+  CampaignsTable,
+  CampaignStatus,
+} from "../db/schema.ts";
+import { fromDbJson, toDbJson } from "../db/json.ts";
+import { isoFromDb } from "../db/time.ts";
+import type { Actor } from "./actor.ts";
+import { adapterFor, loadAdAccount, platformCall, toPlatformAccount } from "./ad_accounts.ts";
+import { assertTransition, CAMPAIGN_STATUSES } from "./campaign_status.ts";
+import { type DomainContext, nowForDb } from "./context.ts";
+import { addDays, dateOf, isoDateSchema } from "./dates.ts";
+import { type MetricTotals, withDerivedMetrics, ZERO_COUNTS } from "./derived_metrics.ts";
+import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from "./errors.ts";
+import { totalsByCampaign } from "./metrics.ts";
+import { type MetricsSync, toPlatformCampaign } from "./metrics_sync.ts";
+import { type Page, pageSchema, paginate } from "./pagination.ts";
+import { parseInput } from "./validation.ts";
+
+/** Every objective. */
+export const CAMPAIGN_OBJECTIVES = [
+  "awareness",
+  "traffic",
+  "engagement",
+  "leads",
+  "conversions",
+  "sales",
+] as const satisfies readonly CampaignObjective[];
+
+/** Every budget type. */
+export const BUDGET_TYPES = ["daily", "lifetime"] as const satisfies readonly BudgetType[];
+
+/** Largest budget accepted, in minor units (a guard against unit mistakes). */
+const MAX_BUDGET_MINOR = 100_000_000_000;
+
+/** Audience targeting stored as JSON on the campaign. */
+export const targetingSchema = z.strictObject({
+  /** ISO 3166-1 alpha-2 country codes. */
+  countries: z.array(z.string().regex(/^[A-Z]{2}$/, "must be an ISO country code")).max(250)
+    .optional(),
+  languages: z.array(z.string().min(2).max(35)).max(50).optional(),
+  ageMin: z.number().int().min(13).max(65).optional(),
+  ageMax: z.number().int().min(13).max(65).optional(),
+  genders: z.array(z.enum(["female", "male", "unknown"])).max(3).optional(),
+  interests: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  devices: z.array(z.enum(["mobile", "desktop", "tablet"])).max(3).optional(),
+}).refine((targeting) => (targeting.ageMin ?? 13) <= (targeting.ageMax ?? 65), {
+  message: "must not be below ageMin",
+  path: ["ageMax"],
+});
+/** Audience targeting. */
+export type Targeting = z.output<typeof targetingSchema>;
+
+/** An http(s) landing page URL. */
+export const landingUrlSchema = z.url({ protocol: /^https?$/, hostname: z.regexes.domain })
+  .max(2048);
+
+const nameSchema = z.string().trim().min(1).max(200);
+const budgetAmountSchema = z.number().int().positive().max(MAX_BUDGET_MINOR);
+
+/** Input of `campaigns.create`; the campaign starts as a draft. */
+export const createCampaignSchema = z.object({
+  adAccountId: z.uuid(),
+  name: nameSchema,
+  objective: z.enum(CAMPAIGN_OBJECTIVES),
+  budgetType: z.enum(BUDGET_TYPES),
+  /** In minor units of the ad account's currency (cents for USD). */
+  budgetAmountMinor: budgetAmountSchema,
+  startDate: isoDateSchema.nullable().default(null),
+  endDate: isoDateSchema.nullable().default(null),
+  targeting: targetingSchema.default({}),
+  landingUrl: landingUrlSchema.nullable().default(null),
+});
+/** Input of `campaigns.create`. */
+export type CreateCampaignInput = z.input<typeof createCampaignSchema>;
+
+/** Input of `campaigns.update`: any subset of the editable fields (null clears). */
+export const updateCampaignSchema = z.strictObject({
+  name: nameSchema.optional(),
+  budgetType: z.enum(BUDGET_TYPES).optional(),
+  budgetAmountMinor: budgetAmountSchema.optional(),
+  startDate: isoDateSchema.nullable().optional(),
+  endDate: isoDateSchema.nullable().optional(),
+  targeting: targetingSchema.optional(),
+  landingUrl: landingUrlSchema.nullable().optional(),
+});
+/** Input of `campaigns.update`. */
+export type UpdateCampaignInput = z.input<typeof updateCampaignSchema>;
+
+/** Sort keys of `campaigns.list`; a leading `-` sorts descending. */
+export const CAMPAIGN_SORTS = [
+  "created_at",
+  "-created_at",
+  "updated_at",
+  "-updated_at",
+  "name",
+  "-name",
+  "budget_amount_minor",
+  "-budget_amount_minor",
+] as const;
+
+/** Query of `campaigns.list`. */
+export const listCampaignsSchema = pageSchema.extend({
+  adAccountId: z.uuid().optional(),
+  status: z.enum(CAMPAIGN_STATUSES).optional(),
+  objective: z.enum(CAMPAIGN_OBJECTIVES).optional(),
+  /** Case-insensitive substring of the name. */
+  search: z.string().trim().min(1).max(200).optional(),
+  sort: z.enum(CAMPAIGN_SORTS).default("-created_at"),
+});
+/** Query of `campaigns.list`. */
+export type ListCampaignsQuery = z.input<typeof listCampaignsSchema>;
+
+/** A campaign as the product shows it. */
+export interface Campaign {
+  id: string;
+  adAccountId: string;
+  externalId: string | null;
+  name: string;
+  objective: CampaignObjective;
+  status: CampaignStatus;
+  budgetType: BudgetType;
+  budgetAmountMinor: number;
+  /** Currency of the budget and of all money of this campaign (its ad account's). */
+  currency: string;
+  startDate: string | null;
+  endDate: string | null;
+  targeting: Targeting;
+  landingUrl: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A campaign in a list, with totals of the last 7 complete days (today excluded). */
+export interface CampaignListItem extends Campaign {
+  last7Days: MetricTotals;
+}
+
+/** Campaigns service. */
+export interface CampaignsService {
+  list(actor: Actor, query?: ListCampaignsQuery): Promise<Page<CampaignListItem>>;
+  get(actor: Actor, campaignId: string): Promise<Campaign>;
+  /** Creates a draft on the platform and locally. */
+  create(actor: Actor, input: CreateCampaignInput): Promise<Campaign>;
+  /** `ConflictError` for archived campaigns. */
+  update(actor: Actor, campaignId: string, input: UpdateCampaignInput): Promise<Campaign>;
+  /** Moves to `status` if the state machine allows it, else `ConflictError`. */
+  changeStatus(actor: Actor, campaignId: string, status: CampaignStatus): Promise<Campaign>;
+  /** active → paused. */
+  pause(actor: Actor, campaignId: string): Promise<Campaign>;
+  /** Starts delivery: draft or paused → active. */
+  resume(actor: Actor, campaignId: string): Promise<Campaign>;
+  /** draft, active or paused → archived (final). */
+  archive(actor: Actor, campaignId: string): Promise<Campaign>;
+  /** Soft delete; `ConflictError` while active (pause or archive it first). */
+  delete(actor: Actor, campaignId: string): Promise<void>;
+}
+
+type CampaignRow = Selectable<CampaignsTable>;
+type AccountRow = Selectable<AdAccountsTable>;
+
+/** Builds the campaigns service. */
+export function createCampaignsService(
+  context: DomainContext,
+  sync: MetricsSync,
+): CampaignsService {
+  const { db } = context;
+
+  async function loadCampaign(actor: Actor, campaignId: string) {
+    const campaign = await db.kysely.selectFrom("campaigns").selectAll()
+      .where("id", "=", campaignId).where("user_id", "=", actor.userId)
+      .where("deleted_at", "is", null).executeTakeFirst();
+    if (!campaign) throw new NotFoundError("campaign");
+    const account = await loadAdAccount(db.kysely, actor, campaign.ad_account_id)
+      .catch((error) => {
+        throw error instanceof NotFoundError ? new NotFoundError("campaign") : error;
+      });
+    return { campaign, account };
+  }
+
+  /** Writes `changes` if the row still has the status it was read with (guards races). */
+  async function save(
+    actor: Actor,
+    campaign: CampaignRow,
+    changes: Partial<CampaignRow>,
+  ): Promise<CampaignRow> {
+    const updated = { ...campaign, ...changes, updated_at: nowForDb(context) };
+    const result = await db.kysely.updateTable("campaigns")
+      .set({ ...changes, updated_at: updated.updated_at })
+      .where("id", "=", campaign.id).where("user_id", "=", actor.userId)
+      .where("status", "=", campaign.status).where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) {
+      throw new ConflictError("campaign was changed concurrently; retry");
+    }
+    return updated;
+  }
+
+  async function changeStatus(actor: Actor, campaignId: string, status: CampaignStatus) {
+    const { campaign, account } = await loadCampaign(actor, campaignId);
+    assertTransition(campaign.status, status);
+    await sync.syncCampaign(account, campaign);
+    const adapter = adapterFor(context, account.platform);
+    const platformCampaign = toPlatformCampaign(campaign);
+    const platformAccount = toPlatformAccount(account);
+    if (status === "active") {
+      await platformCall(() => adapter.resumeCampaign(platformAccount, platformCampaign));
+    } else if (campaign.status === "active") {
+      await platformCall(() => adapter.pauseCampaign(platformAccount, platformCampaign));
+    }
+    return toCampaign(await save(actor, campaign, { status }), account);
+  }
+
+  return {
+    async list(actor, input = {}) {
+      const query = parseInput(listCampaignsSchema, input);
+      const [column, direction] = query.sort.startsWith("-")
+        ? [query.sort.slice(1) as SortColumn, "desc" as const]
+        : [query.sort as SortColumn, "asc" as const];
+      const page = await paginate(
+        db.kysely.selectFrom("campaigns")
+          .innerJoin("ad_accounts", "ad_accounts.id", "campaigns.ad_account_id")
+          .where("campaigns.user_id", "=", actor.userId)
+          .where("campaigns.deleted_at", "is", null)
+          .where("ad_accounts.deleted_at", "is", null)
+          .$if(
+            query.adAccountId !== undefined,
+            (qb) => qb.where("campaigns.ad_account_id", "=", query.adAccountId!),
+          )
+          .$if(query.status !== undefined, (qb) => qb.where("campaigns.status", "=", query.status!))
+          .$if(
+            query.objective !== undefined,
+            (qb) => qb.where("campaigns.objective", "=", query.objective!),
+          )
+          .$if(
+            query.search !== undefined,
+            (qb) =>
+              qb.where(
+                sql<boolean>`${sql.ref("campaigns.name")} like ${
+                  likePattern(query.search!)
+                } escape '!'`,
+              ),
+          ),
+        query,
+        (scoped) =>
+          scoped.selectAll("campaigns").select("ad_accounts.currency")
+            .orderBy(`campaigns.${column}`, direction).orderBy("campaigns.id"),
+        (row) => row,
+      );
+      const accountIds = [...new Set(page.items.map((row) => row.ad_account_id))];
+      await sync.refreshStale(actor, accountIds);
+      const today = dateOf(context.clock.now());
+      const totals = await totalsByCampaign(db.kysely, actor, page.items.map((row) => row.id), {
+        from: addDays(today, -7),
+        to: addDays(today, -1),
+      });
+      return {
+        ...page,
+        items: page.items.map((row) => ({
+          ...toCampaign(row, row),
+          last7Days: withDerivedMetrics(totals.get(row.id) ?? ZERO_COUNTS, row.currency),
+        })),
+      };
+    },
+
+    async get(actor, campaignId) {
+      const { campaign, account } = await loadCampaign(actor, campaignId);
+      return toCampaign(campaign, account);
+    },
+
+    async create(actor, input) {
+      const parsed = parseInput(createCampaignSchema, input);
+      throwIfInvalidSchedule(parsed);
+      const account = await loadAdAccount(db.kysely, actor, parsed.adAccountId);
+      const spec = {
+        name: parsed.name,
+        objective: parsed.objective,
+        budgetType: parsed.budgetType,
+        budgetAmountMinor: parsed.budgetAmountMinor,
+        startDate: parsed.startDate,
+        endDate: parsed.endDate,
+        targeting: parsed.targeting,
+        landingUrl: parsed.landingUrl,
+      };
+      const { externalId } = await platformCall(() =>
+        adapterFor(context, account.platform).createCampaign(toPlatformAccount(account), spec)
+      );
+      const now = nowForDb(context);
+      const row: CampaignRow = {
+        id: context.ids(),
+        user_id: actor.userId,
+        ad_account_id: account.id,
+        external_id: externalId,
+        name: spec.name,
+        objective: spec.objective,
+        status: "draft",
+        budget_type: spec.budgetType,
+        budget_amount_minor: spec.budgetAmountMinor,
+        start_date: spec.startDate,
+        end_date: spec.endDate,
+        targeting: toDbJson(spec.targeting),
+        landing_url: spec.landingUrl,
+        metrics_synced_through: null,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await db.kysely.insertInto("campaigns").values(row).execute();
+      return toCampaign(row, account);
+    },
+
+    async update(actor, campaignId, input) {
+      const changes = parseInput(updateCampaignSchema, input);
+      const { campaign, account } = await loadCampaign(actor, campaignId);
+      if (campaign.status === "archived") {
+        throw new ConflictError("archived campaigns cannot change");
+      }
+      const columns: Partial<CampaignRow> = {
+        name: changes.name,
+        budget_type: changes.budgetType,
+        budget_amount_minor: changes.budgetAmountMinor,
+        start_date: changes.startDate,
+        end_date: changes.endDate,
+        targeting: changes.targeting === undefined ? undefined : toDbJson(changes.targeting),
+        landing_url: changes.landingUrl,
+      };
+      const defined = Object.fromEntries(
+        Object.entries(columns).filter(([, value]) => value !== undefined),
+      ) as Partial<CampaignRow>;
+      const merged = { ...campaign, ...defined };
+      throwIfInvalidSchedule({
+        budgetType: merged.budget_type,
+        startDate: merged.start_date,
+        endDate: merged.end_date,
+      });
+      await platformCall(() =>
+        adapterFor(context, account.platform).updateCampaign(
+          toPlatformAccount(account),
+          toPlatformCampaign(merged),
+        )
+      );
+      return toCampaign(await save(actor, campaign, defined), account);
+    },
+
+    changeStatus,
+    pause: (actor, campaignId) => changeStatus(actor, campaignId, "paused"),
+    resume: (actor, campaignId) => changeStatus(actor, campaignId, "active"),
+    archive: (actor, campaignId) => changeStatus(actor, campaignId, "archived"),
+
+    async delete(actor, campaignId) {
+      const { campaign } = await loadCampaign(actor, campaignId);
+      if (campaign.status === "active") {
+        throw new ConflictError("pause or archive the campaign before deleting it");
+      }
+      await save(actor, campaign, { deleted_at: nowForDb(context) });
+    },
+  };
+}
+
+type SortColumn = "created_at" | "updated_at" | "name" | "budget_amount_minor";
+
+/** A LIKE pattern matching `text` anywhere, with `!` escaping LIKE's wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, (char) => `!${char}`)}%`;
+}
+
+/** Lifetime budgets need an end date; the schedule must not end before it starts. */
+function throwIfInvalidSchedule(
+  schedule: { budgetType: BudgetType; startDate: string | null; endDate: string | null },
+): void {
+  const issues: FieldIssue[] = [];
+  if (schedule.budgetType === "lifetime" && schedule.endDate === null) {
+    issues.push({ field: "endDate", message: "is required for a lifetime budget" });
+  }
+  if (schedule.startDate && schedule.endDate && schedule.endDate < schedule.startDate) {
+    issues.push({ field: "endDate", message: "must not be before startDate" });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+function toCampaign(row: CampaignRow, account: Pick<AccountRow, "currency">): Campaign {
+  return {
+    id: row.id,
+    adAccountId: row.ad_account_id,
+    externalId: row.external_id,
+    name: row.name,
+    objective: row.objective,
+    status: row.status,
+    budgetType: row.budget_type,
+    budgetAmountMinor: row.budget_amount_minor,
+    currency: account.currency,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    targeting: fromDbJson(row.targeting) as Targeting,
+    landingUrl: row.landing_url,
+    createdAt: isoFromDb(row.created_at),
+    updatedAt: isoFromDb(row.updated_at),
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * Chat history: conversations and their messages. Messages get a gapless per-conversation
+ * sequence number (taken from `conversations.last_seq` under a row lock), so a reconnecting
+ * client can ask for everything after the last one it saw.
+ *
+ * @module
+ */
+import type { Selectable } from "kysely";
+import { z } from "zod";
+import type { ConversationsTable, MessageRole, MessagesTable } from "../db/schema.ts";
+import { fromDbJson, toDbJson } from "../db/json.ts";
+import { forUpdate } from "../db/locking.ts";
+import { isoFromDb } from "../db/time.ts";
+import type { Actor } from "./actor.ts";
+import { type DomainContext, nowForDb } from "./context.ts";
+import { NotFoundError } from "./errors.ts";
+import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
+import { parseInput } from "./validation.ts";
+
+/** Title given to conversations created without one. */
+export const DEFAULT_CONVERSATION_TITLE = "New conversation";
+
+const titleSchema = z.string().trim().min(1).max(200);
+
+/** Input of `conversations.create`. */
+export const createConversationSchema = z.object({
+  title: titleSchema.default(DEFAULT_CONVERSATION_TITLE),
+});
+/** Input of `conversations.create`. */
+export type CreateConversationInput = z.input<typeof createConversationSchema>;
+
+/** Input of `conversations.rename`. */
+export const renameConversationSchema = z.object({ title: titleSchema });
+/** Input of `conversations.rename`. */
+export type RenameConversationInput = z.input<typeof renameConversationSchema>;
+
+/** Every message role. */
+export const MESSAGE_ROLES = [
+  "user",
+  "assistant",
+  "tool",
+  "system",
+] as const satisfies readonly MessageRole[];
+
+/** Input of `conversations.appendMessage`. */
+export const appendMessageSchema = z.object({
+  role: z.enum(MESSAGE_ROLES),
+  content: z.string().max(1_000_000),
+  /** Embedded components, attachments… (`metadata.component` = chart, card, table…). */
+  metadata: z.record(z.string(), z.unknown()).default({}),
+  /** The agent run that produced it, if any. */
+  runId: z.uuid().nullable().default(null),
+});
+/** Input of `conversations.appendMessage`. */
+export type AppendMessageInput = z.input<typeof appendMessageSchema>;
+
+/** Query of `conversations.listMessages`. */
+export const listMessagesSchema = z.object({
+  /** Only messages with a larger sequence number (for replay after reconnect). */
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+/** Query of `conversations.listMessages`. */
+export type ListMessagesQuery = z.input<typeof listMessagesSchema>;
+
+/** A conversation. */
+export interface Conversation {
+  id: string;
+  title: string;
+  /** Sequence number of the latest message (0 when empty). */
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A chat message. */
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  role: MessageRole;
+  content: string;
+  metadata: Record<string, unknown>;
+  runId: string | null;
+  createdAt: string;
+}
+
+/** Conversations service. */
+export interface ConversationsService {
+  create(actor: Actor, input?: CreateConversationInput): Promise<Conversation>;
+  /** Most recently active first. */
+  list(actor: Actor, query?: Partial<PageQuery>): Promise<Page<Conversation>>;
+  get(actor: Actor, conversationId: string): Promise<Conversation>;
+  rename(
+    actor: Actor,
+    conversationId: string,
+    input: RenameConversationInput,
+  ): Promise<Conversation>;
+  /** Soft delete. */
+  delete(actor: Actor, conversationId: string): Promise<void>;
+  /** Appends a message with the next sequence number. */
+  appendMessage(actor: Actor, conversationId: string, input: AppendMessageInput): Promise<Message>;
+  /** Messages in sequence order. */
+  listMessages(actor: Actor, conversationId: string, query?: ListMessagesQuery): Promise<Message[]>;
+}
+
+/** Builds the conversations service. */
+export function createConversationsService(context: DomainContext): ConversationsService {
+  const { db } = context;
+
+  async function loadConversation(actor: Actor, conversationId: string) {
+    const row = await db.kysely.selectFrom("conversations").selectAll()
+      .where("id", "=", conversationId).where("user_id", "=", actor.userId)
+      .where("deleted_at", "is", null).executeTakeFirst();
+    if (!row) throw new NotFoundError("conversation");
+    return row;
+  }
+
+  return {
+    async create(actor, input = {}) {
+      const { title } = parseInput(createConversationSchema, input);
+      const now = nowForDb(context);
+      const row: Selectable<ConversationsTable> = {
+        id: context.ids(),
+        user_id: actor.userId,
+        title,
+        last_seq: 0,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await db.kysely.insertInto("conversations").values(row).execute();
+      return toConversation(row);
+    },
+
+    async list(actor, query = {}) {
+      return await paginate(
+        db.kysely.selectFrom("conversations")
+          .where("user_id", "=", actor.userId).where("deleted_at", "is", null),
+        parseInput(pageSchema, query),
+        (scoped) => scoped.selectAll().orderBy("updated_at", "desc").orderBy("id"),
+        toConversation,
+      );
+    },
+
+    async get(actor, conversationId) {
+      return toConversation(await loadConversation(actor, conversationId));
+    },
+
+    async rename(actor, conversationId, input) {
+      const { title } = parseInput(renameConversationSchema, input);
+      const row = await loadConversation(actor, conversationId);
+      const updated_at = nowForDb(context);
+      await db.kysely.updateTable("conversations").set({ title, updated_at })
+        .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
+      return toConversation({ ...row, title, updated_at });
+    },
+
+    async delete(actor, conversationId) {
+      const row = await loadConversation(actor, conversationId);
+      const now = nowForDb(context);
+      await db.kysely.updateTable("conversations").set({ deleted_at: now, updated_at: now })
+        .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
+    },
+
+    async appendMessage(actor, conversationId, input) {
+      const fields = parseInput(appendMessageSchema, input);
+      return await db.kysely.transaction().execute(async (trx) => {
+        const conversation = await forUpdate(
+          trx.selectFrom("conversations").select("last_seq")
+            .where("id", "=", conversationId).where("user_id", "=", actor.userId)
+            .where("deleted_at", "is", null),
+          db.dialect,
+        ).executeTakeFirst();
+        if (!conversation) throw new NotFoundError("conversation");
+        const now = nowForDb(context);
+        const row: Selectable<MessagesTable> = {
+          id: context.ids(),
+          user_id: actor.userId,
+          conversation_id: conversationId,
+          seq: conversation.last_seq + 1,
+          role: fields.role,
+          content: fields.content,
+          metadata: toDbJson(fields.metadata),
+          run_id: fields.runId,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        };
+        await trx.updateTable("conversations").set({ last_seq: row.seq, updated_at: now })
+          .where("id", "=", conversationId).execute();
+        await trx.insertInto("messages").values(row).execute();
+        return toMessage(row);
+      });
+    },
+
+    async listMessages(actor, conversationId, query = {}) {
+      const { afterSeq, limit } = parseInput(listMessagesSchema, query);
+      await loadConversation(actor, conversationId);
+      const rows = await db.kysely.selectFrom("messages").selectAll()
+        .where("conversation_id", "=", conversationId).where("user_id", "=", actor.userId)
+        .where("deleted_at", "is", null).where("seq", ">", afterSeq)
+        .orderBy("seq").limit(limit).execute();
+      return rows.map(toMessage);
+    },
+  };
+}
+
+function toConversation(row: Selectable<ConversationsTable>): Conversation {
+  return {
+    id: row.id,
+    title: row.title,
+    lastSeq: row.last_seq,
+    createdAt: isoFromDb(row.created_at),
+    updatedAt: isoFromDb(row.updated_at),
+  };
+}
+
+function toMessage(row: Selectable<MessagesTable>): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    role: row.role,
+    content: row.content,
+    metadata: fromDbJson(row.metadata) as Record<string, unknown>,
+    runId: row.run_id,
+    createdAt: isoFromDb(row.created_at),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Currencies ad accounts may use, with the number of decimals of their minor unit, so amounts in
+ * minor units convert to major units exactly.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Minor-unit exponent per supported ISO 4217 code. */
+export const CURRENCY_EXPONENTS = {
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  CAD: 2,
+  AUD: 2,
+  BRL: 2,
+  INR: 2,
+  JPY: 0,
+  KRW: 0,
+} as const satisfies Record<string, number>;
+
+/** A supported currency code. */
+export type CurrencyCode = keyof typeof CURRENCY_EXPONENTS;
+
+/** Validates a supported currency code (upper case). */
+export const currencySchema = z.enum(
+  Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]],
+);
+
+/** Decimals of the minor unit of `currency` (2 for unknown codes). */
+export function currencyExponent(currency: string): number {
+  return (CURRENCY_EXPONENTS as Record<string, number>)[currency] ?? 2;
+}

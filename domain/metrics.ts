@@ -1,0 +1,197 @@
+/**
+ * Performance reads: totals and a daily series (every day present, empty days zero) for one
+ * campaign, one ad account, or all the actor's accounts, with derived ratios computed exactly.
+ *
+ * @module
+ */
+import type { ExpressionBuilder } from "kysely";
+import { z } from "zod";
+import type { Queryable } from "../db/database.ts";
+import type { DB } from "../db/schema.ts";
+import type { Actor } from "./actor.ts";
+import { loadAdAccount } from "./ad_accounts.ts";
+import type { DomainContext } from "./context.ts";
+import { daysBetween, eachDate, isoDateSchema } from "./dates.ts";
+import {
+  addCounts,
+  type MetricCounts,
+  type MetricTotals,
+  withDerivedMetrics,
+  ZERO_COUNTS,
+} from "./derived_metrics.ts";
+import { NotFoundError, ValidationError } from "./errors.ts";
+import type { MetricsSync } from "./metrics_sync.ts";
+import { parseInput } from "./validation.ts";
+
+/** Longest range one report may cover. */
+export const MAX_REPORT_DAYS = 366;
+
+/** Input of `metrics.performance`. Without ids it covers all the actor's accounts. */
+export const performanceQuerySchema = z.object({
+  from: isoDateSchema,
+  to: isoDateSchema,
+  adAccountId: z.uuid().optional(),
+  campaignId: z.uuid().optional(),
+}).refine((query) => query.from <= query.to, { message: "must not be before from", path: ["to"] })
+  .refine((query) => daysBetween(query.from, query.to) < MAX_REPORT_DAYS, {
+    message: `range must be at most ${MAX_REPORT_DAYS} days`,
+    path: ["to"],
+  });
+/** Input of `metrics.performance`. */
+export type PerformanceQuery = z.input<typeof performanceQuerySchema>;
+
+/** One day of a series. */
+export interface DailyMetrics extends MetricTotals {
+  date: string;
+}
+
+/** Totals and daily series over a date range. */
+export interface PerformanceReport {
+  from: string;
+  to: string;
+  /** Currency of all money in the report; null when the actor has no accounts. */
+  currency: string | null;
+  totals: MetricTotals;
+  daily: DailyMetrics[];
+}
+
+/** Metrics service. */
+export interface MetricsService {
+  /** Totals and daily series; `ValidationError` if the accounts in scope mix currencies. */
+  performance(actor: Actor, query: PerformanceQuery): Promise<PerformanceReport>;
+}
+
+/** Builds the metrics service. */
+export function createMetricsService(context: DomainContext, sync: MetricsSync): MetricsService {
+  const { db } = context;
+
+  /** The accounts a query covers and their single currency. */
+  async function resolveScope(actor: Actor, query: z.output<typeof performanceQuerySchema>) {
+    if (query.campaignId) {
+      const campaign = await db.kysely.selectFrom("campaigns")
+        .innerJoin("ad_accounts", "ad_accounts.id", "campaigns.ad_account_id")
+        .select(["campaigns.ad_account_id", "ad_accounts.currency"])
+        .where("campaigns.id", "=", query.campaignId)
+        .where("campaigns.user_id", "=", actor.userId)
+        .where("campaigns.deleted_at", "is", null)
+        .where("ad_accounts.deleted_at", "is", null)
+        .$if(
+          query.adAccountId !== undefined,
+          (qb) => qb.where("campaigns.ad_account_id", "=", query.adAccountId!),
+        )
+        .executeTakeFirst();
+      if (!campaign) throw new NotFoundError("campaign");
+      return { accountIds: [campaign.ad_account_id], currency: campaign.currency };
+    }
+    if (query.adAccountId) {
+      const account = await loadAdAccount(db.kysely, actor, query.adAccountId);
+      return { accountIds: [account.id], currency: account.currency };
+    }
+    const accounts = await db.kysely.selectFrom("ad_accounts").select(["id", "currency"])
+      .where("user_id", "=", actor.userId).where("deleted_at", "is", null).execute();
+    const currencies = new Set(accounts.map((account) => account.currency));
+    if (currencies.size > 1) {
+      throw new ValidationError([{
+        field: "adAccountId",
+        message: "your accounts use different currencies; choose one account",
+      }]);
+    }
+    return {
+      accountIds: accounts.map((account) => account.id),
+      currency: [...currencies][0] ?? null,
+    };
+  }
+
+  return {
+    async performance(actor, input) {
+      const query = parseInput(performanceQuerySchema, input);
+      const scope = await resolveScope(actor, query);
+      await sync.refreshStale(actor, scope.accountIds);
+      const byDate = await dailyCounts(db.kysely, actor, {
+        from: query.from,
+        to: query.to,
+        adAccountIds: scope.accountIds,
+        campaignId: query.campaignId,
+      });
+      const currency = scope.currency ?? "USD";
+      const days = eachDate(query.from, query.to).map((date) => ({
+        date,
+        counts: byDate.get(date) ?? ZERO_COUNTS,
+      }));
+      const totals = days.reduce((sum, day) => addCounts(sum, day.counts), ZERO_COUNTS);
+      return {
+        from: query.from,
+        to: query.to,
+        currency: scope.currency,
+        totals: withDerivedMetrics(totals, currency),
+        daily: days.map((day) => ({ date: day.date, ...withDerivedMetrics(day.counts, currency) })),
+      };
+    },
+  };
+}
+
+/** Summed counts per date for the actor's metrics in scope. */
+async function dailyCounts(
+  queryable: Queryable,
+  actor: Actor,
+  scope: { from: string; to: string; adAccountIds: string[]; campaignId?: string },
+): Promise<Map<string, MetricCounts>> {
+  if (scope.adAccountIds.length === 0) return new Map();
+  const rows = await queryable.selectFrom("campaign_metrics")
+    .select((eb) => ["metric_date", ...summedCounts(eb)])
+    .where("user_id", "=", actor.userId)
+    .where("ad_account_id", "in", scope.adAccountIds)
+    .$if(scope.campaignId !== undefined, (qb) => qb.where("campaign_id", "=", scope.campaignId!))
+    .where("metric_date", ">=", scope.from)
+    .where("metric_date", "<=", scope.to)
+    .groupBy("metric_date")
+    .execute();
+  return new Map(rows.map((row) => [row.metric_date, countsFromSums(row)]));
+}
+
+/** Totals per campaign over a date range, for campaign lists (missing campaigns had no delivery). */
+export async function totalsByCampaign(
+  queryable: Queryable,
+  actor: Actor,
+  campaignIds: readonly string[],
+  range: { from: string; to: string },
+): Promise<Map<string, MetricCounts>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows = await queryable.selectFrom("campaign_metrics")
+    .select((eb) => ["campaign_id", ...summedCounts(eb)])
+    .where("user_id", "=", actor.userId)
+    .where("campaign_id", "in", [...campaignIds])
+    .where("metric_date", ">=", range.from)
+    .where("metric_date", "<=", range.to)
+    .groupBy("campaign_id")
+    .execute();
+  return new Map(rows.map((row) => [row.campaign_id, countsFromSums(row)]));
+}
+
+/** SUM of every count column, aliased to the column names. */
+function summedCounts(eb: ExpressionBuilder<DB, "campaign_metrics">) {
+  return [
+    eb.fn.sum<number>("impressions").as("impressions"),
+    eb.fn.sum<number>("clicks").as("clicks"),
+    eb.fn.sum<number>("spend_minor").as("spend_minor"),
+    eb.fn.sum<number>("conversions").as("conversions"),
+    eb.fn.sum<number>("revenue_minor").as("revenue_minor"),
+  ] as const;
+}
+
+/** SUM() comes back as a number (MySQL DECIMAL via `decimalNumbers`, SQLite integer). */
+function countsFromSums(row: {
+  impressions: number;
+  clicks: number;
+  spend_minor: number;
+  conversions: number;
+  revenue_minor: number;
+}): MetricCounts {
+  return {
+    impressions: Number(row.impressions),
+    clicks: Number(row.clicks),
+    spendMinor: Number(row.spend_minor),
+    conversions: Number(row.conversions),
+    revenueMinor: Number(row.revenue_minor),
+  };
+}

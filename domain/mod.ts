@@ -1,0 +1,109 @@
+/**
+ * The domain layer: one factory builds every service on top of a database, coordination, a clock
+ * and the ad platforms. REST, MCP tools, the agent and the pages all go through it.
+ *
+ * @module
+ */
+import type { Database } from "../db/database.ts";
+import type { Coordination } from "../lib/coordination/types.ts";
+import { type AccountsService, createAccountsService } from "./accounts.ts";
+import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
+import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
+import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
+import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
+import type { DomainContext } from "./context.ts";
+import { type ConversationsService, createConversationsService } from "./conversations.ts";
+import { createCreativesService, type CreativesService } from "./creatives.ts";
+import { createCreditsService, type CreditsService } from "./credits.ts";
+import { createIdempotencyService, type IdempotencyService } from "./idempotency.ts";
+import { createMetricsService, type MetricsService } from "./metrics.ts";
+import { createMetricsSync, DEFAULT_METRICS_REFRESH_MS } from "./metrics_sync.ts";
+import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
+import type { PlatformRegistry } from "./platforms/adapter.ts";
+import { createSandboxPlatform } from "./platforms/sandbox.ts";
+import {
+  createSessionsService,
+  DEFAULT_REFRESH_TOKEN_TTL_MS,
+  type SessionsService,
+} from "./sessions.ts";
+
+/** Credits granted on registration unless configured otherwise. */
+export const DEFAULT_SIGNUP_CREDITS = 100;
+
+/** What `createDomain` is built from; everything but `db` and `coordination` has a default. */
+export interface DomainOptions {
+  db: Database;
+  coordination: Coordination;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Ad platform adapters; defaults to the sandbox only. */
+  platforms?: PlatformRegistry;
+  /** PBKDF2 iterations for new password hashes (production default 600,000). */
+  passwordIterations?: number;
+  signupCredits?: number;
+  refreshTokenTtlMs?: number;
+  /** How stale an account's metrics may get before a read syncs them. */
+  metricsRefreshMs?: number;
+}
+
+/** Every domain service. */
+export interface Domain {
+  accounts: AccountsService;
+  sessions: SessionsService;
+  apiTokens: ApiTokensService;
+  adAccounts: AdAccountsService;
+  campaigns: CampaignsService;
+  creatives: CreativesService;
+  metrics: MetricsService;
+  credits: CreditsService;
+  conversations: ConversationsService;
+  idempotency: IdempotencyService;
+}
+
+/** Builds the domain services. */
+export function createDomain(options: DomainOptions): Domain {
+  const context: DomainContext = {
+    db: options.db,
+    coordination: options.coordination,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomIds,
+    platforms: options.platforms ?? { sandbox: createSandboxPlatform() },
+  };
+  const sync = createMetricsSync(context, {
+    refreshMs: options.metricsRefreshMs ?? DEFAULT_METRICS_REFRESH_MS,
+  });
+  return {
+    accounts: createAccountsService(context, {
+      passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
+      signupCredits: options.signupCredits ?? DEFAULT_SIGNUP_CREDITS,
+    }),
+    sessions: createSessionsService(context, {
+      refreshTokenTtlMs: options.refreshTokenTtlMs ?? DEFAULT_REFRESH_TOKEN_TTL_MS,
+    }),
+    apiTokens: createApiTokensService(context),
+    adAccounts: createAdAccountsService(context),
+    campaigns: createCampaignsService(context, sync),
+    creatives: createCreativesService(context),
+    metrics: createMetricsService(context, sync),
+    credits: createCreditsService(context),
+    conversations: createConversationsService(context),
+    idempotency: createIdempotencyService(context),
+  };
+}
+
+export type { Actor } from "./actor.ts";
+export type { Clock, IdGenerator } from "./clock.ts";
+export * from "./errors.ts";
+export type { Page, PageQuery } from "./pagination.ts";
+export type {
+  AccountsService,
+  AdAccountsService,
+  ApiTokensService,
+  CampaignsService,
+  ConversationsService,
+  CreativesService,
+  CreditsService,
+  IdempotencyService,
+  MetricsService,
+  SessionsService,
+};

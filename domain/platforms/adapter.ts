@@ -1,0 +1,92 @@
+/**
+ * The interface every ad platform implements (sandbox now; meta, tiktok, google later). The
+ * domain calls it for changes that must happen on the platform and to pull daily metrics; it
+ * never touches the database.
+ *
+ * @module
+ */
+import type {
+  BudgetType,
+  CampaignObjective,
+  CampaignStatus,
+  PlatformName,
+} from "../../db/schema.ts";
+
+/** The ad account a call is made for. */
+export interface PlatformAccount {
+  id: string;
+  externalAccountId: string;
+  currency: string;
+  timezone: string;
+  /** Credentials as stored (encrypted by the adapter that issued them); null for the sandbox. */
+  credentials: string | null;
+}
+
+/** What the platform needs to know about a campaign. */
+export interface PlatformCampaignSpec {
+  name: string;
+  objective: CampaignObjective;
+  budgetType: BudgetType;
+  budgetAmountMinor: number;
+  startDate: string | null;
+  endDate: string | null;
+  targeting: Record<string, unknown>;
+  landingUrl: string | null;
+}
+
+/** A campaign as stored locally, with its platform id, for updates and metrics. */
+export interface PlatformCampaign extends PlatformCampaignSpec {
+  /** Local id (stable; the sandbox seeds its simulation with it). */
+  id: string;
+  externalId: string;
+  status: CampaignStatus;
+  /** When the campaign was created locally; nothing is delivered before that day. */
+  createdAt: string;
+}
+
+/** Delivery of one campaign on one day. */
+export interface PlatformDailyMetrics {
+  date: string;
+  impressions: number;
+  clicks: number;
+  spendMinor: number;
+  conversions: number;
+  revenueMinor: number;
+}
+
+/** Details the platform reports for a newly connected account. */
+export interface PlatformAccountDetails {
+  externalAccountId: string;
+  currency: string;
+  timezone: string;
+}
+
+/** One ad platform. */
+export interface PlatformAdapter {
+  readonly platform: PlatformName;
+  /** Connects an account (the sandbox creates one). */
+  connectAccount(request: { currency: string; timezone: string }): Promise<PlatformAccountDetails>;
+  /** Creates a campaign (paused/draft on the platform); returns its platform id. */
+  createCampaign(
+    account: PlatformAccount,
+    spec: PlatformCampaignSpec,
+  ): Promise<{ externalId: string }>;
+  updateCampaign(account: PlatformAccount, campaign: PlatformCampaign): Promise<void>;
+  pauseCampaign(account: PlatformAccount, campaign: PlatformCampaign): Promise<void>;
+  /** Starts or restarts delivery. */
+  resumeCampaign(account: PlatformAccount, campaign: PlatformCampaign): Promise<void>;
+  /**
+   * Daily metrics for `from`..`to` inclusive, as known at `now` (today's row may be partial).
+   * `spentBeforeMinor` is the campaign's spend before `from`, so lifetime budgets hold.
+   * Days without delivery may be omitted.
+   */
+  fetchDailyMetrics(
+    account: PlatformAccount,
+    campaign: PlatformCampaign,
+    range: { from: string; to: string; spentBeforeMinor: number },
+    now: Date,
+  ): Promise<PlatformDailyMetrics[]>;
+}
+
+/** Adapters by platform name; a platform without an adapter cannot be used. */
+export type PlatformRegistry = Partial<Record<PlatformName, PlatformAdapter>>;

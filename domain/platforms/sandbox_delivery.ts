@@ -1,0 +1,153 @@
+/**
+ * The sandbox's delivery model: a pure, deterministic function from (campaign, date) to one
+ * day's impressions, clicks, spend, conversions and revenue. Randomness comes from a PRNG seeded
+ * with a hash of the campaign id and the date, so every sync of the same day yields the same row.
+ *
+ * Shape: spend uses 70–100% of the day's cap (the daily budget, or the lifetime budget paced over
+ * the schedule and never above what is left), scaled by weekday seasonality; CPC, CTR and
+ * conversion rate are drawn from objective-dependent ranges (CTR 0.5–3%, CPC 0.2–3 major units,
+ * conversion rate 1–5%); about 3% of days spike (cheap clicks, many conversions) and 3%
+ * collapse (little delivery, few conversions), so anomaly alerts have something to find.
+ *
+ * @module
+ */
+import type { CampaignObjective } from "../../db/schema.ts";
+import { addDays, daysBetween, weekdayOf } from "../dates.ts";
+import type { PlatformCampaign, PlatformDailyMetrics } from "./adapter.ts";
+
+/** Ranges (low, high) a day's rates are drawn from. */
+interface ObjectiveProfile {
+  ctr: [number, number];
+  /** Cost per click in major currency units. */
+  cpc: [number, number];
+  conversionRate: [number, number];
+  /** Revenue per conversion in major currency units. */
+  valuePerConversion: [number, number];
+}
+
+const PROFILES: Record<CampaignObjective, ObjectiveProfile> = {
+  awareness: {
+    ctr: [0.005, 0.01],
+    cpc: [1.2, 3],
+    conversionRate: [0.01, 0.015],
+    valuePerConversion: [20, 60],
+  },
+  traffic: {
+    ctr: [0.015, 0.03],
+    cpc: [0.2, 0.8],
+    conversionRate: [0.01, 0.02],
+    valuePerConversion: [20, 60],
+  },
+  engagement: {
+    ctr: [0.01, 0.025],
+    cpc: [0.3, 1],
+    conversionRate: [0.01, 0.02],
+    valuePerConversion: [20, 60],
+  },
+  leads: {
+    ctr: [0.008, 0.02],
+    cpc: [0.8, 2.5],
+    conversionRate: [0.02, 0.05],
+    valuePerConversion: [10, 40],
+  },
+  conversions: {
+    ctr: [0.008, 0.02],
+    cpc: [0.6, 2],
+    conversionRate: [0.02, 0.05],
+    valuePerConversion: [40, 120],
+  },
+  sales: {
+    ctr: [0.007, 0.018],
+    cpc: [0.8, 3],
+    conversionRate: [0.02, 0.05],
+    valuePerConversion: [50, 150],
+  },
+};
+
+/** Share of the budget cap delivered per weekday, Sunday first (weekends are quieter). */
+const WEEKDAY_DELIVERY = [0.8, 1, 1, 1, 0.97, 0.92, 0.8];
+/** Lifetime budgets without an end date are paced over this many days. */
+const DEFAULT_PACING_DAYS = 30;
+const SPIKE_PROBABILITY = 0.03;
+const COLLAPSE_PROBABILITY = 0.03;
+
+/** Whether the campaign delivers on `date` (active, created, within its schedule). */
+export function deliversOn(campaign: PlatformCampaign, date: string): boolean {
+  return campaign.status === "active" &&
+    date >= campaign.createdAt.slice(0, 10) &&
+    (campaign.startDate === null || date >= campaign.startDate) &&
+    (campaign.endDate === null || date <= campaign.endDate);
+}
+
+/** The most the campaign may spend on `date`, in minor units, given lifetime spend so far. */
+export function spendCap(
+  campaign: PlatformCampaign,
+  date: string,
+  spentBeforeMinor: number,
+): number {
+  if (campaign.budgetType === "daily") return campaign.budgetAmountMinor;
+  const remaining = Math.max(0, campaign.budgetAmountMinor - spentBeforeMinor);
+  const firstDay = campaign.startDate ?? campaign.createdAt.slice(0, 10);
+  const lastDay = campaign.endDate ?? addDays(firstDay, DEFAULT_PACING_DAYS - 1);
+  const daysLeft = Math.max(1, daysBetween(date, lastDay) + 1);
+  return Math.min(remaining, Math.ceil(remaining / daysLeft));
+}
+
+/**
+ * One full day of delivery, or null when the campaign does not deliver that day.
+ * `minorPerMajor` converts the profile's major-unit prices (100 for USD, 1 for JPY).
+ */
+export function simulateDay(
+  campaign: PlatformCampaign,
+  date: string,
+  spentBeforeMinor: number,
+  minorPerMajor: number,
+): PlatformDailyMetrics | null {
+  if (!deliversOn(campaign, date)) return null;
+  const random = seededRandom(`${campaign.id}|${date}`);
+  const between = ([low, high]: [number, number]) => low + (high - low) * random();
+  const profile = PROFILES[campaign.objective];
+
+  const anomaly = random();
+  const spike = anomaly < SPIKE_PROBABILITY;
+  const collapse = !spike && anomaly < SPIKE_PROBABILITY + COLLAPSE_PROBABILITY;
+
+  const utilization = between([0.7, 1]) * WEEKDAY_DELIVERY[weekdayOf(date)] * (collapse ? 0.15 : 1);
+  const spendMinor = Math.floor(spendCap(campaign, date, spentBeforeMinor) * utilization);
+  const cpcMinor = between(profile.cpc) * minorPerMajor * (spike ? 0.4 : 1);
+  const clicks = Math.floor(spendMinor / Math.max(cpcMinor, 1));
+  const impressions = Math.round(clicks / between(profile.ctr));
+  const conversionRate = between(profile.conversionRate) * (spike ? 2 : collapse ? 0.3 : 1);
+  const conversions = Math.floor(clicks * conversionRate + random());
+  const revenueMinor = Math.round(
+    conversions * between(profile.valuePerConversion) * minorPerMajor,
+  );
+  return { date, impressions, clicks, spendMinor, conversions, revenueMinor };
+}
+
+/** Scales a day down to the part of it that has elapsed (for today's partial row). */
+export function partialDay(day: PlatformDailyMetrics, fraction: number): PlatformDailyMetrics {
+  const part = (value: number) => Math.floor(value * fraction);
+  return {
+    date: day.date,
+    impressions: part(day.impressions),
+    clicks: part(day.clicks),
+    spendMinor: part(day.spendMinor),
+    conversions: part(day.conversions),
+    revenueMinor: part(day.revenueMinor),
+  };
+}
+
+/** A PRNG (mulberry32) seeded with the FNV-1a hash of `seed`; returns floats in [0, 1). */
+export function seededRandom(seed: string): () => number {
+  let state = 0x811c9dc5;
+  for (let index = 0; index < seed.length; index++) {
+    state = Math.imul(state ^ seed.charCodeAt(index), 0x01000193);
+  }
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

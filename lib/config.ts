@@ -1,0 +1,69 @@
+/**
+ * Process configuration, read once from environment variables and validated with zod so a bad
+ * value stops the process at startup with a message naming the variable.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** The environment variables the app understands, with their defaults. */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOSTNAME: z.string().default("0.0.0.0"),
+  /** `mysql://user:pass@host:port/db`; unset → embedded SQLite under DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^mysql$/ }).optional(),
+  /** `redis://host:port/db`; unset → in-process locks, pub/sub and counters. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  DATA_DIR: z.string().default("./data"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  JWT_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  GEMINI_API_KEY: z.string().optional(),
+  GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
+  GEMINI_BASE_URL: z.url().optional(),
+  MCP_SERVER_URL: z.url().optional(),
+  /** Credits granted to each new user. */
+  SIGNUP_CREDITS: z.coerce.number().int().min(0).default(100),
+  /** PBKDF2-SHA256 iterations for new password hashes; OWASP's floor is the minimum. */
+  PASSWORD_PBKDF2_ITERATIONS: z.coerce.number().int().min(600_000).default(600_000),
+  /** The public origin users reach the app at (`https://ads.example.com`); sets cookie `Secure`. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Trust the first `X-Forwarded-For` address as the client IP (only behind a proxy). */
+  TRUST_PROXY: z.stringbool().default(false),
+  /** Sign in with Google (OpenID Connect); both id and secret enable it. */
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  /** OpenID issuer; its `/.well-known/openid-configuration` names the endpoints. */
+  GOOGLE_ISSUER: z.url().default("https://accounts.google.com"),
+  /** REST requests per user (or API token owner) per minute. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Sign-in attempts per account per window. */
+  LOGIN_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  /** Sign-in and registration attempts per client IP per window. */
+  LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** Window of the sign-in limits, in seconds. */
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+});
+
+/** Validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Thrown when an environment variable has a value the app cannot use. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Parses configuration from an environment map (defaults to the process environment). Empty
+ * strings count as unset, so `FOO= deno task start` behaves like leaving FOO out.
+ */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

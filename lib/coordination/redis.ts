@@ -1,0 +1,204 @@
+/**
+ * Redis-backed coordination (ioredis). Leases are `SET key token PX ttl NX` inside a Lua script
+ * that also increments the key's epoch counter, so acquisition and epoch are one atomic step;
+ * extend/release/check are Lua scripts that compare the token first. Pub/sub uses a second
+ * connection, since a subscribed Redis connection cannot run other commands.
+ *
+ * @module
+ */
+import { Redis } from "ioredis";
+import { redactUrl } from "../redact_url.ts";
+import {
+  type Coordination,
+  type Counters,
+  type Lease,
+  type Leases,
+  type PubSub,
+  StaleLeaseError,
+} from "./types.ts";
+
+/** Options of the Redis coordination. */
+export interface RedisCoordinationOptions {
+  /** Prefix of every key and channel, so several apps (or test suites) share one Redis. */
+  keyPrefix?: string;
+  /** Connection errors after startup (ioredis reconnects by itself); default logs them. */
+  onError?: (error: Error) => void;
+}
+
+/** Default prefix of keys and channels. */
+export const DEFAULT_KEY_PREFIX = "aae:";
+
+const ACQUIRE = `
+if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return redis.call('incr', KEYS[2])
+end
+return false`;
+
+const EXTEND = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0`;
+
+const RELEASE = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1])
+end
+return 0`;
+
+const IS_CURRENT = `
+if redis.call('get', KEYS[1]) == ARGV[1] and redis.call('get', KEYS[2]) == ARGV[2] then
+  return 1
+end
+return 0`;
+
+const INCREMENT = `
+local count = redis.call('incr', KEYS[1])
+local ttl = redis.call('pttl', KEYS[1])
+if ttl < 0 then
+  redis.call('pexpire', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`;
+
+/** Connects to Redis at `url`; rejects (and leaves nothing open) when it does not answer. */
+export async function openRedisCoordination(
+  url: string,
+  options: RedisCoordinationOptions = {},
+): Promise<Coordination> {
+  const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  const onError = options.onError ??
+    ((error: Error) => console.error(`coordination: Redis error: ${error.message}`));
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 5_000,
+    maxRetriesPerRequest: 3,
+  });
+  // Before the first connection the rejection of connect() reports the failure instead.
+  let connected = false;
+  client.on("error", (error: Error) => connected && onError(error));
+  try {
+    await client.connect();
+    connected = true;
+  } catch (error) {
+    client.disconnect();
+    throw new Error(`cannot connect to Redis at ${redactUrl(url)}: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  const pubsub = redisPubSub(client, prefix, onError);
+  return {
+    kind: "redis",
+    leases: redisLeases(client, prefix),
+    pubsub: pubsub.api,
+    counters: redisCounters(client, prefix),
+    async ping() {
+      await client.ping();
+    },
+    async close() {
+      await pubsub.close();
+      await client.quit();
+    },
+  };
+}
+
+function redisLeases(client: Redis, prefix: string): Leases {
+  const leaseKey = (key: string) => `${prefix}lease:${key}`;
+  const epochKey = (key: string) => `${prefix}lease-epoch:${key}`;
+  const leases: Leases = {
+    async acquire(key, ttlMs) {
+      const token = crypto.randomUUID();
+      const epoch = await client.eval(ACQUIRE, 2, leaseKey(key), epochKey(key), token, ttlMs);
+      return epoch === null ? null : { key, token, epoch: Number(epoch) };
+    },
+    async extend(lease, ttlMs) {
+      return await client.eval(EXTEND, 1, leaseKey(lease.key), lease.token, ttlMs) === 1;
+    },
+    async release(lease) {
+      return await client.eval(RELEASE, 1, leaseKey(lease.key), lease.token) === 1;
+    },
+    async isCurrent(lease: Lease) {
+      const result = await client.eval(
+        IS_CURRENT,
+        2,
+        leaseKey(lease.key),
+        epochKey(lease.key),
+        lease.token,
+        String(lease.epoch),
+      );
+      return result === 1;
+    },
+    async assertCurrent(lease) {
+      if (!await leases.isCurrent(lease)) throw new StaleLeaseError(lease);
+    },
+  };
+  return leases;
+}
+
+function redisCounters(client: Redis, prefix: string): Counters {
+  return {
+    async increment(key, windowMs) {
+      const [count, ttl] = await client.eval(
+        INCREMENT,
+        1,
+        `${prefix}counter:${key}`,
+        windowMs,
+      ) as [number, number];
+      return { count, resetInMs: ttl };
+    },
+  };
+}
+
+/** Pub/sub over a lazily opened subscriber connection, one Redis subscription per channel. */
+function redisPubSub(
+  client: Redis,
+  prefix: string,
+  onError: (error: Error) => void,
+): { api: PubSub; close(): Promise<void> } {
+  const channelKey = (channel: string) => `${prefix}channel:${channel}`;
+  const handlers = new Map<string, Set<(message: string) => void>>();
+  let subscriber: Redis | undefined;
+
+  function subscriberConnection(): Redis {
+    if (!subscriber) {
+      subscriber = client.duplicate();
+      subscriber.on("error", onError);
+      subscriber.on("message", (channel: string, message: string) => {
+        for (const handler of handlers.get(channel) ?? []) handler(message);
+      });
+    }
+    return subscriber;
+  }
+
+  return {
+    api: {
+      async publish(channel, message) {
+        await client.publish(channelKey(channel), message);
+      },
+      async subscribe(channel, onMessage) {
+        const key = channelKey(channel);
+        const handler = (message: string) => onMessage(message);
+        let channelHandlers = handlers.get(key);
+        if (!channelHandlers) {
+          channelHandlers = new Set();
+          handlers.set(key, channelHandlers);
+        }
+        channelHandlers.add(handler);
+        // SUBSCRIBE is idempotent per connection, and resolves once Redis confirmed it.
+        await subscriberConnection().subscribe(key);
+        return {
+          async unsubscribe() {
+            channelHandlers.delete(handler);
+            if (channelHandlers.size === 0 && handlers.get(key) === channelHandlers) {
+              handlers.delete(key);
+              await subscriber?.unsubscribe(key);
+            }
+          },
+        };
+      },
+    },
+    async close() {
+      await subscriber?.quit();
+    },
+  };
+}

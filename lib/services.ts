@@ -1,0 +1,66 @@
+/**
+ * The composition root of one app instance: everything a request needs, opened once from the
+ * configuration and closed together on shutdown. REST, pages, and later the agent and the chat
+ * all receive this one object.
+ *
+ * @module
+ */
+import { AccessTokens } from "../api/auth/access_tokens.ts";
+import { loadJwtSecret } from "../api/auth/jwt_secret.ts";
+import { type Database, openDatabase } from "../db/mod.ts";
+import { createDomain, type Domain } from "../domain/mod.ts";
+import type { Config } from "./config.ts";
+import { type Coordination, openCoordination } from "./coordination/mod.ts";
+import type { Logger } from "./log.ts";
+
+/** The opened dependencies of one app instance. */
+export interface Services {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly db: Database;
+  readonly coordination: Coordination;
+  readonly domain: Domain;
+  readonly accessTokens: AccessTokens;
+  /** Dependencies that do not answer, by name, with the reason; empty when all are up. */
+  checkReadiness(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** Opens the database (applying migrations), coordination and the domain on top of them. */
+export async function openServices(config: Config, log: Logger): Promise<Services> {
+  const db = await openDatabase(config);
+  const coordination = await openCoordination(config);
+  const accessTokens = await AccessTokens.create(await loadJwtSecret(config, log));
+  const domain = createDomain({ db, coordination });
+  log.info("services opened", {
+    database: config.DATABASE_URL ? "mysql" : "embedded sqlite",
+    coordination: coordination.kind,
+  });
+  return {
+    config,
+    log,
+    db,
+    coordination,
+    domain,
+    accessTokens,
+    async checkReadiness() {
+      const checks: [string, () => Promise<void>][] = [
+        ["database", () => db.ping()],
+        ["coordination", () => coordination.ping()],
+      ];
+      const failures: Record<string, string> = {};
+      await Promise.all(checks.map(async ([name, check]) => {
+        try {
+          await check();
+        } catch (error) {
+          failures[name] = error instanceof Error ? error.message : String(error);
+        }
+      }));
+      return failures;
+    },
+    async close() {
+      await coordination.close();
+      await db.close();
+    },
+  };
+}

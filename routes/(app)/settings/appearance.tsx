@@ -1,0 +1,30 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import { PageHeader } from "@/components/PageHeader.tsx";
+import ThemeToggle from "@/islands/ThemeToggle.tsx";
+import { parseTheme, themeCookie } from "@/lib/theme.ts";
+import type { AppState } from "../../_middleware.ts";
+
+export const handler: Handlers<unknown, AppState> = {
+  // The no-JavaScript path of the toggle: remember the choice, then show the page again.
+  async POST(req) {
+    const theme = parseTheme((await req.formData()).get("theme"));
+    if (!theme) return new Response("Unknown theme", { status: 400 });
+    return new Response(null, {
+      status: 303,
+      headers: { location: "/settings/appearance", "set-cookie": themeCookie(theme) },
+    });
+  },
+};
+
+export default function AppearancePage({ state }: PageProps<unknown, AppState>) {
+  return (
+    <>
+      <PageHeader title="Appearance">
+        Choose the theme; it is remembered in this browser.
+      </PageHeader>
+      <section class="max-w-md rounded-lg border border-neutral-200 bg-white p-4 dark:border-neutral-800 dark:bg-neutral-900">
+        <ThemeToggle theme={state.theme} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+import { signal } from "@preact/signals";
+import Counter from "../islands/Counter.tsx";
+import { Panel } from "../islands/nested/Panel.tsx";
+
+export default function IslandsPage() {
+  const shared = signal(0);
+  const meta = { created: new Date(Date.UTC(2026, 0, 2)), tags: new Set(["a", "b"]) };
+  return (
+    <div>
+      <Counter count={shared} label="first" />
+      <Panel title="outer" meta={meta}>
+        <p>server text</p>
+        <Counter count={shared} label="second" />
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { computed, signal } from "@preact/signals";
+import { deserialize, isSignal, serialize } from "$fresh/src/serializer.ts";
+
+/** Leaves that devalue must carry across with their type. */
+const leaf = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.bigInt(),
+  fc.date({ noInvalidDate: true }),
+  fc.string().map((s) => `</script><!--${s}`),
+);
+
+const tree = fc.letrec((tie) => ({
+  node: fc.oneof(
+    { depthSize: "small" },
+    leaf,
+    fc.array(tie("node"), { maxLength: 4 }),
+    fc.dictionary(fc.string(), tie("node"), { maxKeys: 4 }),
+    fc.array(tie("node"), { maxLength: 3 }).map((items) => new Set(items)),
+    fc.array(fc.tuple(fc.string(), tie("node")), { maxLength: 3 }).map((e) => new Map(e)),
+  ),
+})).node;
+
+Deno.test("serializer", async (t) => {
+  await t.step("round-trips nested values (property)", () => {
+    fc.assert(
+      fc.property(tree, (value) => {
+        assert.deepStrictEqual(deserialize(serialize(value)), value);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  await t.step("keeps shared references shared (property)", () => {
+    fc.assert(
+      fc.property(tree, (value) => {
+        const shared = { value };
+        const [a, b] = deserialize(serialize([shared, { again: shared }])) as [
+          unknown,
+          { again: unknown },
+        ];
+        assert.equal(a, b.again);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  await t.step("output is safe inside a <script> element", () => {
+    fc.assert(
+      fc.property(tree, (value) => {
+        assert.doesNotMatch(serialize(value), /</);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  await t.step("a signal passed twice comes back as one signal, falsy values included", () => {
+    for (const initial of [0, "", false, null, undefined, { n: 1 }]) {
+      const shared = signal<unknown>(initial);
+      const [first, second] = deserialize(serialize([{ s: shared }, { s: shared }])) as {
+        s: unknown;
+      }[];
+      assert.ok(isSignal(first.s));
+      assert.equal(first.s, second.s);
+      assert.deepStrictEqual(first.s.value, initial);
+    }
+  });
+
+  await t.step("computed signals arrive as signals holding their current value", () => {
+    const base = signal(2);
+    const doubled = computed(() => base.value * 2);
+    const revived = deserialize(serialize({ doubled })) as { doubled: unknown };
+    assert.ok(isSignal(revived.doubled));
+    assert.equal(revived.doubled.value, 4);
+  });
+});

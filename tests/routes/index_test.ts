@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { appHandler } from "../_helpers/app.ts";
+import { fetchText } from "../_helpers/fixture.ts";
+
+Deno.test("landing page", async (t) => {
+  const app = await appHandler();
+  const { status, body } = await fetchText("/", undefined, app);
+
+  await t.step("says what AAE is", () => {
+    assert.equal(status, 200);
+    assert.match(body, /Chat-first ad operations/);
+    assert.match(body, /Reads real data/);
+    assert.match(body, /Acts through tools/);
+    assert.match(body, /Asks before spending/);
+  });
+
+  await t.step("ships no JavaScript", () => {
+    assert.doesNotMatch(body, /<script/);
+    assert.doesNotMatch(body, /modulepreload/);
+  });
+
+  await t.step("links the stylesheet with the build id", () => {
+    assert.match(body, /<link rel="stylesheet" href="\/styles\.css\?__frsh_c=[0-9a-f]{12}"\/>/);
+  });
+
+  await t.step("renders the theme from the cookie, light by default", async () => {
+    assert.match(body, /<html lang="en">/);
+    const dark = await fetchText("/", { headers: { cookie: "a=b; theme=dark" } }, app);
+    assert.match(dark.body, /<html lang="en" class="dark">/);
+  });
+});
