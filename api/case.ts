@@ -41,11 +41,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** Memoizes a key renaming: responses repeat the same few dozen keys on every item. */
+function memoized(rename: (key: string) => string): (key: string) => string {
+  const cache = new Map<string, string>();
+  return (key) => {
+    let renamed = cache.get(key);
+    if (renamed === undefined) {
+      renamed = rename(key);
+      if (cache.size < 10_000) cache.set(key, renamed);
+    }
+    return renamed;
+  };
+}
+
+const toSnakeKey = memoized(snakeKey);
+const toCamelKey = memoized(camelKey);
+
 function convertKeys(value: unknown, rename: (key: string) => string): unknown {
+  if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => convertKeys(item, rename));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const key in value) {
+    const item = value[key];
     out[rename(key)] = OPAQUE_KEYS.has(key) ? item : convertKeys(item, rename);
   }
   return out;
@@ -53,7 +71,7 @@ function convertKeys(value: unknown, rename: (key: string) => string): unknown {
 
 /** Deep copy of a domain value with snake_case keys. */
 export function toSnake<T>(value: T): SnakeCased<T> {
-  return convertKeys(value, snakeKey) as SnakeCased<T>;
+  return convertKeys(value, toSnakeKey) as SnakeCased<T>;
 }
 
 /**
@@ -64,7 +82,7 @@ export function fromSnake<Schema extends z.ZodType>(
   _schema: Schema,
   value: SnakeCased<z.output<Schema>>,
 ): z.output<Schema> {
-  return convertKeys(value, camelKey) as z.output<Schema>;
+  return convertKeys(value, toCamelKey) as z.output<Schema>;
 }
 
 /** A schema validating the snake_case form of what `Schema` validates. */

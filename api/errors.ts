@@ -9,7 +9,12 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { DomainError, type FieldIssue, ValidationError } from "../domain/errors.ts";
+import {
+  DomainError,
+  type FieldIssue,
+  UnauthenticatedError,
+  ValidationError,
+} from "../domain/errors.ts";
 import { snakeKey } from "./case.ts";
 import type { ApiEnv } from "./context.ts";
 
@@ -63,10 +68,15 @@ export function handleError(error: Error, c: Context<ApiEnv>): Response {
     const errors = error.issues.map((issue) => ({ ...issue, field: apiField(issue.field) }));
     return json(c, 422, { detail: validationDetail(errors), errors });
   }
+  if (error instanceof UnauthenticatedError) {
+    return json(c, 401, { detail: error.message }, { "WWW-Authenticate": 'Bearer realm="aae"' });
+  }
   if (error instanceof DomainError && error.status < 500) {
     return json(c, error.status as ContentfulStatusCode, { detail: error.message });
   }
-  if (error instanceof ApiError) return json(c, error.status, { detail: error.detail }, error.headers);
+  if (error instanceof ApiError) {
+    return json(c, error.status, { detail: error.detail }, error.headers);
+  }
   if (error instanceof HTTPException) {
     const detail = error.status === 413 ? "Request body too large" : error.message || "Bad request";
     return json(c, error.status as ContentfulStatusCode, { detail });

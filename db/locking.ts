@@ -5,7 +5,9 @@
  *
  * @module
  */
-import type { SqlDialect } from "./database.ts";
+import type { Transaction } from "kysely";
+import type { Database, SqlDialect } from "./database.ts";
+import type { DB } from "./schema.ts";
 
 /** Adds `FOR UPDATE` to a select on MySQL; returns it unchanged on SQLite. */
 export function forUpdate<Query extends { forUpdate(): Query }>(
@@ -13,4 +15,17 @@ export function forUpdate<Query extends { forUpdate(): Query }>(
   dialect: SqlDialect,
 ): Query {
   return dialect === "mysql" ? query.forUpdate() : query;
+}
+
+/**
+ * Runs `work` in a transaction shaped for lock → read → write. On MySQL it uses READ COMMITTED:
+ * reads made after taking a row lock see what the previous holder committed, and plain reads
+ * take no gap locks (two sessions gap-locking one range and then inserting into it deadlock).
+ * SQLite ignores the level; its transactions are serialized anyway.
+ */
+export function lockingTransaction<Result>(
+  database: Database,
+  work: (trx: Transaction<DB>) => Promise<Result>,
+): Promise<Result> {
+  return database.kysely.transaction().setIsolationLevel("read committed").execute(work);
 }

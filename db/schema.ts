@@ -132,17 +132,32 @@ export interface CampaignsTable extends SoftDeletedRow {
   metrics_synced_through: DbDate | null;
 }
 
-/** `campaign_metrics`: one row per campaign per day; derived ratios are never stored. */
-export interface CampaignMetricsTable extends TimestampedRow {
-  user_id: string;
-  ad_account_id: string;
-  campaign_id: string;
-  metric_date: DbDate;
+/** Delivery counts of one day; money in minor units. Ratios (CTR, CPC…) are never stored. */
+export interface MetricCountColumns {
   impressions: number;
   clicks: number;
   spend_minor: number;
   conversions: number;
   revenue_minor: number;
+}
+
+/** `campaign_metrics`: one row per campaign per day, as reported by the platform. */
+export interface CampaignMetricsTable extends TimestampedRow, MetricCountColumns {
+  user_id: string;
+  ad_account_id: string;
+  campaign_id: string;
+  metric_date: DbDate;
+}
+
+/**
+ * `ad_account_daily_metrics`: per account and day, the sum of its campaigns' rows — a read model
+ * rebuilt by the metrics sync whenever it writes `campaign_metrics`, so account and dashboard
+ * reports read 30 rows instead of summing 30 × campaigns.
+ */
+export interface AdAccountDailyMetricsTable extends TimestampedRow, MetricCountColumns {
+  user_id: string;
+  ad_account_id: string;
+  metric_date: DbDate;
 }
 
 /** `creatives`: ad copy and media of a campaign. */
@@ -299,9 +314,11 @@ export interface AgentCheckpointBlobsTable extends TimestampedRow {
   version: string;
   /** Set when `blob` holds only the items appended to the list stored at this version. */
   base_version: string | null;
-  /** Serializer type, or `empty` when the channel has no value at this version. */
+  /** For an append delta, the version of the full blob its chain starts from. */
+  root_version: string | null;
+  /** Serializer type (e.g. `json`). */
   type: string;
-  blob: Uint8Array | null;
+  blob: Uint8Array;
 }
 
 /** `agent_checkpoint_writes`: a task's pending write against a checkpoint. */
@@ -327,6 +344,7 @@ export interface DB {
   ad_accounts: AdAccountsTable;
   campaigns: CampaignsTable;
   campaign_metrics: CampaignMetricsTable;
+  ad_account_daily_metrics: AdAccountDailyMetricsTable;
   creatives: CreativesTable;
   credit_balances: CreditBalancesTable;
   credit_ledger: CreditLedgerTable;
@@ -348,6 +366,7 @@ export const TABLE_NAMES = [
   "ad_accounts",
   "campaigns",
   "campaign_metrics",
+  "ad_account_daily_metrics",
   "creatives",
   "credit_balances",
   "credit_ledger",

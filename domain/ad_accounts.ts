@@ -13,9 +13,9 @@ import { timezoneSchema } from "./accounts.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { currencySchema } from "./currency.ts";
-import { NotFoundError, PlatformError } from "./errors.ts";
+import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
-import type { PlatformAccount, PlatformAdapter } from "./platforms/adapter.ts";
+import { adapterFor, platformCall } from "./platform_calls.ts";
 import { parseInput } from "./validation.ts";
 
 const accountNameSchema = z.string().trim().min(1).max(200);
@@ -56,7 +56,7 @@ export interface AdAccountsService {
   list(actor: Actor, query?: Partial<PageQuery>): Promise<Page<AdAccount>>;
   get(actor: Actor, adAccountId: string): Promise<AdAccount>;
   rename(actor: Actor, adAccountId: string, input: RenameAdAccountInput): Promise<AdAccount>;
-  /** Disconnects (soft delete, status `disconnected`); its campaigns disappear from lists. */
+  /** Disconnects: soft-deletes the account (status `disconnected`) and its campaigns. */
   disconnect(actor: Actor, adAccountId: string): Promise<void>;
 }
 
@@ -115,9 +115,15 @@ export function createAdAccountsService(context: DomainContext): AdAccountsServi
     async disconnect(actor, adAccountId) {
       const row = await loadAdAccount(db.kysely, actor, adAccountId);
       const now = nowForDb(context);
-      await db.kysely.updateTable("ad_accounts")
-        .set({ status: "disconnected", deleted_at: now, updated_at: now })
-        .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
+      await db.kysely.transaction().execute(async (trx) => {
+        await trx.updateTable("ad_accounts")
+          .set({ status: "disconnected", deleted_at: now, updated_at: now })
+          .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
+        // Its campaigns go with it (their metrics stay, for history).
+        await trx.updateTable("campaigns").set({ deleted_at: now, updated_at: now })
+          .where("ad_account_id", "=", row.id).where("user_id", "=", actor.userId)
+          .where("deleted_at", "is", null).execute();
+      });
     },
   };
 }
@@ -133,34 +139,6 @@ export async function loadAdAccount(
     .where("deleted_at", "is", null).executeTakeFirst();
   if (!row) throw new NotFoundError("ad account");
   return row;
-}
-
-/** The adapter of a platform; `PlatformError` when none is configured. */
-export function adapterFor(context: DomainContext, platform: PlatformName): PlatformAdapter {
-  const adapter = context.platforms[platform];
-  if (!adapter) throw new PlatformError(`platform ${platform} is not available`);
-  return adapter;
-}
-
-/** Runs a platform call, wrapping unexpected failures as `PlatformError`. */
-export async function platformCall<Result>(call: () => Promise<Result>): Promise<Result> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof PlatformError) throw error;
-    throw new PlatformError(`ad platform call failed: ${String(error)}`, { cause: error });
-  }
-}
-
-/** What a platform adapter is told about an account. */
-export function toPlatformAccount(row: Selectable<AdAccountsTable>): PlatformAccount {
-  return {
-    id: row.id,
-    externalAccountId: row.external_account_id,
-    currency: row.currency,
-    timezone: row.timezone,
-    credentials: row.credentials_encrypted,
-  };
 }
 
 function toAdAccount(row: Selectable<AdAccountsTable>): AdAccount {

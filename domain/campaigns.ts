@@ -8,7 +8,6 @@
 import { type Selectable, sql } from "kysely";
 import { z } from "zod";
 import type {
-  AdAccountsTable,
   BudgetType,
   CampaignObjective,
   CampaignsTable,
@@ -17,15 +16,21 @@ import type {
 import { fromDbJson, toDbJson } from "../db/json.ts";
 import { isoFromDb } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
-import { adapterFor, loadAdAccount, platformCall, toPlatformAccount } from "./ad_accounts.ts";
+import { loadAdAccount } from "./ad_accounts.ts";
 import { assertTransition, CAMPAIGN_STATUSES } from "./campaign_status.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { addDays, dateOf, isoDateSchema } from "./dates.ts";
 import { type MetricTotals, withDerivedMetrics, ZERO_COUNTS } from "./derived_metrics.ts";
 import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from "./errors.ts";
 import { totalsByCampaign } from "./metrics.ts";
-import { type MetricsSync, toPlatformCampaign } from "./metrics_sync.ts";
-import { type Page, pageSchema, paginate } from "./pagination.ts";
+import type { MetricsSync } from "./metrics_sync.ts";
+import { type Page, pageSchema } from "./pagination.ts";
+import {
+  adapterFor,
+  platformCall,
+  toPlatformAccount,
+  toPlatformCampaign,
+} from "./platform_calls.ts";
 import { parseInput } from "./validation.ts";
 
 /** Every objective. */
@@ -168,7 +173,6 @@ export interface CampaignsService {
 }
 
 type CampaignRow = Selectable<CampaignsTable>;
-type AccountRow = Selectable<AdAccountsTable>;
 
 /** Builds the campaigns service. */
 export function createCampaignsService(
@@ -207,6 +211,54 @@ export function createCampaignsService(
     return updated;
   }
 
+  /**
+   * One page of campaign rows and the total. Campaigns of disconnected accounts are soft-deleted
+   * with them, so no join with accounts is needed. The page's ids are found in a subquery that
+   * only walks the sort order's index (whose entries end in the key), and only those 20 rows are
+   * read: a deep offset skips index entries, not whole rows.
+   */
+  async function listRows(
+    actor: Actor,
+    query: z.output<typeof listCampaignsSchema>,
+  ): Promise<Page<CampaignRow>> {
+    const [column, direction] = query.sort.startsWith("-")
+      ? [query.sort.slice(1) as SortColumn, "desc" as const]
+      : [query.sort as SortColumn, "asc" as const];
+    const matching = db.kysely.selectFrom("campaigns")
+      .where("user_id", "=", actor.userId)
+      .where("deleted_at", "is", null)
+      .$if(
+        query.adAccountId !== undefined,
+        (qb) => qb.where("ad_account_id", "=", query.adAccountId!),
+      )
+      .$if(query.status !== undefined, (qb) => qb.where("status", "=", query.status!))
+      .$if(query.objective !== undefined, (qb) => qb.where("objective", "=", query.objective!))
+      .$if(
+        query.search !== undefined,
+        (qb) =>
+          qb.where(sql<boolean>`${sql.ref("name")} like ${likePattern(query.search!)} escape '!'`),
+      );
+    const pageIds = matching.select("id").orderBy(column, direction).orderBy("id", direction)
+      .offset(query.skip).limit(query.limit);
+    const [items, count] = await Promise.all([
+      db.kysely.selectFrom("campaigns")
+        .innerJoin(pageIds.as("page"), "page.id", "campaigns.id")
+        .selectAll("campaigns")
+        .orderBy(`campaigns.${column}`, direction).orderBy("campaigns.id", direction)
+        .execute(),
+      matching.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.total), skip: query.skip, limit: query.limit };
+  }
+
+  /** Currency of each of the actor's accounts in `accountIds`. */
+  async function currenciesOf(actor: Actor, accountIds: string[]): Promise<Map<string, string>> {
+    if (accountIds.length === 0) return new Map();
+    const accounts = await db.kysely.selectFrom("ad_accounts").select(["id", "currency"])
+      .where("user_id", "=", actor.userId).where("id", "in", accountIds).execute();
+    return new Map(accounts.map((account) => [account.id, account.currency]));
+  }
+
   async function changeStatus(actor: Actor, campaignId: string, status: CampaignStatus) {
     const { campaign, account } = await loadCampaign(actor, campaignId);
     assertTransition(campaign.status, status);
@@ -219,64 +271,43 @@ export function createCampaignsService(
     } else if (campaign.status === "active") {
       await platformCall(() => adapter.pauseCampaign(platformAccount, platformCampaign));
     }
-    return toCampaign(await save(actor, campaign, { status }), account);
+    return toCampaign(await save(actor, campaign, { status }), account.currency);
   }
 
   return {
     async list(actor, input = {}) {
       const query = parseInput(listCampaignsSchema, input);
-      const [column, direction] = query.sort.startsWith("-")
-        ? [query.sort.slice(1) as SortColumn, "desc" as const]
-        : [query.sort as SortColumn, "asc" as const];
-      const page = await paginate(
-        db.kysely.selectFrom("campaigns")
-          .innerJoin("ad_accounts", "ad_accounts.id", "campaigns.ad_account_id")
-          .where("campaigns.user_id", "=", actor.userId)
-          .where("campaigns.deleted_at", "is", null)
-          .where("ad_accounts.deleted_at", "is", null)
-          .$if(
-            query.adAccountId !== undefined,
-            (qb) => qb.where("campaigns.ad_account_id", "=", query.adAccountId!),
-          )
-          .$if(query.status !== undefined, (qb) => qb.where("campaigns.status", "=", query.status!))
-          .$if(
-            query.objective !== undefined,
-            (qb) => qb.where("campaigns.objective", "=", query.objective!),
-          )
-          .$if(
-            query.search !== undefined,
-            (qb) =>
-              qb.where(
-                sql<boolean>`${sql.ref("campaigns.name")} like ${
-                  likePattern(query.search!)
-                } escape '!'`,
-              ),
-          ),
-        query,
-        (scoped) =>
-          scoped.selectAll("campaigns").select("ad_accounts.currency")
-            .orderBy(`campaigns.${column}`, direction).orderBy("campaigns.id"),
-        (row) => row,
-      );
+      const page = await listRows(actor, query);
       const accountIds = [...new Set(page.items.map((row) => row.ad_account_id))];
-      await sync.refreshStale(actor, accountIds);
+      const campaignIds = page.items.map((row) => row.id);
       const today = dateOf(context.clock.now());
-      const totals = await totalsByCampaign(db.kysely, actor, page.items.map((row) => row.id), {
-        from: addDays(today, -7),
-        to: addDays(today, -1),
-      });
+      const lastWeek = () =>
+        totalsByCampaign(db.kysely, actor, campaignIds, {
+          from: addDays(today, -7),
+          to: addDays(today, -1),
+        });
+      // Metrics are usually fresh: read totals alongside the staleness check, again if it synced.
+      const [synced, currencies, firstTotals] = await Promise.all([
+        sync.refreshStale(actor, accountIds),
+        currenciesOf(actor, accountIds),
+        lastWeek(),
+      ]);
+      const totals = synced ? await lastWeek() : firstTotals;
       return {
         ...page,
-        items: page.items.map((row) => ({
-          ...toCampaign(row, row),
-          last7Days: withDerivedMetrics(totals.get(row.id) ?? ZERO_COUNTS, row.currency),
-        })),
+        items: page.items.map((row) => {
+          const currency = currencies.get(row.ad_account_id) ?? "USD";
+          return {
+            ...toCampaign(row, currency),
+            last7Days: withDerivedMetrics(totals.get(row.id) ?? ZERO_COUNTS, currency),
+          };
+        }),
       };
     },
 
     async get(actor, campaignId) {
       const { campaign, account } = await loadCampaign(actor, campaignId);
-      return toCampaign(campaign, account);
+      return toCampaign(campaign, account.currency);
     },
 
     async create(actor, input) {
@@ -317,7 +348,7 @@ export function createCampaignsService(
         deleted_at: null,
       };
       await db.kysely.insertInto("campaigns").values(row).execute();
-      return toCampaign(row, account);
+      return toCampaign(row, account.currency);
     },
 
     async update(actor, campaignId, input) {
@@ -350,7 +381,7 @@ export function createCampaignsService(
           toPlatformCampaign(merged),
         )
       );
-      return toCampaign(await save(actor, campaign, defined), account);
+      return toCampaign(await save(actor, campaign, defined), account.currency);
     },
 
     changeStatus,
@@ -389,7 +420,7 @@ function throwIfInvalidSchedule(
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-function toCampaign(row: CampaignRow, account: Pick<AccountRow, "currency">): Campaign {
+function toCampaign(row: CampaignRow, currency: string): Campaign {
   return {
     id: row.id,
     adAccountId: row.ad_account_id,
@@ -399,7 +430,7 @@ function toCampaign(row: CampaignRow, account: Pick<AccountRow, "currency">): Ca
     status: row.status,
     budgetType: row.budget_type,
     budgetAmountMinor: row.budget_amount_minor,
-    currency: account.currency,
+    currency,
     startDate: row.start_date,
     endDate: row.end_date,
     targeting: fromDbJson(row.targeting) as Targeting,

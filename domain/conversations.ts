@@ -9,7 +9,7 @@ import type { Selectable } from "kysely";
 import { z } from "zod";
 import type { ConversationsTable, MessageRole, MessagesTable } from "../db/schema.ts";
 import { fromDbJson, toDbJson } from "../db/json.ts";
-import { forUpdate } from "../db/locking.ts";
+import { forUpdate, lockingTransaction } from "../db/locking.ts";
 import { isoFromDb } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
@@ -165,7 +165,7 @@ export function createConversationsService(context: DomainContext): Conversation
 
     async appendMessage(actor, conversationId, input) {
       const fields = parseInput(appendMessageSchema, input);
-      return await db.kysely.transaction().execute(async (trx) => {
+      return await lockingTransaction(db, async (trx) => {
         const conversation = await forUpdate(
           trx.selectFrom("conversations").select("last_seq")
             .where("id", "=", conversationId).where("user_id", "=", actor.userId)

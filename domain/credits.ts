@@ -8,7 +8,7 @@
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { CreditEntryKind, CreditLedgerTable, DB } from "../db/schema.ts";
-import { forUpdate } from "../db/locking.ts";
+import { forUpdate, lockingTransaction } from "../db/locking.ts";
 import { isoFromDb } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
@@ -76,7 +76,7 @@ export function createCreditsService(context: DomainContext): CreditsService {
     actor: Actor,
     change: (trx: Transaction<DB>, balance: number) => Promise<NewEntry | CreditEntry>,
   ): Promise<CreditEntry> {
-    return db.kysely.transaction().execute(async (trx) => {
+    return lockingTransaction(db, async (trx) => {
       const row = await forUpdate(
         trx.selectFrom("credit_balances").select("balance").where("user_id", "=", actor.userId),
         db.dialect,
@@ -97,12 +97,11 @@ export function createCreditsService(context: DomainContext): CreditsService {
     key: string,
     expected: { kind: CreditEntryKind; amount?: number; refundOfId?: string },
   ): Promise<CreditEntry | undefined> {
-    const existing = await forUpdate(
-      trx.selectFrom("credit_ledger").selectAll()
-        .where("user_id", "=", actor.userId)
-        .where("idempotency_key", "=", key),
-      db.dialect,
-    ).executeTakeFirst();
+    // A plain read suffices: the balance row lock is held, so no one appends meanwhile.
+    const existing = await trx.selectFrom("credit_ledger").selectAll()
+      .where("user_id", "=", actor.userId)
+      .where("idempotency_key", "=", key)
+      .executeTakeFirst();
     if (!existing) return undefined;
     const same = existing.kind === expected.kind &&
       (expected.amount === undefined || existing.amount === expected.amount) &&

@@ -4,10 +4,8 @@
  *
  * @module
  */
-import type { ExpressionBuilder } from "kysely";
 import { z } from "zod";
 import type { Queryable } from "../db/database.ts";
-import type { DB } from "../db/schema.ts";
 import type { Actor } from "./actor.ts";
 import { loadAdAccount } from "./ad_accounts.ts";
 import type { DomainContext } from "./context.ts";
@@ -20,6 +18,7 @@ import {
   ZERO_COUNTS,
 } from "./derived_metrics.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
+import { countsFromColumns, summedCounts } from "./metric_sums.ts";
 import type { MetricsSync } from "./metrics_sync.ts";
 import { parseInput } from "./validation.ts";
 
@@ -130,23 +129,34 @@ export function createMetricsService(context: DomainContext, sync: MetricsSync):
   };
 }
 
-/** Summed counts per date for the actor's metrics in scope. */
+/**
+ * Summed counts per date in scope: one campaign reads its own rows; accounts read the
+ * per-account daily rollup (30 rows for 30 days, however many campaigns there are).
+ */
 async function dailyCounts(
   queryable: Queryable,
   actor: Actor,
   scope: { from: string; to: string; adAccountIds: string[]; campaignId?: string },
 ): Promise<Map<string, MetricCounts>> {
   if (scope.adAccountIds.length === 0) return new Map();
-  const rows = await queryable.selectFrom("campaign_metrics")
-    .select((eb) => ["metric_date", ...summedCounts(eb)])
-    .where("user_id", "=", actor.userId)
-    .where("ad_account_id", "in", scope.adAccountIds)
-    .$if(scope.campaignId !== undefined, (qb) => qb.where("campaign_id", "=", scope.campaignId!))
-    .where("metric_date", ">=", scope.from)
-    .where("metric_date", "<=", scope.to)
-    .groupBy("metric_date")
-    .execute();
-  return new Map(rows.map((row) => [row.metric_date, countsFromSums(row)]));
+  const rows = scope.campaignId === undefined
+    ? await queryable.selectFrom("ad_account_daily_metrics")
+      .select((eb) => ["metric_date", ...summedCounts(eb)])
+      .where("user_id", "=", actor.userId)
+      .where("ad_account_id", "in", scope.adAccountIds)
+      .where("metric_date", ">=", scope.from)
+      .where("metric_date", "<=", scope.to)
+      .groupBy("metric_date")
+      .execute()
+    : await queryable.selectFrom("campaign_metrics")
+      .select((eb) => ["metric_date", ...summedCounts(eb)])
+      .where("user_id", "=", actor.userId)
+      .where("campaign_id", "=", scope.campaignId)
+      .where("metric_date", ">=", scope.from)
+      .where("metric_date", "<=", scope.to)
+      .groupBy("metric_date")
+      .execute();
+  return new Map(rows.map((row) => [row.metric_date, countsFromColumns(row)]));
 }
 
 /** Totals per campaign over a date range, for campaign lists (missing campaigns had no delivery). */
@@ -165,33 +175,5 @@ export async function totalsByCampaign(
     .where("metric_date", "<=", range.to)
     .groupBy("campaign_id")
     .execute();
-  return new Map(rows.map((row) => [row.campaign_id, countsFromSums(row)]));
-}
-
-/** SUM of every count column, aliased to the column names. */
-function summedCounts(eb: ExpressionBuilder<DB, "campaign_metrics">) {
-  return [
-    eb.fn.sum<number>("impressions").as("impressions"),
-    eb.fn.sum<number>("clicks").as("clicks"),
-    eb.fn.sum<number>("spend_minor").as("spend_minor"),
-    eb.fn.sum<number>("conversions").as("conversions"),
-    eb.fn.sum<number>("revenue_minor").as("revenue_minor"),
-  ] as const;
-}
-
-/** SUM() comes back as a number (MySQL DECIMAL via `decimalNumbers`, SQLite integer). */
-function countsFromSums(row: {
-  impressions: number;
-  clicks: number;
-  spend_minor: number;
-  conversions: number;
-  revenue_minor: number;
-}): MetricCounts {
-  return {
-    impressions: Number(row.impressions),
-    clicks: Number(row.clicks),
-    spendMinor: Number(row.spend_minor),
-    conversions: Number(row.conversions),
-    revenueMinor: Number(row.revenue_minor),
-  };
+  return new Map(rows.map((row) => [row.campaign_id, countsFromColumns(row)]));
 }

@@ -7,21 +7,27 @@
  * timer is needed for correctness; a periodic caller may use `refreshStale` too.
  *
  * Days before today are final once synced (`campaigns.metrics_synced_through`); today's row is
- * partial and rewritten on each sync. Writes are upserts of deterministic values, so concurrent
- * or repeated syncs are harmless; a coordination lease per account only avoids duplicate work.
+ * partial and rewritten on each sync. Each sync then rebuilds the account's daily rollup
+ * (`ad_account_daily_metrics`) from the first day it wrote. Writes are upserts of deterministic
+ * values, so concurrent or repeated syncs are harmless; a coordination lease per account only
+ * avoids duplicate work.
  *
  * @module
  */
 import type { Selectable } from "kysely";
 import type { AdAccountsTable, CampaignsTable } from "../db/schema.ts";
-import { fromDbJson } from "../db/json.ts";
 import { isoFromDb, toDbTimestamp } from "../db/time.ts";
 import { upsert } from "../db/upsert.ts";
-import { adapterFor, platformCall, toPlatformAccount } from "./ad_accounts.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { addDays, dateOf } from "./dates.ts";
-import type { PlatformCampaign } from "./platforms/adapter.ts";
+import { countsFromColumns, summedCounts } from "./metric_sums.ts";
+import {
+  adapterFor,
+  platformCall,
+  toPlatformAccount,
+  toPlatformCampaign,
+} from "./platform_calls.ts";
 
 /** Default interval after which an account's metrics are refreshed on read. */
 export const DEFAULT_METRICS_REFRESH_MS = 15 * 60_000;
@@ -29,11 +35,22 @@ export const DEFAULT_METRICS_REFRESH_MS = 15 * 60_000;
 const MAX_BACKFILL_DAYS = 400;
 /** How long one account's sync may hold its lease. */
 const SYNC_LEASE_TTL_MS = 60_000;
+/** Columns an upsert of metrics overwrites. */
+const COUNT_COLUMNS = [
+  "impressions",
+  "clicks",
+  "spend_minor",
+  "conversions",
+  "revenue_minor",
+] as const;
 
 /** Metrics synchronization. */
 export interface MetricsSync {
-  /** Syncs the actor's accounts (or the given ones) whose metrics are older than the interval. */
-  refreshStale(actor: Actor, adAccountIds?: readonly string[]): Promise<void>;
+  /**
+   * Syncs the actor's accounts (or the given ones) whose metrics are older than the interval;
+   * resolves to whether any was synced (so a read made meanwhile may be stale).
+   */
+  refreshStale(actor: Actor, adAccountIds?: readonly string[]): Promise<boolean>;
   /** Syncs one campaign up to now, regardless of the interval. */
   syncCampaign(
     account: Selectable<AdAccountsTable>,
@@ -48,10 +65,11 @@ export function createMetricsSync(
 ): MetricsSync {
   const { db } = context;
 
-  async function syncCampaign(
+  /** Stores the campaign's new days; returns the first date written, or null if none. */
+  async function syncCampaignRows(
     account: Selectable<AdAccountsTable>,
     campaign: Selectable<CampaignsTable>,
-  ): Promise<void> {
+  ): Promise<string | null> {
     const now = context.clock.now();
     const today = dateOf(now);
     const from = campaign.metrics_synced_through
@@ -60,7 +78,7 @@ export function createMetricsSync(
         dateOf(new Date(isoFromDb(campaign.created_at))),
         addDays(today, -MAX_BACKFILL_DAYS),
       );
-    if (from > today) return;
+    if (from > today) return null;
     const spentBefore = await db.kysely.selectFrom("campaign_metrics")
       .select((eb) => eb.fn.sum<number>("spend_minor").as("spend"))
       .where("campaign_id", "=", campaign.id).where("metric_date", "<", from)
@@ -91,20 +109,56 @@ export function createMetricsSync(
         updated_at: stamp,
       })),
       conflictColumns: ["campaign_id", "metric_date"],
-      updateColumns: [
-        "impressions",
-        "clicks",
-        "spend_minor",
-        "conversions",
-        "revenue_minor",
-        "updated_at",
-      ],
+      updateColumns: [...COUNT_COLUMNS, "updated_at"],
     });
     const yesterday = addDays(today, -1);
     if (yesterday >= from) {
       await db.kysely.updateTable("campaigns").set({ metrics_synced_through: yesterday })
         .where("id", "=", campaign.id).execute();
     }
+    return days.length > 0 ? from : null;
+  }
+
+  /** Recomputes the account's daily rollup from `from` to today. */
+  async function rebuildAccountRollup(account: Selectable<AdAccountsTable>, from: string) {
+    const now = context.clock.now();
+    const sums = await db.kysely.selectFrom("campaign_metrics")
+      .select((eb) => ["metric_date", ...summedCounts(eb)])
+      .where("ad_account_id", "=", account.id)
+      .where("metric_date", ">=", from)
+      .where("metric_date", "<=", dateOf(now))
+      .groupBy("metric_date")
+      .execute();
+    const stamp = toDbTimestamp(now);
+    await upsert(db.kysely, db.dialect, {
+      table: "ad_account_daily_metrics",
+      rows: sums.map((day) => {
+        const counts = countsFromColumns(day);
+        return {
+          id: context.ids(),
+          user_id: account.user_id,
+          ad_account_id: account.id,
+          metric_date: day.metric_date,
+          impressions: counts.impressions,
+          clicks: counts.clicks,
+          spend_minor: counts.spendMinor,
+          conversions: counts.conversions,
+          revenue_minor: counts.revenueMinor,
+          created_at: stamp,
+          updated_at: stamp,
+        };
+      }),
+      conflictColumns: ["ad_account_id", "metric_date"],
+      updateColumns: [...COUNT_COLUMNS, "updated_at"],
+    });
+  }
+
+  async function syncCampaign(
+    account: Selectable<AdAccountsTable>,
+    campaign: Selectable<CampaignsTable>,
+  ): Promise<void> {
+    const from = await syncCampaignRows(account, campaign);
+    if (from) await rebuildAccountRollup(account, from);
   }
 
   async function syncAccount(account: Selectable<AdAccountsTable>): Promise<void> {
@@ -116,7 +170,12 @@ export function createMetricsSync(
     try {
       const campaigns = await db.kysely.selectFrom("campaigns").selectAll()
         .where("ad_account_id", "=", account.id).where("deleted_at", "is", null).execute();
-      for (const campaign of campaigns) await syncCampaign(account, campaign);
+      let earliest: string | null = null;
+      for (const campaign of campaigns) {
+        const from = await syncCampaignRows(account, campaign);
+        if (from && (earliest === null || from < earliest)) earliest = from;
+      }
+      if (earliest) await rebuildAccountRollup(account, earliest);
       await db.kysely.updateTable("ad_accounts").set({ metrics_synced_at: nowForDb(context) })
         .where("id", "=", account.id).execute();
     } finally {
@@ -127,36 +186,18 @@ export function createMetricsSync(
   return {
     syncCampaign,
     async refreshStale(actor, adAccountIds) {
+      if (adAccountIds?.length === 0) return false;
       const staleBefore = toDbTimestamp(new Date(context.clock.now().getTime() - refreshMs));
-      let query = db.kysely.selectFrom("ad_accounts").selectAll()
+      const stale = await db.kysely.selectFrom("ad_accounts").selectAll()
         .where("user_id", "=", actor.userId).where("deleted_at", "is", null)
         .where((eb) =>
           eb.or([eb("metrics_synced_at", "is", null), eb("metrics_synced_at", "<", staleBefore)])
-        );
-      if (adAccountIds) {
-        if (adAccountIds.length === 0) return;
-        query = query.where("id", "in", [...adAccountIds]);
-      }
-      for (const account of await query.execute()) await syncAccount(account);
+        )
+        .$if(adAccountIds !== undefined, (qb) => qb.where("id", "in", [...adAccountIds!]))
+        .execute();
+      for (const account of stale) await syncAccount(account);
+      return stale.length > 0;
     },
-  };
-}
-
-/** What a platform adapter is told about a campaign. */
-export function toPlatformCampaign(row: Selectable<CampaignsTable>): PlatformCampaign {
-  return {
-    id: row.id,
-    externalId: row.external_id ?? "",
-    name: row.name,
-    objective: row.objective,
-    status: row.status,
-    budgetType: row.budget_type,
-    budgetAmountMinor: row.budget_amount_minor,
-    startDate: row.start_date,
-    endDate: row.end_date,
-    targeting: fromDbJson(row.targeting) as Record<string, unknown>,
-    landingUrl: row.landing_url,
-    createdAt: isoFromDb(row.created_at),
   };
 }
 

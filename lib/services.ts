@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Plugin } from "$fresh/server.ts";
 import { AccessTokens } from "../api/auth/access_tokens.ts";
 import { loadJwtSecret } from "../api/auth/jwt_secret.ts";
 import { type Database, openDatabase } from "../db/mod.ts";
@@ -62,5 +63,26 @@ export async function openServices(config: Config, log: Logger): Promise<Service
       await coordination.close();
       await db.close();
     },
+  };
+}
+
+/** The page-layer state every route can read: the app's services. */
+export interface ServicesState {
+  services: Services;
+}
+
+/** A page-layer plugin putting `services` into `ctx.state` for every page request. */
+export function servicesPlugin(services: Services): Plugin {
+  return {
+    name: "services",
+    middlewares: [{
+      path: "/",
+      middleware: {
+        handler: (_req, ctx) => {
+          (ctx.state as Partial<ServicesState>).services = services;
+          return ctx.next();
+        },
+      },
+    }],
   };
 }

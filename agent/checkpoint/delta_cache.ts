@@ -5,7 +5,8 @@
  * remembered list versions are exactly the parent's, whose blobs are stored (and kept by
  * retention, which never removes a thread's latest checkpoint or what it references).
  *
- * Bounded (least recently used entries go first): a miss only costs a full blob.
+ * Bounded by entries and by the bytes of remembered lists (least recently used entries go first):
+ * a miss only costs a full blob.
  *
  * @module
  */
@@ -16,8 +17,10 @@ export interface ListVersion {
   version: string;
   /** The whole serialized JSON array at `version`. */
   bytes: Uint8Array;
-  /** 0 for a full blob, else the number of deltas on top of the last full blob. */
+  /** 0 for a full blob, else the number of deltas on top of the chain's full blob. */
   depth: number;
+  /** Version of the chain's full blob (`version` itself for a full blob). */
+  root: string;
 }
 
 /** The latest checkpoint of a thread/namespace as this process knows it. */
@@ -31,10 +34,13 @@ export interface KnownCheckpoint {
 /** Least-recently-used map of known checkpoints keyed by thread and namespace. */
 export class DeltaCache {
   readonly #entries = new Map<string, KnownCheckpoint>();
-  readonly #capacity: number;
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
 
-  constructor(capacity: number) {
-    this.#capacity = capacity;
+  constructor(maxEntries: number, maxBytes: number) {
+    this.#maxEntries = maxEntries;
+    this.#maxBytes = maxBytes;
   }
 
   /** The entry for a thread/namespace, refreshed as recently used. */
@@ -51,25 +57,39 @@ export class DeltaCache {
   /** Remembers `entry` as the latest checkpoint of a thread/namespace. */
   set(threadId: string, namespace: string, entry: KnownCheckpoint): void {
     const key = cacheKey(threadId, namespace);
-    this.#entries.delete(key);
+    this.#delete(key);
     this.#entries.set(key, entry);
-    while (this.#entries.size > this.#capacity) {
-      this.#entries.delete(this.#entries.keys().next().value!);
+    this.#bytes += entryBytes(entry);
+    while (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
+      this.#delete(this.#entries.keys().next().value!);
     }
   }
 
   /** Forgets one thread/namespace. */
   forget(threadId: string, namespace: string): void {
-    this.#entries.delete(cacheKey(threadId, namespace));
+    this.#delete(cacheKey(threadId, namespace));
   }
 
   /** Forgets every namespace of a thread. */
   forgetThread(threadId: string): void {
     const prefix = cacheKey(threadId, "");
     for (const key of [...this.#entries.keys()]) {
-      if (key.startsWith(prefix)) this.#entries.delete(key);
+      if (key.startsWith(prefix)) this.#delete(key);
     }
   }
+
+  #delete(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    this.#bytes -= entryBytes(entry);
+  }
+}
+
+function entryBytes(entry: KnownCheckpoint): number {
+  let bytes = 0;
+  for (const list of entry.lists.values()) bytes += list.bytes.byteLength;
+  return bytes;
 }
 
 function cacheKey(threadId: string, namespace: string): string {

@@ -5,8 +5,9 @@
  * pending write. Unlike the Postgres saver, list channels that grow by appending (a ReAct loop's
  * `messages`) are stored as append deltas, so a long conversation is not re-stored on every step.
  *
- * Per step the saver costs one `put` (blobs + checkpoint in one transaction) and one `putWrites`
- * (one multi-row insert); LangGraph runs them concurrently.
+ * Per step the saver costs one `put` (a multi-row insert of the changed blobs, then the checkpoint
+ * row, in one transaction on MySQL) and one `putWrites` (one multi-row insert); LangGraph runs
+ * them concurrently.
  *
  * @module
  */
@@ -31,10 +32,10 @@ import {
 import { isDeepStrictEqual } from "node:util";
 import type { Database } from "../../db/database.ts";
 import { fromDbJson } from "../../db/json.ts";
-import { blobKey, EMPTY_BLOB_TYPE, type ResolvedBlob, resolveBlobs } from "./blob_reader.ts";
+import { blobKey, resolveBlobs, type ResolvedBlob } from "./blob_reader.ts";
 import { DeltaCache, type KnownCheckpoint, type ListVersion } from "./delta_cache.ts";
 import { appendedItems } from "./list_delta.ts";
-import { type PruneOptions, type PruneReport, pruneCheckpoints } from "./retention.ts";
+import { pruneCheckpoints, type PruneOptions, type PruneReport } from "./retention.ts";
 import {
   binary,
   type CheckpointRow,
@@ -63,12 +64,22 @@ export interface KyselySaverOptions {
    */
   listDeltas?: boolean;
   /**
-   * Deltas allowed on top of a full blob before the next full one (default 12). Bounds the reads
-   * of a value; must stay below MySQL's foreign-key cascade depth (15).
+   * Deltas allowed on top of a full blob before the next full one (default 50): bounds the rows
+   * read to rebuild a value, at the cost of re-storing the whole list that often.
    */
   maxDeltaDepth?: number;
   /** Threads/namespaces remembered for deltas (default 1000). */
   cacheSize?: number;
+  /** Bytes of serialized lists remembered for deltas (default 64 MiB). */
+  cacheBytes?: number;
+  /**
+   * Write a checkpoint and its blobs in one transaction: one commit, four round trips on MySQL
+   * (BEGIN and COMMIT are round trips of their own). Otherwise two ordered autocommit statements:
+   * two commits, two round trips. Both are crash-safe. Default: on for MySQL, where a commit
+   * (log flush) usually costs more than two round trips; off for SQLite, where neither costs
+   * much. `bench/agent.ts` measures both.
+   */
+  transactionalPut?: boolean;
   /** Clock for row timestamps (tests move it to exercise retention). */
   now?: () => Date;
 }
@@ -85,24 +96,24 @@ interface SaverConfigurable {
 
 /** Checkpoints assembled per round of `list` reads. */
 const LIST_PAGE_SIZE = 50;
-/** Most MySQL cascades nest 15 deep; the FK from a delta to its base cascades on delete. */
-const MAX_SAFE_DELTA_DEPTH = 14;
 
 /** LangGraph checkpoint saver storing into the `agent_checkpoint*` tables. */
-export class KyselySaver extends BaseCheckpointSaver<string | number> {
+export class KyselySaver extends BaseCheckpointSaver {
   readonly #db: Database;
   readonly #cache: DeltaCache;
   readonly #listDeltas: boolean;
   readonly #maxDeltaDepth: number;
   readonly #now: () => Date;
+  readonly #transactionalPut: boolean;
 
   constructor(db: Database, options: KyselySaverOptions = {}) {
     super(options.serde);
     this.#db = db;
-    this.#cache = new DeltaCache(options.cacheSize ?? 1000);
+    this.#cache = new DeltaCache(options.cacheSize ?? 1000, options.cacheBytes ?? 64 * 1024 * 1024);
     this.#listDeltas = options.listDeltas ?? this.serde instanceof JsonPlusSerializer;
-    this.#maxDeltaDepth = Math.min(options.maxDeltaDepth ?? 12, MAX_SAFE_DELTA_DEPTH);
+    this.#maxDeltaDepth = options.maxDeltaDepth ?? 50;
     this.#now = options.now ?? (() => new Date());
+    this.#transactionalPut = options.transactionalPut ?? db.dialect === "mysql";
   }
 
   /** The database this saver writes to. */
@@ -110,8 +121,8 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
     return this.#db;
   }
 
-  /** Versions are `counter.random` strings, unique across forks of a thread. */
-  override getNextVersion(current: string | number | undefined): string {
+  /** Versions carry a random part so forks of a thread never reuse one (see `versions.ts`). */
+  override getNextVersion(current: number | undefined): number {
     return nextChannelVersion(current);
   }
 
@@ -120,7 +131,12 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
     const { thread_id, checkpoint_ns = "", checkpoint_id } = configurable(config);
     if (thread_id === undefined) return undefined;
     const threadId = String(thread_id);
-    const row = await selectCheckpoint(this.#db, threadId, checkpoint_ns, checkpoint_id || undefined);
+    const row = await selectCheckpoint(
+      this.#db,
+      threadId,
+      checkpoint_ns,
+      checkpoint_id || undefined,
+    );
     if (!row) return undefined;
     const stored = await this.#loadStoredCheckpoint(row);
     const [blobs, writes] = await Promise.all([
@@ -197,19 +213,29 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
 
     const known = this.#cache.get(threadId, checkpoint_ns);
     const parent = known !== undefined && known.checkpointId === parentId ? known : undefined;
-    const encoded = await this.#encodeBlobs(threadId, checkpoint_ns, values, newVersions, now, parent);
+    const encoded = await this.#encodeBlobs(
+      threadId,
+      checkpoint_ns,
+      values,
+      newVersions,
+      now,
+      parent,
+    );
     let lists: Map<string, ListVersion>;
     try {
-      await insertCheckpoint(this.#db, encoded.rows, checkpointRow);
+      await insertCheckpoint(this.#db, encoded.rows, checkpointRow, this.#transactionalPut);
       lists = carryLists(parent, checkpoint.channel_versions, encoded.lists);
     } catch (error) {
       if (!encoded.usesDeltas) throw error;
       // A delta's base was removed behind this process's back (the foreign key refused it):
       // store the values whole, and trust only what was just written.
       this.#cache.forget(threadId, checkpoint_ns);
-      await insertCheckpoint(this.#db, encoded.fullRows, checkpointRow);
+      await insertCheckpoint(this.#db, encoded.fullRows, checkpointRow, this.#transactionalPut);
       lists = new Map(
-        [...encoded.lists].map(([channel, list]) => [channel, { ...list, depth: 0 }]),
+        [...encoded.lists].map(([channel, list]) => [
+          channel,
+          { ...list, depth: 0, root: list.version },
+        ]),
       );
     }
     this.#cache.set(threadId, checkpoint_ns, {
@@ -228,7 +254,9 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
     taskPath = "",
   ): Promise<void> {
     const { thread_id, checkpoint_ns = "", checkpoint_id } = configurable(config);
-    if (thread_id === undefined) throw new Error("putWrites: config.configurable.thread_id is missing");
+    if (thread_id === undefined) {
+      throw new Error("putWrites: config.configurable.thread_id is missing");
+    }
     if (!checkpoint_id) throw new Error("putWrites: config.configurable.checkpoint_id is missing");
     if (writes.length === 0) return;
     const stamp = this.#now();
@@ -280,17 +308,22 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
     const lists = new Map<string, ListVersion>();
     let usesDeltas = false;
     for (const [channel, rawVersion] of Object.entries(newVersions)) {
+      // A channel without a value gets no row: reads find no blob and leave it out, as asked.
+      if (!Object.prototype.hasOwnProperty.call(values, channel)) continue;
       const version = String(rawVersion);
-      const common = { thread_id: threadId, checkpoint_ns: namespace, channel, version };
-      if (!Object.prototype.hasOwnProperty.call(values, channel)) {
-        const row = { ...rowStamp(now), ...common, base_version: null, type: EMPTY_BLOB_TYPE, blob: null };
-        rows.push(row);
-        fullRows.push(row);
-        continue;
-      }
       const value = values[channel];
       const [type, bytes] = await this.serde.dumpsTyped(value);
-      const full = { ...rowStamp(now), ...common, base_version: null, type, blob: binary(bytes) };
+      const full: NewBlobRow = {
+        ...rowStamp(now),
+        thread_id: threadId,
+        checkpoint_ns: namespace,
+        channel,
+        version,
+        base_version: null,
+        root_version: null,
+        type,
+        blob: binary(bytes),
+      };
       fullRows.push(full);
       if (!this.#listDeltas || type !== "json" || !Array.isArray(value)) {
         rows.push(full);
@@ -301,12 +334,17 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
         base.version === String(parent!.channelVersions[channel]);
       const delta = usable ? appendedItems(base.bytes, bytes) : undefined;
       if (delta && base) {
-        rows.push({ ...full, base_version: base.version, blob: binary(delta) });
-        lists.set(channel, { version, bytes, depth: base.depth + 1 });
+        rows.push({
+          ...full,
+          base_version: base.version,
+          root_version: base.root,
+          blob: binary(delta),
+        });
+        lists.set(channel, { version, bytes, depth: base.depth + 1, root: base.root });
         usesDeltas = true;
       } else {
         rows.push(full);
-        lists.set(channel, { version, bytes, depth: 0 });
+        lists.set(channel, { version, bytes, depth: 0, root: version });
       }
     }
     return { rows, fullRows, usesDeltas, lists };
@@ -358,7 +396,7 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
     const channelValues: Record<string, unknown> = {};
     for (const [channel, version] of versionPairs(stored.channel_versions)) {
       const blob = blobs.get(blobKey(channel, version));
-      if (blob && blob.type !== EMPTY_BLOB_TYPE && blob.bytes !== null) {
+      if (blob) {
         channelValues[channel] = await this.serde.loadsTyped(blob.type, blob.bytes);
       }
     }
@@ -423,7 +461,7 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
     checkpoint.channel_values[TASKS] = decoded.map(([, , value]) => value);
     const versions = Object.values(checkpoint.channel_versions);
     checkpoint.channel_versions[TASKS] = this.getNextVersion(
-      versions.length === 0 ? undefined : maxChannelVersion(...versions),
+      versions.length === 0 ? undefined : Number(maxChannelVersion(...versions)),
     );
   }
 
@@ -440,8 +478,8 @@ export class KyselySaver extends BaseCheckpointSaver<string | number> {
     const lists = new Map<string, ListVersion>();
     for (const [channel, version] of versionPairs(stored.channel_versions)) {
       const blob = blobs.get(blobKey(channel, version));
-      if (blob?.type === "json" && blob.bytes !== null && blob.bytes[0] === 0x5b) {
-        lists.set(channel, { version, bytes: blob.bytes, depth: blob.depth });
+      if (blob?.type === "json" && blob.bytes[0] === 0x5b) {
+        lists.set(channel, { version, bytes: blob.bytes, depth: blob.depth, root: blob.root });
       }
     }
     this.#cache.set(threadId, namespace, {

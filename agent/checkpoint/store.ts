@@ -28,7 +28,7 @@ export type CheckpointRow = Selectable<AgentCheckpointsTable>;
 /** A blob row as read (without bookkeeping columns). */
 export type BlobRow = Pick<
   Selectable<AgentCheckpointBlobsTable>,
-  "channel" | "version" | "base_version" | "type" | "blob"
+  "channel" | "version" | "base_version" | "root_version" | "type" | "blob"
 >;
 /** A pending-write row as read (without bookkeeping columns). */
 export type WriteRow = Pick<
@@ -51,16 +51,18 @@ export function binary(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * Stores a checkpoint and its changed blobs. Blobs go first: the checkpoint row is what makes
- * them reachable, so a crash in between leaves only unreferenced blobs (which retention removes),
- * never a checkpoint missing its values. Both statements share one transaction on MySQL (one
- * commit, one log flush); SQLite runs them on its single connection in autocommit, which in WAL
- * mode costs no flush.
+ * Stores a checkpoint and its changed blobs, blobs first. By default as two statements, each its
+ * own commit: the checkpoint row is what makes the blobs reachable, so a crash in between leaves
+ * only unreferenced blobs (which retention removes), never a checkpoint missing its values — the
+ * guarantee a transaction gives, in two round trips instead of four (on MySQL, BEGIN and COMMIT
+ * are round trips of their own). `transaction` trades those round trips for a single commit,
+ * which wins where commits (log flushes) cost more than round trips.
  */
 export async function insertCheckpoint(
   db: Database,
   blobs: readonly NewBlobRow[],
   checkpoint: NewCheckpointRow,
+  transaction = false,
 ): Promise<void> {
   const write = async (queryable: Queryable) => {
     await upsert(queryable, db.dialect, {
@@ -77,10 +79,10 @@ export async function insertCheckpoint(
       updateColumns: ["parent_checkpoint_id", "type", "checkpoint", "metadata", "updated_at"],
     });
   };
-  if (blobs.length === 0 || db.dialect === "sqlite") {
-    await write(db.kysely);
-  } else {
+  if (transaction && blobs.length > 0) {
     await db.kysely.transaction().execute(write);
+  } else {
+    await write(db.kysely);
   }
 }
 
@@ -174,13 +176,41 @@ export async function selectBlobs(
   for (const chunk of chunks(pairs)) {
     rows.push(
       ...await db.kysely.selectFrom("agent_checkpoint_blobs")
-        .select(["channel", "version", "base_version", "type", "blob"])
+        .select(["channel", "version", "base_version", "root_version", "type", "blob"])
         .where("thread_id", "=", threadId)
         .where("checkpoint_ns", "=", namespace)
         .where((eb) =>
-          eb.or(chunk.map(([channel, version]) =>
-            eb.and([eb("channel", "=", channel), eb("version", "=", version)])
-          ))
+          eb.or(
+            chunk.map(([channel, version]) =>
+              eb.and([eb("channel", "=", channel), eb("version", "=", version)])
+            ),
+          )
+        )
+        .execute(),
+    );
+  }
+  return rows;
+}
+
+/** Every blob row of the delta chains starting at the given `[channel, root version]` pairs. */
+export async function selectBlobChains(
+  db: Database,
+  threadId: string,
+  namespace: string,
+  roots: readonly (readonly [string, string])[],
+): Promise<BlobRow[]> {
+  const rows: BlobRow[] = [];
+  for (const chunk of chunks(roots)) {
+    rows.push(
+      ...await db.kysely.selectFrom("agent_checkpoint_blobs")
+        .select(["channel", "version", "base_version", "root_version", "type", "blob"])
+        .where("thread_id", "=", threadId)
+        .where("checkpoint_ns", "=", namespace)
+        .where((eb) =>
+          eb.or(chunk.flatMap(([channel, root]) => [
+            eb.and([eb("channel", "=", channel), eb("root_version", "=", root)]),
+            eb.and([eb("channel", "=", channel), eb("version", "=", root)]),
+          ]))
         )
         .execute(),
     );

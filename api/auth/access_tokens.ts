@@ -97,7 +97,11 @@ export class AccessTokens {
   }
 
   /** Verifies a payload signed by `signPayload` for `purpose`; null when invalid or expired. */
-  async verifyPayload(purpose: string, token: string, now = new Date()): Promise<JWTPayload | null> {
+  async verifyPayload(
+    purpose: string,
+    token: string,
+    now = new Date(),
+  ): Promise<JWTPayload | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ["HS256"],

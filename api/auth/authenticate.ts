@@ -105,6 +105,24 @@ async function fromCookies(deps: AuthDependencies, req: Request): Promise<Reques
   }
   const refresh = cookies[REFRESH_COOKIE];
   if (!refresh) return null;
+  // Parallel requests of one page carry the same refresh cookie: rotate once and share the
+  // result, instead of the second rotation looking like token reuse and revoking the session.
+  let rotation = rotations.get(refresh);
+  if (!rotation) {
+    rotation = rotateCookie(deps, req, refresh).finally(() => rotations.delete(refresh));
+    rotations.set(refresh, rotation);
+  }
+  return await rotation;
+}
+
+/** Cookie rotations in flight in this process, by refresh token. */
+const rotations = new Map<string, Promise<RequestAuth | null>>();
+
+async function rotateCookie(
+  deps: AuthDependencies,
+  req: Request,
+  refresh: string,
+): Promise<RequestAuth | null> {
   try {
     const rotated = await deps.domain.sessions.rotate(refresh, sessionClient(req));
     const tokens = await issueTokens(deps, rotated);
@@ -112,12 +130,16 @@ async function fromCookies(deps: AuthDependencies, req: Request): Promise<Reques
       actor: rotated.actor,
       method: "cookie",
       sessionId: rotated.session.id,
-      setCookies: sessionCookies({
-        accessToken: tokens.accessToken,
-        accessTtlSeconds: tokens.expiresIn,
-        refreshToken: tokens.refreshToken,
-        refreshExpiresAt: tokens.refreshExpiresAt,
-      }, deps.config, now(deps)),
+      setCookies: sessionCookies(
+        {
+          accessToken: tokens.accessToken,
+          accessTtlSeconds: tokens.expiresIn,
+          refreshToken: tokens.refreshToken,
+          refreshExpiresAt: tokens.refreshExpiresAt,
+        },
+        deps.config,
+        now(deps),
+      ),
     };
   } catch (error) {
     if (error instanceof UnauthenticatedError) return null;

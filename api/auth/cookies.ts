@@ -34,7 +34,12 @@ export function sessionCookies(
   config: Pick<Config, "PUBLIC_URL">,
   now = new Date(),
 ): string[] {
-  const base = { path: "/", httpOnly: true, sameSite: "Lax", secure: secureCookies(config) } as const;
+  const base = {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: secureCookies(config),
+  } as const;
   const refreshSeconds = Math.max(
     0,
     Math.floor((Date.parse(values.refreshExpiresAt) - now.getTime()) / 1000),
@@ -47,7 +52,12 @@ export function sessionCookies(
 
 /** `Set-Cookie` values that remove the session cookies. */
 export function clearSessionCookies(config: Pick<Config, "PUBLIC_URL">): string[] {
-  const base = { path: "/", httpOnly: true, sameSite: "Lax", secure: secureCookies(config) } as const;
+  const base = {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: secureCookies(config),
+  } as const;
   return [
     serialize(ACCESS_COOKIE, "", { ...base, maxAge: 0 }),
     serialize(REFRESH_COOKIE, "", { ...base, maxAge: 0 }),

@@ -111,7 +111,10 @@ export function createGoogleSignIn(
       const provider = await metadata();
       const response = await fetch(provider.token_endpoint, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+        },
         body: new URLSearchParams({
           grant_type: "authorization_code",
           code,

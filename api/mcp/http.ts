@@ -14,10 +14,9 @@
 // @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { Actor } from "../../domain/actor.ts";
-import { API_TOKEN_PREFIX } from "../../domain/api_tokens.ts";
 import type { Clock } from "../../domain/clock.ts";
-import { DomainError, UnauthenticatedError } from "../../domain/errors.ts";
 import type { Services } from "../../lib/services.ts";
+import { authenticateRequest } from "../auth/authenticate.ts";
 import { approvalGrantsFor } from "./approvals.ts";
 import type { ApprovalGrants } from "./grants.ts";
 import { createMcpServer } from "./server.ts";
@@ -32,8 +31,8 @@ const MAX_BODY_BYTES = 1_048_576;
 export interface McpHandlerOptions {
   /**
    * Hostnames (without port) the `Host` and `Origin` headers may name, e.g. the public domain
-   * the app is served on. Default: `LOCAL_HOSTS` plus the configured `HOSTNAME` when it is a
-   * specific host.
+   * the app is served on. Default: `LOCAL_HOSTS`, the host of `PUBLIC_URL`, and `HOSTNAME` when
+   * it names a specific host.
    */
   allowedHosts?: readonly string[];
   /** Default: the system clock. */
@@ -90,9 +89,11 @@ export function createMcpHandler(
 }
 
 function defaultAllowedHosts(services: Services): string[] {
-  const configured = services.config.HOSTNAME;
-  const specific = configured !== "0.0.0.0" && configured !== "::" && configured !== "";
-  return specific ? [...LOCAL_HOSTS, configured] : [...LOCAL_HOSTS];
+  const hosts = [...LOCAL_HOSTS];
+  const { HOSTNAME, PUBLIC_URL } = services.config;
+  if (PUBLIC_URL) hosts.push(hostnameOf(new URL(PUBLIC_URL).host));
+  if (HOSTNAME !== "0.0.0.0" && HOSTNAME !== "::" && HOSTNAME !== "") hosts.push(HOSTNAME);
+  return hosts;
 }
 
 /** The hostname of a `host[:port]` header value, IPv6 keeping its brackets. */
@@ -121,32 +122,25 @@ function checkHosts(req: Request, allowed: ReadonlySet<string>): string | null {
 
 type Authentication = { actor: Actor } | { error: string; presented: boolean };
 
+/**
+ * Bearer credentials only (API token or access JWT, via the API's shared authenticator): MCP is
+ * for programs, so session cookies are ignored and a browser cannot ride on them.
+ */
 async function authenticate(
   services: Services,
   req: Request,
   testActor: Actor | undefined,
 ): Promise<Authentication> {
-  const header = req.headers.get("authorization");
-  if (header === null) {
+  const authorization = req.headers.get("authorization");
+  if (authorization === null) {
     return testActor ? { actor: testActor } : { error: "missing bearer token", presented: false };
   }
-  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
-  if (!match) return { error: "expected Authorization: Bearer <token>", presented: false };
-  const token = match[1];
-  try {
-    if (token.startsWith(API_TOKEN_PREFIX)) {
-      return { actor: (await services.domain.apiTokens.authenticate(token)).actor };
-    }
-    const claims = await services.accessTokens.verify(token);
-    if (!claims) return { error: "invalid or expired token", presented: true };
-    const user = await services.domain.accounts.getProfile({ userId: claims.userId, role: "user" });
-    return { actor: { userId: user.id, role: user.role } };
-  } catch (error) {
-    if (error instanceof UnauthenticatedError || error instanceof DomainError) {
-      return { error: "invalid or expired token", presented: true };
-    }
-    throw error;
+  if (!/^Bearer\s/i.test(authorization)) {
+    return { error: "expected Authorization: Bearer <token>", presented: false };
   }
+  const bearerOnly = new Request(req.url, { headers: { authorization } });
+  const auth = await authenticateRequest(bearerOnly, services);
+  return auth ? { actor: auth.actor } : { error: "invalid or expired token", presented: true };
 }
 
 function unauthorized(detail: string, presented: boolean): Response {

@@ -8,8 +8,8 @@
 import type { MiddlewareHandler } from "hono";
 import { UnauthenticatedError } from "../../domain/errors.ts";
 import {
-  authenticateRequest,
   type AuthDependencies,
+  authenticateRequest,
   isSameOrigin,
   isUnsafeMethod,
 } from "../auth/authenticate.ts";

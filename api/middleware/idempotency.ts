@@ -22,7 +22,7 @@ export function idempotency(deps: { domain: Domain }): MiddlewareHandler<ApiEnv>
     if (c.req.method !== "POST" || key === undefined) return await next();
     if (!KEY_PATTERN.test(key)) {
       throw new ValidationError([{
-        field: "Idempotency-Key",
+        field: "idempotency-key",
         message: "must be 1-255 visible ASCII characters",
       }]);
     }

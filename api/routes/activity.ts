@@ -4,15 +4,19 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import {
-  createConversationSchema,
-  renameConversationSchema,
-} from "../../domain/conversations.ts";
+import { createConversationSchema, renameConversationSchema } from "../../domain/conversations.ts";
 import { performanceQuerySchema } from "../../domain/metrics.ts";
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeObject, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
-import { dataResponse, jsonBody, pageResponse, privateRoute, respond, respondPage } from "../openapi.ts";
+import {
+  dataResponse,
+  jsonBody,
+  pageResponse,
+  privateRoute,
+  respond,
+  respondPage,
+} from "../openapi.ts";
 import {
   ConversationSchema,
   CreditBalanceSchema,

@@ -4,14 +4,18 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import {
-  connectSandboxAccountSchema,
-  renameAdAccountSchema,
-} from "../../domain/ad_accounts.ts";
+import { connectSandboxAccountSchema, renameAdAccountSchema } from "../../domain/ad_accounts.ts";
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
-import { dataResponse, jsonBody, pageResponse, privateRoute, respond, respondPage } from "../openapi.ts";
+import {
+  dataResponse,
+  jsonBody,
+  pageResponse,
+  privateRoute,
+  respond,
+  respondPage,
+} from "../openapi.ts";
 import { AdAccountSchema } from "../schemas/ads.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
 

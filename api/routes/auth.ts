@@ -10,7 +10,7 @@ import type { Context } from "hono";
 import { credentialsSchema, registerSchema, type User } from "../../domain/accounts.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { NotFoundError, UnauthenticatedError } from "../../domain/errors.ts";
-import { issueTokens, type IssuedTokens, sessionClient } from "../auth/authenticate.ts";
+import { type IssuedTokens, issueTokens, sessionClient } from "../auth/authenticate.ts";
 import {
   clearSessionCookies,
   REFRESH_COOKIE,
@@ -21,13 +21,7 @@ import { fromSnake, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type ApiEnv, type RouteContext } from "../context.ts";
 import { assertCsrfSafe } from "../middleware/auth.ts";
 import { clientIp, limitAuthByIp, limitLogin } from "../middleware/rate_limit.ts";
-import {
-  dataResponse,
-  jsonBody,
-  privateRoute,
-  publicRoute,
-  respond,
-} from "../openapi.ts";
+import { dataResponse, jsonBody, privateRoute, publicRoute, respond } from "../openapi.ts";
 import { TokenPairSchema } from "../schemas/accounts.ts";
 
 const tags = ["Auth"];
@@ -38,7 +32,7 @@ const RefreshBodySchema = z.object({
   }),
 });
 
-const optionalJsonBody = (schema: z.ZodType) => ({
+const optionalJsonBody = <Schema extends z.ZodType>(schema: Schema) => ({
   required: false,
   content: { "application/json": { schema } },
 });
@@ -117,7 +111,7 @@ export function registerAuthRoutes(app: ApiApp, { deps, guards }: RouteContext):
     }),
     async (c) => {
       await limitAuthByIp(c, deps);
-      const body = c.req.valid("json") as z.output<typeof RefreshBodySchema>;
+      const body = c.req.valid("json");
       let token = body.refresh_token;
       const fromCookie = token === undefined;
       if (fromCookie) {
@@ -132,12 +126,16 @@ export function registerAuthRoutes(app: ApiApp, { deps, guards }: RouteContext):
       const tokens = await issueTokens(deps, rotated);
       const user = await domain.accounts.getProfile(rotated.actor);
       if (fromCookie) {
-        const cookies = sessionCookies({
-          accessToken: tokens.accessToken,
-          accessTtlSeconds: tokens.expiresIn,
-          refreshToken: tokens.refreshToken,
-          refreshExpiresAt: tokens.refreshExpiresAt,
-        }, deps.config, deps.clock?.now());
+        const cookies = sessionCookies(
+          {
+            accessToken: tokens.accessToken,
+            accessTtlSeconds: tokens.expiresIn,
+            refreshToken: tokens.refreshToken,
+            refreshExpiresAt: tokens.refreshExpiresAt,
+          },
+          deps.config,
+          deps.clock?.now(),
+        );
         for (const cookie of cookies) c.header("Set-Cookie", cookie, { append: true });
       }
       return respond(c, tokenPair(tokens, user), "Refreshed");
@@ -157,7 +155,7 @@ export function registerAuthRoutes(app: ApiApp, { deps, guards }: RouteContext):
     }),
     async (c) => {
       const actor = actorOf(c);
-      const body = c.req.valid("json") as z.output<typeof RefreshBodySchema>;
+      const body = c.req.valid("json");
       const token = body.refresh_token ?? requestCookies(c.req.raw)[REFRESH_COOKIE];
       const sessionId = c.get("auth").sessionId;
       if (token) await domain.sessions.logout(actor, token);

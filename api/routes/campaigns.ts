@@ -14,12 +14,15 @@ import { isoDateSchema } from "../../domain/dates.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import { fromSnake, snakeObject, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
-import { dataResponse, jsonBody, pageResponse, privateRoute, respond, respondPage } from "../openapi.ts";
 import {
-  CampaignListItemSchema,
-  CampaignSchema,
-  PerformanceReportSchema,
-} from "../schemas/ads.ts";
+  dataResponse,
+  jsonBody,
+  pageResponse,
+  privateRoute,
+  respond,
+  respondPage,
+} from "../openapi.ts";
+import { CampaignListItemSchema, CampaignSchema, PerformanceReportSchema } from "../schemas/ads.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
 
 const replaceCampaignSchema = updateCampaignSchema.required();
@@ -28,7 +31,11 @@ const metricsQuerySchema = z.object({ from: isoDateSchema, to: isoDateSchema });
 /** Status actions: path segment → domain method and message. */
 const ACTIONS = [
   { action: "pause", summary: "Pause an active campaign", message: "Paused" },
-  { action: "resume", summary: "Start or resume delivery (draft/paused → active)", message: "Active" },
+  {
+    action: "resume",
+    summary: "Start or resume delivery (draft/paused → active)",
+    message: "Active",
+  },
   { action: "archive", summary: "Archive a campaign (final)", message: "Archived" },
 ] as const;
 

@@ -8,7 +8,14 @@ import { createCreativeSchema, updateCreativeSchema } from "../../domain/creativ
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
-import { dataResponse, jsonBody, pageResponse, privateRoute, respond, respondPage } from "../openapi.ts";
+import {
+  dataResponse,
+  jsonBody,
+  pageResponse,
+  privateRoute,
+  respond,
+  respondPage,
+} from "../openapi.ts";
 import { CreativeSchema } from "../schemas/ads.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
 

@@ -58,7 +58,9 @@ export function registerGoogleRoutes(app: ApiApp, { deps }: RouteContext): void 
     secure: secureCookies(deps.config),
   } as const;
   const assertEnabled = () => {
-    if (!google.enabled) throw new NotFoundError("Google sign-in", "Google sign-in is not configured");
+    if (!google.enabled) {
+      throw new NotFoundError("Google sign-in", "Google sign-in is not configured");
+    }
   };
 
   app.openapi(
@@ -73,12 +75,17 @@ export function registerGoogleRoutes(app: ApiApp, { deps }: RouteContext): void 
     async (c) => {
       assertEnabled();
       const attempt = await google.authorize(redirectUri(c, deps.config.PUBLIC_URL));
-      const state = await deps.accessTokens.signPayload(STATE_PURPOSE, {
-        state: attempt.state,
-        nonce: attempt.nonce,
-        verifier: attempt.codeVerifier,
-        return_to: safeReturnPath(c.req.valid("query").return_to),
-      }, STATE_TTL_SECONDS, deps.clock?.now());
+      const state = await deps.accessTokens.signPayload(
+        STATE_PURPOSE,
+        {
+          state: attempt.state,
+          nonce: attempt.nonce,
+          verifier: attempt.codeVerifier,
+          return_to: safeReturnPath(c.req.valid("query").return_to),
+        },
+        STATE_TTL_SECONDS,
+        deps.clock?.now(),
+      );
       c.header(
         "Set-Cookie",
         serialize(STATE_COOKIE, state, { ...cookieBase, maxAge: STATE_TTL_SECONDS }),
@@ -129,12 +136,16 @@ export function registerGoogleRoutes(app: ApiApp, { deps }: RouteContext): void 
       if (c.req.header("accept")?.includes("application/json")) {
         return respond(c, tokenPair(tokens, user), "Signed in");
       }
-      const cookies = sessionCookies({
-        accessToken: tokens.accessToken,
-        accessTtlSeconds: tokens.expiresIn,
-        refreshToken: tokens.refreshToken,
-        refreshExpiresAt: tokens.refreshExpiresAt,
-      }, deps.config, deps.clock?.now());
+      const cookies = sessionCookies(
+        {
+          accessToken: tokens.accessToken,
+          accessTtlSeconds: tokens.expiresIn,
+          refreshToken: tokens.refreshToken,
+          refreshExpiresAt: tokens.refreshExpiresAt,
+        },
+        deps.config,
+        deps.clock?.now(),
+      );
       for (const value of cookies) c.header("Set-Cookie", value, { append: true });
       return c.redirect(safeReturnPath(String(saved.return_to ?? "/")), 302);
     },

@@ -8,7 +8,14 @@ import { createApiTokenSchema } from "../../domain/api_tokens.ts";
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
-import { dataResponse, jsonBody, pageResponse, privateRoute, respond, respondPage } from "../openapi.ts";
+import {
+  dataResponse,
+  jsonBody,
+  pageResponse,
+  privateRoute,
+  respond,
+  respondPage,
+} from "../openapi.ts";
 import { ApiTokenSchema, CreatedApiTokenSchema, UserSchema } from "../schemas/accounts.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
 

@@ -26,8 +26,7 @@ export const AdAccountSchema = z.object({
 /** Audience targeting (the domain's schema, snake_cased). */
 export const TargetingSchema = snakeSchema(targetingSchema).openapi("Targeting");
 
-/** A campaign. Money is in minor units of `currency` (cents for USD). */
-export const CampaignSchema = z.object({
+const campaignShape = {
   id: z.uuid(),
   ad_account_id: z.uuid(),
   external_id: z.string().nullable(),
@@ -43,13 +42,15 @@ export const CampaignSchema = z.object({
   landing_url: z.string().nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
-}).openapi("Campaign");
+};
+
+/** A campaign. Money is in minor units of `currency` (cents for USD). */
+export const CampaignSchema = z.object(campaignShape).openapi("Campaign");
 
 const decimal = (description: string) =>
   z.string().nullable().openapi({ description: `${description}; null when undefined.` });
 
-/** Summed delivery counts with derived ratios as exact decimal strings. */
-export const MetricTotalsSchema = z.object({
+const metricShape = {
   impressions: z.number().int(),
   clicks: z.number().int(),
   spend_minor: z.number().int(),
@@ -59,10 +60,19 @@ export const MetricTotalsSchema = z.object({
   cpc: decimal("Spend per click in major units"),
   cpa: decimal("Spend per conversion in major units"),
   roas: decimal("Revenue per unit of spend, 4 decimals"),
-}).openapi("MetricTotals");
+};
+
+/** Summed delivery counts with derived ratios as exact decimal strings. */
+export const MetricTotalsSchema = z.object(metricShape).openapi("MetricTotals");
+
+/** One day of a series. */
+export const DailyMetricsSchema = z.object({ date: CalendarDate, ...metricShape }).openapi(
+  "DailyMetrics",
+);
 
 /** A campaign in a list, with its last 7 complete days. */
-export const CampaignListItemSchema = CampaignSchema.extend({
+export const CampaignListItemSchema = z.object({
+  ...campaignShape,
   last7_days: MetricTotalsSchema,
 }).openapi("CampaignListItem");
 
@@ -72,7 +82,7 @@ export const PerformanceReportSchema = z.object({
   to: CalendarDate,
   currency: z.string().nullable(),
   totals: MetricTotalsSchema,
-  daily: z.array(MetricTotalsSchema.extend({ date: CalendarDate })),
+  daily: z.array(DailyMetricsSchema),
 }).openapi("PerformanceReport");
 
 /** Ad copy and media of a campaign. */

@@ -6,7 +6,13 @@
  */
 import type { Kysely } from "kysely";
 import { TABLE_NAMES } from "../schema.ts";
-import { createConventionalTable, createIndex, foreignKey } from "./table_builder.ts";
+import {
+  type ColumnTypes,
+  createConventionalTable,
+  createIndex,
+  foreignKey,
+  type TableBuilder,
+} from "./table_builder.ts";
 
 const SOFT = { softDelete: true };
 const HARD = { softDelete: false };
@@ -101,23 +107,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       "ad_account_id",
       "ad_accounts",
     ));
-  await createIndex(db, "campaigns", ["user_id", "deleted_at", "created_at"]);
+  // One index per sort order of the campaign list, so a page never sorts all campaigns.
+  for (const sortColumn of ["created_at", "updated_at", "name", "budget_amount_minor"]) {
+    await createIndex(db, "campaigns", ["user_id", "deleted_at", sortColumn]);
+  }
   await createIndex(db, "campaigns", ["ad_account_id", "deleted_at", "created_at"]);
 
   await createConventionalTable(db, "campaign_metrics", HARD, (table, types) =>
     foreignKey(
       foreignKey(
         foreignKey(
-          table
-            .addColumn("user_id", types.uuid, (column) => column.notNull())
-            .addColumn("ad_account_id", types.uuid, (column) => column.notNull())
-            .addColumn("campaign_id", types.uuid, (column) => column.notNull())
-            .addColumn("metric_date", types.date, (column) => column.notNull())
-            .addColumn("impressions", types.bigint, (column) => column.notNull())
-            .addColumn("clicks", types.bigint, (column) => column.notNull())
-            .addColumn("spend_minor", types.bigint, (column) => column.notNull())
-            .addColumn("conversions", types.bigint, (column) => column.notNull())
-            .addColumn("revenue_minor", types.bigint, (column) => column.notNull()),
+          addMetricCounts(
+            table
+              .addColumn("user_id", types.uuid, (column) => column.notNull())
+              .addColumn("ad_account_id", types.uuid, (column) => column.notNull())
+              .addColumn("campaign_id", types.uuid, (column) => column.notNull())
+              .addColumn("metric_date", types.date, (column) => column.notNull()),
+            types,
+          ),
           "campaign_metrics",
           "user_id",
           "users",
@@ -132,7 +139,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ));
   await createIndex(db, "campaign_metrics", ["campaign_id", "metric_date"], { unique: true });
   await createIndex(db, "campaign_metrics", ["ad_account_id", "metric_date"]);
-  await createIndex(db, "campaign_metrics", ["user_id", "metric_date"]);
+
+  await createConventionalTable(db, "ad_account_daily_metrics", HARD, (table, types) =>
+    foreignKey(
+      foreignKey(
+        addMetricCounts(
+          table
+            .addColumn("user_id", types.uuid, (column) => column.notNull())
+            .addColumn("ad_account_id", types.uuid, (column) => column.notNull())
+            .addColumn("metric_date", types.date, (column) => column.notNull()),
+          types,
+        ),
+        "ad_account_daily_metrics",
+        "user_id",
+        "users",
+      ),
+      "ad_account_daily_metrics",
+      "ad_account_id",
+      "ad_accounts",
+    ));
+  await createIndex(db, "ad_account_daily_metrics", ["ad_account_id", "metric_date"], {
+    unique: true,
+  });
+  await createIndex(db, "ad_account_daily_metrics", ["user_id", "metric_date"]);
 
   await createConventionalTable(db, "creatives", SOFT, (table, types) =>
     foreignKey(
@@ -297,6 +326,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     unique: true,
   });
   await createIndex(db, "idempotency_keys", ["expires_at"]);
+}
+
+/** The five delivery counts shared by per-campaign and per-account daily metrics. */
+function addMetricCounts(table: TableBuilder, types: ColumnTypes): TableBuilder {
+  return table
+    .addColumn("impressions", types.bigint, (column) => column.notNull())
+    .addColumn("clicks", types.bigint, (column) => column.notNull())
+    .addColumn("spend_minor", types.bigint, (column) => column.notNull())
+    .addColumn("conversions", types.bigint, (column) => column.notNull())
+    .addColumn("revenue_minor", types.bigint, (column) => column.notNull());
 }
 
 /** Drops every table, children first. */

@@ -3,9 +3,11 @@
  *
  * - `agent_checkpoints`: one row per checkpoint, without its channel values;
  * - `agent_checkpoint_blobs`: one row per channel per channel version, written only when the
- *   value changed. A list value that extends its previous version is stored as an append delta
- *   (`base_version` names the version it extends); the self-referencing foreign key makes a delta
- *   whose base is gone fail to insert instead of being unreadable later;
+ *   value changed. A list value that extends its previous version is stored as an append delta:
+ *   `base_version` names the version it extends, `root_version` the full blob its chain starts
+ *   from (so a chain is read in one query). The foreign key from a delta to its root makes a
+ *   delta whose chain is gone fail to insert rather than be unreadable later, and deleting a
+ *   root deletes its deltas (one cascade level, whatever the chain length);
  * - `agent_checkpoint_writes`: pending writes of tasks against a checkpoint.
  *
  * Key columns compare bytewise (`utf8mb4_bin` on MySQL, SQLite's default): thread ids, channel
@@ -24,7 +26,9 @@ const HARD = { softDelete: false };
 export async function up(db: Kysely<unknown>): Promise<void> {
   const mysql = isMysql(db);
   const key = (length: number) =>
-    mysql ? sql`varchar(${sql.raw(String(length))}) character set utf8mb4 collate utf8mb4_bin` : sql`text`;
+    mysql
+      ? sql`varchar(${sql.raw(String(length))}) character set utf8mb4 collate utf8mb4_bin`
+      : sql`text`;
   const binary = mysql ? sql`longblob` : sql`blob`;
 
   await createConventionalTable(db, "agent_checkpoints", HARD, (table, types) =>
@@ -51,8 +55,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .addColumn("channel", key(128), (column) => column.notNull())
       .addColumn("version", key(64), (column) => column.notNull())
       .addColumn("base_version", key(64))
+      .addColumn("root_version", key(64))
       .addColumn("type", "varchar(32)", (column) => column.notNull())
-      .addColumn("blob", binary)
+      .addColumn("blob", binary, (column) => column.notNull())
       .addUniqueConstraint("uq_agent_checkpoint_blobs_version", [
         "thread_id",
         "checkpoint_ns",
@@ -60,18 +65,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         "version",
       ])
       .addForeignKeyConstraint(
-        "fk_agent_checkpoint_blobs_base_version",
-        ["thread_id", "checkpoint_ns", "channel", "base_version"],
+        "fk_agent_checkpoint_blobs_root_version",
+        ["thread_id", "checkpoint_ns", "channel", "root_version"],
         "agent_checkpoint_blobs",
         ["thread_id", "checkpoint_ns", "channel", "version"],
-        // Deleting a thread removes a delta chain in one statement; chains are kept shorter
-        // than MySQL's cascade depth limit (15) by the saver.
         (constraint) => constraint.onDelete("cascade"),
       ));
-  // Behind the foreign key: finding the deltas of a base when it is deleted.
-  await db.schema.createIndex("ix_agent_checkpoint_blobs_base")
+  // Behind the foreign key, and reading a delta chain by its root.
+  await db.schema.createIndex("ix_agent_checkpoint_blobs_root")
     .on("agent_checkpoint_blobs")
-    .columns(["thread_id", "checkpoint_ns", "channel", "base_version"])
+    .columns(["thread_id", "checkpoint_ns", "channel", "root_version"])
     .execute();
 
   await createConventionalTable(db, "agent_checkpoint_writes", HARD, (table) =>

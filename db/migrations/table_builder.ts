@@ -8,7 +8,8 @@
 import type { CreateTableBuilder, Kysely } from "kysely";
 import { MysqlAdapter, sql } from "kysely";
 
-type TableBuilder = CreateTableBuilder<string, string>;
+/** A `CREATE TABLE` being built. */
+export type TableBuilder = CreateTableBuilder<string, string>;
 /** A column type as `addColumn` accepts it. */
 type DataTypeExpression = Parameters<TableBuilder["addColumn"]>[1];
 

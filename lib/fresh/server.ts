@@ -26,6 +26,7 @@ export type {
   PageProps,
   Plugin,
   PluginBuildContext,
+  PluginMiddleware,
   PluginRoute,
   RenderInit,
   RouteConfig,

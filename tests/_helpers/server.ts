@@ -36,10 +36,17 @@ export async function startServer(
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   const port = freePort();
+  // A data directory of its own, so an embedded database never lands in the checkout.
+  const dataDir = await Deno.makeTempDir({ prefix: "aae-server-test-" });
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts"],
     cwd,
-    env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
+    env: {
+      DATA_DIR: dataDir,
+      ...env,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+    },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -55,6 +62,7 @@ export async function startServer(
       if (!exited) child.kill("SIGTERM");
       await child.status;
       await done;
+      await Deno.remove(dataDir, { recursive: true });
     },
   };
   while (true) {

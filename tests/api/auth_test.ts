@@ -129,6 +129,7 @@ apiTest("credentials that are missing, expired, forged or revoked get 401", asyn
     const response = await me();
     assert.equal(response.status, 401);
     assert.deepEqual(Object.keys(response.body), ["detail"]);
+    assert.match(response.headers.get("www-authenticate") ?? "", /^Bearer/);
   });
 
   await t.step("malformed Authorization headers", async () => {
@@ -214,7 +215,10 @@ apiTest("browser cookies: transparent refresh and the same-origin check", async 
   });
 
   await t.step("cross-site or origin-less unsafe requests are 403", async () => {
-    const attempts: Record<string, string>[] = [{ cookie }, { cookie, origin: "https://evil.example" }];
+    const attempts: Record<string, string>[] = [{ cookie }, {
+      cookie,
+      origin: "https://evil.example",
+    }];
     for (const headers of attempts) {
       const response = await client.request("POST", "/conversations", { headers, body: {} });
       assert.equal(response.status, 403);
@@ -260,6 +264,23 @@ apiTest("browser cookies: transparent refresh and the same-origin check", async 
     assert.equal(again.status, 401, "the old refresh cookie was single-use");
   });
 
+  await t.step("parallel requests with an expired access cookie rotate once", async () => {
+    const fresh = await api.register();
+    backend.clock.advance(20 * MINUTE);
+    const jar = `aae_access=${fresh.accessToken}; aae_refresh=${fresh.refreshToken}`;
+    const responses = await Promise.all(
+      [1, 2, 3].map(() => client.request("GET", "/users/me", { headers: { cookie: jar } })),
+    );
+    assert.deepEqual(responses.map((response) => response.status), [200, 200, 200]);
+    const cookies = responses.map((response) => response.headers.getSetCookie().join());
+    assert.ok(cookies.every((value) => value === cookies[0]), "all got the same new cookies");
+    const refresh = /aae_refresh=([^;]+)/.exec(cookies[0])![1];
+    const next = await client.request("POST", "/auth/refresh", {
+      body: { refresh_token: refresh },
+    });
+    assert.equal(next.status, 200, "the session survived");
+  });
+
   await t.step("refresh and logout through cookies", async () => {
     const fresh = await api.register();
     const jar = `aae_refresh=${fresh.refreshToken}`;
@@ -272,9 +293,8 @@ apiTest("browser cookies: transparent refresh and the same-origin check", async 
     assert.equal(refreshed.headers.getSetCookie().length, 2);
     const out = await client.request("POST", "/auth/logout", {
       headers: {
-        cookie: `aae_access=${refreshed.body.data.access_token}; aae_refresh=${
-          refreshed.body.data.refresh_token
-        }`,
+        cookie:
+          `aae_access=${refreshed.body.data.access_token}; aae_refresh=${refreshed.body.data.refresh_token}`,
         origin: "http://localhost",
       },
     });

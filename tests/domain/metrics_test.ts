@@ -45,6 +45,12 @@ backendTest("metrics", async (t, backend) => {
     assert.equal(report.totals.ctr, decimalRatio(sum("clicks"), sum("impressions"), 6));
     assert.equal(report.totals.cpc, decimalRatio(sum("spendMinor"), sum("clicks"), 4, 2));
     assert.equal(report.totals.roas, decimalRatio(sum("revenueMinor"), sum("spendMinor"), 4));
+    const byCampaign = await metrics.performance(actor, { ...range, campaignId: campaign.id });
+    assert.deepEqual(
+      report.daily,
+      byCampaign.daily,
+      "the account rollup equals its campaign's rows",
+    );
   });
 
   await t.step("sync is idempotent: re-syncing leaves past days unchanged", async () => {
@@ -103,7 +109,11 @@ backendTest("metrics", async (t, backend) => {
     ).execute();
     await db.kysely.updateTable("ad_accounts").set({ metrics_synced_at: stamp })
       .where("id", "=", account).execute();
-    const report = await metrics.performance(other, { from: "2026-11-01", to: "2026-11-03" });
+    const report = await metrics.performance(other, {
+      from: "2026-11-01",
+      to: "2026-11-03",
+      campaignId: exactCampaign.id,
+    });
     assert.equal(report.totals.spendMinor, 3 * big + 3);
     assert.equal(report.totals.clicks, 6);
     assert.equal(report.totals.ctr, "0.333333");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { appHandler } from "../_helpers/app.ts";
-import { fetchText } from "../_helpers/fixture.ts";
+import { fetchText } from "../_helpers/fixture_app.ts";
 
 const pages: [string, string][] = [
   ["/dashboard", "Dashboard"],

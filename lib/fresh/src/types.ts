@@ -162,6 +162,13 @@ export interface PluginRoute {
   handler: Handler;
 }
 
+/** Middleware contributed by a plugin; it runs before the route folders' own middlewares. */
+export interface PluginMiddleware {
+  /** URL path prefix the middleware covers, e.g. `/`. */
+  path: string;
+  middleware: { handler: MiddlewareHandler | MiddlewareHandler[] };
+}
+
 /** Extends the page layer; Fresh 1.x plugins have the same hooks we implement. */
 export interface Plugin {
   name: string;
@@ -169,6 +176,8 @@ export interface Plugin {
   buildStart?(ctx: PluginBuildContext): Promise<void>;
   /** Extra routes. */
   routes?: PluginRoute[];
+  /** Extra middlewares, e.g. to put app services into `ctx.state`. */
+  middlewares?: PluginMiddleware[];
 }
 
 /** Configuration from `fresh.config.ts`. */

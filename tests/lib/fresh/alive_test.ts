@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHandler } from "$fresh/server.ts";
 import { DEV_ENV } from "$fresh/src/server/handler.ts";
 import manifest from "../../_fixtures/app/fresh.gen.ts";
-import { fetchText, request } from "../../_helpers/fixture.ts";
+import { fetchText, request } from "../../_helpers/fixture_app.ts";
 
 Deno.test("dev mode live reload", async (t) => {
   Deno.env.set(DEV_ENV, "1");

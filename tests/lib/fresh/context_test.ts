@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fetchText, request } from "../../_helpers/fixture.ts";
+import { fetchText, request } from "../../_helpers/fixture_app.ts";
 
 Deno.test("request pipeline of the fixture app", async (t) => {
   await t.step("index, static and grouped routes render inside _app and layouts", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { deserialize } from "$fresh/src/serializer.ts";
 import { browserOrSkip, launchBrowser } from "../../_helpers/browser.ts";
-import { fetchText, fixtureHandler, request } from "../../_helpers/fixture.ts";
+import { fetchText, fixtureHandler, request } from "../../_helpers/fixture_app.ts";
 
 function islandState(html: string): Record<string, unknown>[] {
   const match = html.match(/<script id="__FRSH_STATE" type="application\/json">(.*?)<\/script>/);

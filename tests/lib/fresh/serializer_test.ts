@@ -16,14 +16,17 @@ const leaf = fc.oneof(
   fc.string().map((s) => `</script><!--${s}`),
 );
 
+const key = fc.string().filter((k) => k !== "__proto__");
+
 const tree = fc.letrec((tie) => ({
   node: fc.oneof(
     { depthSize: "small" },
     leaf,
     fc.array(tie("node"), { maxLength: 4 }),
-    fc.dictionary(fc.string(), tie("node"), { maxKeys: 4 }),
+    // devalue refuses own `__proto__` keys (a prototype-pollution guard); tested below.
+    fc.dictionary(key, tie("node"), { maxKeys: 4 }),
     fc.array(tie("node"), { maxLength: 3 }).map((items) => new Set(items)),
-    fc.array(fc.tuple(fc.string(), tie("node")), { maxLength: 3 }).map((e) => new Map(e)),
+    fc.array(fc.tuple(key, tie("node")), { maxLength: 3 }).map((e) => new Map(e)),
   ),
 })).node;
 
@@ -58,6 +61,10 @@ Deno.test("serializer", async (t) => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  await t.step("objects with an own __proto__ key are refused, not smuggled", () => {
+    assert.throws(() => serialize(JSON.parse('{"__proto__": {"polluted": true}}')));
   });
 
   await t.step("a signal passed twice comes back as one signal, falsy values included", () => {

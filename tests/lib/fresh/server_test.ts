@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { defineRoute, start } from "$fresh/server.ts";
 import { ASYNC_ROUTE } from "$fresh/src/server/render.ts";
 import manifest from "../../_fixtures/app/fresh.gen.ts";
-import { request } from "../../_helpers/fixture.ts";
+import { request } from "../../_helpers/fixture_app.ts";
 
 Deno.test("server API", async (t) => {
   await t.step("start() serves a manifest over HTTP", async () => {

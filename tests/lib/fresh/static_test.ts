@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { asset } from "$fresh/runtime.ts";
-import { fetchText, fixtureHandler, request } from "../../_helpers/fixture.ts";
+import { fetchText, fixtureHandler, request } from "../../_helpers/fixture_app.ts";
 
 Deno.test("static files", async (t) => {
   await fixtureHandler();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { appHandler } from "../../_helpers/app.ts";
-import { fetchText, request } from "../../_helpers/fixture.ts";
+import { fetchText, request } from "../../_helpers/fixture_app.ts";
 
 function form(theme: string): RequestInit {
   return { method: "POST", body: new URLSearchParams({ theme }) };

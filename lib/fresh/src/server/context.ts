@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FreshContext, Handlers, RenderInit } from "../types.ts";
+import type { FreshContext, Handlers, PluginMiddleware, RenderInit } from "../types.ts";
 import { matchPattern } from "./router.ts";
 import { type PageAssets, renderPage } from "./render.ts";
 import type { Route, RouteTable } from "./routes.ts";
@@ -16,6 +16,8 @@ export interface Pipeline {
   table: RouteTable;
   assets: PageAssets;
   findStatic: StaticLookup;
+  /** Plugin middlewares, outermost of all. */
+  pluginMiddlewares: PluginMiddleware[];
   /** Whether a static URL carries the current build id, making it cacheable forever. */
   isVersioned(url: URL): boolean;
 }
@@ -94,9 +96,13 @@ export async function handle(
 ): Promise<Response> {
   const destination = await resolveDestination(p, req, url);
   const route = destination.kind === "route" ? destination.route : undefined;
-  const chain = route?.middlewares ?? p.table.urlMiddlewares
-    .filter((middleware) => matchPattern(middleware, url.pathname))
-    .flatMap((middleware) => middleware.handlers);
+  const chain = [
+    ...p.pluginMiddlewares.filter(({ path }) => url.pathname.startsWith(path))
+      .flatMap(({ middleware }) => middleware.handler),
+    ...route?.middlewares ?? p.table.urlMiddlewares
+      .filter((middleware) => matchPattern(middleware, url.pathname))
+      .flatMap((middleware) => middleware.handlers),
+  ];
   let index = 0;
   const ctx: FreshContext = {
     url,

@@ -124,6 +124,7 @@ export async function createHandler(
       ? staticLookup(built, liveStatic(publicDir))
       : staticLookup(new Map([...await indexStatic(publicDir, false), ...built])),
     isVersioned: (url) => url.searchParams.get(ASSET_CACHE_PARAM) === snapshot.buildId,
+    pluginMiddlewares: (config.plugins ?? []).flatMap((plugin) => plugin.middlewares ?? []),
   };
   return (req, info) => {
     const url = new URL(req.url);

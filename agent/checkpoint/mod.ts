@@ -1,0 +1,8 @@
+/**
+ * LangGraph checkpoint persistence on the app's database: the Kysely saver and its retention.
+ *
+ * @module
+ */
+export { KyselySaver, type KyselySaverOptions } from "./kysely_saver.ts";
+export { pruneCheckpoints, type PruneOptions, type PruneReport } from "./retention.ts";
+export { type CheckpointStorageBytes, checkpointStorageBytes } from "./storage_size.ts";
