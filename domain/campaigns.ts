@@ -251,12 +251,11 @@ export function createCampaignsService(
     return { items, total: Number(count.total), skip: query.skip, limit: query.limit };
   }
 
-  /** Currency of each of the actor's accounts in `accountIds`. */
-  async function currenciesOf(actor: Actor, accountIds: string[]): Promise<Map<string, string>> {
-    if (accountIds.length === 0) return new Map();
-    const accounts = await db.kysely.selectFrom("ad_accounts").select(["id", "currency"])
+  /** The actor's accounts among `accountIds`. */
+  async function accountsOf(actor: Actor, accountIds: string[]) {
+    if (accountIds.length === 0) return [];
+    return await db.kysely.selectFrom("ad_accounts").selectAll()
       .where("user_id", "=", actor.userId).where("id", "in", accountIds).execute();
-    return new Map(accounts.map((account) => [account.id, account.currency]));
   }
 
   async function changeStatus(actor: Actor, campaignId: string, status: CampaignStatus) {
@@ -286,13 +285,13 @@ export function createCampaignsService(
           from: addDays(today, -7),
           to: addDays(today, -1),
         });
-      // Metrics are usually fresh: read totals alongside the staleness check, again if it synced.
-      const [synced, currencies, firstTotals] = await Promise.all([
-        sync.refreshStale(actor, accountIds),
-        currenciesOf(actor, accountIds),
+      // Metrics are usually fresh: read totals alongside the accounts, again if a sync ran.
+      const [accounts, firstTotals] = await Promise.all([
+        accountsOf(actor, accountIds),
         lastWeek(),
       ]);
-      const totals = synced ? await lastWeek() : firstTotals;
+      const totals = await sync.refreshStale(accounts) ? await lastWeek() : firstTotals;
+      const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
       return {
         ...page,
         items: page.items.map((row) => {

@@ -65,28 +65,27 @@ export function createMetricsService(context: DomainContext, sync: MetricsSync):
   const { db } = context;
 
   /** The accounts a query covers and their single currency. */
+  /** The live accounts a query covers (rows, for the freshness check) and their one currency. */
   async function resolveScope(actor: Actor, query: z.output<typeof performanceQuerySchema>) {
     if (query.campaignId) {
-      const campaign = await db.kysely.selectFrom("campaigns")
-        .innerJoin("ad_accounts", "ad_accounts.id", "campaigns.ad_account_id")
-        .select(["campaigns.ad_account_id", "ad_accounts.currency"])
-        .where("campaigns.id", "=", query.campaignId)
-        .where("campaigns.user_id", "=", actor.userId)
-        .where("campaigns.deleted_at", "is", null)
-        .where("ad_accounts.deleted_at", "is", null)
+      const campaign = await db.kysely.selectFrom("campaigns").select("ad_account_id")
+        .where("id", "=", query.campaignId)
+        .where("user_id", "=", actor.userId)
+        .where("deleted_at", "is", null)
         .$if(
           query.adAccountId !== undefined,
-          (qb) => qb.where("campaigns.ad_account_id", "=", query.adAccountId!),
+          (qb) => qb.where("ad_account_id", "=", query.adAccountId!),
         )
         .executeTakeFirst();
       if (!campaign) throw new NotFoundError("campaign");
-      return { accountIds: [campaign.ad_account_id], currency: campaign.currency };
+      const account = await loadAdAccount(db.kysely, actor, campaign.ad_account_id);
+      return { accounts: [account], currency: account.currency };
     }
     if (query.adAccountId) {
       const account = await loadAdAccount(db.kysely, actor, query.adAccountId);
-      return { accountIds: [account.id], currency: account.currency };
+      return { accounts: [account], currency: account.currency };
     }
-    const accounts = await db.kysely.selectFrom("ad_accounts").select(["id", "currency"])
+    const accounts = await db.kysely.selectFrom("ad_accounts").selectAll()
       .where("user_id", "=", actor.userId).where("deleted_at", "is", null).execute();
     const currencies = new Set(accounts.map((account) => account.currency));
     if (currencies.size > 1) {
@@ -95,21 +94,18 @@ export function createMetricsService(context: DomainContext, sync: MetricsSync):
         message: "your accounts use different currencies; choose one account",
       }]);
     }
-    return {
-      accountIds: accounts.map((account) => account.id),
-      currency: [...currencies][0] ?? null,
-    };
+    return { accounts, currency: [...currencies][0] ?? null };
   }
 
   return {
     async performance(actor, input) {
       const query = parseInput(performanceQuerySchema, input);
       const scope = await resolveScope(actor, query);
-      await sync.refreshStale(actor, scope.accountIds);
+      await sync.refreshStale(scope.accounts);
       const byDate = await dailyCounts(db.kysely, actor, {
         from: query.from,
         to: query.to,
-        adAccountIds: scope.accountIds,
+        adAccountIds: scope.accounts.map((account) => account.id),
         campaignId: query.campaignId,
       });
       const currency = scope.currency ?? "USD";

@@ -18,7 +18,6 @@ import type { Selectable } from "kysely";
 import type { AdAccountsTable, CampaignsTable } from "../db/schema.ts";
 import { isoFromDb, toDbTimestamp } from "../db/time.ts";
 import { upsert } from "../db/upsert.ts";
-import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { addDays, dateOf } from "./dates.ts";
 import { countsFromColumns, summedCounts } from "./metric_sums.ts";
@@ -47,10 +46,11 @@ const COUNT_COLUMNS = [
 /** Metrics synchronization. */
 export interface MetricsSync {
   /**
-   * Syncs the actor's accounts (or the given ones) whose metrics are older than the interval;
-   * resolves to whether any was synced (so a read made meanwhile may be stale).
+   * Syncs those of `accounts` whose metrics are older than the interval; resolves to whether any
+   * was synced (so a read made meanwhile may be stale). Callers pass rows they loaded for the
+   * acting user.
    */
-  refreshStale(actor: Actor, adAccountIds?: readonly string[]): Promise<boolean>;
+  refreshStale(accounts: readonly Selectable<AdAccountsTable>[]): Promise<boolean>;
   /** Syncs one campaign up to now, regardless of the interval. */
   syncCampaign(
     account: Selectable<AdAccountsTable>,
@@ -185,16 +185,11 @@ export function createMetricsSync(
 
   return {
     syncCampaign,
-    async refreshStale(actor, adAccountIds) {
-      if (adAccountIds?.length === 0) return false;
+    async refreshStale(accounts) {
       const staleBefore = toDbTimestamp(new Date(context.clock.now().getTime() - refreshMs));
-      const stale = await db.kysely.selectFrom("ad_accounts").selectAll()
-        .where("user_id", "=", actor.userId).where("deleted_at", "is", null)
-        .where((eb) =>
-          eb.or([eb("metrics_synced_at", "is", null), eb("metrics_synced_at", "<", staleBefore)])
-        )
-        .$if(adAccountIds !== undefined, (qb) => qb.where("id", "in", [...adAccountIds!]))
-        .execute();
+      const stale = accounts.filter((account) =>
+        account.metrics_synced_at === null || account.metrics_synced_at < staleBefore
+      );
       for (const account of stale) await syncAccount(account);
       return stale.length > 0;
     },

@@ -32,7 +32,12 @@ export async function openServices(config: Config, log: Logger): Promise<Service
   const db = await openDatabase(config);
   const coordination = await openCoordination(config);
   const accessTokens = await AccessTokens.create(await loadJwtSecret(config, log));
-  const domain = createDomain({ db, coordination });
+  const domain = createDomain({
+    db,
+    coordination,
+    signupCredits: config.SIGNUP_CREDITS,
+    passwordIterations: config.PASSWORD_PBKDF2_ITERATIONS,
+  });
   log.info("services opened", {
     database: config.DATABASE_URL ? "mysql" : "embedded sqlite",
     coordination: coordination.kind,
