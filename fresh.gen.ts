@@ -2,38 +2,56 @@
 // Committed so `deno task start` and type checking work without running the generator.
 
 import * as $app__layout from "./routes/(app)/_layout.tsx";
+import * as $app__middleware from "./routes/(app)/_middleware.ts";
 import * as $app_ad_accounts from "./routes/(app)/ad-accounts.tsx";
 import * as $app_assistant from "./routes/(app)/assistant.tsx";
-import * as $app_campaigns from "./routes/(app)/campaigns.tsx";
+import * as $app_campaigns_id_edit from "./routes/(app)/campaigns/[id]/edit.tsx";
+import * as $app_campaigns_id_index from "./routes/(app)/campaigns/[id]/index.tsx";
+import * as $app_campaigns_index from "./routes/(app)/campaigns/index.tsx";
+import * as $app_campaigns_new from "./routes/(app)/campaigns/new.tsx";
 import * as $app_credits from "./routes/(app)/credits.tsx";
 import * as $app_dashboard from "./routes/(app)/dashboard.tsx";
 import * as $app_settings_appearance from "./routes/(app)/settings/appearance.tsx";
 import * as $app_settings_index from "./routes/(app)/settings/index.tsx";
+import * as $app_settings_tokens from "./routes/(app)/settings/tokens.tsx";
 import * as $404 from "./routes/_404.tsx";
 import * as $500 from "./routes/_500.tsx";
 import * as $app from "./routes/_app.tsx";
 import * as $middleware from "./routes/_middleware.ts";
 import * as $index from "./routes/index.tsx";
+import * as $login from "./routes/login.tsx";
+import * as $logout from "./routes/logout.ts";
+import * as $register from "./routes/register.tsx";
+import * as $ChartHover from "./islands/ChartHover.tsx";
 import * as $ThemeToggle from "./islands/ThemeToggle.tsx";
 import type { Manifest } from "$fresh/server.ts";
 
 const manifest = {
   routes: {
     "./routes/(app)/_layout.tsx": $app__layout,
+    "./routes/(app)/_middleware.ts": $app__middleware,
     "./routes/(app)/ad-accounts.tsx": $app_ad_accounts,
     "./routes/(app)/assistant.tsx": $app_assistant,
-    "./routes/(app)/campaigns.tsx": $app_campaigns,
+    "./routes/(app)/campaigns/[id]/edit.tsx": $app_campaigns_id_edit,
+    "./routes/(app)/campaigns/[id]/index.tsx": $app_campaigns_id_index,
+    "./routes/(app)/campaigns/index.tsx": $app_campaigns_index,
+    "./routes/(app)/campaigns/new.tsx": $app_campaigns_new,
     "./routes/(app)/credits.tsx": $app_credits,
     "./routes/(app)/dashboard.tsx": $app_dashboard,
     "./routes/(app)/settings/appearance.tsx": $app_settings_appearance,
     "./routes/(app)/settings/index.tsx": $app_settings_index,
+    "./routes/(app)/settings/tokens.tsx": $app_settings_tokens,
     "./routes/_404.tsx": $404,
     "./routes/_500.tsx": $500,
     "./routes/_app.tsx": $app,
     "./routes/_middleware.ts": $middleware,
     "./routes/index.tsx": $index,
+    "./routes/login.tsx": $login,
+    "./routes/logout.ts": $logout,
+    "./routes/register.tsx": $register,
   },
   islands: {
+    "./islands/ChartHover.tsx": $ChartHover,
     "./islands/ThemeToggle.tsx": $ThemeToggle,
   },
   baseUrl: import.meta.url,

@@ -15,6 +15,12 @@ import { type Database, wrapKysely } from "./database.ts";
 export interface MysqlOptions {
   /** Maximum pooled connections per process. */
   connectionLimit?: number;
+  /**
+   * Allow several `;`-separated statements per query (off by default). Only for a pool of its
+   * own, e.g. the checkpoint saver's `putMode: "batch"`, which sends a whole transaction in one
+   * round trip; the app's shared pool keeps it off.
+   */
+  multipleStatements?: boolean;
 }
 
 /** Opens a pool for a `mysql://user:pass@host:port/database` URL. */
@@ -27,6 +33,7 @@ export function openMysql(url: string, options: MysqlOptions = {}): Database {
     supportBigNumbers: true,
     decimalNumbers: true,
     connectionLimit: options.connectionLimit ?? 10,
+    multipleStatements: options.multipleStatements ?? false,
     // MySQL's JSON type and MariaDB's JSON-flagged LONGTEXT would otherwise be parsed by the
     // driver on one server and not the other; as strings they match SQLite.
     jsonStrings: true,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Insertable, type Kysely, sql } from "kysely";
+import { type CompiledQuery, type Insertable, type Kysely, sql } from "kysely";
 import type { DB } from "./schema.ts";
 import type { Queryable, SqlDialect } from "./database.ts";
 
@@ -23,24 +23,36 @@ export interface Upsert<Table extends keyof DB> {
 export async function upsert<Table extends keyof DB>(
   queryable: Queryable,
   dialect: SqlDialect,
-  { table, rows, conflictColumns, updateColumns }: Upsert<Table>,
+  spec: Upsert<Table>,
 ): Promise<void> {
-  if (rows.length === 0) return;
+  const query = compileUpsert(queryable, dialect, spec);
+  if (query) await queryable.executeQuery(query);
+}
+
+/**
+ * The statement `upsert` runs, compiled but not executed (undefined when there are no rows), for
+ * callers that send several statements at once.
+ */
+export function compileUpsert<Table extends keyof DB>(
+  queryable: Queryable,
+  dialect: SqlDialect,
+  { table, rows, conflictColumns, updateColumns }: Upsert<Table>,
+): CompiledQuery | undefined {
+  if (rows.length === 0) return undefined;
   // The generic table type is too wide for Kysely's column inference; the Upsert type above
   // already ties columns to the table, so work on an untyped view here.
   const untyped = queryable as unknown as Kysely<Record<string, Record<string, unknown>>>;
   const insert = untyped.insertInto(table as string).values(rows as Record<string, unknown>[]);
   if (dialect === "mysql") {
-    await insert.onDuplicateKeyUpdate(
+    return insert.onDuplicateKeyUpdate(
       Object.fromEntries(updateColumns.map((column) => [column, sql`values(${sql.ref(column)})`])),
-    ).execute();
-  } else {
-    await insert.onConflict((conflict) =>
-      conflict.columns([...conflictColumns]).doUpdateSet(
-        Object.fromEntries(
-          updateColumns.map((column) => [column, sql.ref(`excluded.${column}`)]),
-        ),
-      )
-    ).execute();
+    ).compile();
   }
+  return insert.onConflict((conflict) =>
+    conflict.columns([...conflictColumns]).doUpdateSet(
+      Object.fromEntries(
+        updateColumns.map((column) => [column, sql.ref(`excluded.${column}`)]),
+      ),
+    )
+  ).compile();
 }

@@ -40,11 +40,12 @@ import {
   binary,
   type CheckpointRow,
   chunks,
+  compileWrites,
   deleteThreadRows,
   insertCheckpoint,
-  insertWrites,
   type NewBlobRow,
   type NewWriteRow,
+  type PutMode,
   rowStamp,
   selectCheckpoint,
   selectCheckpointKeys,
@@ -73,13 +74,13 @@ export interface KyselySaverOptions {
   /** Bytes of serialized lists remembered for deltas (default 64 MiB). */
   cacheBytes?: number;
   /**
-   * Write a checkpoint and its blobs in one transaction: one commit, four round trips on MySQL
-   * (BEGIN and COMMIT are round trips of their own). Otherwise two ordered autocommit statements:
-   * two commits, two round trips. Both are crash-safe. Default: on for MySQL, where a commit
-   * (log flush) usually costs more than two round trips; off for SQLite, where neither costs
-   * much. `bench/agent.ts` measures both.
+   * How `put` sends the changed blobs and the checkpoint row (see `PutMode`). Default:
+   * `transaction` on MySQL, where a commit (log flush) usually costs more than two round trips;
+   * `statements` on SQLite, where neither costs much. `batch` needs a MySQL pool opened with
+   * `multipleStatements` (`openMysql(url, { multipleStatements: true })`). `bench/agent.ts`
+   * measures all three.
    */
-  transactionalPut?: boolean;
+  putMode?: PutMode;
   /** Clock for row timestamps (tests move it to exercise retention). */
   now?: () => Date;
 }
@@ -97,14 +98,18 @@ interface SaverConfigurable {
 /** Checkpoints assembled per round of `list` reads. */
 const LIST_PAGE_SIZE = 50;
 
-/** LangGraph checkpoint saver storing into the `agent_checkpoint*` tables. */
+/**
+ * LangGraph checkpoint saver storing into the `agent_checkpoint*` tables (created by the
+ * `2026_11_26_0002_agent_checkpoints` migration). Column sizes bound thread ids and channel
+ * names to 128 characters and namespaces to 255.
+ */
 export class KyselySaver extends BaseCheckpointSaver {
   readonly #db: Database;
   readonly #cache: DeltaCache;
   readonly #listDeltas: boolean;
   readonly #maxDeltaDepth: number;
   readonly #now: () => Date;
-  readonly #transactionalPut: boolean;
+  readonly #putMode: PutMode;
 
   constructor(db: Database, options: KyselySaverOptions = {}) {
     super(options.serde);
@@ -113,7 +118,7 @@ export class KyselySaver extends BaseCheckpointSaver {
     this.#listDeltas = options.listDeltas ?? this.serde instanceof JsonPlusSerializer;
     this.#maxDeltaDepth = options.maxDeltaDepth ?? 50;
     this.#now = options.now ?? (() => new Date());
-    this.#transactionalPut = options.transactionalPut ?? db.dialect === "mysql";
+    this.#putMode = options.putMode ?? (db.dialect === "mysql" ? "transaction" : "statements");
   }
 
   /** The database this saver writes to. */
@@ -223,14 +228,14 @@ export class KyselySaver extends BaseCheckpointSaver {
     );
     let lists: Map<string, ListVersion>;
     try {
-      await insertCheckpoint(this.#db, encoded.rows, checkpointRow, this.#transactionalPut);
+      await insertCheckpoint(this.#db, encoded.rows, checkpointRow, this.#putMode);
       lists = carryLists(parent, checkpoint.channel_versions, encoded.lists);
     } catch (error) {
       if (!encoded.usesDeltas) throw error;
       // A delta's base was removed behind this process's back (the foreign key refused it):
       // store the values whole, and trust only what was just written.
       this.#cache.forget(threadId, checkpoint_ns);
-      await insertCheckpoint(this.#db, encoded.fullRows, checkpointRow, this.#transactionalPut);
+      await insertCheckpoint(this.#db, encoded.fullRows, checkpointRow, this.#putMode);
       lists = new Map(
         [...encoded.lists].map(([channel, list]) => [
           channel,
@@ -276,7 +281,9 @@ export class KyselySaver extends BaseCheckpointSaver {
       };
     }));
     // Special writes (errors, interrupts, resume values) replace earlier ones of the task.
-    await insertWrites(this.#db, rows, writes.every(([channel]) => channel in WRITES_IDX_MAP));
+    await this.#db.kysely.executeQuery(
+      compileWrites(this.#db, rows, writes.every(([channel]) => channel in WRITES_IDX_MAP)),
+    );
   }
 
   /** Deletes every checkpoint, blob and write of a thread. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import type { Insertable, Selectable } from "kysely";
+import { CompiledQuery, type Insertable, type Selectable, sql } from "kysely";
 import type { Database, Queryable } from "../../db/database.ts";
 import type {
   AgentCheckpointBlobsTable,
@@ -15,7 +15,7 @@ import type {
   AgentCheckpointWritesTable,
 } from "../../db/schema.ts";
 import { toDbTimestamp } from "../../db/time.ts";
-import { upsert } from "../../db/upsert.ts";
+import { compileUpsert } from "../../db/upsert.ts";
 
 /** A checkpoint row as inserted. */
 export type NewCheckpointRow = Insertable<AgentCheckpointsTable>;
@@ -51,59 +51,98 @@ export function binary(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * Stores a checkpoint and its changed blobs, blobs first. By default as two statements, each its
- * own commit: the checkpoint row is what makes the blobs reachable, so a crash in between leaves
- * only unreferenced blobs (which retention removes), never a checkpoint missing its values — the
- * guarantee a transaction gives, in two round trips instead of four (on MySQL, BEGIN and COMMIT
- * are round trips of their own). `transaction` trades those round trips for a single commit,
- * which wins where commits (log flushes) cost more than round trips.
+ * How `put` sends a checkpoint and its blobs (blobs first, since the checkpoint row is what makes
+ * them reachable):
+ *
+ * - `statements`: two statements, each its own commit. A crash in between leaves only
+ *   unreferenced blobs (which retention removes), never a checkpoint missing its values: the
+ *   guarantee a transaction gives, in two round trips.
+ * - `transaction`: one transaction, one commit, four round trips on MySQL (BEGIN and COMMIT are
+ *   round trips of their own).
+ * - `batch` (MySQL only): the whole transaction as one multi-statement query, one round trip and
+ *   one commit. Needs a pool opened with `multipleStatements`.
  */
+export type PutMode = "statements" | "transaction" | "batch";
+
+/** Stores a checkpoint and its changed blobs the way `mode` says. */
 export async function insertCheckpoint(
   db: Database,
   blobs: readonly NewBlobRow[],
   checkpoint: NewCheckpointRow,
-  transaction = false,
+  mode: PutMode = "statements",
 ): Promise<void> {
-  const write = async (queryable: Queryable) => {
-    await upsert(queryable, db.dialect, {
+  const blobUpsert = (queryable: Queryable) =>
+    compileUpsert(queryable, db.dialect, {
       table: "agent_checkpoint_blobs",
       rows: blobs,
       conflictColumns: ["thread_id", "checkpoint_ns", "channel", "version"],
       // A version names one value; a repeated put of it keeps the stored row.
       updateColumns: ["updated_at"],
     });
-    await upsert(queryable, db.dialect, {
+  const checkpointUpsert = (queryable: Queryable) =>
+    compileUpsert(queryable, db.dialect, {
       table: "agent_checkpoints",
       rows: [checkpoint],
       conflictColumns: ["thread_id", "checkpoint_ns", "checkpoint_id"],
       updateColumns: ["parent_checkpoint_id", "type", "checkpoint", "metadata", "updated_at"],
-    });
+    })!;
+  const write = async (queryable: Queryable) => {
+    const first = blobUpsert(queryable);
+    if (first) await queryable.executeQuery(first);
+    await queryable.executeQuery(checkpointUpsert(queryable));
   };
-  if (transaction && blobs.length > 0) {
+  if (blobs.length === 0) {
+    // One statement is atomic on its own.
+    await write(db.kysely);
+  } else if (mode === "batch" && db.dialect === "mysql") {
+    await executeBatch(db, [blobUpsert(db.kysely)!, checkpointUpsert(db.kysely)]);
+  } else if (mode === "transaction") {
     await db.kysely.transaction().execute(write);
   } else {
     await write(db.kysely);
   }
 }
 
+/** Runs statements as one transaction in one round trip (a multi-statement query). */
+export async function executeBatch(
+  db: Database,
+  statements: readonly CompiledQuery[],
+): Promise<void> {
+  await db.kysely.connection().execute(async (connection) => {
+    try {
+      await connection.executeQuery(
+        CompiledQuery.raw(
+          `START TRANSACTION; ${statements.map((statement) => statement.sql).join("; ")}; COMMIT`,
+          statements.flatMap((statement) => statement.parameters),
+        ),
+      );
+    } catch (error) {
+      // MySQL stops at the failing statement with the transaction still open on this pooled
+      // connection: end it before the connection goes back to the pool.
+      await sql`ROLLBACK`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
 /**
- * Stores pending writes. `overwrite` replaces existing rows with the same task and index (for
- * special writes such as errors and interrupts, which a retried task re-reports); otherwise the
- * first stored write wins, as the retried task's writes are the same.
+ * The statement storing pending writes. `overwrite` replaces existing rows with the same task and
+ * index (for special writes such as errors and interrupts, which a retried task re-reports);
+ * otherwise the first stored write wins, as the retried task's writes are the same.
  */
-export async function insertWrites(
+export function compileWrites(
   db: Database,
   rows: readonly NewWriteRow[],
   overwrite: boolean,
-): Promise<void> {
-  await upsert(db.kysely, db.dialect, {
+): CompiledQuery {
+  return compileUpsert(db.kysely, db.dialect, {
     table: "agent_checkpoint_writes",
     rows,
     conflictColumns: ["thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx"],
     updateColumns: overwrite
       ? ["channel", "type", "blob", "task_path", "updated_at"]
       : ["updated_at"],
-  });
+  })!;
 }
 
 /** One checkpoint by id, or the thread/namespace's latest when `checkpointId` is undefined. */

@@ -43,9 +43,7 @@ export function parseMoney(text: string, exponent: number): MoneyParse {
 export function minorToDecimal(minor: number, exponent: number): string {
   const negative = minor < 0;
   const digits = BigInt(Math.abs(minor)).toString().padStart(exponent + 1, "0");
-  const text = exponent === 0
-    ? digits
-    : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+  const text = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return negative ? `-${text}` : text;
 }
 

@@ -5,7 +5,12 @@
  * @module
  */
 import { issueTokens, sessionClient } from "../../api/auth/authenticate.ts";
-import { clearSessionCookies, REFRESH_COOKIE, requestCookies, sessionCookies } from "../../api/auth/cookies.ts";
+import {
+  clearSessionCookies,
+  REFRESH_COOKIE,
+  requestCookies,
+  sessionCookies,
+} from "../../api/auth/cookies.ts";
 import { RateLimitedError } from "../../api/errors.ts";
 import { enforceLimit } from "../../api/middleware/rate_limit.ts";
 import type { Actor } from "../../domain/actor.ts";
@@ -75,6 +80,6 @@ export async function authAttemptLimited(
     return null;
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error;
-    return Number(error.headers?.["Retry-After"] ?? 60);
+    return Number(error.headers["Retry-After"] ?? 60);
   }
 }

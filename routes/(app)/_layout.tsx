@@ -1,5 +1,8 @@
 import type { PageProps } from "$fresh/server.ts";
 import { Logo } from "@/components/Logo.tsx";
+import { Alert } from "@/components/ui/Alert.tsx";
+import { formatCount } from "@/lib/pages/format.ts";
+import type { SignedInState } from "@/lib/pages/state.ts";
 
 /** The sections of the app, in navigation order. */
 export const sections = [
@@ -11,11 +14,12 @@ export const sections = [
   { href: "/settings", label: "Settings" },
 ];
 
-export default function AppLayout({ Component, url }: PageProps) {
+export default function AppLayout({ Component, url, state }: PageProps<unknown, SignedInState>) {
   const isActive = (href: string) => url.pathname === href || url.pathname.startsWith(href + "/");
+  const { user, credits, flash } = state;
   return (
     <div class="flex min-h-screen flex-col md:flex-row">
-      <aside class="border-b border-neutral-200 bg-white md:w-60 md:border-b-0 md:border-r dark:border-neutral-800 dark:bg-neutral-900">
+      <aside class="flex flex-col border-b border-neutral-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r dark:border-neutral-800 dark:bg-neutral-900">
         <div class="px-4 py-4">
           <Logo />
         </div>
@@ -34,10 +38,55 @@ export default function AppLayout({ Component, url }: PageProps) {
             </a>
           ))}
         </nav>
+        <div class="mt-auto hidden border-t border-neutral-200 px-4 py-4 md:block dark:border-neutral-800">
+          <UserPanel name={user.displayName} email={user.email} credits={credits} />
+        </div>
       </aside>
-      <main class="flex-1 px-6 py-8 md:px-10">
-        <Component />
-      </main>
+      <div class="flex flex-1 flex-col">
+        <div class="flex items-center justify-end gap-3 border-b border-neutral-200 bg-white px-6 py-2 md:hidden dark:border-neutral-800 dark:bg-neutral-900">
+          <UserPanel name={user.displayName} email={user.email} credits={credits} compact />
+        </div>
+        <main class="flex-1 px-6 py-8 md:px-10">
+          <div class="mx-auto max-w-6xl">
+            {flash && <Alert kind={flash.kind}>{flash.message}</Alert>}
+            <Component />
+          </div>
+        </main>
+      </div>
+    </div>
+  );
+}
+
+interface UserPanelProps {
+  name: string;
+  email: string;
+  credits: number;
+  compact?: boolean;
+}
+
+/** Who is signed in, their credit balance and the sign-out button (a plain form POST). */
+function UserPanel({ name, email, credits, compact }: UserPanelProps) {
+  return (
+    <div class={compact ? "flex items-center gap-3 text-sm" : "space-y-3 text-sm"}>
+      <div class="min-w-0">
+        <p class="truncate font-medium" data-user-name>{name}</p>
+        {!compact && <p class="truncate text-xs text-neutral-500 dark:text-neutral-400">{email}</p>}
+      </div>
+      <a
+        href="/credits"
+        class="inline-flex items-center gap-1 rounded-full bg-indigo-50 px-2.5 py-0.5 text-xs font-medium text-indigo-700 hover:bg-indigo-100 dark:bg-indigo-500/10 dark:text-indigo-300"
+        data-credit-balance={credits}
+      >
+        {formatCount(credits)} credits
+      </a>
+      <form method="post" action="/logout" class={compact ? "" : "pt-1"}>
+        <button
+          type="submit"
+          class="text-sm font-medium text-neutral-600 hover:text-neutral-900 dark:text-neutral-400 dark:hover:text-neutral-100"
+        >
+          Sign out
+        </button>
+      </form>
     </div>
   );
 }

@@ -1,10 +1,223 @@
+import type { FreshContext, Handlers, PageProps } from "$fresh/server.ts";
+import { FormError, inputClass, SelectField, TextField } from "@/components/forms/Field.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
+import { Button } from "@/components/ui/Button.tsx";
+import { Card } from "@/components/ui/Card.tsx";
+import { EmptyState } from "@/components/ui/EmptyState.tsx";
+import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
+import type { AdAccount } from "@/domain/ad_accounts.ts";
+import { CURRENCY_EXPONENTS, type CurrencyCode } from "@/domain/currency.ts";
+import { NotFoundError, ValidationError } from "@/domain/errors.ts";
+import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
+import { formatDate } from "@/lib/pages/format.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
+import { redirect } from "@/lib/pages/http.ts";
+import type { SignedInState } from "@/lib/pages/state.ts";
 
-export default function AdAccountsPage() {
+interface AdAccountsData {
+  accounts: AdAccount[];
+  /** The connect form as typed, and its errors. */
+  values: Record<string, string>;
+  errors: FieldErrors;
+}
+
+const CURRENCIES = Object.keys(CURRENCY_EXPONENTS).map((code) => ({ value: code, label: code }));
+
+async function render(
+  ctx: FreshContext<SignedInState, AdAccountsData>,
+  values: Record<string, string> = {},
+  errors: FieldErrors = {},
+) {
+  const { services, actor } = ctx.state;
+  const accounts = (await services.domain.adAccounts.list(actor, { limit: MAX_PAGE_SIZE })).items;
+  const status = Object.keys(errors).length > 0 ? 422 : 200;
+  return ctx.render({ accounts, values, errors }, { status });
+}
+
+export const handler: Handlers<AdAccountsData, SignedInState> = {
+  GET(_req, ctx) {
+    return render(ctx);
+  },
+
+  /** `intent` = connect, rename or disconnect. */
+  async POST(req, ctx) {
+    const { services, actor } = ctx.state;
+    const form = await FormValues.from(req);
+    const accounts = services.domain.adAccounts;
+    try {
+      switch (form.text("intent")) {
+        case "connect": {
+          const values = {
+            name: form.text("name"),
+            currency: form.text("currency"),
+            timezone: form.text("timezone"),
+          };
+          try {
+            const account = await accounts.connectSandbox(actor, {
+              name: values.name,
+              // Checked by the domain, like every other field.
+              currency: (values.currency || undefined) as CurrencyCode | undefined,
+              timezone: values.timezone.trim() || undefined,
+            });
+            return redirect("/ad-accounts", {
+              flash: { kind: "success", message: `“${account.name}” is connected.` },
+            });
+          } catch (error) {
+            if (error instanceof ValidationError) {
+              return render(ctx, values, fieldErrors(error.issues));
+            }
+            throw error;
+          }
+        }
+        case "rename": {
+          const account = await accounts.rename(actor, form.text("id"), {
+            name: form.text("name"),
+          });
+          return redirect("/ad-accounts", {
+            flash: { kind: "success", message: `Renamed to “${account.name}”.` },
+          });
+        }
+        case "disconnect": {
+          const account = await accounts.get(actor, form.text("id"));
+          await accounts.disconnect(actor, account.id);
+          return redirect("/ad-accounts", {
+            flash: { kind: "success", message: `“${account.name}” is disconnected.` },
+          });
+        }
+        default:
+          return redirect("/ad-accounts", { flash: { kind: "error", message: "Unknown action." } });
+      }
+    } catch (error) {
+      if (error instanceof NotFoundError) return ctx.renderNotFound();
+      if (error instanceof ValidationError) {
+        const message = Object.values(fieldErrors(error.issues)).join(" ");
+        return redirect("/ad-accounts", { flash: { kind: "error", message } });
+      }
+      throw error;
+    }
+  },
+};
+
+export default function AdAccountsPage({ data }: PageProps<AdAccountsData, SignedInState>) {
+  const { accounts, values, errors } = data;
   return (
-    <PageHeader title="Ad accounts">
-      This page will list the ad accounts AAE manages for you and let you connect a new one,
-      starting with the built-in sandbox platform.
-    </PageHeader>
+    <>
+      <PageHeader title="Ad accounts">
+        The advertising accounts AAE manages for you. The sandbox platform simulates delivery, so
+        you can try everything without spending money.
+      </PageHeader>
+      <div class="grid gap-6 lg:grid-cols-[3fr_2fr] lg:items-start">
+        <div class="space-y-4">
+          {accounts.length === 0
+            ? (
+              <EmptyState title="No ad accounts yet">
+                Connect a sandbox account with the form to get started.
+              </EmptyState>
+            )
+            : accounts.map((account) => <AccountCard account={account} />)}
+        </div>
+        <div id="connect">
+          <Card title="Connect a sandbox account" description="Simulated delivery and metrics.">
+            <form method="post" action="/ad-accounts" class="space-y-4" novalidate>
+              <input type="hidden" name="intent" value="connect" />
+              <FormError message={errors[""]} />
+              <TextField
+                name="name"
+                label="Account name"
+                required
+                maxLength={200}
+                placeholder="My store (sandbox)"
+                value={values.name}
+                error={errors.name}
+              />
+              <div class="grid gap-4 sm:grid-cols-2">
+                <SelectField
+                  name="currency"
+                  label="Currency"
+                  options={CURRENCIES}
+                  value={values.currency || "USD"}
+                  error={errors.currency}
+                />
+                <TextField
+                  name="timezone"
+                  label="Time zone"
+                  placeholder="UTC"
+                  value={values.timezone ?? "UTC"}
+                  error={errors.timezone}
+                  hint="IANA name, e.g. Europe/Paris."
+                />
+              </div>
+              <Button>Connect account</Button>
+            </form>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function AccountCard({ account }: { account: AdAccount }) {
+  return (
+    <article
+      class="rounded-lg border border-neutral-200 bg-white p-5 shadow-sm dark:border-neutral-800 dark:bg-neutral-900"
+      data-ad-account-id={account.id}
+    >
+      <div class="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h2 class="font-semibold">{account.name}</h2>
+          <p class="mt-0.5 text-sm text-neutral-500 dark:text-neutral-400">
+            <span class="capitalize">{account.platform}</span> · {account.currency} ·{" "}
+            {account.timezone} · connected {formatDate(account.createdAt)}
+          </p>
+        </div>
+        <StatusBadge status={account.status} />
+      </div>
+      <div class="mt-4 flex flex-wrap items-start gap-4 text-sm">
+        <a
+          href={`/campaigns?account=${account.id}`}
+          class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+        >
+          Campaigns
+        </a>
+        <a
+          href={`/dashboard?account=${account.id}`}
+          class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+        >
+          Performance
+        </a>
+        <details>
+          <summary class="cursor-pointer font-medium text-neutral-600 hover:text-neutral-900 dark:text-neutral-400 dark:hover:text-neutral-100">
+            Rename
+          </summary>
+          <form method="post" action="/ad-accounts" class="mt-2 flex gap-2">
+            <input type="hidden" name="intent" value="rename" />
+            <input type="hidden" name="id" value={account.id} />
+            <label for={`rename-${account.id}`} class="sr-only">New name</label>
+            <input
+              id={`rename-${account.id}`}
+              name="name"
+              required
+              maxLength={200}
+              value={account.name}
+              class={inputClass()}
+            />
+            <Button variant="secondary">Save</Button>
+          </form>
+        </details>
+        <details>
+          <summary class="cursor-pointer font-medium text-red-700 hover:text-red-800 dark:text-red-400">
+            Disconnect…
+          </summary>
+          <form method="post" action="/ad-accounts" class="mt-2 space-y-2">
+            <input type="hidden" name="intent" value="disconnect" />
+            <input type="hidden" name="id" value={account.id} />
+            <p class="max-w-sm text-neutral-600 dark:text-neutral-400">
+              Its campaigns are removed from AAE with it (their history is kept).
+            </p>
+            <Button variant="danger">Disconnect {account.name}</Button>
+          </form>
+        </details>
+      </div>
+    </article>
   );
 }

@@ -1,10 +1,107 @@
+import { defineRoute } from "$fresh/server.ts";
 import { PageHeader } from "@/components/PageHeader.tsx";
+import { PerformanceSummary } from "@/components/PerformanceSummary.tsx";
+import { RangeTabs } from "@/components/RangeTabs.tsx";
+import { Alert } from "@/components/ui/Alert.tsx";
+import { Button, LinkButton } from "@/components/ui/Button.tsx";
+import { EmptyState } from "@/components/ui/EmptyState.tsx";
+import type { AdAccount } from "@/domain/ad_accounts.ts";
+import { ValidationError } from "@/domain/errors.ts";
+import type { PerformanceReport } from "@/domain/metrics.ts";
+import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
+import { rangeDates, rangeFromUrl } from "@/lib/pages/ranges.ts";
+import type { SignedInState } from "@/lib/pages/state.ts";
 
-export default function DashboardPage() {
+export default defineRoute<SignedInState>(async (_req, ctx) => {
+  const { services, actor } = ctx.state;
+  const days = rangeFromUrl(ctx.url);
+  const accounts = (await services.domain.adAccounts.list(actor, { limit: MAX_PAGE_SIZE })).items;
+  if (accounts.length === 0) {
+    return (
+      <>
+        <PageHeader title="Dashboard">Spend and results across your ad accounts.</PageHeader>
+        <EmptyState
+          title="Connect an ad account to see your results"
+          action={<LinkButton href="/ad-accounts#connect">Connect a sandbox account</LinkButton>}
+        >
+          The dashboard shows spend, conversions, CPA and ROAS from your connected ad accounts. A
+          sandbox account simulates delivery, so you can try everything without spending money.
+        </EmptyState>
+      </>
+    );
+  }
+  const chosen = accounts.find((account) => account.id === ctx.url.searchParams.get("account"));
+  const { report, notice } = await loadReport(ctx.state, chosen, accounts, rangeDates(days));
+  const scope = report.scope ? report.scope.name : "All accounts";
   return (
-    <PageHeader title="Dashboard">
-      This page will show spend, conversions, CPA and ROAS across your campaigns, with trend charts
-      drawn from real delivery data.
-    </PageHeader>
+    <>
+      <div class="flex flex-wrap items-start justify-between gap-4">
+        <PageHeader title="Dashboard">
+          {scope} · last {days} days
+        </PageHeader>
+        <div class="flex flex-wrap items-center gap-3">
+          {accounts.length > 1 && (
+            <AccountPicker accounts={accounts} chosen={report.scope} days={days} />
+          )}
+          <RangeTabs url={ctx.url} days={days} />
+        </div>
+      </div>
+      {notice && <Alert kind="info">{notice}</Alert>}
+      <PerformanceSummary report={report.data} id="dashboard" />
+    </>
+  );
+});
+
+interface ScopedReport {
+  data: PerformanceReport;
+  /** The single account reported on, or null for all accounts. */
+  scope: AdAccount | null;
+}
+
+/** The report for one account or all; accounts in several currencies fall back to the first. */
+async function loadReport(
+  state: SignedInState,
+  chosen: AdAccount | undefined,
+  accounts: AdAccount[],
+  range: { from: string; to: string },
+): Promise<{ report: ScopedReport; notice?: string }> {
+  const { services, actor } = state;
+  const load = (account?: AdAccount) =>
+    services.domain.metrics.performance(actor, { ...range, adAccountId: account?.id });
+  try {
+    return { report: { data: await load(chosen), scope: chosen ?? null } };
+  } catch (error) {
+    if (!(error instanceof ValidationError) || chosen) throw error;
+    return {
+      report: { data: await load(accounts[0]), scope: accounts[0] },
+      notice: "Your accounts use different currencies, so they are shown one at a time.",
+    };
+  }
+}
+
+interface AccountPickerProps {
+  accounts: AdAccount[];
+  chosen: AdAccount | null;
+  days: number;
+}
+
+/** A GET form choosing the account to report on. */
+function AccountPicker({ accounts, chosen, days }: AccountPickerProps) {
+  return (
+    <form method="get" action="/dashboard" class="flex items-center gap-2">
+      <input type="hidden" name="days" value={String(days)} />
+      <label for="account" class="sr-only">Ad account</label>
+      <select
+        id="account"
+        name="account"
+        class="rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm shadow-sm dark:border-neutral-700 dark:bg-neutral-900"
+      >
+        <option value="">All accounts</option>
+        {accounts.map((account) => (
+          <option value={account.id} selected={account.id === chosen?.id}>{account.name}</option>
+        ))}
+      </select>
+      <Button variant="secondary">Show</Button>
+    </form>
   );
 }

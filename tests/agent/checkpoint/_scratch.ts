@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createPool } from "mysql2";
 import type { Database } from "../../../db/database.ts";
 import { migrateToLatest } from "../../../db/migrator.ts";
-import { openMysql } from "../../../db/mysql.ts";
+import { type MysqlOptions, openMysql } from "../../../db/mysql.ts";
 import { CHECKPOINT_TABLE_NAMES } from "../../../db/schema.ts";
 import { openSqlite } from "../../../db/sqlite.ts";
 
@@ -18,7 +18,7 @@ import { openSqlite } from "../../../db/sqlite.ts";
 export interface ScratchDatabase {
   readonly db: Database;
   /** Opens another handle on the same database (a second process, or one restarted). */
-  openAnother(): Database;
+  openAnother(options?: MysqlOptions): Database;
   /** Empties the checkpoint tables. */
   clearCheckpoints(): Promise<void>;
   /** Closes every handle and drops the database. */
@@ -30,7 +30,7 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
   const name = `aae_ckpt_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   const serverUrl = Deno.env.get("DATABASE_URL");
   const handles: Database[] = [];
-  let open: () => Database;
+  let open: (options?: MysqlOptions) => Database;
   let drop: () => Promise<void>;
   if (!serverUrl) {
     const dir = await Deno.makeTempDir({ prefix: name });
@@ -48,14 +48,14 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
     }
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    open = () => openMysql(url.toString());
+    open = (options) => openMysql(url.toString(), options);
     drop = async () => {
       await admin.query(`DROP DATABASE \`${name}\``);
       await admin.end();
     };
   }
-  const openAnother = () => {
-    const handle = open();
+  const openAnother = (options?: MysqlOptions) => {
+    const handle = open(options);
     handles.push(handle);
     return handle;
   };
@@ -81,9 +81,11 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
 export function checkpointTest(
   name: string,
   fn: (t: Deno.TestContext, scratch: ScratchDatabase) => Promise<void>,
+  options: { ignore?: boolean } = {},
 ): void {
   Deno.test({
     name,
+    ignore: options.ignore,
     sanitizeOps: false,
     sanitizeResources: false,
     async fn(t) {

@@ -199,6 +199,37 @@ checkpointTest(
 );
 
 checkpointTest(
+  "putMode batch sends each put as one transaction and rolls back a failed one",
+  async (_t, scratch) => {
+    const db = scratch.openAnother({ multipleStatements: true });
+    const saver = new KyselySaver(db, { putMode: "batch" });
+    let step = await putStep(saver, { configurable: { thread_id: "batched" } }, undefined, {
+      log: ["a"],
+    }, ["log"]);
+    step = await putStep(saver, step.config, step.checkpoint, { log: ["a", "b"] }, ["log"]);
+    // The next delta's chain is gone: the batch fails at the blob insert, is rolled back, and
+    // the saver retries with the whole value.
+    await db.kysely.deleteFrom("agent_checkpoint_blobs").where("thread_id", "=", "batched")
+      .execute();
+    step = await putStep(saver, step.config, step.checkpoint, { log: ["a", "b", "c"] }, ["log"]);
+    for (let i = 0; i < 12; i++) {
+      // Pooled connections must not be left inside the failed transaction: later puts on any
+      // of them commit and are visible from another handle.
+      step = await putStep(saver, step.config, step.checkpoint, {
+        log: [...step.checkpoint.channel_values.log as string[], `x${i}`],
+      }, ["log"]);
+    }
+    const tuple = await new KyselySaver(scratch.db).getTuple({
+      configurable: { thread_id: "batched" },
+    });
+    assert.equal(tuple?.checkpoint.id, step.checkpoint.id);
+    assert.equal((tuple?.checkpoint.channel_values.log as string[]).length, 15);
+    assert.equal(await count(scratch.db, "agent_checkpoints", "batched"), 15);
+  },
+  { ignore: !Deno.env.get("DATABASE_URL") }, // multi-statement batches are MySQL's
+);
+
+checkpointTest(
   "KyselySaver.deleteThread removes checkpoints, delta chains and writes",
   async (_t, scratch) => {
     const { db } = scratch;

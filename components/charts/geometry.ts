@@ -1,0 +1,101 @@
+/**
+ * Chart geometry, computed on the server with d3-scale and d3-shape: scales, the line and area
+ * paths, point positions and axis ticks of a daily series, in SVG user units. Rendering lives in
+ * `LineChart.tsx`; the hover island only receives the finished point positions.
+ *
+ * @module
+ */
+import { scaleLinear, scaleUtc } from "d3-scale";
+import { area, curveMonotoneX, line } from "d3-shape";
+
+/** One day of a series. */
+export interface SeriesPoint {
+  /** `YYYY-MM-DD`. */
+  date: string;
+  value: number;
+}
+
+/** Size of the drawing and the margins around the plot area. */
+export interface ChartSize {
+  width: number;
+  height: number;
+  margin: { top: number; right: number; bottom: number; left: number };
+}
+
+/** A data point placed on the chart. */
+export interface PlacedPoint extends SeriesPoint {
+  x: number;
+  y: number;
+}
+
+/** Everything needed to draw a line/area chart. */
+export interface ChartGeometry {
+  size: ChartSize;
+  /** The plot area's edges. */
+  plot: { left: number; top: number; right: number; bottom: number };
+  linePath: string;
+  areaPath: string;
+  points: PlacedPoint[];
+  yTicks: { y: number; value: number }[];
+  xTicks: { x: number; date: string }[];
+}
+
+/** The default drawing size (the SVG scales to its container through its viewBox). */
+export const DEFAULT_SIZE: ChartSize = {
+  width: 640,
+  height: 220,
+  margin: { top: 12, right: 16, bottom: 28, left: 56 },
+};
+
+const DAY_MS = 86_400_000;
+
+function utc(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+/**
+ * Places `series` on a chart of `size`: time on x (UTC days), values on y from zero to a nice
+ * maximum. With `integer`, y ticks are whole numbers only (for counts such as conversions).
+ */
+export function chartGeometry(
+  series: readonly SeriesPoint[],
+  { size = DEFAULT_SIZE, integer = false }: { size?: ChartSize; integer?: boolean } = {},
+): ChartGeometry {
+  const { width, height, margin } = size;
+  const plot = {
+    left: margin.left,
+    top: margin.top,
+    right: width - margin.right,
+    bottom: height - margin.bottom,
+  };
+  const first = series.length > 0 ? utc(series[0].date) : new Date(0);
+  const last = series.length > 1 ? utc(series[series.length - 1].date) : new Date(+first + DAY_MS);
+  const x = scaleUtc().domain([first, last]).range([plot.left, plot.right]);
+  const max = Math.max(0, ...series.map((point) => point.value));
+  const y = scaleLinear().domain([0, max > 0 ? max : integer ? 4 : 1]).nice(4)
+    .range([plot.bottom, plot.top]);
+
+  const points = series.map((point) => ({
+    ...point,
+    x: round(x(utc(point.date))),
+    y: round(y(point.value)),
+  }));
+  const linePath = line<PlacedPoint>().x((p) => p.x).y((p) => p.y).curve(curveMonotoneX)(points) ??
+    "";
+  const areaPath = area<PlacedPoint>().x((p) => p.x).y0(plot.bottom).y1((p) => p.y)
+    .curve(curveMonotoneX)(points) ?? "";
+  const yTicks = y.ticks(4)
+    .filter((value) => !integer || Number.isInteger(value))
+    .map((value) => ({ y: round(y(value)), value }));
+  const tickCount = Math.min(6, Math.max(1, series.length - 1));
+  const xTicks = x.ticks(tickCount).map((date) => ({
+    x: round(x(date)),
+    date: date.toISOString().slice(0, 10),
+  }));
+  return { size, plot, linePath, areaPath, points, yTicks, xTicks };
+}
+
+/** Two decimals keep the SVG small and deterministic. */
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,50 @@
+import type { FreshContext } from "$fresh/server.ts";
+import { authenticateRequest, isUnsafeMethod } from "@/api/auth/authenticate.ts";
+import { clearSessionCookies } from "@/api/auth/cookies.ts";
+import { NotFoundError } from "@/domain/errors.ts";
+import { redirect, rejectCrossSite, withCookies } from "@/lib/pages/http.ts";
+import type { SignedInState } from "@/lib/pages/state.ts";
+
+/**
+ * Guards the signed-in app: forms posted from another site get 403 before any cookie is used;
+ * signed-out visitors are sent to `/login?next=…`; signed-in requests get the actor, the user
+ * and the credit balance in `ctx.state`, plus any rotated session cookies on the response.
+ */
+export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
+  const { services } = ctx.state;
+  if (isUnsafeMethod(req.method)) {
+    const rejected = rejectCrossSite(req, services.config);
+    if (rejected) return rejected;
+  }
+  // Bearer credentials are for the API; pages authenticate with the session cookies only.
+  const auth = await authenticateRequest(cookiesOnly(req), services);
+  if (!auth) return signInFirst(ctx.url, []);
+  try {
+    const [user, credits] = await Promise.all([
+      services.domain.accounts.getProfile(auth.actor),
+      services.domain.credits.balance(auth.actor),
+    ]);
+    ctx.state.actor = auth.actor;
+    ctx.state.user = user;
+    ctx.state.credits = credits;
+  } catch (error) {
+    // The user was deleted while the access token still lives: treat as signed out.
+    if (error instanceof NotFoundError) {
+      return signInFirst(ctx.url, clearSessionCookies(services.config));
+    }
+    throw error;
+  }
+  return withCookies(await ctx.next(), auth.setCookies);
+}
+
+function signInFirst(url: URL, cookies: string[]): Response {
+  const next = `${url.pathname}${url.search}`;
+  return redirect(`/login?next=${encodeURIComponent(next)}`, { cookies });
+}
+
+function cookiesOnly(req: Request): Request {
+  if (!req.headers.has("authorization")) return req;
+  const headers = new Headers(req.headers);
+  headers.delete("authorization");
+  return new Request(req.url, { headers });
+}

@@ -1,0 +1,101 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import { CampaignForm } from "@/components/CampaignForm.tsx";
+import { PageHeader } from "@/components/PageHeader.tsx";
+import type { Campaign } from "@/domain/campaigns.ts";
+import { updateCampaignSchema } from "@/domain/campaigns.ts";
+import { ConflictError, NotFoundError, ValidationError } from "@/domain/errors.ts";
+import {
+  campaignFieldOf,
+  type CampaignFormValues,
+  campaignFormValues,
+  parseCampaignForm,
+  readCampaignForm,
+} from "@/lib/pages/campaign_form.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
+import { redirect } from "@/lib/pages/http.ts";
+import type { SignedInState } from "@/lib/pages/state.ts";
+
+interface EditCampaignData {
+  campaign: Campaign;
+  values: CampaignFormValues;
+  errors: FieldErrors;
+}
+
+/** The campaign, or null when it is not the actor's (or does not exist). */
+async function load(state: SignedInState, id: string): Promise<Campaign | null> {
+  try {
+    return await state.services.domain.campaigns.get(state.actor, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+export const handler: Handlers<EditCampaignData, SignedInState> = {
+  async GET(_req, ctx) {
+    const campaign = await load(ctx.state, ctx.params.id);
+    if (!campaign) return ctx.renderNotFound();
+    return ctx.render({ campaign, values: campaignFormValues(campaign), errors: {} });
+  },
+
+  async POST(req, ctx) {
+    const { services, actor } = ctx.state;
+    const campaign = await load(ctx.state, ctx.params.id);
+    if (!campaign) return ctx.renderNotFound();
+    const values = readCampaignForm(await FormValues.from(req));
+    const { fields, errors: parseErrors } = parseCampaignForm(values, campaign.currency);
+    // Targeting the form does not edit (languages, interests …) is kept as it was.
+    const { countries: _c, ageMin: _min, ageMax: _max, ...kept } = campaign.targeting;
+    const input = { ...fields, targeting: { ...kept, ...fields.targeting } };
+    const invalid = (errors: FieldErrors) =>
+      ctx.render({ campaign, values, errors }, { status: 422 });
+    if (Object.keys(parseErrors).length > 0) {
+      const checked = updateCampaignSchema.safeParse(input);
+      const issues = checked.success ? [] : checked.error.issues.map((issue) => ({
+        field: issue.path.map(String).join("."),
+        message: issue.message,
+      }));
+      return invalid({ ...fieldErrors(issues, campaignFieldOf), ...parseErrors });
+    }
+    try {
+      const updated = await services.domain.campaigns.update(actor, campaign.id, input);
+      return redirect(`/campaigns/${campaign.id}`, {
+        flash: { kind: "success", message: `“${updated.name}” was saved.` },
+      });
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        return invalid(fieldErrors(error.issues, campaignFieldOf));
+      }
+      if (error instanceof ConflictError) return invalid({ "": error.message });
+      if (error instanceof NotFoundError) return ctx.renderNotFound();
+      throw error;
+    }
+  },
+};
+
+export default function EditCampaignPage({ data }: PageProps<EditCampaignData, SignedInState>) {
+  const { campaign, values, errors } = data;
+  return (
+    <>
+      <nav class="mb-2 text-sm">
+        <a
+          href={`/campaigns/${campaign.id}`}
+          class="text-neutral-500 hover:text-neutral-800 dark:text-neutral-400"
+        >
+          ← {campaign.name}
+        </a>
+      </nav>
+      <PageHeader title="Edit campaign">
+        The objective and ad account are fixed once a campaign exists.
+      </PageHeader>
+      <CampaignForm
+        action={`/campaigns/${campaign.id}/edit`}
+        values={values}
+        errors={errors}
+        currency={campaign.currency}
+        submitLabel="Save changes"
+        cancelHref={`/campaigns/${campaign.id}`}
+      />
+    </>
+  );
+}

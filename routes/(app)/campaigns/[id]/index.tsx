@@ -1,0 +1,201 @@
+import { defineRoute, type Handlers } from "$fresh/server.ts";
+import { PageHeader } from "@/components/PageHeader.tsx";
+import { PerformanceSummary } from "@/components/PerformanceSummary.tsx";
+import { RangeTabs } from "@/components/RangeTabs.tsx";
+import { Button, LinkButton } from "@/components/ui/Button.tsx";
+import { Card } from "@/components/ui/Card.tsx";
+import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
+import type { CampaignStatus } from "@/db/schema.ts";
+import { canTransition } from "@/domain/campaign_status.ts";
+import type { Campaign } from "@/domain/campaigns.ts";
+import type { Creative } from "@/domain/creatives.ts";
+import { ConflictError, NotFoundError, PlatformError } from "@/domain/errors.ts";
+import { formatDate, formatMoney } from "@/lib/pages/format.ts";
+import { FormValues } from "@/lib/pages/forms.ts";
+import { redirect } from "@/lib/pages/http.ts";
+import { rangeDates, rangeFromUrl } from "@/lib/pages/ranges.ts";
+import type { SignedInState } from "@/lib/pages/state.ts";
+
+/** The status buttons: what each posts, the status it leads to, and what it says afterwards. */
+const ACTIONS = {
+  resume: { to: "active", done: "is live" },
+  pause: { to: "paused", done: "is paused" },
+  archive: { to: "archived", done: "is archived" },
+} as const satisfies Record<string, { to: CampaignStatus; done: string }>;
+
+type Action = keyof typeof ACTIONS;
+
+export const handler: Handlers<unknown, SignedInState> = {
+  /** Pause, resume (launch) or archive, then back to the page with the outcome. */
+  async POST(req, ctx) {
+    const { services, actor } = ctx.state;
+    const action = (await FormValues.from(req)).text("action");
+    const back = `/campaigns/${ctx.params.id}`;
+    if (!(action in ACTIONS)) {
+      return redirect(back, { flash: { kind: "error", message: "Unknown action." } });
+    }
+    try {
+      const campaign = await services.domain.campaigns[action as Action](actor, ctx.params.id);
+      return redirect(back, {
+        flash: {
+          kind: "success",
+          message: `“${campaign.name}” ${ACTIONS[action as Action].done}.`,
+        },
+      });
+    } catch (error) {
+      if (error instanceof NotFoundError) return ctx.renderNotFound();
+      if (error instanceof ConflictError || error instanceof PlatformError) {
+        const message = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+        return redirect(back, { flash: { kind: "error", message: `${message}.` } });
+      }
+      throw error;
+    }
+  },
+};
+
+export default defineRoute<SignedInState>(async (_req, ctx) => {
+  const { services, actor } = ctx.state;
+  let campaign: Campaign;
+  try {
+    campaign = await services.domain.campaigns.get(actor, ctx.params.id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return ctx.renderNotFound();
+    throw error;
+  }
+  const days = rangeFromUrl(ctx.url);
+  const [report, creatives, account] = await Promise.all([
+    services.domain.metrics.performance(actor, { ...rangeDates(days), campaignId: campaign.id }),
+    services.domain.creatives.list(actor, campaign.id, { limit: 50 }),
+    services.domain.adAccounts.get(actor, campaign.adAccountId),
+  ]);
+  return (
+    <>
+      <nav class="mb-2 text-sm">
+        <a href="/campaigns" class="text-neutral-500 hover:text-neutral-800 dark:text-neutral-400">
+          ← Campaigns
+        </a>
+      </nav>
+      <div class="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <div class="flex items-center gap-3">
+            <PageHeader title={campaign.name} />
+            <span class="mb-6">
+              <StatusBadge status={campaign.status} />
+            </span>
+          </div>
+        </div>
+        <StatusActions campaign={campaign} />
+      </div>
+      <div class="mb-6 flex flex-wrap items-center justify-between gap-3">
+        <p class="text-sm text-neutral-600 dark:text-neutral-400">
+          <span class="capitalize">{campaign.objective}</span> · {account.name} · last {days} days
+        </p>
+        <RangeTabs url={ctx.url} days={days} />
+      </div>
+      <PerformanceSummary report={report} id="campaign" />
+      <div class="mt-6 grid gap-6 lg:grid-cols-2">
+        <Details campaign={campaign} />
+        <Creatives creatives={creatives.items} />
+      </div>
+    </>
+  );
+});
+
+/** The buttons for the transitions the campaign's status allows, and Edit. */
+function StatusActions({ campaign }: { campaign: Campaign }) {
+  const can = (to: CampaignStatus) => canTransition(campaign.status, to);
+  return (
+    <div class="flex flex-wrap items-start gap-2">
+      {campaign.status !== "archived" && (
+        <LinkButton href={`/campaigns/${campaign.id}/edit`} variant="secondary">Edit</LinkButton>
+      )}
+      {can("paused") && <ActionButton action="pause" label="Pause" variant="secondary" />}
+      {can("active") && (
+        <ActionButton action="resume" label={campaign.status === "draft" ? "Launch" : "Resume"} />
+      )}
+      {can("archived") && (
+        <details class="group relative">
+          <summary class="cursor-pointer list-none rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/40">
+            Archive…
+          </summary>
+          <div class="absolute right-0 z-10 mt-2 w-64 rounded-lg border border-neutral-200 bg-white p-4 text-sm shadow-lg dark:border-neutral-800 dark:bg-neutral-900">
+            <p>Archiving stops delivery for good; archived campaigns cannot be changed.</p>
+            <div class="mt-3">
+              <ActionButton action="archive" label="Archive campaign" variant="danger" />
+            </div>
+          </div>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function ActionButton(
+  { action, label, variant }: {
+    action: Action;
+    label: string;
+    variant?: "primary" | "secondary" | "danger";
+  },
+) {
+  return (
+    <form method="post">
+      <input type="hidden" name="action" value={action} />
+      <Button variant={variant}>{label}</Button>
+    </form>
+  );
+}
+
+function Details({ campaign }: { campaign: Campaign }) {
+  const { targeting } = campaign;
+  const ages = targeting.ageMin || targeting.ageMax
+    ? `${targeting.ageMin ?? 13}–${targeting.ageMax ?? 65}`
+    : "All ages";
+  const rows: [string, string][] = [
+    [
+      "Budget",
+      `${formatMoney(campaign.budgetAmountMinor, campaign.currency)} ${campaign.budgetType}`,
+    ],
+    ["Starts", campaign.startDate ? formatDate(campaign.startDate) : "When launched"],
+    ["Ends", campaign.endDate ? formatDate(campaign.endDate) : "No end date"],
+    ["Countries", targeting.countries?.join(", ") || "Everywhere"],
+    ["Ages", ages],
+    ["Landing page", campaign.landingUrl ?? "—"],
+    ["Created", formatDate(campaign.createdAt)],
+  ];
+  return (
+    <Card title="Settings">
+      <dl class="divide-y divide-neutral-100 text-sm dark:divide-neutral-800">
+        {rows.map(([label, value]) => (
+          <div class="grid grid-cols-3 gap-4 py-2 first:pt-0 last:pb-0">
+            <dt class="text-neutral-500 dark:text-neutral-400">{label}</dt>
+            <dd class="col-span-2 break-words">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </Card>
+  );
+}
+
+function Creatives({ creatives }: { creatives: Creative[] }) {
+  return (
+    <Card title="Creatives" description="Ad copy and media of this campaign.">
+      {creatives.length === 0
+        ? <p class="text-sm text-neutral-500 dark:text-neutral-400">No creatives yet.</p>
+        : (
+          <ul class="space-y-3">
+            {creatives.map((creative) => (
+              <li class="rounded-md border border-neutral-200 p-3 dark:border-neutral-800">
+                <p class="font-medium">{creative.headline}</p>
+                <p class="mt-1 text-sm text-neutral-600 dark:text-neutral-400">{creative.body}</p>
+                {creative.callToAction && (
+                  <span class="mt-2 inline-block rounded bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700 dark:bg-indigo-500/10 dark:text-indigo-300">
+                    {creative.callToAction}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+    </Card>
+  );
+}
