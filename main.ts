@@ -7,6 +7,8 @@
  */
 import { createHandler } from "$fresh/server.ts";
 import { API_BASE_PATH, createApi } from "./api/app.ts";
+import { CHAT_PATH } from "./api/chat/protocol.ts";
+import { createChatServer } from "./api/chat/server.ts";
 import { createMcpHandler } from "./api/mcp/mod.ts";
 import config from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
@@ -14,14 +16,34 @@ import { ConfigError, loadConfig } from "./lib/config.ts";
 import { createLogger } from "./lib/log.ts";
 import { openServices, type Services, servicesPlugin } from "./lib/services.ts";
 
+/** Options of `createApp`. */
+export interface AppOptions {
+  /** Aborted on shutdown: open chat sockets are closed so their clients resume elsewhere. */
+  shutdownSignal?: AbortSignal;
+}
+
 /** The app's request handler over opened `services`. */
-export async function createApp(services: Services): Promise<Deno.ServeHandler> {
+export async function createApp(
+  services: Services,
+  options: AppOptions = {},
+): Promise<Deno.ServeHandler> {
   const pages = await createHandler(manifest, {
     ...config,
     plugins: [...config.plugins ?? [], servicesPlugin(services)],
   });
   const api = createApi(services);
   const mcp = createMcpHandler(services);
+  // Outside Hono: its response handling would break the 101 upgrade response.
+  const chat = services.runs
+    ? createChatServer({
+      domain: services.domain,
+      accessTokens: services.accessTokens,
+      config: services.config,
+      log: services.log,
+      agentRuns: services.runs,
+    })
+    : undefined;
+  options.shutdownSignal?.addEventListener("abort", () => void chat?.close());
   return async (req, info) => {
     const { pathname } = new URL(req.url);
     if (pathname === API_BASE_PATH || pathname.startsWith(`${API_BASE_PATH}/`)) {
@@ -34,6 +56,10 @@ export async function createApp(services: Services): Promise<Deno.ServeHandler> 
         return await readiness(services);
       case "/mcp":
         return await mcp(req);
+      case CHAT_PATH:
+        return chat
+          ? await chat.handle(req)
+          : Response.json({ detail: "Chat is not available" }, { status: 503 });
     }
     return await pages(req, info);
   };
@@ -59,14 +85,27 @@ async function serve(): Promise<void> {
   }
   const log = createLogger(appConfig.LOG_LEVEL);
   const services = await openServices(appConfig, log);
+  const shutdownController = new AbortController();
   const server = Deno.serve({
     port: appConfig.PORT,
     hostname: appConfig.HOSTNAME,
-    onListen: ({ hostname, port }) => log.info("listening", { url: `http://${hostname}:${port}/` }),
-  }, await createApp(services));
+    onListen: ({ hostname, port }) => {
+      log.info("listening", { url: `http://${hostname}:${port}/` });
+      // Take over agent runs whose runner died (recovery loop) once this instance serves.
+      services.runs?.start();
+    },
+  }, await createApp(services, { shutdownSignal: shutdownController.signal }));
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log.info("shutting down", { signal });
+    // Agent runs stop at their next step boundary (the current step is checkpointed) and
+    // release their leases, so another instance continues them at once.
+    const drained = services.runs?.drain();
+    shutdownController.abort();
     await server.shutdown();
+    await drained;
     await services.close();
     Deno.exit(0);
   };

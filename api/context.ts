@@ -4,6 +4,7 @@
  * @module
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AgentRuns } from "../agent/runs/types.ts";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Actor, Clock, Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
@@ -18,6 +19,8 @@ export interface ApiDependencies {
   accessTokens: AccessTokens;
   config: Config;
   log: Logger;
+  /** Durable agent runs (chat and run routes answer 503 without them). */
+  runs?: AgentRuns;
   /** Time source for token expiry (defaults to the system clock; tests pass the domain's). */
   clock?: Clock;
 }

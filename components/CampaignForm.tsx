@@ -25,11 +25,12 @@ interface CampaignFormProps {
 
 function Fieldset({ legend, children }: { legend: string; children: ComponentChildren }) {
   return (
-    <fieldset class="space-y-4 border-t border-neutral-200 pt-5 first:border-t-0 first:pt-0 dark:border-neutral-800">
-      <legend class="float-left mb-2 w-full text-sm font-semibold text-neutral-900 dark:text-neutral-100">
+    <fieldset class="border-t border-neutral-200 pt-5 first:border-t-0 first:pt-0 dark:border-neutral-800">
+      {/* A floated legend sits inside the box instead of cutting through its border. */}
+      <legend class="float-left mb-3 w-full text-sm font-semibold text-neutral-900 dark:text-neutral-100">
         {legend}
       </legend>
-      {children}
+      <div class="clear-both space-y-4">{children}</div>
     </fieldset>
   );
 }

@@ -34,7 +34,7 @@ export function PerformanceSummary({ report, id }: PerformanceSummaryProps) {
   return (
     <div class="space-y-6">
       <dl class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-6">
-        <StatCard label="Spend" value={money(totals.spendMinor)} hint={period} />
+        <StatCard label="Spend" value={money(totals.spendMinor)} />
         <StatCard label="Conversions" value={formatCount(totals.conversions)} />
         <StatCard label="CPA" value={formatDecimalMoney(totals.cpa, currency)} />
         <StatCard label="ROAS" value={formatRoas(totals.roas)} />

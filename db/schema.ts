@@ -216,6 +216,20 @@ export interface MessagesTable extends SoftDeletedRow {
   run_id: string | null;
 }
 
+/** `conversation_events`: persisted server events of the chat protocol, gapless `seq`. */
+export interface ConversationEventsTable extends TimestampedRow {
+  user_id: string;
+  conversation_id: string;
+  /** Per-conversation, gapless, starting at 1 (independent of `messages.seq`). */
+  seq: number;
+  /** `user`, `assistant`, `step`, `confirmation`, `run` or `error`. */
+  type: string;
+  content: string;
+  /** Type-specific metadata; `seq`, `conversation_id` and `run_id` are the columns. */
+  metadata: DbJson;
+  run_id: string | null;
+}
+
 /** Lifecycle of one agent turn. */
 export type AgentRunStatus =
   | "queued"
@@ -240,6 +254,16 @@ export interface AgentRunsTable extends TimestampedRow {
   input_tokens: number;
   output_tokens: number;
   error: string | null;
+  /** Stable code of `error`, e.g. `insufficient_credits`. */
+  error_code: string | null;
+  /** The client's id of the starting message; unique per conversation. */
+  client_message_id: string | null;
+  /** When the owner asked to cancel; the runner stops at its next step boundary. */
+  cancel_requested_at: DbTimestamp | null;
+  /** The open approval request while `waiting_confirmation` (JSON). */
+  pending_confirmation: DbJson | null;
+  /** The owner's recorded answer to `pending_confirmation` (JSON). */
+  confirmation_decision: DbJson | null;
 }
 
 /** Kind of an agent step. */
@@ -356,6 +380,7 @@ export interface DB {
   agent_checkpoints: AgentCheckpointsTable;
   agent_checkpoint_blobs: AgentCheckpointBlobsTable;
   agent_checkpoint_writes: AgentCheckpointWritesTable;
+  conversation_events: ConversationEventsTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */

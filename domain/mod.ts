@@ -12,6 +12,10 @@ import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
+import {
+  type ConversationEventLog,
+  createConversationEventsService,
+} from "./conversation_events.ts";
 import { type ConversationsService, createConversationsService } from "./conversations.ts";
 import { createCreativesService, type CreativesService } from "./creatives.ts";
 import { createCreditsService, type CreditsService } from "./credits.ts";
@@ -57,6 +61,8 @@ export interface Domain {
   metrics: MetricsService;
   credits: CreditsService;
   conversations: ConversationsService;
+  /** The chat's persisted, sequenced, fanned-out server events. */
+  conversationEvents: ConversationEventLog;
   idempotency: IdempotencyService;
 }
 
@@ -87,6 +93,7 @@ export function createDomain(options: DomainOptions): Domain {
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
     conversations: createConversationsService(context),
+    conversationEvents: createConversationEventsService(context),
     idempotency: createIdempotencyService(context),
   };
 }
@@ -100,6 +107,7 @@ export type {
   AdAccountsService,
   ApiTokensService,
   CampaignsService,
+  ConversationEventLog,
   ConversationsService,
   CreativesService,
   CreditsService,

@@ -15,14 +15,23 @@ interface ChartHoverProps {
   top: number;
   bottom: number;
   points: HoverPoint[];
+  /** The chart's colour, for the highlighted point. */
+  tone?: "indigo" | "emerald";
 }
+
+const RING = {
+  indigo: "stroke-indigo-600 dark:stroke-indigo-400",
+  emerald: "stroke-emerald-600 dark:stroke-emerald-400",
+};
 
 /**
  * A transparent layer over a server-rendered chart that draws a crosshair and the values of the
  * day under the pointer. Before it hydrates it lets pointer events through, so the chart's own
  * `<title>` tooltips keep working without JavaScript.
  */
-export default function ChartHover({ width, height, top, bottom, points }: ChartHoverProps) {
+export default function ChartHover(
+  { width, height, top, bottom, points, tone = "indigo" }: ChartHoverProps,
+) {
   const [ready, setReady] = useState(false);
   const [active, setActive] = useState<number | null>(null);
   useEffect(() => setReady(true), []);
@@ -67,7 +76,7 @@ export default function ChartHover({ width, height, top, bottom, points }: Chart
               cx={point.x}
               cy={point.y}
               r="4.5"
-              class="fill-white stroke-indigo-600 dark:fill-neutral-900 dark:stroke-indigo-400"
+              class={`fill-white dark:fill-neutral-900 ${RING[tone]}`}
               stroke-width="2"
             />
           </g>

@@ -21,6 +21,14 @@ export const configSchema = z.object({
   GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
   GEMINI_BASE_URL: z.url().optional(),
   MCP_SERVER_URL: z.url().optional(),
+  /** Agent runs: lease of the runner of a conversation, extended by a heartbeat (ms). */
+  AGENT_LEASE_TTL_MS: z.coerce.number().int().min(1_000).default(10_000),
+  /** Agent runs: how often runs whose runner died are looked for (ms). */
+  AGENT_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
+  /** Agent runs: model calls one run may make before it stops with an explanation. */
+  AGENT_MAX_MODEL_CALLS: z.coerce.number().int().min(1).default(25),
+  /** Checkpoints older than this (hours) are pruned to the latest per run. */
+  CHECKPOINT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
   /** Credits granted to each new user. */
   SIGNUP_CREDITS: z.coerce.number().int().min(0).default(100),
   /** PBKDF2-SHA256 iterations for new password hashes; OWASP's floor is the minimum. */

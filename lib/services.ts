@@ -6,6 +6,9 @@
  * @module
  */
 import type { Plugin } from "$fresh/server.ts";
+import { type AgentRuntime, createAgentRuntime, testHooksFromEnv } from "../agent/runs/mod.ts";
+import type { ChatModel } from "../agent/models/types.ts";
+import { createApprovalGrants } from "../api/mcp/grants.ts";
 import { AccessTokens } from "../api/auth/access_tokens.ts";
 import { loadJwtSecret } from "../api/auth/jwt_secret.ts";
 import { type Database, openDatabase } from "../db/mod.ts";
@@ -22,6 +25,11 @@ export interface Services {
   readonly coordination: Coordination;
   readonly domain: Domain;
   readonly accessTokens: AccessTokens;
+  /**
+   * Durable agent runs (absent in services assembled by hand for tests that need none).
+   * `main.ts` starts its recovery loop after listening and drains it on SIGTERM.
+   */
+  readonly runs?: AgentRuntime;
   /** Dependencies that do not answer, by name, with the reason; empty when all are up. */
   checkReadiness(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -31,12 +39,27 @@ export interface Services {
 export async function openServices(config: Config, log: Logger): Promise<Services> {
   const db = await openDatabase(config);
   const coordination = await openCoordination(config);
-  const accessTokens = await AccessTokens.create(await loadJwtSecret(config, log));
+  const secret = await loadJwtSecret(config, log);
+  const accessTokens = await AccessTokens.create(secret);
   const domain = createDomain({
     db,
     coordination,
     signupCredits: config.SIGNUP_CREDITS,
     passwordIterations: config.PASSWORD_PBKDF2_ITERATIONS,
+  });
+  const testHooks = testHooksFromEnv();
+  if (testHooks) log.warn("TEST HOOKS ENABLED (AAE_TEST_HOOKS=1): never in production");
+  const runs = createAgentRuntime({
+    db,
+    coordination,
+    domain,
+    log,
+    config,
+    accessTokens,
+    // Keyed from the same secret as the `/mcp` endpoint's grants, so either verifies them.
+    approvals: await createApprovalGrants(secret),
+    model: testHooks?.model ?? chatModelFor(config),
+    testHooks,
   });
   log.info("services opened", {
     database: config.DATABASE_URL ? "mysql" : "embedded sqlite",
@@ -49,6 +72,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     coordination,
     domain,
     accessTokens,
+    runs,
     async checkReadiness() {
       const checks: [string, () => Promise<void>][] = [
         ["database", () => db.ping()],
@@ -68,6 +92,20 @@ export async function openServices(config: Config, log: Logger): Promise<Service
       await coordination.close();
       await db.close();
     },
+  };
+}
+
+/** The chat model the configuration selects. */
+function chatModelFor(_config: Config): ChatModel {
+  // Placeholder until `agent/models/mod.ts` (`createModel`) lands.
+  return {
+    name: "unavailable",
+    generate: () =>
+      Promise.resolve({
+        content: "The assistant is not available on this server yet.",
+        toolCalls: [],
+        usage: { inputTokens: 0, outputTokens: 0 },
+      }),
   };
 }
 

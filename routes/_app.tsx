@@ -8,7 +8,7 @@ export default function App({ Component, state }: PageProps<unknown, AppState>) 
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>AAE · Automated Ad Engine</title>
+        <title>{state.title ? `${state.title} · AAE` : "AAE · Automated Ad Engine"}</title>
         <link rel="stylesheet" href={asset("/styles.css")} />
       </head>
       <body class="min-h-screen bg-neutral-50 text-neutral-900 antialiased dark:bg-neutral-950 dark:text-neutral-100">

@@ -7,6 +7,8 @@ import { type Theme, themeFromCookies } from "@/lib/theme.ts";
 export type AppState = {
   theme: Theme;
   flash: Flash | null;
+  /** The page's own title, set by its handler or async route before rendering. */
+  title?: string;
 };
 
 export async function handler(req: Request, ctx: FreshContext<AppState>) {

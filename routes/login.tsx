@@ -69,6 +69,7 @@ async function loginData(
   errors: FieldErrors,
 ): Promise<LoginData> {
   const { config } = state.services;
+  state.title = "Sign in";
   return {
     next,
     email,
@@ -102,7 +103,8 @@ export default function LoginPage({ data, state }: PageProps<LoginData, PageStat
       {demo && (
         <Alert kind="info">
           Demo data is loaded. Sign in as <strong data-demo-email>{demo.email}</strong>{" "}
-          with the password <strong data-demo-password>{demo.password}</strong>.
+          with the password{" "}
+          <strong data-demo-password class="whitespace-nowrap">{demo.password}</strong>.
         </Alert>
       )}
       <form method="post" action="/login" class="space-y-4" novalidate>

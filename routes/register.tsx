@@ -16,6 +16,7 @@ interface RegisterData {
 
 export const handler: Handlers<RegisterData, PageState> = {
   GET(_req, ctx) {
+    ctx.state.title = "Create your account";
     return ctx.render({ next: safeNext(ctx.url.searchParams.get("next")), values: {}, errors: {} });
   },
 
@@ -23,6 +24,7 @@ export const handler: Handlers<RegisterData, PageState> = {
     const { services } = ctx.state;
     const rejected = rejectCrossSite(req, services.config);
     if (rejected) return rejected;
+    ctx.state.title = "Create your account";
     const form = await FormValues.from(req);
     const next = safeNext(form.text("next"));
     const values = { email: form.text("email"), displayName: form.text("displayName") };

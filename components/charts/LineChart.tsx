@@ -67,7 +67,7 @@ export function LineChart(props: LineChartProps) {
       >
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{description}</desc>
-        <g class="text-[11px]" aria-hidden="true">
+        <g class="text-[12px]" aria-hidden="true">
           {geometry.yTicks.map((tick) => (
             <g>
               <line
@@ -129,6 +129,7 @@ export function LineChart(props: LineChartProps) {
         height={size.height}
         top={plot.top}
         bottom={plot.bottom}
+        tone={tone}
         points={points.map((point, index) => ({ x: point.x, y: point.y, label: labels[index] }))}
       />
     </figure>

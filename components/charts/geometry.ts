@@ -6,7 +6,7 @@
  * @module
  */
 import { scaleLinear, scaleUtc } from "d3-scale";
-import { area, curveMonotoneX, line } from "d3-shape";
+import { area, curveLinear, curveMonotoneX, line } from "d3-shape";
 
 /** One day of a series. */
 export interface SeriesPoint {
@@ -42,9 +42,9 @@ export interface ChartGeometry {
 
 /** The default drawing size (the SVG scales to its container through its viewBox). */
 export const DEFAULT_SIZE: ChartSize = {
-  width: 640,
-  height: 220,
-  margin: { top: 12, right: 16, bottom: 28, left: 56 },
+  width: 520,
+  height: 210,
+  margin: { top: 12, right: 12, bottom: 28, left: 52 },
 };
 
 const DAY_MS = 86_400_000;
@@ -80,10 +80,11 @@ export function chartGeometry(
     x: round(x(utc(point.date))),
     y: round(y(point.value)),
   }));
-  const linePath = line<PlacedPoint>().x((p) => p.x).y((p) => p.y).curve(curveMonotoneX)(points) ??
-    "";
+  // Smooth money, but draw small whole counts straight: a curve would suggest fractions.
+  const curve = integer ? curveLinear : curveMonotoneX;
+  const linePath = line<PlacedPoint>().x((p) => p.x).y((p) => p.y).curve(curve)(points) ?? "";
   const areaPath = area<PlacedPoint>().x((p) => p.x).y0(plot.bottom).y1((p) => p.y)
-    .curve(curveMonotoneX)(points) ?? "";
+    .curve(curve)(points) ?? "";
   const yTicks = y.ticks(4)
     .filter((value) => !integer || Number.isInteger(value))
     .map((value) => ({ y: round(y(value)), value }));

@@ -6,9 +6,13 @@
 import type { Migration } from "kysely/migration";
 import * as initial from "./2026_11_26_0001_initial.ts";
 import * as agentCheckpoints from "./2026_11_26_0002_agent_checkpoints.ts";
+import * as conversationEvents from "./2026_11_26_0003_conversation_events.ts";
+import * as agentRunControl from "./2026_11_26_0004_agent_run_control.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
   "2026_11_26_0001_initial": initial,
   "2026_11_26_0002_agent_checkpoints": agentCheckpoints,
+  "2026_11_26_0003_conversation_events": conversationEvents,
+  "2026_11_26_0004_agent_run_control": agentRunControl,
 };

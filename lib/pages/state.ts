@@ -15,6 +15,8 @@ export interface PageState extends ServicesState {
   theme: Theme;
   /** The one-shot message carried over a redirect, if any. */
   flash: Flash | null;
+  /** The page's own title for `<title>`; set it before rendering (handler or async route). */
+  title?: string;
 }
 
 /** State of pages in the signed-in app (set by `routes/(app)/_middleware.ts`). */

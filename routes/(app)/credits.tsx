@@ -17,6 +17,7 @@ const COLUMNS: Column[] = [
 
 export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor, credits } = ctx.state;
+  ctx.state.title = "Credits";
   const skip = Math.max(0, Math.floor(Number(ctx.url.searchParams.get("skip")) || 0));
   const ledger = await services.domain.credits.ledger(actor, { skip, limit: PAGE_SIZE });
   return (

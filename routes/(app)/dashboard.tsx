@@ -1,4 +1,5 @@
 import { defineRoute } from "$fresh/server.ts";
+import { CampaignTable } from "@/components/CampaignTable.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { PerformanceSummary } from "@/components/PerformanceSummary.tsx";
 import { RangeTabs } from "@/components/RangeTabs.tsx";
@@ -14,6 +15,7 @@ import type { SignedInState } from "@/lib/pages/state.ts";
 
 export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
+  ctx.state.title = "Dashboard";
   const days = rangeFromUrl(ctx.url);
   const accounts = (await services.domain.adAccounts.list(actor, { limit: MAX_PAGE_SIZE })).items;
   if (accounts.length === 0) {
@@ -31,7 +33,15 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     );
   }
   const chosen = accounts.find((account) => account.id === ctx.url.searchParams.get("account"));
-  const { report, notice } = await loadReport(ctx.state, chosen, accounts, rangeDates(days));
+  const [{ report, notice }, active] = await Promise.all([
+    loadReport(ctx.state, chosen, accounts, rangeDates(days)),
+    services.domain.campaigns.list(actor, {
+      status: "active",
+      adAccountId: chosen?.id,
+      sort: "-budget_amount_minor",
+      limit: 5,
+    }),
+  ]);
   const scope = report.scope ? report.scope.name : "All accounts";
   return (
     <>
@@ -48,6 +58,24 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
       </div>
       {notice && <Alert kind="info">{notice}</Alert>}
       <PerformanceSummary report={report.data} id="dashboard" />
+      {active.total > 0 && (
+        <section class="mt-8">
+          <div class="mb-3 flex items-baseline justify-between gap-4">
+            <h2 class="text-base font-semibold">Active campaigns · last 7 days</h2>
+            <a
+              href="/campaigns?status=active"
+              class="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+            >
+              All {active.total} active campaigns →
+            </a>
+          </div>
+          <CampaignTable
+            campaigns={active.items}
+            accountNames={new Map(accounts.map((account) => [account.id, account.name]))}
+            caption="Active campaigns with their last 7 days of results"
+          />
+        </section>
+      )}
     </>
   );
 });

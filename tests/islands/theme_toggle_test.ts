@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { browserOrSkip, launchBrowser } from "../_helpers/browser.ts";
 import { startServer } from "../_helpers/server.ts";
+import { signUpCookies } from "../_helpers/signed_in.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -12,6 +13,9 @@ Deno.test("ThemeToggle in Chromium", { ignore: !executable }, async (t) => {
   const browser = await launchBrowser(executable!);
   try {
     const context = await browser.newContext();
+    // The settings pages are for signed-in users.
+    const session = await signUpCookies(server.url);
+    await context.addCookies(session.map((cookie) => ({ ...cookie, url: server.url })));
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { appHandler } from "../_helpers/app.ts";
 import { fetchText } from "../_helpers/fixture_app.ts";
+import { pagesApp, signedUpClient } from "./_helpers/pages.ts";
 
 const pages: [string, string][] = [
   ["/dashboard", "Dashboard"],
@@ -12,16 +12,19 @@ const pages: [string, string][] = [
 ];
 
 Deno.test("app shell", async (t) => {
-  const app = await appHandler();
+  const shell = await pagesApp();
+  const app = shell.handler;
 
   await t.step("every section renders in the navigation frame, marked current", async () => {
+    const { client } = await signedUpClient(shell, "Shell Tester");
     for (const [path, title] of pages) {
-      const { status, body } = await fetchText(path, undefined, app);
+      const { status, body } = await client.get(path);
       assert.equal(status, 200, path);
       assert.match(body, new RegExp(`<h1[^>]*>${title}</h1>`), path);
       assert.match(body, /<nav aria-label="Main"/, path);
       assert.match(body, new RegExp(`<a href="${path}" aria-current="page"`), path);
-      assert.doesNotMatch(body, /<script/, `${path} has no islands`);
+      assert.match(body, /data-user-name[^>]*>Shell Tester</, path);
+      assert.match(body, /data-credit-balance="100"/, path);
     }
   });
 

@@ -27,7 +27,9 @@ interface NewCampaignData {
   errors: FieldErrors;
 }
 
+/** The actor's ad accounts to choose from; also titles the page. */
 async function accountsOf(state: SignedInState): Promise<AdAccount[]> {
+  state.title = "New campaign";
   return (await state.services.domain.adAccounts.list(state.actor, { limit: MAX_PAGE_SIZE })).items;
 }
 

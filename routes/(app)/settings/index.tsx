@@ -18,12 +18,14 @@ interface SettingsData {
 
 export const handler: Handlers<SettingsData, SignedInState> = {
   GET(_req, ctx) {
+    ctx.state.title = "Settings";
     return ctx.render({ values: {}, errors: {} });
   },
 
   /** `intent` = profile or password. */
   async POST(req, ctx) {
     const { services, actor } = ctx.state;
+    ctx.state.title = "Settings";
     const form = await FormValues.from(req);
     const intent = form.text("intent") === "password" ? "password" : "profile";
     const values = form.values();

@@ -46,6 +46,7 @@ async function render(
   extra: Partial<TokensData> = {},
   status = 200,
 ) {
+  ctx.state.title = "API tokens";
   const skip = Math.max(0, Math.floor(Number(ctx.url.searchParams.get("skip")) || 0));
   const tokens = await ctx.state.services.domain.apiTokens.list(ctx.state.actor, {
     skip,

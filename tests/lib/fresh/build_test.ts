@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../../_helpers/server.ts";
+import { cookieHeader, signUpCookies } from "../../_helpers/signed_in.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const NO_BUILD_WARNING = /no production build/;
 
-async function get(url: string): Promise<{ res: Response; body: string }> {
-  const res = await fetch(url);
+async function get(url: string, cookie?: string): Promise<{ res: Response; body: string }> {
+  const res = await fetch(url, { headers: cookie ? { cookie } : {} });
   return { res, body: await res.text() };
 }
 
@@ -51,7 +52,9 @@ Deno.test("deno task build, then deno task start", async (t) => {
       });
 
       await t.step("island modules are the built files, under the build id", async () => {
-        const { body } = await get(`${server.url}/settings/appearance`);
+        // App pages need a session.
+        const cookie = cookieHeader(await signUpCookies(server.url));
+        const { body } = await get(`${server.url}/settings/appearance`, cookie);
         const preloads = [...body.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)];
         assert.ok(preloads.length >= 2);
         for (const [, url] of preloads) {

@@ -24,7 +24,9 @@ interface EditCampaignData {
 /** The campaign, or null when it is not the actor's (or does not exist). */
 async function load(state: SignedInState, id: string): Promise<Campaign | null> {
   try {
-    return await state.services.domain.campaigns.get(state.actor, id);
+    const campaign = await state.services.domain.campaigns.get(state.actor, id);
+    state.title = `Edit ${campaign.name}`;
+    return campaign;
   } catch (error) {
     if (error instanceof NotFoundError) return null;
     throw error;

@@ -62,6 +62,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     if (error instanceof NotFoundError) return ctx.renderNotFound();
     throw error;
   }
+  ctx.state.title = campaign.name;
   const days = rangeFromUrl(ctx.url);
   const [report, creatives, account] = await Promise.all([
     services.domain.metrics.performance(actor, { ...rangeDates(days), campaignId: campaign.id }),
@@ -163,7 +164,7 @@ function Details({ campaign }: { campaign: Campaign }) {
     ["Created", formatDate(campaign.createdAt)],
   ];
   return (
-    <Card title="Settings">
+    <Card title="Details">
       <dl class="divide-y divide-neutral-100 text-sm dark:divide-neutral-800">
         {rows.map(([label, value]) => (
           <div class="grid grid-cols-3 gap-4 py-2 first:pt-0 last:pb-0">

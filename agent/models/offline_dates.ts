@@ -1,0 +1,271 @@
+/**
+ * Report periods in user text ("last week", "past 2 weeks", "yesterday", "this month", "since
+ * Nov 1", "from Oct 3 to Oct 9") resolved against today's UTC date into inclusive
+ * `YYYY-MM-DD` ranges for the reporting tools.
+ *
+ * @module
+ */
+import { addDays, weekdayOf } from "../../domain/dates.ts";
+
+/** An inclusive date range and how to name it. */
+export interface Period {
+  from: string;
+  to: string;
+  label: string;
+  /** Where the phrase was found (to cut it out before looking for names). */
+  start: number;
+  end: number;
+}
+
+const MONTHS = [
+  "jan",
+  "feb",
+  "mar",
+  "apr",
+  "may",
+  "jun",
+  "jul",
+  "aug",
+  "sep",
+  "oct",
+  "nov",
+  "dec",
+];
+const MONTH = String
+  .raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+const ORDINAL = String.raw`(\d{1,2})(?:st|nd|rd|th)?`;
+/** A written date: ISO, "Nov 1", "November 1st, 2026", "1 Nov", "1st of November", "11/1". */
+const DATE = String
+  .raw`(?:\d{4}-\d{2}-\d{2}|${MONTH}\.?\s+${ORDINAL}(?:,?\s+\d{4})?|${ORDINAL}\s+(?:of\s+)?${MONTH}(?:,?\s+\d{4})?|\d{1,2}\/\d{1,2}(?:\/\d{2,4})?)`;
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fourteen: 14,
+  thirty: 30,
+  ninety: 90,
+  couple: 2,
+  "couple of": 2,
+  few: 3,
+};
+const COUNT = String
+  .raw`(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|thirty|ninety|couple(?: of)?|few)`;
+
+interface Rule {
+  regex: RegExp;
+  resolve(match: RegExpExecArray, today: string): Omit<Period, "start" | "end"> | null;
+}
+
+const yesterdayOf = (today: string) => addDays(today, -1);
+
+/** Rules from most to least specific; the first that matches wins. */
+const RULES: Rule[] = [
+  {
+    regex: new RegExp(
+      String.raw`\b(?:from|between)\s+(${DATE})\s+(?:to|until|till|through|thru|and|-)\s+(${DATE})`,
+      "iu",
+    ),
+    resolve: (match, today) => {
+      const dates = [...match[0].matchAll(new RegExp(DATE, "giu"))].map((found) =>
+        parseDate(found[0], today)
+      );
+      const [from, to] = dates;
+      if (!from || !to || from > to) return null;
+      return { from, to, label: `${from} to ${to}` };
+    },
+  },
+  {
+    regex: new RegExp(String.raw`\bsince\s+(${DATE})`, "iu"),
+    resolve: (match, today) => {
+      const from = parseDate(match[1], today);
+      return from ? { from, to: today, label: `since ${from}` } : null;
+    },
+  },
+  {
+    regex: /\byesterday\b/iu,
+    resolve: (_match, today) => ({
+      from: yesterdayOf(today),
+      to: yesterdayOf(today),
+      label: "yesterday",
+    }),
+  },
+  {
+    regex: /\btoday(?:'s)?\b|\bso far today\b/iu,
+    resolve: (_match, today) => ({ from: today, to: today, label: "today (so far)" }),
+  },
+  {
+    regex: new RegExp(
+      String.raw`\b(?:last|past|previous|prior|trailing)\s+${COUNT}\s+(day|week|month)s?\b`,
+      "iu",
+    ),
+    resolve: (match, today) => {
+      const count = countOf(match[1]);
+      if (!count) return null;
+      const unit = match[2].toLowerCase();
+      const days = unit === "day" ? count : unit === "week" ? count * 7 : count * 30;
+      const to = yesterdayOf(today);
+      return { from: addDays(to, -(days - 1)), to, label: `the last ${days} days` };
+    },
+  },
+  {
+    regex: /\b(?:last|previous|prior)\s+week\b|\bweek before this\b/iu,
+    resolve: (_match, today) => {
+      // Weeks run Monday to Sunday: last week ends on the Sunday before this week's Monday.
+      const monday = mondayOf(today);
+      return { from: addDays(monday, -7), to: addDays(monday, -1), label: "last week" };
+    },
+  },
+  {
+    regex: /\b(?:past|this past)\s+week\b/iu,
+    resolve: (_match, today) => {
+      const to = yesterdayOf(today);
+      return { from: addDays(to, -6), to, label: "the last 7 days" };
+    },
+  },
+  {
+    regex: /\bthis\s+week\b|\bweek\s+to\s+date\b|\bwtd\b/iu,
+    resolve: (_match, today) => ({ from: mondayOf(today), to: today, label: "this week" }),
+  },
+  {
+    regex: /\b(?:last|previous|prior)\s+month\b/iu,
+    resolve: (_match, today) => {
+      const firstOfThisMonth = `${today.slice(0, 8)}01`;
+      const to = addDays(firstOfThisMonth, -1);
+      return { from: `${to.slice(0, 8)}01`, to, label: "last month" };
+    },
+  },
+  {
+    regex: /\b(?:past|this past)\s+month\b/iu,
+    resolve: (_match, today) => {
+      const to = yesterdayOf(today);
+      return { from: addDays(to, -29), to, label: "the last 30 days" };
+    },
+  },
+  {
+    regex: /\b(?:this|current)\s+month\b|\bmonth\s+to\s+date\b|\bmtd\b|\bso far this month\b/iu,
+    resolve: (_match, today) => ({
+      from: `${today.slice(0, 8)}01`,
+      to: today,
+      label: "this month",
+    }),
+  },
+  {
+    regex: /\b(?:this|current)\s+year\b|\byear\s+to\s+date\b|\bytd\b/iu,
+    resolve: (_match, today) => ({
+      from: `${today.slice(0, 5)}01-01`,
+      to: today,
+      label: "this year",
+    }),
+  },
+  {
+    regex: /\b(?:last|previous)\s+year\b/iu,
+    resolve: (_match, today) => {
+      const year = Number(today.slice(0, 4)) - 1;
+      return { from: `${year}-01-01`, to: `${year}-12-31`, label: `${year}` };
+    },
+  },
+  {
+    regex: new RegExp(String.raw`\b(?:on|for)\s+(${DATE})`, "iu"),
+    resolve: (match, today) => {
+      const day = parseDate(match[1], today);
+      return day ? { from: day, to: day, label: day } : null;
+    },
+  },
+];
+
+/** The first report period named in `text`, resolved against `today` (YYYY-MM-DD); or null. */
+export function findPeriod(text: string, today: string): Period | null {
+  for (const rule of RULES) {
+    const match = rule.regex.exec(text);
+    if (!match) continue;
+    const period = rule.resolve(match, today);
+    if (period) return { ...period, start: match.index, end: match.index + match[0].length };
+  }
+  return null;
+}
+
+/** The default period of the reporting tools: the last 7 complete days. */
+export function defaultPeriod(today: string): Omit<Period, "start" | "end"> {
+  const to = yesterdayOf(today);
+  return { from: addDays(to, -6), to, label: "the last 7 days" };
+}
+
+/**
+ * A written date as `YYYY-MM-DD`; without a year, the latest such date not after `today`.
+ * Null for dates that do not exist.
+ */
+export function parseDate(written: string, today: string): string | null {
+  const text = written.trim().toLowerCase();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+  const slash = /^(\d{1,2})\/(\d{1,2})(?:\/(\d{2,4}))?$/.exec(text);
+  if (slash) {
+    // Month first, as US users write it; the product's default locale is en-US.
+    const year = slash[3] ? expandYear(slash[3]) : undefined;
+    return withYear(Number(slash[1]), Number(slash[2]), year, today);
+  }
+  const monthFirst = new RegExp(String.raw`^${MONTH}\.?\s+${ORDINAL}(?:,?\s+(\d{4}))?$`, "u")
+    .exec(text);
+  if (monthFirst) {
+    const year = monthFirst[3] ? Number(monthFirst[3]) : undefined;
+    return withYear(monthIndex(monthFirst[1]), Number(monthFirst[2]), year, today);
+  }
+  const dayFirst = new RegExp(String.raw`^${ORDINAL}\s+(?:of\s+)?${MONTH}(?:,?\s+(\d{4}))?$`, "u")
+    .exec(text);
+  if (dayFirst) {
+    const year = dayFirst[3] ? Number(dayFirst[3]) : undefined;
+    return withYear(monthIndex(dayFirst[2]), Number(dayFirst[1]), year, today);
+  }
+  return null;
+}
+
+function withYear(
+  month: number,
+  day: number,
+  year: number | undefined,
+  today: string,
+): string | null {
+  if (year !== undefined) return validDate(year, month, day);
+  const thisYear = Number(today.slice(0, 4));
+  const candidate = validDate(thisYear, month, day);
+  if (candidate && candidate <= today) return candidate;
+  return validDate(thisYear - 1, month, day);
+}
+
+function validDate(year: number, month: number, day: number): string | null {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1) return null;
+  if (date.getUTCDate() !== day) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+function expandYear(written: string): number {
+  return written.length === 2 ? 2000 + Number(written) : Number(written);
+}
+
+function monthIndex(name: string): number {
+  return MONTHS.indexOf(name.slice(0, 3).toLowerCase()) + 1;
+}
+
+function mondayOf(date: string): string {
+  // weekdayOf: 0 = Sunday; Monday-based offset.
+  return addDays(date, -((weekdayOf(date) + 6) % 7));
+}
+
+function countOf(written: string): number | null {
+  const word = written.toLowerCase();
+  const count = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word];
+  return count && count > 0 && count <= 3660 ? count : null;
+}

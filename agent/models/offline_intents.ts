@@ -1,0 +1,157 @@
+/**
+ * What the user asked for, from the words of one message: the offline assistant's intents and
+ * their parameters. Rule-based and deterministic; anything it cannot place is `unknown`.
+ *
+ * @module
+ */
+import { findAmount, type ParsedAmount } from "./offline_amounts.ts";
+import { findPeriod, type Period } from "./offline_dates.ts";
+import {
+  findBudgetType,
+  findIntroducedName,
+  findObjective,
+  findQuotedName,
+  findStatusFilter,
+  type Objective,
+  significantTokens,
+  without,
+} from "./offline_parse.ts";
+
+/** A campaign status change. */
+export type StatusAction = "pause" | "resume" | "archive";
+
+/** What one message asks for. */
+export type Intent =
+  | { kind: "list_campaigns"; status: "active" | "paused" | "draft" | "archived" | null }
+  | { kind: "list_accounts" }
+  | { kind: "performance"; period: Period | null; campaignPhrase: string | null }
+  | {
+    kind: "create";
+    name: string | null;
+    objective: Objective | null;
+    budgetType: "daily" | "lifetime" | null;
+    amount: ParsedAmount | null;
+    /** The text minus name and amount (to find an ad account named in it). */
+    rest: string;
+  }
+  | { kind: "status"; action: StatusAction; phrase: string }
+  | {
+    kind: "budget";
+    phrase: string;
+    amount: ParsedAmount | null;
+    budgetType: "daily" | "lifetime" | null;
+  }
+  | { kind: "credits" }
+  | { kind: "help" }
+  | { kind: "unknown" };
+
+const CREATE_VERB =
+  /\b(?:create|make|set\s*up|build|add|start|launch|spin\s+up|open|draft|new)\b/iu;
+const NEW_CAMPAIGN =
+  /\b(?:new|another|a|an)\b[^.?!;]{0,80}?\bcampaign\b|\bcampaign\s+(?:called|named|titled)\b/iu;
+const BUDGET_WORDS = /\bbudgets?\b/iu;
+const BUDGET_VERBS =
+  /\b(?:bump|raise|increase|lower|decrease|reduce|cut|up|drop|change|set|adjust|scale)\b/iu;
+const ARCHIVE = /\b(?:archive|delete|remove|get\s+rid\s+of|retire|kill|trash|bin)\b/iu;
+const PAUSE =
+  /\b(?:pause|stop|halt|turn\s+off|switch\s+off|disable|suspend|freeze|put\s+.+\s+on\s+hold)\b/iu;
+const RESUME =
+  /\b(?:resume|unpause|un-pause|restart|reactivate|re-activate|activate|turn\s+(?:\S+\s+){0,4}back\s+on|turn\s+on|switch\s+on|enable|launch|start|go\s+live|unfreeze)\b/iu;
+const CREDITS = /\bcredits?\b|\bbalance\b/iu;
+const ACCOUNTS = /\b(?:ad\s+)?accounts?\b/iu;
+const PERFORMANCE =
+  /\b(?:perform\w*|spend|spent|spending|stats?|statistics|numbers|results|metrics|report(?:ing)?|roas|cpa|cpc|ctr|conversions|revenue|trend|impressions|clicks|kpis?)\b|\bhow\s+(?:did|are|is|was|were|have|has)\b.*\b(?:do|doing|did|go|going|went|perform\w*|look\w*)\b|\bhow\s+much\s+(?:did|have)\b/iu;
+const LIST =
+  /\bcampaigns?\b|\b(?:running|live)\b|\bwhat(?:'s|\s+is)\s+(?:active|on)\b|\blist\s+(?:everything|all)\b/iu;
+const HELP = /^\s*(?:help|\?|what\s+can\s+you\s+do\??|hi|hello|hey)\s*[!.?]*\s*$/iu;
+
+/** Classifies `text`; `today` (YYYY-MM-DD) resolves relative periods. */
+export function classify(text: string, today: string): Intent {
+  if (HELP.test(text)) return { kind: "help" };
+  const quoted = findQuotedName(text);
+  // Words inside a quoted name must not trigger intents ("pause 'Stop Smoking Ads'").
+  const plain = without(text, [quoted]);
+
+  if (CREATE_VERB.test(plain) && NEW_CAMPAIGN.test(plain)) return createIntent(text);
+
+  const amount = findAmount(without(text, [quoted]));
+  if (BUDGET_WORDS.test(plain) || (amount && BUDGET_VERBS.test(plain))) {
+    return {
+      kind: "budget",
+      phrase: quoted?.name ?? without(text, [amount]),
+      amount,
+      budgetType: findBudgetType(plain),
+    };
+  }
+
+  const action = ARCHIVE.test(plain)
+    ? "archive"
+    : PAUSE.test(plain)
+    ? "pause"
+    : RESUME.test(plain)
+    ? "resume"
+    : null;
+  if (action) return { kind: "status", action, phrase: quoted?.name ?? text };
+
+  if (CREDITS.test(plain)) return { kind: "credits" };
+
+  const period = findPeriod(text, today);
+  if (PERFORMANCE.test(plain) || period) {
+    return { kind: "performance", period, campaignPhrase: campaignPhraseOf(text, quoted?.name) };
+  }
+  if (ACCOUNTS.test(plain) && !/\bcampaigns?\b/iu.test(plain)) return { kind: "list_accounts" };
+  if (LIST.test(plain)) return { kind: "list_campaigns", status: findStatusFilter(plain) };
+  return { kind: "unknown" };
+}
+
+function createIntent(text: string): Intent {
+  const quoted = findQuotedName(text);
+  const amount = findAmount(without(text, [quoted]));
+  const introduced = quoted ? null : findIntroducedName(without(text, [amount]));
+  const name = quoted?.name ?? introduced?.name ?? null;
+  const rest = without(text, [quoted, introduced, amount]);
+  return {
+    kind: "create",
+    name,
+    objective: findObjective(rest),
+    budgetType: findBudgetType(rest),
+    amount,
+    rest,
+  };
+}
+
+/** The campaign a performance question is about, if it names one. */
+function campaignPhraseOf(text: string, quoted: string | undefined): string | null {
+  if (quoted) return quoted;
+  const patterns = [
+    /\b(?:for|of|on)\s+(?:the\s+|my\s+|our\s+)?(.+?)\s+campaign\b/iu,
+    /\bcampaign\s+(.+?)(?:\s+(?:last|this|since|yesterday|today|over|in|during|for|from)\b|[?.!,]|$)/iu,
+    /\bhow\s+(?:did|is|was|has)\s+(?:the\s+)?(.+?)\s+(?:do|doing|did|perform\w*|go|gone|going)\b/iu,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match && significantTokens(match[1]).some((token) => !GENERIC.has(token))) {
+      return match[1].trim();
+    }
+  }
+  return null;
+}
+
+/** Words that do not name a campaign ("how did we do", "for all campaigns"). */
+const GENERIC = new Set([
+  "all",
+  "every",
+  "each",
+  "everything",
+  "things",
+  "overall",
+  "total",
+  "they",
+  "them",
+  "last",
+  "week",
+  "month",
+  "year",
+  "yesterday",
+  "today",
+]);

@@ -1,0 +1,209 @@
+/**
+ * The offline assistant's answers: short, table-like summaries of what the tools returned,
+ * written from the tools' structured results (money stays in exact minor units until printed).
+ *
+ * @module
+ */
+import { currencyExponent } from "../../domain/currency.ts";
+import { formatMoney, groupThousands } from "./offline_amounts.ts";
+import { isRecord, type ParsedToolResult } from "./tool_result.ts";
+
+/** A campaign as the list and write tools return it (fields the answers use). */
+export interface CampaignView {
+  id: string;
+  name: string;
+  status: string;
+  objective: string;
+  budgetType: string;
+  budgetAmountMinor: number;
+  currency: string;
+  last7Days?: Totals;
+}
+
+/** Report totals (money in minor units, ratios as decimal strings). */
+export interface Totals {
+  impressions: number;
+  clicks: number;
+  spendMinor: number;
+  conversions: number;
+  revenueMinor: number;
+  ctr: string | null;
+  cpc: string | null;
+  cpa: string | null;
+  roas: string | null;
+}
+
+/** An ad account (fields the answers use). */
+export interface AccountView {
+  id: string;
+  name: string;
+  currency: string;
+  platform: string;
+  status: string;
+}
+
+/** What the offline assistant says it can do (and how to get the real model). */
+export const CAPABILITIES = [
+  'show your campaigns ("show my active campaigns")',
+  'summarise performance ("how did we do last week?", "spend since Nov 1")',
+  'create a campaign ("create a $50/day sales campaign called Winter Deals")',
+  'pause, resume or archive a campaign ("pause Spring Sale")',
+  'change a budget ("set the budget of Spring Sale to $80")',
+  "show your credit balance",
+];
+
+/** The reply for a request the rules do not cover. */
+export function helpReply(unknown: boolean): string {
+  const lead = unknown
+    ? "Sorry, I didn't understand that. I'm the built-in offline assistant: I follow simple " +
+      "rules rather than a language model, so I can only handle a few kinds of requests."
+    : "Hi! I'm the built-in offline assistant (rule-based, no language model).";
+  return `${lead}\n\nI can:\n${CAPABILITIES.map((line) => `- ${line}`).join("\n")}\n\n` +
+    "For free-form questions, an administrator can enable Gemini by setting GEMINI_API_KEY.";
+}
+
+/** Money in a campaign's or report's currency. */
+export function money(amountMinor: number, currency: string): string {
+  return formatMoney(amountMinor, currency, currencyExponent(currency));
+}
+
+/** "USD 50.00/day" or "USD 500.00 lifetime". */
+export function budgetText(campaign: CampaignView): string {
+  const amount = money(campaign.budgetAmountMinor, campaign.currency);
+  return campaign.budgetType === "daily" ? `${amount}/day` : `${amount} lifetime`;
+}
+
+/** A decimal-string money ratio ("25.7200") in currency units, rounded for reading. */
+function ratioMoney(value: string | null, currency: string): string {
+  if (value === null) return "n/a";
+  return `${currency} ${roundDecimal(value, currencyExponent(currency))}`;
+}
+
+/** Rounds a non-negative decimal string half up to `places` decimals, exactly. */
+export function roundDecimal(value: string, places: number): string {
+  const [whole, fraction = ""] = value.split(".");
+  const padded = (fraction + "0".repeat(places + 1)).slice(0, places + 1);
+  let scaled = BigInt(`${whole}${padded.slice(0, places)}`);
+  if (Number(padded[places]) >= 5) scaled += 1n;
+  const digits = scaled.toString().padStart(places + 1, "0");
+  const head = places === 0 ? digits : digits.slice(0, -places);
+  return places === 0 ? groupThousands(head) : `${groupThousands(head)}.${digits.slice(-places)}`;
+}
+
+function percent(ctr: string | null): string {
+  if (ctr === null) return "n/a";
+  const [whole, fraction = ""] = ctr.split(".");
+  // ctr is a fraction with 6 decimals: ×100 is a shift of two places.
+  const shifted = `${whole}${fraction.padEnd(6, "0").slice(0, 2)}.${
+    fraction.padEnd(6, "0").slice(2)
+  }`;
+  return `${roundDecimal(shifted.replace(/^0+(?=\d)/, ""), 2)}%`;
+}
+
+function roas(value: string | null): string {
+  return value === null ? "n/a" : `${roundDecimal(value, 2)}×`;
+}
+
+/** A Markdown table of campaigns with their last-7-day delivery. */
+export function campaignTable(
+  campaigns: CampaignView[],
+  total: number,
+  filter: string | null,
+): string {
+  const what = filter ? `${filter} campaigns` : "campaigns";
+  if (campaigns.length === 0) {
+    return filter
+      ? `You have no ${what}.`
+      : 'You don\'t have any campaigns yet. Try "create a $50/day traffic campaign called Launch".';
+  }
+  const header =
+    "| Campaign | Status | Objective | Budget | Spend (7d) | Conv. (7d) | CPA (7d) | ROAS (7d) |\n" +
+    "|---|---|---|---|---:|---:|---:|---:|";
+  const rows = campaigns.map((campaign) => {
+    const week = campaign.last7Days;
+    return `| ${campaign.name} | ${campaign.status} | ${campaign.objective} | ${
+      budgetText(campaign)
+    } | ` +
+      (week
+        ? `${money(week.spendMinor, campaign.currency)} | ${
+          groupThousands(String(week.conversions))
+        } | ` +
+          `${ratioMoney(week.cpa, campaign.currency)} | ${roas(week.roas)} |`
+        : "– | – | – | – |");
+  });
+  const more = total > campaigns.length ? `\n\nShowing ${campaigns.length} of ${total}.` : "";
+  const count = `${total} ${total === 1 ? what.replace(/s$/, "") : what}`;
+  return `You have ${count}:\n\n${header}\n${rows.join("\n")}${more}`;
+}
+
+/** A performance summary from `performance_summary` and (optionally) `daily_trend` results. */
+export function performanceReply(
+  scope: string,
+  label: string,
+  summary: Record<string, unknown>,
+  trend: Record<string, unknown> | null,
+): string {
+  const currency = typeof summary.currency === "string" ? summary.currency : "USD";
+  const totals = summary.totals as Totals;
+  const range = summary.from === summary.to ? `${summary.from}` : `${summary.from} – ${summary.to}`;
+  if (totals.impressions === 0 && totals.spendMinor === 0) {
+    return `No delivery for ${scope} ${label} (${range}): nothing was spent.`;
+  }
+  const lines = [
+    `Performance for ${scope}, ${label} (${range}):`,
+    "",
+    `- Spend: ${money(totals.spendMinor, currency)}`,
+    `- Conversions: ${groupThousands(String(totals.conversions))} (CPA ${
+      ratioMoney(totals.cpa, currency)
+    })`,
+    `- Revenue: ${money(totals.revenueMinor, currency)} (ROAS ${roas(totals.roas)})`,
+    `- Impressions: ${groupThousands(String(totals.impressions))}, clicks: ` +
+    `${groupThousands(String(totals.clicks))} (CTR ${percent(totals.ctr)}, CPC ${
+      ratioMoney(totals.cpc, currency)
+    })`,
+  ];
+  const daily = Array.isArray(trend?.daily) ? trend.daily.filter(isRecord) : [];
+  if (daily.length > 1) {
+    const best = daily.reduce((top, day) =>
+      Number(day.spendMinor) > Number(top.spendMinor) ? day : top
+    );
+    const active = daily.filter((day) => Number(day.spendMinor) > 0).length;
+    lines.push(
+      `- Daily: spend on ${active} of ${daily.length} days; highest on ${best.date} ` +
+        `(${money(Number(best.spendMinor), currency)}).`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Past tense of a status action. */
+export const DONE_VERB = { pause: "Paused", resume: "Resumed", archive: "Archived" } as const;
+
+/**
+ * The answer after a write tool ran: applied, held for approval, or failed. `what` names the
+ * change ("pause “Spring Sale”").
+ */
+export function writeOutcome(
+  result: ParsedToolResult,
+  what: string,
+  applied: (campaign: CampaignView) => string,
+): string {
+  const structured = result.structured;
+  if (result.isError) {
+    return `I couldn't ${what}: ${result.text || "the tool reported an error"}.`;
+  }
+  if (structured?.status === "approval_required") {
+    const approval = isRecord(structured.approval) ? structured.approval : {};
+    const preview = isRecord(approval.preview) ? approval.preview : {};
+    const summary = typeof preview.summary === "string" ? ` ${preview.summary}` : "";
+    return `To ${what} I need your approval first.${summary} Nothing has changed yet.`;
+  }
+  if (structured?.status === "applied" && isRecord(structured.campaign)) {
+    return applied(structured.campaign as unknown as CampaignView);
+  }
+  // Another encoding (e.g. the approval gate's own note after a rejection): relay it.
+  if (/reject|declin|denied|not executed|cancel/iu.test(result.text)) {
+    return `I did not ${what}: ${result.text}`;
+  }
+  return result.text ? `Done: ${result.text}` : `Done — I asked to ${what}.`;
+}

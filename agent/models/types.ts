@@ -1,0 +1,61 @@
+/**
+ * The one interface every chat model sits behind — Gemini, the offline assistant, and the
+ * scripted models of tests and benchmarks — so the agent graph never knows which it drives.
+ *
+ * @module
+ */
+
+/** A JSON Schema object describing a tool's arguments (as MCP `tools/list` returns it). */
+export type JsonSchemaObject = Record<string, unknown>;
+
+/** A tool the model may call. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: JsonSchemaObject;
+}
+
+/** A tool call the model asked for. */
+export interface ModelToolCall {
+  /** Unique within the run; part of the call's idempotency key. */
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/** One message of the conversation as the model sees it. */
+export type ModelMessage =
+  | { role: "system"; content: string }
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls?: ModelToolCall[] }
+  | { role: "tool"; toolCallId: string; name: string; content: string };
+
+/** Tokens a call consumed, for `agent_runs` accounting and credit charges. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What one model call produced: text, tool calls, or both. */
+export interface ModelTurn {
+  content: string;
+  toolCalls: ModelToolCall[];
+  usage: TokenUsage;
+}
+
+/** One model call. */
+export interface ModelRequest {
+  messages: ModelMessage[];
+  tools: ToolSpec[];
+  /** Called with each piece of text as it streams, before `generate` resolves. */
+  onDelta?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+/** A chat model. */
+export interface ChatModel {
+  /** For logs and step records, e.g. `gemini-2.5-flash` or `offline`. */
+  readonly name: string;
+  generate(request: ModelRequest): Promise<ModelTurn>;
+}

@@ -1,0 +1,102 @@
+/**
+ * What a run tells the conversation's event log: status changes, streamed assistant text
+ * (tiny model chunks coalesced into fewer, larger `delta` events), tool steps, approval
+ * requests and errors. Appends are chained so events keep their order; a failure to append is
+ * logged, never allowed to fail the run (the run's own rows are the record of truth).
+ *
+ * @module
+ */
+import type { Actor } from "../../domain/actor.ts";
+import type {
+  ConversationEventsService,
+  ConversationEventType,
+} from "../../domain/conversation_events.ts";
+import type { Logger } from "../../lib/log.ts";
+
+/** Buffered delta text is sent once it reaches this many characters… */
+const DELTA_FLUSH_CHARS = 48;
+/** …or this many milliseconds after its first character, whichever comes first. */
+const DELTA_FLUSH_MS = 60;
+
+/** Events of one run. */
+export class RunEvents {
+  #chain: Promise<void> = Promise.resolve();
+  #delta = "";
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly log: ConversationEventsService,
+    private readonly actor: Actor,
+    private readonly conversationId: string,
+    private readonly runId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Queues an event; resolves once it (and everything before it) is appended. */
+  emit(type: ConversationEventType, content: string, metadata: Record<string, unknown> = {}) {
+    if (type !== "assistant" || metadata.delta !== true) this.#takeDelta();
+    return this.#append(type, content, metadata);
+  }
+
+  /** Streamed assistant text; coalesced. */
+  delta(text: string): void {
+    if (!text) return;
+    this.#delta += text;
+    if (this.#delta.length >= DELTA_FLUSH_CHARS) {
+      this.#takeDelta();
+    } else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => this.#takeDelta(), DELTA_FLUSH_MS);
+    }
+  }
+
+  /** Sends buffered delta text and waits for every queued event. */
+  async flush(): Promise<void> {
+    this.#takeDelta();
+    await this.#chain;
+  }
+
+  /** A run status change. */
+  status(status: string, extra: Record<string, unknown> = {}): Promise<void> {
+    return this.emit("run", status, { status, ...extra });
+  }
+
+  #takeDelta(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (!this.#delta) return;
+    const text = this.#delta;
+    this.#delta = "";
+    void this.#append("assistant", text, { delta: true });
+  }
+
+  #append(type: ConversationEventType, content: string, metadata: Record<string, unknown>) {
+    const next = this.#chain.then(async () => {
+      try {
+        await this.log.append(this.actor, this.conversationId, {
+          type,
+          content,
+          runId: this.runId,
+          metadata,
+        });
+      } catch (error) {
+        this.logger.warn("conversation event not appended", {
+          run: this.runId,
+          type,
+          error: String(error),
+        });
+      }
+    });
+    this.#chain = next;
+    return next;
+  }
+}
+
+/** A short, single-line summary of tool arguments for `step` events. */
+export function summarizeArguments(args: Record<string, unknown>, max = 120): string {
+  const parts = Object.entries(args).map(([key, value]) => {
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    return `${key}=${text && text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
+  });
+  const joined = parts.join(", ");
+  return joined.length > max ? `${joined.slice(0, max - 3)}...` : joined;
+}

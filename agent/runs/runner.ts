@@ -1,0 +1,454 @@
+/**
+ * Executes one run that this instance has claimed: builds the agent graph for the run's owner,
+ * starts it, continues it from its last checkpoint, or resumes it with the owner's decision, and
+ * records the outcome. Every write goes through the run's `RunFence`; a heartbeat keeps the
+ * conversation lease alive and aborts the run when the lease is lost or the owner cancels.
+ *
+ * @module
+ */
+import { Command } from "@langchain/langgraph";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { AccessTokens } from "../../api/auth/access_tokens.ts";
+import type { ApprovalGrants } from "../../api/mcp/mod.ts";
+import type { Database } from "../../db/database.ts";
+import { toDbJson } from "../../db/json.ts";
+import { toDbTimestamp } from "../../db/time.ts";
+import type { Actor } from "../../domain/actor.ts";
+import { InsufficientCreditsError } from "../../domain/errors.ts";
+import type { Domain } from "../../domain/mod.ts";
+import type { Config } from "../../lib/config.ts";
+import type { Lease, Leases } from "../../lib/coordination/types.ts";
+import type { Logger } from "../../lib/log.ts";
+import {
+  type AgentGraph,
+  type AgentHooks,
+  type AgentStateValue,
+  type ApprovalRequest,
+  buildAgentGraph,
+} from "../graph.ts";
+import type { ChatModel, ModelMessage } from "../models/types.ts";
+import { SYSTEM_PROMPT } from "../prompt.ts";
+import { openToolbox, type Toolbox } from "../tools.ts";
+import { RunCancelledError, RunnerDrainingError } from "./errors.ts";
+import { RunEvents, summarizeArguments } from "./events.ts";
+import {
+  decisionOf,
+  FencedOutError,
+  type PendingConfirmation,
+  RunFence,
+  type RunRow,
+} from "./store.ts";
+import type { TestHooks } from "./test_hooks.ts";
+
+/** Messages of earlier turns the model is shown. */
+const HISTORY_MESSAGES = 40;
+
+/** What the runner works with (one per instance). */
+export interface RunnerContext {
+  readonly db: Database;
+  readonly leases: Leases;
+  readonly domain: Domain;
+  readonly log: Logger;
+  readonly config: Config;
+  readonly accessTokens: AccessTokens;
+  readonly approvals: ApprovalGrants;
+  readonly model: ChatModel;
+  readonly checkpointer: BaseCheckpointSaver;
+  readonly leaseTtlMs: number;
+  readonly maxModelCalls: number;
+  readonly now: () => Date;
+  readonly testHooks?: TestHooks;
+  /** True once the instance drains: runs stop at their next step boundary. */
+  isDraining(): boolean;
+}
+
+/** Runs a claimed run until it finishes, waits for approval, or must stop. */
+export async function executeClaimedRun(
+  ctx: RunnerContext,
+  run: RunRow,
+  lease: Lease,
+  epoch: number,
+): Promise<void> {
+  const actor = await actorOf(ctx, run.user_id);
+  const fence = new RunFence(ctx.db, ctx.leases, lease, run.id, run.user_id, epoch, ctx.now);
+  const events = new RunEvents(
+    ctx.domain.conversationEvents,
+    actor,
+    run.conversation_id,
+    run.id,
+    ctx.log,
+  );
+  const abort = new AbortController();
+  const heartbeat = startHeartbeat(ctx, fence, abort);
+  let toolbox: Toolbox | undefined;
+  try {
+    await events.status("running");
+    toolbox = await openToolbox(ctx, actor);
+    const graph = buildAgentGraph({
+      runId: run.id,
+      model: ctx.model,
+      toolbox,
+      systemPrompt: SYSTEM_PROMPT,
+      maxModelCalls: ctx.maxModelCalls,
+      hooks: hooksFor(ctx, actor, fence, events, abort),
+      checkpointer: ctx.checkpointer,
+    });
+    const config = {
+      configurable: { thread_id: run.id },
+      durability: "sync" as const,
+      recursionLimit: 4 * ctx.maxModelCalls + 10,
+    };
+    const input = await nextInput(ctx, actor, run, graph, config, fence, events);
+    if (input === undefined) return;
+    if (input !== "finished") await graph.invoke(input, config);
+    await settle(ctx, actor, run, graph, config, fence, events);
+  } catch (error) {
+    await handleStop(ctx, actor, run, fence, events, error, abort.signal);
+  } finally {
+    clearInterval(heartbeat);
+    await events.flush();
+    await toolbox?.close().catch(() => {});
+  }
+}
+
+/** What `graph.invoke` accepts. */
+type GraphInput = Parameters<AgentGraph["invoke"]>[0];
+
+type GraphConfig = {
+  configurable: { thread_id: string };
+  durability: "sync";
+  recursionLimit: number;
+};
+
+/**
+ * What to invoke the graph with: the conversation for a fresh run, `null` to continue from the
+ * last checkpoint, the owner's decision for an interrupted one; "finished" when the graph is done
+ * but the run was not closed; undefined when there is nothing to do (still waiting).
+ */
+async function nextInput(
+  ctx: RunnerContext,
+  actor: Actor,
+  run: RunRow,
+  graph: AgentGraph,
+  config: GraphConfig,
+  fence: RunFence,
+  events: RunEvents,
+): Promise<GraphInput | "finished" | undefined> {
+  const snapshot = await graph.getState(config);
+  if (!snapshot.config.configurable?.checkpoint_id) {
+    return { messages: await historyOf(ctx, actor, run) };
+  }
+  const request = pendingRequest(snapshot.tasks);
+  if (request) {
+    const control = await fence.check();
+    const decision = decisionOf(control);
+    if (decision?.confirmationId === request.confirmationId) {
+      // The Command's `goto` generic is looser than the graph's node names; it sets no goto.
+      return new Command({
+        resume: { confirmationId: decision.confirmationId, decision: decision.decision },
+      }) as GraphInput;
+    }
+    await markWaiting(fence, events, request);
+    return undefined;
+  }
+  return snapshot.next.length === 0 ? "finished" : null;
+}
+
+/** After the graph returns: wait for approval, or close the run as completed. */
+async function settle(
+  ctx: RunnerContext,
+  actor: Actor,
+  run: RunRow,
+  graph: AgentGraph,
+  config: GraphConfig,
+  fence: RunFence,
+  events: RunEvents,
+): Promise<void> {
+  const snapshot = await graph.getState(config);
+  const request = pendingRequest(snapshot.tasks);
+  if (request) return await markWaiting(fence, events, request);
+  const state = snapshot.values as AgentStateValue;
+  const last = [...state.messages].reverse().find((message) => message.role === "assistant");
+  const content = last?.content?.trim() || "Done.";
+  const metadata = state.component
+    ? { component: state.component.type, data: state.component.data }
+    : {};
+  await finishWithMessage(ctx, actor, run, fence, events, content, metadata);
+  await fence.updateRun({
+    status: "completed",
+    finished_at: stamp(ctx),
+    pending_confirmation: null,
+  });
+  await events.status("completed");
+}
+
+/** Records the approval request and parks the run until its owner answers. */
+async function markWaiting(
+  fence: RunFence,
+  events: RunEvents,
+  request: ApprovalRequest,
+): Promise<void> {
+  await fence.check();
+  const key = `confirm:${request.toolCallId}`;
+  const existing = await fence.db.kysely.selectFrom("agent_steps").select("id")
+    .where("run_id", "=", fence.runId).where("idempotency_key", "=", key).executeTakeFirst();
+  if (!existing) {
+    const step = await fence.beginStep({
+      kind: "confirmation",
+      name: request.tool,
+      key,
+      input: { confirmationId: request.confirmationId, reason: request.reason },
+    });
+    await fence.finishStep(step, "pending", { preview: request.preview });
+  }
+  const pending: PendingConfirmation = {
+    confirmationId: request.confirmationId,
+    toolCallId: request.toolCallId,
+    tool: request.tool,
+    preview: request.preview,
+    reason: request.reason,
+  };
+  await fence.updateRun({
+    status: "waiting_confirmation",
+    pending_confirmation: toDbJson(pending),
+    confirmation_decision: null,
+  });
+  const summary = (request.preview as { summary?: string } | null)?.summary;
+  await events.emit("confirmation", summary ?? `Approve ${request.tool}?`, {
+    confirmation_id: request.confirmationId,
+    tool: request.tool,
+    tool_call_id: request.toolCallId,
+    arguments: request.arguments,
+    reason: request.reason,
+    preview: request.preview,
+    component: "confirmation",
+  });
+  await events.status("waiting_confirmation", { confirmation_id: request.confirmationId });
+}
+
+/** Why the graph stopped early, turned into the run's final state. */
+async function handleStop(
+  ctx: RunnerContext,
+  actor: Actor,
+  run: RunRow,
+  fence: RunFence,
+  events: RunEvents,
+  error: unknown,
+  signal: AbortSignal,
+): Promise<void> {
+  const reason = signal.aborted ? signal.reason : undefined;
+  try {
+    if (error instanceof RunCancelledError || reason instanceof RunCancelledError) {
+      await closeOpenSteps(fence);
+      await fence.updateRun({ status: "cancelled", finished_at: stamp(ctx) });
+      await events.status("cancelled");
+      return;
+    }
+    if (
+      error instanceof FencedOutError || error instanceof RunnerDrainingError ||
+      reason instanceof FencedOutError || isStaleLease(error)
+    ) {
+      // Someone else owns the run now, or this instance is stopping: leave it as it is.
+      ctx.log.info("run left for another runner", { run: run.id, reason: String(error) });
+      return;
+    }
+    if (error instanceof InsufficientCreditsError) {
+      const text = "I had to stop: your credit balance is too low for the next step " +
+        `(${error.message}). Nothing further was changed. Add credits and ask again.`;
+      await events.emit("error", error.message, { code: "insufficient_credits" });
+      await finishWithMessage(ctx, actor, run, fence, events, text, {
+        error_code: "insufficient_credits",
+      });
+      await fence.updateRun({
+        status: "failed",
+        finished_at: stamp(ctx),
+        error: error.message,
+        error_code: "insufficient_credits",
+      });
+      await events.status("failed", { code: "insufficient_credits" });
+      return;
+    }
+    ctx.log.error("agent run failed", { run: run.id, error: String(error) });
+    const message = "The assistant failed to complete this request.";
+    await events.emit("error", message, { code: "run_failed" });
+    await fence.updateRun({
+      status: "failed",
+      finished_at: stamp(ctx),
+      error: String(error).slice(0, 2_000),
+      error_code: "run_failed",
+    });
+    await events.status("failed", { code: "run_failed" });
+  } catch (secondary) {
+    // Typically fenced out while closing: the new owner will close the run.
+    ctx.log.warn("run not closed by this runner", { run: run.id, error: String(secondary) });
+  }
+}
+
+/**
+ * Stores the run's final assistant message — once: a runner that resumes after a crash between
+ * storing it and closing the run finds it and does not add another.
+ */
+async function finishWithMessage(
+  ctx: RunnerContext,
+  actor: Actor,
+  run: RunRow,
+  fence: RunFence,
+  events: RunEvents,
+  content: string,
+  metadata: Record<string, unknown>,
+): Promise<void> {
+  await fence.check();
+  await ctx.testHooks?.pause("before_final_message");
+  const existing = await ctx.db.kysely.selectFrom("messages").select("id")
+    .where("run_id", "=", run.id).where("role", "=", "assistant").where(
+      "user_id",
+      "=",
+      actor.userId,
+    )
+    .executeTakeFirst();
+  const messageId = existing?.id ?? (await ctx.domain.conversations.appendMessage(
+    actor,
+    run.conversation_id,
+    { role: "assistant", content, metadata, runId: run.id },
+  )).id;
+  await ctx.testHooks?.pause("after_final_message");
+  await events.flush();
+  await events.emit("assistant", content, { ...metadata, message_id: messageId, final: true });
+}
+
+/** Marks steps left running or pending as cancelled. */
+async function closeOpenSteps(fence: RunFence): Promise<void> {
+  await fence.check();
+  await fence.db.kysely.updateTable("agent_steps")
+    .set({ status: "cancelled", updated_at: toDbTimestamp(fence.now()) })
+    .where("run_id", "=", fence.runId).where("status", "in", ["running", "pending"])
+    .execute();
+}
+
+function hooksFor(
+  ctx: RunnerContext,
+  actor: Actor,
+  fence: RunFence,
+  events: RunEvents,
+  abort: AbortController,
+): AgentHooks {
+  return {
+    signal: abort.signal,
+    async boundary() {
+      if (abort.signal.aborted) throw abort.signal.reason;
+      if (ctx.isDraining()) throw new RunnerDrainingError(fence.runId);
+      const control = await fence.check();
+      if (control.cancel_requested_at) throw new RunCancelledError(fence.runId);
+    },
+    beginStep: (start) => fence.beginStep(start),
+    finishStep: (step, status, output) => fence.finishStep(step, status, output),
+    async settleStep(key, status, output) {
+      const row = await fence.db.kysely.selectFrom("agent_steps")
+        .select(["id", "seq", "attempt", "started_at"])
+        .where("run_id", "=", fence.runId).where("idempotency_key", "=", key).executeTakeFirst();
+      if (!row) return;
+      await fence.finishStep(
+        {
+          id: row.id,
+          seq: row.seq,
+          attempt: row.attempt,
+          previousStatus: null,
+          previousOutput: null,
+          startedMs: row.started_at ? Date.parse(`${row.started_at.replace(" ", "T")}Z`) : 0,
+        },
+        status,
+        output,
+      );
+    },
+    async charge(key, credits, description) {
+      await fence.check();
+      await ctx.domain.credits.charge(actor, { amount: credits, idempotencyKey: key, description });
+    },
+    addTokens: (usage) => fence.addTokens(usage.inputTokens, usage.outputTokens),
+    onDelta: (text) => events.delta(text),
+    async onStep(notice) {
+      await events.emit("step", `${notice.name} ${notice.status}`, {
+        phase: notice.phase,
+        name: notice.name,
+        tool_call_id: notice.toolCallId,
+        arguments: summarizeArguments(notice.arguments),
+        status: notice.status,
+        ...(notice.durationMs === undefined ? {} : { duration_ms: notice.durationMs }),
+      });
+    },
+    async recordedDecision(confirmationId) {
+      const decision = decisionOf(await fence.check());
+      return decision?.confirmationId === confirmationId ? decision.decision : null;
+    },
+    issueGrant: (pending) => ctx.approvals.issue(actor, pending),
+    pause: (point) => ctx.testHooks?.pause(point) ?? Promise.resolve(),
+  };
+}
+
+/** Extends the lease every third of its TTL; aborts the run when it is lost or cancelled. */
+function startHeartbeat(
+  ctx: RunnerContext,
+  fence: RunFence,
+  abort: AbortController,
+): ReturnType<typeof setInterval> {
+  let busy = false;
+  return setInterval(async () => {
+    if (busy || abort.signal.aborted) return;
+    busy = true;
+    try {
+      if (!await ctx.leases.extend(fence.lease, ctx.leaseTtlMs)) {
+        abort.abort(new FencedOutError(fence.runId, fence.epoch));
+        return;
+      }
+      const row = await ctx.db.kysely.selectFrom("agent_runs").select("cancel_requested_at")
+        .where("id", "=", fence.runId).executeTakeFirst();
+      if (row?.cancel_requested_at) abort.abort(new RunCancelledError(fence.runId));
+    } catch (error) {
+      ctx.log.warn("run heartbeat failed", { run: fence.runId, error: String(error) });
+    } finally {
+      busy = false;
+    }
+  }, Math.max(200, Math.floor(ctx.leaseTtlMs / 3)));
+}
+
+/** The conversation so far, up to and including the run's user message. */
+async function historyOf(ctx: RunnerContext, actor: Actor, run: RunRow): Promise<ModelMessage[]> {
+  const own = await ctx.db.kysely.selectFrom("messages").select("seq")
+    .where("id", "=", run.message_id ?? "").executeTakeFirst();
+  const upTo = own?.seq ?? Number.MAX_SAFE_INTEGER;
+  const rows = await ctx.db.kysely.selectFrom("messages").select(["role", "content"])
+    .where("conversation_id", "=", run.conversation_id).where("user_id", "=", actor.userId)
+    .where("deleted_at", "is", null).where("seq", "<=", upTo)
+    .where("role", "in", ["user", "assistant"])
+    .orderBy("seq", "desc").limit(HISTORY_MESSAGES).execute();
+  return rows.reverse().map((row) =>
+    row.role === "user"
+      ? { role: "user" as const, content: row.content }
+      : { role: "assistant" as const, content: row.content }
+  );
+}
+
+async function actorOf(ctx: RunnerContext, userId: string): Promise<Actor> {
+  const user = await ctx.db.kysely.selectFrom("users").select("role").where("id", "=", userId)
+    .executeTakeFirst();
+  return { userId, role: user?.role ?? "user" };
+}
+
+/** The approval request of an interrupted graph, if it is waiting at the gate. */
+function pendingRequest(tasks: readonly { interrupts?: { value?: unknown }[] }[]) {
+  for (const task of tasks) {
+    for (const item of task.interrupts ?? []) {
+      const value = item.value as ApprovalRequest | undefined;
+      if (value?.confirmationId) return value;
+    }
+  }
+  return undefined;
+}
+
+function isStaleLease(error: unknown): boolean {
+  return error instanceof Error && error.name === "StaleLeaseError";
+}
+
+function stamp(ctx: RunnerContext): string {
+  return toDbTimestamp(ctx.now());
+}

@@ -1,0 +1,294 @@
+/**
+ * Database access of the runs layer: `agent_runs` and `agent_steps` rows, and the fence every
+ * write of a running run goes through. A runner owns a run while its lease epoch equals the
+ * row's `lease_epoch`; each of its writes re-checks that epoch inside the same statement, so a
+ * paused or partitioned runner whose run was taken over writes nothing (0 rows → abort).
+ *
+ * @module
+ */
+import type { ExpressionBuilder, Selectable } from "kysely";
+import type { Database } from "../../db/database.ts";
+import { fromDbJson, toDbJson } from "../../db/json.ts";
+import type {
+  AgentRunsTable,
+  AgentRunStatus,
+  AgentStepKind,
+  AgentStepsTable,
+  AgentStepStatus,
+  DB,
+} from "../../db/schema.ts";
+import { toDbTimestamp } from "../../db/time.ts";
+import type { Lease, Leases } from "../../lib/coordination/types.ts";
+
+/** An `agent_runs` row. */
+export type RunRow = Selectable<AgentRunsTable>;
+/** An `agent_steps` row. */
+export type StepRow = Selectable<AgentStepsTable>;
+
+/** Statuses a runner may pick up. */
+export const RUNNABLE_STATUSES: readonly AgentRunStatus[] = ["queued", "running"];
+/** Statuses of a run that is not finished. */
+export const ACTIVE_STATUSES: readonly AgentRunStatus[] = [
+  "queued",
+  "running",
+  "waiting_confirmation",
+];
+
+/** The open approval request of a waiting run, as stored in `pending_confirmation`. */
+export interface PendingConfirmation {
+  confirmationId: string;
+  toolCallId: string;
+  tool: string;
+  preview: unknown;
+  reason: string;
+}
+
+/** The owner's recorded answer, as stored in `confirmation_decision`. */
+export interface RecordedDecision {
+  confirmationId: string;
+  decision: "approve" | "reject";
+  decidedAt: string;
+}
+
+/** The run was taken over by another runner (or its lease expired): stop writing. */
+export class FencedOutError extends Error {
+  override name = "FencedOutError";
+  constructor(readonly runId: string, readonly epoch: number) {
+    super(`run ${runId}: lease epoch ${epoch} is no longer current`);
+  }
+}
+
+/** `pending_confirmation` of a row, parsed. */
+export function pendingOf(row: Pick<RunRow, "pending_confirmation">): PendingConfirmation | null {
+  return fromDbJson(row.pending_confirmation) as PendingConfirmation | null;
+}
+
+/** `confirmation_decision` of a row, parsed. */
+export function decisionOf(row: Pick<RunRow, "confirmation_decision">): RecordedDecision | null {
+  return fromDbJson(row.confirmation_decision) as RecordedDecision | null;
+}
+
+/**
+ * Takes ownership of a runnable run for `owner`: bumps `lease_epoch` (compare-and-set on the
+ * old value) and marks it running. Null when the run is not runnable or someone else won.
+ * The database epoch is the fencing token: it only grows, whichever coordination backend holds
+ * the lease (an in-process lease map restarts from zero after a crash; the row does not).
+ */
+export async function claimRun(
+  db: Database,
+  runId: string,
+  owner: string,
+  now: Date,
+): Promise<{ run: RunRow; epoch: number } | null> {
+  const run = await db.kysely.selectFrom("agent_runs").selectAll().where("id", "=", runId)
+    .executeTakeFirst();
+  if (!run || !RUNNABLE_STATUSES.includes(run.status)) return null;
+  const epoch = Number(run.lease_epoch) + 1;
+  const stamp = toDbTimestamp(now);
+  const result = await db.kysely.updateTable("agent_runs")
+    .set({
+      lease_owner: owner,
+      lease_epoch: epoch,
+      status: "running",
+      started_at: run.started_at ?? stamp,
+      updated_at: stamp,
+    })
+    .where("id", "=", runId)
+    .where("lease_epoch", "=", run.lease_epoch)
+    .where("status", "in", RUNNABLE_STATUSES)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return null;
+  return { run: { ...run, lease_owner: owner, lease_epoch: epoch, status: "running" }, epoch };
+}
+
+/** A step as its recorder hands it back. */
+export interface OpenStep {
+  id: string;
+  seq: number;
+  attempt: number;
+  /** Status before this attempt (`succeeded` means an earlier attempt finished it). */
+  previousStatus: AgentStepStatus | null;
+  previousOutput: unknown;
+  startedMs: number;
+}
+
+/** What to record when a step starts. */
+export interface StepStart {
+  kind: AgentStepKind;
+  name: string;
+  /** Unique within the run: the same key on a replay reopens the same row (attempt + 1). */
+  key: string;
+  input: unknown;
+}
+
+/** The writes of one runner holding one run at one lease epoch. */
+export class RunFence {
+  constructor(
+    readonly db: Database,
+    readonly leases: Leases,
+    readonly lease: Lease,
+    readonly runId: string,
+    readonly userId: string,
+    readonly epoch: number,
+    readonly now: () => Date,
+  ) {}
+
+  /**
+   * Checks that the lease is still held and the row still carries this epoch; returns the
+   * run's control fields (cancel request, recorded decision).
+   */
+  async check(): Promise<Pick<RunRow, "cancel_requested_at" | "confirmation_decision">> {
+    if (!await this.leases.isCurrent(this.lease)) throw new FencedOutError(this.runId, this.epoch);
+    const row = await this.db.kysely.selectFrom("agent_runs")
+      .select(["lease_epoch", "cancel_requested_at", "confirmation_decision"])
+      .where("id", "=", this.runId).executeTakeFirst();
+    if (!row || Number(row.lease_epoch) !== this.epoch) {
+      throw new FencedOutError(this.runId, this.epoch);
+    }
+    return row;
+  }
+
+  /** Updates the run row, fenced. */
+  async updateRun(changes: Partial<Omit<RunRow, "id" | "lease_epoch">>): Promise<void> {
+    await this.#assertLease();
+    const result = await this.db.kysely.updateTable("agent_runs")
+      .set({ ...changes, updated_at: toDbTimestamp(this.now()) })
+      .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
+  }
+
+  /** Adds a model call's token usage to the run, fenced. */
+  async addTokens(input: number, output: number): Promise<void> {
+    await this.#assertLease();
+    const result = await this.db.kysely.updateTable("agent_runs")
+      .set((eb) => ({
+        input_tokens: eb("input_tokens", "+", input),
+        output_tokens: eb("output_tokens", "+", output),
+        updated_at: toDbTimestamp(this.now()),
+      }))
+      .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
+  }
+
+  /** Opens (or, for a key seen before, reopens with attempt + 1) a step row, fenced. */
+  async beginStep(start: StepStart): Promise<OpenStep> {
+    await this.#assertLease();
+    const startedMs = this.now().getTime();
+    const stamp = toDbTimestamp(new Date(startedMs));
+    const existing = await this.db.kysely.selectFrom("agent_steps").selectAll()
+      .where("run_id", "=", this.runId).where("idempotency_key", "=", start.key)
+      .executeTakeFirst();
+    if (existing) {
+      const attempt = existing.attempt + 1;
+      const result = await this.db.kysely.updateTable("agent_steps")
+        .set({
+          attempt,
+          status: "running",
+          lease_epoch: this.epoch,
+          started_at: stamp,
+          finished_at: null,
+          duration_ms: null,
+          updated_at: stamp,
+        })
+        .where("id", "=", existing.id)
+        .where((eb) => eb.exists(this.#ownedRun(eb)))
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
+      return {
+        id: existing.id,
+        seq: existing.seq,
+        attempt,
+        previousStatus: existing.status,
+        previousOutput: fromDbJson(existing.output),
+        startedMs,
+      };
+    }
+    const last = await this.db.kysely.selectFrom("agent_steps")
+      .select((eb) => eb.fn.max("seq").as("seq"))
+      .where("run_id", "=", this.runId).executeTakeFirst();
+    const seq = Number(last?.seq ?? 0) + 1;
+    const id = crypto.randomUUID();
+    // INSERT … SELECT from the run row at our epoch: a stale runner inserts nothing.
+    const result = await this.db.kysely.insertInto("agent_steps")
+      .columns([
+        "id",
+        "user_id",
+        "run_id",
+        "seq",
+        "kind",
+        "name",
+        "input",
+        "output",
+        "status",
+        "attempt",
+        "idempotency_key",
+        "lease_epoch",
+        "started_at",
+        "finished_at",
+        "duration_ms",
+        "created_at",
+        "updated_at",
+      ])
+      .expression((eb) =>
+        eb.selectFrom("agent_runs")
+          .select((run) => [
+            run.val(id).as("id"),
+            run.val(this.userId).as("user_id"),
+            run.val(this.runId).as("run_id"),
+            run.val(seq).as("seq"),
+            run.val(start.kind).as("kind"),
+            run.val(start.name.slice(0, 128)).as("name"),
+            run.val(toDbJson(start.input)).as("input"),
+            run.val<string | null>(null).as("output"),
+            run.val("running").as("status"),
+            run.val(1).as("attempt"),
+            run.val(start.key).as("idempotency_key"),
+            run.val(this.epoch).as("lease_epoch"),
+            run.val(stamp).as("started_at"),
+            run.val<string | null>(null).as("finished_at"),
+            run.val<number | null>(null).as("duration_ms"),
+            run.val(stamp).as("created_at"),
+            run.val(stamp).as("updated_at"),
+          ])
+          .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
+      )
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) {
+      throw new FencedOutError(this.runId, this.epoch);
+    }
+    return { id, seq, attempt: 1, previousStatus: null, previousOutput: null, startedMs };
+  }
+
+  /** Closes a step with its outcome, fenced; returns its duration. */
+  async finishStep(step: OpenStep, status: AgentStepStatus, output: unknown): Promise<number> {
+    await this.#assertLease();
+    const finished = this.now();
+    const duration = Math.max(0, finished.getTime() - step.startedMs);
+    const stamp = toDbTimestamp(finished);
+    const result = await this.db.kysely.updateTable("agent_steps")
+      .set({
+        status,
+        output: toDbJson(output),
+        finished_at: stamp,
+        duration_ms: duration,
+        updated_at: stamp,
+      })
+      .where("id", "=", step.id)
+      .where((eb) => eb.exists(this.#ownedRun(eb)))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
+    return duration;
+  }
+
+  async #assertLease(): Promise<void> {
+    if (!await this.leases.isCurrent(this.lease)) throw new FencedOutError(this.runId, this.epoch);
+  }
+
+  #ownedRun(eb: ExpressionBuilder<DB, "agent_steps">) {
+    return eb.selectFrom("agent_runs").select("agent_runs.id")
+      .where("agent_runs.id", "=", this.runId)
+      .where("agent_runs.lease_epoch", "=", this.epoch);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * TEST ONLY: hooks that let the crash tests stop a real app process at a named point and drive
+ * it with a scripted model. Everything here is inert unless the process was started with
+ * `AAE_TEST_HOOKS=1`; production configuration never sets it, and `lib/services.ts` reads these
+ * variables only through `testHooksFromEnv`.
+ *
+ * - `AAE_TEST_PAUSE_AT=point[,point…]`: when the runner reaches a point (e.g.
+ *   `before_tool_call:create_campaign`, `after_tool_call:create_campaign`), it prints
+ *   `AAE_TEST_PAUSED <point>` and waits forever, so the test can SIGKILL the process exactly
+ *   there. Each point pauses once per process.
+ * - `AAE_TEST_MODEL_SCRIPT=file.json`: the model is a `ScriptFileModel` reading turns from the
+ *   file (see below) instead of Gemini or the offline assistant.
+ *
+ * @module
+ */
+import type { ChatModel, ModelRequest, ModelTurn } from "../models/types.ts";
+
+/** Parsed test hooks. */
+export interface TestHooks {
+  /** Pauses forever at `point` when asked to (no-op otherwise). */
+  pause(point: string): Promise<void>;
+  /** The scripted model, when a script was given. */
+  model?: ChatModel;
+}
+
+/** One scripted model turn. */
+export interface ScriptTurn {
+  content?: string;
+  toolCalls?: { name: string; args?: Record<string, unknown> }[];
+}
+
+/** Test hooks from the environment; undefined unless `AAE_TEST_HOOKS=1`. */
+export function testHooksFromEnv(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): TestHooks | undefined {
+  if (env.AAE_TEST_HOOKS !== "1") return undefined;
+  const points = new Set((env.AAE_TEST_PAUSE_AT ?? "").split(",").filter(Boolean));
+  const script = env.AAE_TEST_MODEL_SCRIPT;
+  return {
+    pause(point) {
+      if (!points.delete(point)) return Promise.resolve();
+      console.log(`AAE_TEST_PAUSED ${point}`);
+      return new Promise(() => {});
+    },
+    model: script ? new ScriptFileModel(script) : undefined,
+  };
+}
+
+/**
+ * A model answering from a JSON file `{"turns": [ScriptTurn…]}`, re-read on every call so a test
+ * can write it after learning ids. The turn is the number of assistant messages since the latest
+ * user message, so a replayed call gets the same answer.
+ */
+export class ScriptFileModel implements ChatModel {
+  readonly name = "scripted-file";
+  constructor(private readonly path: string) {}
+
+  async generate(request: ModelRequest): Promise<ModelTurn> {
+    const { turns } = JSON.parse(await Deno.readTextFile(this.path)) as { turns: ScriptTurn[] };
+    const lastUser = request.messages.findLastIndex((message) => message.role === "user");
+    const turn = request.messages.slice(lastUser + 1)
+      .filter((message) => message.role === "assistant").length;
+    const scripted = turns[turn] ?? { content: "Done." };
+    const content = scripted.content ?? "";
+    for (const piece of content.match(/.{1,8}/gs) ?? []) request.onDelta?.(piece);
+    return {
+      content,
+      toolCalls: (scripted.toolCalls ?? []).map((call, index) => ({
+        id: `script-${turn}-${index}`,
+        name: call.name,
+        args: call.args ?? {},
+      })),
+      usage: { inputTokens: 10, outputTokens: content.length },
+    };
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The agent's tools, taken from the MCP server — never a hand-written copy: `tools/list` gives
+ * names, descriptions and JSON Schemas for the model, `tools/call` runs them. By default the
+ * server runs in process for the acting user; with `MCP_SERVER_URL` the agent talks Streamable
+ * HTTP to a remote server, authenticated as the user by a short-lived access token (the remote
+ * server must share this instance's JWT secret, which also keys approval grants).
+ *
+ * @module
+ */
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { AccessTokens } from "../api/auth/access_tokens.ts";
+import {
+  APPROVAL_GRANT_META_KEY,
+  type ApprovalGrants,
+  type CallToolResult,
+  Client,
+  connectInProcess,
+  IDEMPOTENCY_META_KEY,
+} from "../api/mcp/mod.ts";
+import type { Actor } from "../domain/actor.ts";
+import type { Domain } from "../domain/mod.ts";
+import type { Config } from "../lib/config.ts";
+import type { Logger } from "../lib/log.ts";
+import type { ToolSpec } from "./models/types.ts";
+
+export type { CallToolResult };
+
+/** How one tool call is made. */
+export interface ToolCallOptions {
+  /** `runId:toolCallId`: a replay returns the stored result instead of applying again. */
+  idempotencyKey?: string;
+  /** A grant issued by the approval gate for exactly this call. */
+  approvalGrant?: string;
+}
+
+/** A connected tool source for one actor. */
+export interface Toolbox {
+  /** The tools as the model sees them. */
+  readonly specs: readonly ToolSpec[];
+  /** Whether `name` may change state (write tools carry `readOnlyHint: false`). */
+  isWrite(name: string): boolean;
+  call(
+    name: string,
+    args: Record<string, unknown>,
+    options?: ToolCallOptions,
+  ): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/** What opening a toolbox needs. */
+export interface ToolboxDependencies {
+  readonly config: Config;
+  readonly domain: Domain;
+  readonly log: Logger;
+  readonly approvals: ApprovalGrants;
+  readonly accessTokens: AccessTokens;
+}
+
+/** Connects to the MCP server (in process, or `MCP_SERVER_URL`) as `actor` and lists its tools. */
+export async function openToolbox(deps: ToolboxDependencies, actor: Actor): Promise<Toolbox> {
+  const client = deps.config.MCP_SERVER_URL
+    ? await connectRemote(deps, actor, deps.config.MCP_SERVER_URL)
+    : await connectInProcess(
+      { domain: deps.domain, log: deps.log, config: deps.config },
+      actor,
+      { approvals: deps.approvals, clientName: "aae-agent" },
+    );
+  const listed = await client.listTools();
+  const writes = new Set<string>();
+  const specs: ToolSpec[] = listed.tools.map((tool) => {
+    if (tool.annotations?.readOnlyHint !== true) writes.add(tool.name);
+    return {
+      name: tool.name,
+      description: tool.description ?? tool.title ?? tool.name,
+      parameters: withoutIdempotencyKey(tool.inputSchema as Record<string, unknown>),
+    };
+  });
+  return {
+    specs,
+    isWrite: (name) => writes.has(name),
+    async call(name, args, options = {}) {
+      const meta: Record<string, unknown> = {};
+      if (options.idempotencyKey) meta[IDEMPOTENCY_META_KEY] = options.idempotencyKey;
+      if (options.approvalGrant) meta[APPROVAL_GRANT_META_KEY] = options.approvalGrant;
+      // The model must not smuggle its own key (or anything else) past the runner's.
+      const { idempotencyKey: _ignored, ...clean } = args;
+      return await client.callTool({ name, arguments: clean, _meta: meta }) as CallToolResult;
+    },
+    close: () => client.close(),
+  };
+}
+
+async function connectRemote(
+  deps: ToolboxDependencies,
+  actor: Actor,
+  url: string,
+): Promise<Client> {
+  // A token for this connection only; the session id marks it as the agent's.
+  const { token } = await deps.accessTokens.issue({
+    userId: actor.userId,
+    role: actor.role,
+    sessionId: "agent",
+  });
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { Authorization: `Bearer ${token}` } },
+  });
+  const client = new Client({ name: "aae-agent", version: "1.0.0" });
+  await client.connect(transport);
+  return client;
+}
+
+/** The runner sets idempotency keys itself; the model is not shown the argument. */
+function withoutIdempotencyKey(schema: Record<string, unknown>): Record<string, unknown> {
+  const properties = schema.properties as Record<string, unknown> | undefined;
+  if (!properties || !("idempotencyKey" in properties)) return schema;
+  const { idempotencyKey: _dropped, ...rest } = properties;
+  const required = Array.isArray(schema.required)
+    ? schema.required.filter((name) => name !== "idempotencyKey")
+    : schema.required;
+  return { ...schema, properties: rest, ...(required ? { required } : {}) };
+}

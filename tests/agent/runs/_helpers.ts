@@ -1,0 +1,105 @@
+/**
+ * Shared pieces of the agent run tests: a runtime over a test backend, a model answering from a
+ * script of turns, and waits on run status.
+ *
+ * @module
+ */
+import { AccessTokens } from "../../../api/auth/access_tokens.ts";
+import { createApprovalGrants } from "../../../api/mcp/grants.ts";
+import type { ChatModel, ModelRequest, ModelTurn } from "../../../agent/models/types.ts";
+import { type AgentRuntime, createAgentRuntime } from "../../../agent/runs/mod.ts";
+import type { RunView } from "../../../agent/runs/types.ts";
+import type { Actor } from "../../../domain/actor.ts";
+import { loadConfig } from "../../../lib/config.ts";
+import { createLogger } from "../../../lib/log.ts";
+import type { TestBackend } from "../../_helpers/backend.ts";
+
+/** JWT secret of the test runtimes. */
+export const TEST_SECRET = "test-only-agent-secret-0123456789abcdef";
+
+/** One scripted turn: text and/or tool calls. */
+export interface Turn {
+  content?: string;
+  toolCalls?: { name: string; args?: Record<string, unknown> }[];
+}
+
+/**
+ * A model answering turn N (assistant messages since the latest user message) with `turns[N]`,
+ * or "Done." past the end. Records every request it saw.
+ */
+export class ScriptModel implements ChatModel {
+  readonly name = "script";
+  readonly requests: ModelRequest[] = [];
+  constructor(public turns: Turn[] | ((request: ModelRequest, turn: number) => Turn)) {}
+
+  generate(request: ModelRequest): Promise<ModelTurn> {
+    this.requests.push(request);
+    const lastUser = request.messages.findLastIndex((message) => message.role === "user");
+    const turn = request.messages.slice(lastUser + 1)
+      .filter((message) => message.role === "assistant").length;
+    const scripted = typeof this.turns === "function"
+      ? this.turns(request, turn)
+      : this.turns[turn] ?? { content: "Done." };
+    const content = scripted.content ?? "";
+    for (const piece of content.match(/.{1,5}/gs) ?? []) request.onDelta?.(piece);
+    return Promise.resolve({
+      content,
+      toolCalls: (scripted.toolCalls ?? []).map((call, index) => ({
+        id: `m-${turn}-${index}`,
+        name: call.name,
+        args: call.args ?? {},
+      })),
+      usage: { inputTokens: 7, outputTokens: 3 },
+    });
+  }
+}
+
+/** A runtime over `backend` with `model`. */
+export async function openRuntime(
+  backend: TestBackend,
+  model: ChatModel,
+  env: Record<string, string> = {},
+): Promise<AgentRuntime> {
+  const config = loadConfig({
+    JWT_SECRET_KEY: TEST_SECRET,
+    LOG_LEVEL: "error",
+    AGENT_LEASE_TTL_MS: "2000",
+    AGENT_RECOVERY_INTERVAL_MS: "200",
+    ...env,
+  });
+  return createAgentRuntime({
+    db: backend.db,
+    coordination: backend.coordination,
+    domain: backend.domain,
+    log: createLogger("error"),
+    config,
+    accessTokens: await AccessTokens.create(TEST_SECRET),
+    approvals: await createApprovalGrants(TEST_SECRET),
+    model,
+  });
+}
+
+/** Polls the run until `done(view)`; fails after `timeoutMs`. */
+export async function waitForRun(
+  runtime: AgentRuntime,
+  actor: Actor,
+  runId: string,
+  done: (view: RunView) => boolean,
+  timeoutMs = 15_000,
+): Promise<RunView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await runtime.get(actor, runId);
+    if (done(view)) return view;
+    if (Date.now() > deadline) {
+      throw new Error(`run ${runId} still ${view.status}: ${JSON.stringify(view.steps)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Final statuses. */
+export const finished = (view: RunView) =>
+  ["completed", "failed", "cancelled"].includes(view.status);
+/** Waiting for the owner. */
+export const waiting = (view: RunView) => view.status === "waiting_confirmation";

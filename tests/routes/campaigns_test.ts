@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { demoClient, type PageClient, pagesApp, signedUpClient } from "./_helpers/pages.ts";
+
+/** Connects a sandbox account through the form; answers its id. */
+async function connectAccount(client: PageClient, name = "Test Shop"): Promise<string> {
+  const response = await client.post("/ad-accounts", {
+    intent: "connect",
+    name,
+    currency: "USD",
+    timezone: "UTC",
+  });
+  assert.equal(response.status, 303, response.body);
+  const page = await client.follow(response);
+  assert.match(page.body, new RegExp(`“${name}” is connected`));
+  const id = page.body.match(/data-ad-account-id="([0-9a-f-]{36})"/)?.[1];
+  assert.ok(id, "the account is listed");
+  return id;
+}
+
+const validCampaign = (adAccountId: string) => ({
+  name: "Spring Test",
+  adAccountId,
+  objective: "traffic",
+  budgetType: "daily",
+  budgetAmount: "19.99",
+  startDate: "",
+  endDate: "",
+  landingUrl: "https://shop.example.com/spring",
+  countries: "us, ca",
+  ageMin: "18",
+  ageMax: "44",
+});
+
+Deno.test("campaign pages", async (t) => {
+  const app = await pagesApp();
+  const { client } = await signedUpClient(app);
+  const adAccountId = await connectAccount(client);
+  let campaignId = "";
+
+  await t.step(
+    "invalid input re-renders the form with field errors and the typed values",
+    async () => {
+      const response = await client.post("/campaigns/new", {
+        ...validCampaign(adAccountId),
+        name: "  ",
+        budgetAmount: "12.345",
+        ageMin: "abc",
+        landingUrl: "not a url",
+        objective: "",
+      });
+      assert.equal(response.status, 422);
+      const { body } = response;
+      assert.match(body, /data-field-error="field-name"[^>]*>Enter a name/);
+      assert.match(
+        body,
+        /data-field-error="field-budgetAmount"[^>]*>The amount must have at most 2 decimals/,
+      );
+      assert.match(body, /data-field-error="field-ageMin"/);
+      assert.match(body, /data-field-error="field-objective"/);
+      assert.match(body, /data-field-error="field-landingUrl"/);
+      assert.match(body, /value="12.345"/, "typed values are kept");
+      assert.match(body, /aria-invalid="true"/);
+    },
+  );
+
+  await t.step("domain rules come back as field errors too", async () => {
+    const response = await client.post("/campaigns/new", {
+      ...validCampaign(adAccountId),
+      budgetType: "lifetime",
+      countries: "USA",
+    });
+    assert.equal(response.status, 422);
+    assert.match(
+      response.body,
+      /data-field-error="field-countries"[^>]*>Must be an ISO country code/,
+    );
+    const lifetime = await client.post("/campaigns/new", {
+      ...validCampaign(adAccountId),
+      budgetType: "lifetime",
+    });
+    assert.match(
+      lifetime.body,
+      /data-field-error="field-endDate"[^>]*>Is required for a lifetime budget/,
+    );
+  });
+
+  await t.step("valid input creates a draft with the exact budget and shows it", async () => {
+    const response = await client.post("/campaigns/new", validCampaign(adAccountId));
+    assert.equal(response.status, 303, response.body.slice(0, 500));
+    campaignId = response.location!.match(/^\/campaigns\/([0-9a-f-]{36})$/)![1];
+    const campaign = await app.services.domain.campaigns.get(
+      { userId: await userIdOf(client), role: "user" },
+      campaignId,
+    );
+    assert.equal(campaign.budgetAmountMinor, 1999);
+    assert.deepEqual(campaign.targeting, { countries: ["US", "CA"], ageMin: 18, ageMax: 44 });
+    assert.equal(campaign.status, "draft");
+    const page = await client.follow(response);
+    assert.match(page.body, /was created as a draft/);
+    assert.match(page.body, /<h1[^>]*>Spring Test<\/h1>/);
+    assert.match(page.body, /<title>Spring Test · AAE<\/title>/);
+    assert.match(page.body, /\$19\.99 daily/);
+    const list = await client.get("/campaigns");
+    assert.match(list.body, new RegExp(`data-campaign-id="${campaignId}"`));
+    assert.match(list.body, /Spring Test/);
+  });
+
+  await t.step("launch, then pause through the status forms", async () => {
+    const path = `/campaigns/${campaignId}`;
+    const launched = await client.follow(await client.post(path, { action: "resume" }));
+    assert.match(launched.body, /“Spring Test” is live/);
+    assert.match(launched.body, /data-status="active"/);
+    const paused = await client.follow(await client.post(path, { action: "pause" }));
+    assert.match(paused.body, /“Spring Test” is paused/);
+    assert.match(paused.body, /data-status="paused"/);
+  });
+
+  await t.step("an invalid transition is shown as a message", async () => {
+    const response = await client.post(`/campaigns/${campaignId}`, { action: "pause" });
+    assert.equal(response.status, 303);
+    const page = await client.follow(response);
+    assert.match(page.body, /role="alert"[^>]*>Campaign cannot go from paused to paused/);
+  });
+
+  await t.step("the edit form saves changes, keeping money exact", async () => {
+    const form = await client.get(`/campaigns/${campaignId}/edit`);
+    assert.match(form.body, /name="budgetAmount"[^>]*value="19.99"/);
+    const response = await client.post(`/campaigns/${campaignId}/edit`, {
+      ...validCampaign(adAccountId),
+      name: "Spring Test (edited)",
+      budgetAmount: "1,250.10",
+    });
+    assert.equal(response.status, 303, response.body.slice(0, 300));
+    const page = await client.follow(response);
+    assert.match(page.body, /\$1,250\.10 daily/);
+  });
+
+  await t.step("filters and search narrow the list", async () => {
+    const paused = await client.get("/campaigns?status=paused&q=edited");
+    assert.match(paused.body, new RegExp(`data-campaign-id="${campaignId}"`));
+    const active = await client.get("/campaigns?status=active");
+    assert.match(active.body, /No campaigns match/);
+  });
+
+  await t.step("another user's campaign is a 404 everywhere", async () => {
+    const other = await demoClient(app);
+    assert.equal((await other.get(`/campaigns/${campaignId}`)).status, 404);
+    assert.equal((await other.get(`/campaigns/${campaignId}/edit`)).status, 404);
+    const post = await other.post(`/campaigns/${campaignId}`, { action: "archive" });
+    assert.equal(post.status, 404);
+    assert.equal((await other.get("/campaigns/not-a-uuid")).status, 404);
+    const still = await client.get(`/campaigns/${campaignId}`);
+    assert.match(still.body, /data-status="paused"/, "the owner's campaign is untouched");
+  });
+});
+
+Deno.test("campaign list of the demo user: 7-day totals, sorting, pagination", async () => {
+  const app = await pagesApp();
+  const client = await demoClient(app);
+  const page = await client.get("/campaigns?sort=name");
+  assert.equal(page.status, 200);
+  const names = [...page.body.matchAll(/data-campaign-id="[^"]+"[\s\S]*?<a [^>]*>([^<]+)<\/a>/g)]
+    .map((match) => match[1]);
+  assert.ok(names.length >= 5, names.join());
+  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+  assert.match(page.body, /Spend \(7d\)/);
+  assert.match(page.body, /data-status="archived"/);
+  assert.match(page.body, /Showing <strong>1<\/strong>/);
+});
+
+async function userIdOf(client: PageClient): Promise<string> {
+  const app = await pagesApp();
+  const claims = await app.services.accessTokens.verify(client.cookies.get("aae_access")!);
+  return claims!.userId;
+}

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { addDays, dateOf } from "../../domain/dates.ts";
+import { demoClient, pagesApp, seededDemo, signedUpClient } from "./_helpers/pages.ts";
+
+/** The `data-value`s of the points of one chart on a page. */
+function chartValues(body: string, id: string): number[] {
+  const start = body.indexOf(`data-chart="${id}"`);
+  assert.ok(start >= 0, `chart ${id} is on the page`);
+  const figure = body.slice(start, body.indexOf("</figure>", start));
+  assert.match(figure, /<svg [^>]*role="img"/);
+  assert.match(figure, new RegExp(`<title id="${id}-title">`));
+  assert.match(figure, new RegExp(`<desc id="${id}-desc">`));
+  return [...figure.matchAll(/<circle [^>]*data-value="(\d+)"/g)].map((match) => Number(match[1]));
+}
+
+Deno.test("dashboard", async (t) => {
+  const app = await pagesApp();
+  const client = await demoClient(app);
+  const { userId } = await seededDemo(app);
+
+  await t.step("charts daily spend and conversions of the seeded metrics", async () => {
+    const { status, body } = await client.get("/dashboard");
+    assert.equal(status, 200);
+    const today = dateOf(new Date());
+    const report = await app.services.domain.metrics.performance(
+      { userId, role: "user" },
+      { from: addDays(today, -29), to: today },
+    );
+    const spend = chartValues(body, "dashboard-spend");
+    const conversions = chartValues(body, "dashboard-conversions");
+    assert.equal(spend.length, 30, "one point per day of the default 30-day range");
+    assert.deepEqual(spend, report.daily.map((day) => day.spendMinor));
+    assert.deepEqual(conversions, report.daily.map((day) => day.conversions));
+    assert.ok(report.totals.spendMinor > 0, "the seed produced delivery");
+    assert.match(body, /<path d="M[\d.]+,[\d.]+C/, "a drawn line");
+    assert.match(body, /<rect [^>]*><title>[A-Z][a-z]{2} \d+, \d{4}: \$[\d,.]+<\/title>/);
+    assert.match(body, /<dt[^>]*>Spend<\/dt>/);
+    for (const label of ["Conversions", "CPA", "ROAS", "Clicks", "CTR"]) {
+      assert.match(body, new RegExp(`<dt[^>]*>${label}</dt>`));
+    }
+    assert.match(body, /<a href="\/dashboard\?days=30" aria-current="page"/);
+    assert.match(body, /<title>Dashboard · AAE<\/title>/);
+  });
+
+  await t.step("the period links switch the range", async () => {
+    const { body } = await client.get("/dashboard?days=7");
+    assert.equal(chartValues(body, "dashboard-spend").length, 7);
+    const fallback = await client.get("/dashboard?days=12");
+    assert.equal(chartValues(fallback.body, "dashboard-spend").length, 30);
+  });
+
+  await t.step("the hover island enhances the chart, which is complete without it", async () => {
+    const { body } = await client.get("/dashboard");
+    assert.match(body, /<!--frsh:island:\d+:ChartHover:default:-->/);
+    assert.match(body, /<script type="module">/);
+  });
+
+  await t.step("a user without ad accounts gets the empty state", async () => {
+    const { client: newcomer } = await signedUpClient(app);
+    const { body } = await newcomer.get("/dashboard");
+    assert.match(body, /Connect an ad account to see your results/);
+    assert.match(body, /href="\/ad-accounts#connect"/);
+    assert.doesNotMatch(body, /<svg/);
+  });
+
+  await t.step("the campaign page charts that campaign's days", async () => {
+    const list = await client.get("/campaigns?q=Spring");
+    const id = list.body.match(/data-campaign-id="([0-9a-f-]{36})"/)![1];
+    const { body } = await client.get(`/campaigns/${id}?days=90`);
+    assert.equal(chartValues(body, "campaign-spend").length, 90);
+    assert.match(body, /Spring Sale: 20% off/, "its creatives are listed");
+  });
+});
