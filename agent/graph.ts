@@ -18,7 +18,7 @@
  */
 import { Annotation, END, interrupt, START, StateGraph } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { COMPONENT_META_KEY, type PendingApproval } from "../api/mcp/mod.ts";
+import { COMPONENT_META_KEY, ERROR_META_KEY, type PendingApproval } from "../api/mcp/mod.ts";
 import {
   MODEL_CALL_CREDITS,
   modelCallChargeKey,
@@ -28,6 +28,7 @@ import {
 import type { AgentStepStatus } from "../db/schema.ts";
 import type { ChatModel, ModelMessage, ModelToolCall, TokenUsage } from "./models/types.ts";
 import type { CallToolResult, Toolbox } from "./tools.ts";
+import { EffectOutcomeUnknownError } from "./runs/errors.ts";
 import type { OpenStep, StepStart } from "./runs/store.ts";
 
 /** A component a tool result asked the chat to render (`_meta["aae/component"]`). */
@@ -235,12 +236,16 @@ export function buildAgentGraph(options: AgentGraphOptions) {
         throw error;
       }
     }
-    await hooks.pause(`before_tool_call:${call.name}`);
+    await hooks.pause(`${grant ? "before_approved_call" : "before_tool_call"}:${call.name}`);
     const result = await toolbox.call(call.name, call.args, {
       idempotencyKey: `${runId}:${call.id}`,
       approvalGrant: grant,
     });
-    await hooks.pause(`after_tool_call:${call.name}`);
+    await hooks.pause(`${grant ? "after_approved_call" : "after_tool_call"}:${call.name}`);
+    if (isUnfinishedEffect(result)) {
+      await hooks.finishStep(step, "failed", compactResult(result));
+      throw new EffectOutcomeUnknownError(call.name);
+    }
     const structured = result.structuredContent as Record<string, unknown> | undefined;
     if (!result.isError && structured?.status === "approval_required") {
       const approval = structured.approval as HeldApproval;
@@ -388,6 +393,17 @@ function compactResult(result: CallToolResult): unknown {
       Object.entries(result._meta ?? {}).filter(([key]) => key !== COMPONENT_META_KEY),
     ),
   };
+}
+
+/**
+ * The server refused the call because the same idempotency key is still "in progress": the
+ * earlier attempt (a runner that died mid-call) may or may not have applied the effect.
+ */
+function isUnfinishedEffect(result: CallToolResult): boolean {
+  const code = (result._meta?.[ERROR_META_KEY] as { code?: string } | undefined)?.code;
+  const text = result.content.map((item) => item.type === "text" ? item.text : "").join(" ");
+  return result.isError === true && code === "conflict" &&
+    /idempotency key .*in progress/.test(text);
 }
 
 function componentOf(result: CallToolResult): ComponentRef | null {

@@ -20,8 +20,10 @@ import { registerActivityRoutes } from "./routes/activity.ts";
 import { registerAdAccountRoutes } from "./routes/ad_accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCampaignRoutes } from "./routes/campaigns.ts";
+import { registerChatRoutes } from "./routes/chat.ts";
 import { registerCreativeRoutes } from "./routes/creatives.ts";
 import { registerGoogleRoutes } from "./routes/google.ts";
+import { registerRunRoutes } from "./routes/runs.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
 export type { ApiApp, ApiDependencies } from "./context.ts";
@@ -53,6 +55,7 @@ const TAGS = [
   { name: "Reports", description: "Performance across accounts." },
   { name: "Credits", description: "Credit balance and ledger." },
   { name: "Conversations", description: "Chat history." },
+  { name: "Agent runs", description: "Assistant runs: steps, approvals, cancellation." },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
@@ -76,6 +79,8 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerCampaignRoutes(app, context);
   registerCreativeRoutes(app, context);
   registerActivityRoutes(app, context);
+  registerChatRoutes(app, context);
+  registerRunRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",

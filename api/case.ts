@@ -22,9 +22,12 @@ export function camelKey(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase());
 }
 
-type SnakeKey<Key extends string> = Key extends `${infer Head}${infer Tail}`
-  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeKey<Tail>}`
-  : Key;
+// Tail-recursive (the result accumulates in `Done`), so long keys do not deepen the
+// instantiation stack the route types already build on.
+type SnakeKey<Key extends string, Done extends string = ""> = Key extends
+  `${infer Head}${infer Tail}`
+  ? SnakeKey<Tail, `${Done}${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}`>
+  : Done;
 
 /** The type of `toSnake(value)` for a value of type `T`. */
 export type SnakeCased<T> = T extends readonly (infer Item)[] ? SnakeCased<Item>[]

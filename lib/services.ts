@@ -7,7 +7,7 @@
  */
 import type { Plugin } from "$fresh/server.ts";
 import { type AgentRuntime, createAgentRuntime, testHooksFromEnv } from "../agent/runs/mod.ts";
-import type { ChatModel } from "../agent/models/types.ts";
+import { createModel } from "../agent/models/mod.ts";
 import { createApprovalGrants } from "../api/mcp/grants.ts";
 import { AccessTokens } from "../api/auth/access_tokens.ts";
 import { loadJwtSecret } from "../api/auth/jwt_secret.ts";
@@ -58,7 +58,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     accessTokens,
     // Keyed from the same secret as the `/mcp` endpoint's grants, so either verifies them.
     approvals: await createApprovalGrants(secret),
-    model: testHooks?.model ?? chatModelFor(config),
+    model: testHooks?.model ?? createModel(config),
     testHooks,
   });
   log.info("services opened", {
@@ -92,20 +92,6 @@ export async function openServices(config: Config, log: Logger): Promise<Service
       await coordination.close();
       await db.close();
     },
-  };
-}
-
-/** The chat model the configuration selects. */
-function chatModelFor(_config: Config): ChatModel {
-  // Placeholder until `agent/models/mod.ts` (`createModel`) lands.
-  return {
-    name: "unavailable",
-    generate: () =>
-      Promise.resolve({
-        content: "The assistant is not available on this server yet.",
-        toolCalls: [],
-        usage: { inputTokens: 0, outputTokens: 0 },
-      }),
   };
 }
 

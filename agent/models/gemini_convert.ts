@@ -201,6 +201,9 @@ export function toContents(
 export function functionResponseOf(content: string): Record<string, unknown> {
   const result = parseToolResult(content);
   if (result.isError) return { error: result.text || "the tool failed" };
-  if (result.structured && result.text) return { output: result.structured, summary: result.text };
+  // The readable summary helps the model, unless it only repeats the structured message.
+  if (result.structured && result.text && result.text !== result.structured.message) {
+    return { output: result.structured, summary: result.text };
+  }
   return { output: result.structured ?? result.text };
 }

@@ -177,6 +177,36 @@ const RULES: Rule[] = [
     },
   },
   {
+    // A whole month: "in October", "for Oct 2025" — not "Oct 3". The preposition is required
+    // because "may" and "march" are also ordinary words.
+    regex: new RegExp(
+      String.raw`\b(?:in|for|during|of|over|throughout)\s+${MONTH}(?:\s+(\d{4}))?` +
+        String.raw`\b(?!\.?\s*\d{1,2}\b)`,
+      "iu",
+    ),
+    resolve: (match, today) => {
+      const month = monthIndex(match[1]);
+      const thisYear = Number(today.slice(0, 4));
+      const year = match[2]
+        ? Number(match[2])
+        : month <= Number(today.slice(5, 7))
+        ? thisYear
+        : thisYear - 1;
+      const from = `${year}-${String(month).padStart(2, "0")}-01`;
+      if (from > today) return null;
+      const end = addDays(
+        `${month === 12 ? year + 1 : year}-${String(month % 12 + 1).padStart(2, "0")}-01`,
+        -1,
+      );
+      const to = end < today ? end : today;
+      return {
+        from,
+        to,
+        label: `${match[1][0].toUpperCase()}${match[1].slice(1).toLowerCase()} ${year}`,
+      };
+    },
+  },
+  {
     regex: new RegExp(String.raw`\b(?:on|for)\s+(${DATE})`, "iu"),
     resolve: (match, today) => {
       const day = parseDate(match[1], today);

@@ -5,6 +5,7 @@
  * @module
  */
 import { findAmount, type ParsedAmount } from "./offline_amounts.ts";
+import { type BudgetChange, findBudgetChange } from "./offline_budget.ts";
 import { findPeriod, type Period } from "./offline_dates.ts";
 import {
   findBudgetType,
@@ -38,10 +39,11 @@ export type Intent =
   | {
     kind: "budget";
     phrase: string;
-    amount: ParsedAmount | null;
+    change: BudgetChange | null;
     budgetType: "daily" | "lifetime" | null;
   }
   | { kind: "credits" }
+  | { kind: "thanks" }
   | { kind: "help" }
   | { kind: "unknown" };
 
@@ -51,7 +53,7 @@ const NEW_CAMPAIGN =
   /\b(?:new|another|a|an)\b[^.?!;]{0,80}?\bcampaign\b|\bcampaign\s+(?:called|named|titled)\b/iu;
 const BUDGET_WORDS = /\bbudgets?\b/iu;
 const BUDGET_VERBS =
-  /\b(?:bump|raise|increase|lower|decrease|reduce|cut|up|drop|change|set|adjust|scale)\b/iu;
+  /\b(?:bump|raise|increase|lower|decrease|reduce|cut|up|drop|change|set|adjust|scale|double|triple|halve|boost|trim)\b/iu;
 const ARCHIVE = /\b(?:archive|delete|remove|get\s+rid\s+of|retire|kill|trash|bin)\b/iu;
 const PAUSE =
   /\b(?:pause|stop|halt|turn\s+off|switch\s+off|disable|suspend|freeze|put\s+.+\s+on\s+hold)\b/iu;
@@ -60,26 +62,30 @@ const RESUME =
 const CREDITS = /\bcredits?\b|\bbalance\b/iu;
 const ACCOUNTS = /\b(?:ad\s+)?accounts?\b/iu;
 const PERFORMANCE =
-  /\b(?:perform\w*|spend|spent|spending|stats?|statistics|numbers|results|metrics|report(?:ing)?|roas|cpa|cpc|ctr|conversions|revenue|trend|impressions|clicks|kpis?)\b|\bhow\s+(?:did|are|is|was|were|have|has)\b.*\b(?:do|doing|did|go|going|went|perform\w*|look\w*)\b|\bhow\s+much\s+(?:did|have)\b/iu;
+  /\b(?:perform\w*|spend|spent|spending|stats?|statistics|numbers|results|metrics|report(?:ing)?|roas|cpa|cpc|ctr|conversions|revenue|trend|impressions|clicks|kpis?)\b|\bhow(?:'s|\s+(?:did|are|is|was|were|have|has))\b.*\b(?:do|doing|did|go|going|went|perform\w*|look\w*)\b|\bhow\s+much\s+(?:did|have)\b/iu;
 const LIST =
-  /\bcampaigns?\b|\b(?:running|live)\b|\bwhat(?:'s|\s+is)\s+(?:active|on)\b|\blist\s+(?:everything|all)\b/iu;
+  /\bcampaigns?\b|\b(?:running|live)\b|\bwhat(?:'s|\s+is)\s+(?:active|on)\b|\blist\s+(?:everything|all)\b|\b(?:drafts?|paused|archived)\b/iu;
 const HELP = /^\s*(?:help|\?|what\s+can\s+you\s+do\??|hi|hello|hey)\s*[!.?]*\s*$/iu;
+const THANKS =
+  /^\s*(?:thanks?|thank\s+you|thx|ty|cheers|great|perfect|ok(?:ay)?|cool|nice|awesome)(?:\s+(?:so\s+much|a\s+lot|very\s+much|again))?\s*[!.]*\s*$/iu;
 
 /** Classifies `text`; `today` (YYYY-MM-DD) resolves relative periods. */
 export function classify(text: string, today: string): Intent {
   if (HELP.test(text)) return { kind: "help" };
+  if (THANKS.test(text)) return { kind: "thanks" };
   const quoted = findQuotedName(text);
   // Words inside a quoted name must not trigger intents ("pause 'Stop Smoking Ads'").
   const plain = without(text, [quoted]);
 
   if (CREATE_VERB.test(plain) && NEW_CAMPAIGN.test(plain)) return createIntent(text);
 
-  const amount = findAmount(without(text, [quoted]));
-  if (BUDGET_WORDS.test(plain) || (amount && BUDGET_VERBS.test(plain))) {
+  const change = findBudgetChange(plain);
+  if (BUDGET_WORDS.test(plain) || (change && BUDGET_VERBS.test(plain))) {
+    const spans = change?.kind === "scale" ? [change.span] : [change?.amount];
     return {
       kind: "budget",
-      phrase: quoted?.name ?? without(text, [amount]),
-      amount,
+      phrase: quoted?.name ?? without(text, spans),
+      change,
       budgetType: findBudgetType(plain),
     };
   }
@@ -126,7 +132,8 @@ function campaignPhraseOf(text: string, quoted: string | undefined): string | nu
   const patterns = [
     /\b(?:for|of|on)\s+(?:the\s+|my\s+|our\s+)?(.+?)\s+campaign\b/iu,
     /\bcampaign\s+(.+?)(?:\s+(?:last|this|since|yesterday|today|over|in|during|for|from)\b|[?.!,]|$)/iu,
-    /\bhow\s+(?:did|is|was|has)\s+(?:the\s+)?(.+?)\s+(?:do|doing|did|perform\w*|go|gone|going)\b/iu,
+    /\bhow(?:'s|\s+(?:did|is|was|has))\s+(?:the\s+)?(.+?)\s+(?:do|doing|did|perform\w*|go|gone|going)\b/iu,
+    /\bwhat\s+(?:did|has|does)\s+(?:the\s+)?(.+?)\s+(?:spend|spent|make|made|earn|earned|bring|cost|do|get|generate)\b/iu,
   ];
   for (const pattern of patterns) {
     const match = pattern.exec(text);

@@ -82,10 +82,10 @@ const OBJECTIVE_WORDS: [Objective, RegExp][] = [
   ["engagement", /\b(?:engagement|engage|likes|interactions?)\b/iu],
 ];
 
-/** The campaign objective `text` names, if exactly one kind is named. */
+/** The campaign objective `text` names (the most specific one, when several words match). */
 export function findObjective(text: string): Objective | null {
   const found = OBJECTIVE_WORDS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
-  return found.length === 1 ? found[0] : found.length > 1 ? found[0] : null;
+  return found[0] ?? null;
 }
 
 /** Every objective, for "which objective?" questions. */
@@ -213,10 +213,10 @@ export function resolveByName<T>(
   return { kind: "ambiguous", items: tied.map((match) => match.item) };
 }
 
-/** Equal, or (for words of 5+ letters) one edit apart — tolerates a typo like "Newsleter". */
+/** Equal, or (for words of 4+ letters) one edit apart — tolerates a typo like "blak". */
 function similar(word: string, token: string): boolean {
   if (word === token) return true;
-  if (word.length < 5 || token.length < 5 || Math.abs(word.length - token.length) > 1) {
+  if (word.length < 4 || token.length < 4 || Math.abs(word.length - token.length) > 1) {
     return false;
   }
   return editDistanceAtMostOne(word, token);

@@ -8,6 +8,8 @@
  */
 import { currencyExponent } from "../../domain/currency.ts";
 import { type ParsedAmount, toMinorUnits } from "./offline_amounts.ts";
+import { type BudgetChange, scaleMinor } from "./offline_budget.ts";
+import { structuredFromText } from "./offline_text.ts";
 import { defaultPeriod } from "./offline_dates.ts";
 import type { Intent, StatusAction } from "./offline_intents.ts";
 import { OBJECTIVES, rankByName, resolveByName } from "./offline_parse.ts";
@@ -49,6 +51,8 @@ export function nextStep(intent: Intent, done: readonly DoneCall[], today: strin
   switch (intent.kind) {
     case "help":
       return reply(helpReply(false));
+    case "thanks":
+      return reply("You're welcome! Anything else about your campaigns?");
     case "unknown":
       return reply(helpReply(true));
     case "credits":
@@ -72,18 +76,19 @@ function last(done: readonly DoneCall[], name: string): DoneCall | undefined {
   return done.findLast((item) => item.name === name);
 }
 
-/** A read result's data, or the step that reports its failure. */
-function dataOf(found: DoneCall): Record<string, unknown> | Step {
-  if (found.result.isError || !found.result.structured) {
-    return reply(
-      `Sorry, I couldn't read that (${found.name}): ${found.result.text || "no data returned"}.`,
-    );
-  }
-  return found.result.structured;
-}
+/** A read result's data, or the reply that reports why there is none. */
+type Read = { ok: true; data: Record<string, unknown> } | { ok: false; step: Step };
 
-function isStep(value: Record<string, unknown> | Step): value is Step {
-  return (value.kind === "reply" || value.kind === "call") && ("text" in value || "calls" in value);
+function read(found: DoneCall): Read {
+  const fallback = found.result.isError || found.result.structured
+    ? null
+    : structuredFromText(found.name, found.result.text);
+  if (fallback) return { ok: true, data: fallback };
+  if (found.result.isError || !found.result.structured) {
+    const why = found.result.text || "no data returned";
+    return { ok: false, step: reply(`Sorry, I couldn't read that (${found.name}): ${why}.`) };
+  }
+  return { ok: true, data: found.result.structured };
 }
 
 function itemsOf<T>(data: Record<string, unknown>): { items: T[]; total: number } {
@@ -95,8 +100,9 @@ function itemsOf<T>(data: Record<string, unknown>): { items: T[]; total: number 
 function credits(done: readonly DoneCall[]): Step {
   const found = last(done, "credit_balance");
   if (!found) return call("credit_balance");
-  const data = dataOf(found);
-  if (isStep(data)) return data;
+  const outcome = read(found);
+  if (!outcome.ok) return outcome.step;
+  const data = outcome.data;
   const balance = typeof data.balance === "number" ? data.balance : null;
   if (balance === null) return reply(`Your credit balance: ${found.result.text}`);
   return reply(`You have ${balance} credit${balance === 1 ? "" : "s"} left.`);
@@ -105,8 +111,9 @@ function credits(done: readonly DoneCall[]): Step {
 function listAccounts(done: readonly DoneCall[]): Step {
   const found = last(done, "list_ad_accounts");
   if (!found) return call("list_ad_accounts", { limit: LOOKUP_LIMIT });
-  const data = dataOf(found);
-  if (isStep(data)) return data;
+  const outcome = read(found);
+  if (!outcome.ok) return outcome.step;
+  const data = outcome.data;
   const { items } = itemsOf<AccountView>(data);
   if (items.length === 0) return reply("No ad accounts are connected yet.");
   return reply(
@@ -124,8 +131,9 @@ function listCampaigns(status: string | null, done: readonly DoneCall[]): Step {
       status ? { status, limit: LOOKUP_LIMIT } : { limit: LOOKUP_LIMIT },
     );
   }
-  const data = dataOf(found);
-  if (isStep(data)) return data;
+  const outcome = read(found);
+  if (!outcome.ok) return outcome.step;
+  const data = outcome.data;
   const { items, total } = itemsOf<CampaignView>(data);
   return reply(campaignTable(items, total, status));
 }
@@ -155,8 +163,9 @@ function performance(
       ],
     };
   }
-  const data = dataOf(summary);
-  if (isStep(data)) return data;
+  const outcome = read(summary);
+  if (!outcome.ok) return outcome.step;
+  const data = outcome.data;
   if (!isRecord(data.totals)) return reply(summary.result.text);
   const trendData = trend && !trend.result.isError ? trend.result.structured : null;
   return reply(performanceReply(scope, period.label, data, trendData));
@@ -176,8 +185,9 @@ function findCampaign(phrase: string, done: readonly DoneCall[], verb: string): 
     return { kind: "step", step: call("list_campaigns", { limit: LOOKUP_LIMIT }) };
   }
   const latest = lists[lists.length - 1];
-  const data = dataOf(latest);
-  if (isStep(data)) return { kind: "step", step: data };
+  const outcome = read(latest);
+  if (!outcome.ok) return { kind: "step", step: outcome.step };
+  const data = outcome.data;
   const { items, total } = itemsOf<CampaignView>(data);
   const resolution = resolveByName(phrase, items, (item) => item.name);
   if (resolution.kind === "one") return { kind: "found", campaign: resolution.item };
@@ -268,9 +278,9 @@ function changeBudget(
   intent: Extract<Intent, { kind: "budget" }>,
   done: readonly DoneCall[],
 ): Step {
-  if (!intent.amount) {
+  if (!intent.change) {
     return reply(
-      "What should the new budget be? For example: “set the budget of Spring Sale to $80 a day”.",
+      "What should the new budget be (for example “$80 a day”, “+20%” or “$500 lifetime”)?",
     );
   }
   const lookup = findCampaign(intent.phrase, done, "change the budget of");
@@ -286,7 +296,7 @@ function changeBudget(
         `(was ${budgetText(campaign)}).`,
     ));
   }
-  const minor = minorOf(intent.amount, campaign.currency);
+  const minor = newBudgetOf(intent.change, campaign);
   if (typeof minor === "string") return reply(minor);
   const budgetType = intent.budgetType ?? campaign.budgetType;
   if (minor === campaign.budgetAmountMinor && budgetType === campaign.budgetType) {
@@ -297,18 +307,32 @@ function changeBudget(
   return call("update_campaign", args);
 }
 
+/** The new budget in minor units, or the reply explaining why there is none. */
+function newBudgetOf(change: BudgetChange, campaign: CampaignView): number | string {
+  const current = campaign.budgetAmountMinor;
+  if (change.kind === "scale") {
+    const scaled = scaleMinor(current, change.numerator, change.denominator);
+    return scaled > 0 ? scaled : "The budget must stay above zero.";
+  }
+  const amount = minorOf(change.amount, campaign.currency);
+  if (typeof amount === "string" || change.kind === "set") return amount;
+  const next = current + change.sign * amount;
+  return next > 0 ? next : "That would take the budget to zero or below.";
+}
+
 function create(intent: Extract<Intent, { kind: "create" }>, done: readonly DoneCall[]): Step {
   const missing: string[] = [];
   if (!intent.name) missing.push("a name (e.g. “called Winter Deals”)");
   if (!intent.amount) missing.push("a budget (e.g. “$50 a day” or “$500 total”)");
   if (!intent.objective) missing.push(`an objective (${OBJECTIVES.join(", ")})`);
   if (missing.length > 0 || !intent.name || !intent.amount || !intent.objective) {
-    return reply(`To create the campaign I need ${joinList(missing)}.`);
+    return reply(`To create the campaign I still need ${joinList(missing)}. What should I use?`);
   }
   const accountsCall = last(done, "list_ad_accounts");
   if (!accountsCall) return call("list_ad_accounts", { limit: LOOKUP_LIMIT });
-  const data = dataOf(accountsCall);
-  if (isStep(data)) return data;
+  const outcome = read(accountsCall);
+  if (!outcome.ok) return outcome.step;
+  const data = outcome.data;
   const accounts = itemsOf<AccountView>(data).items.filter((item) =>
     item.status !== "disconnected"
   );

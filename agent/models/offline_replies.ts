@@ -201,6 +201,12 @@ export function writeOutcome(
   if (structured?.status === "applied" && isRecord(structured.campaign)) {
     return applied(structured.campaign as unknown as CampaignView);
   }
+  if (structured?.status === "rejected") {
+    return `I did not ${what}: ${result.text || "the request was rejected"}`;
+  }
+  if (!structured && /^approval required/iu.test(result.text)) {
+    return `To ${what} I need your approval first. Nothing has changed yet. (${result.text})`;
+  }
   // Another encoding (e.g. the approval gate's own note after a rejection): relay it.
   if (/reject|declin|denied|not executed|cancel/iu.test(result.text)) {
     return `I did not ${what}: ${result.text}`;

@@ -1,11 +1,12 @@
 /**
  * How a tool result travels in a `tool` message's `content` string, and how models read it back.
  *
- * The agent stores each MCP `CallToolResult` as one string. `formatToolResult` is the
- * recommended encoding (JSON of the text, `structuredContent` and `isError`, without the
- * `_meta` component hints, which are for the chat UI and would only cost tokens). Readers stay
- * lenient: `parseToolResult` also accepts a bare JSON object (taken as the structured data) and
- * plain text, so a different encoding degrades to "text only" instead of failing.
+ * The agent stores each MCP `CallToolResult` as one string. `parseToolResult` reads every form
+ * in use: the agent graph's (`structuredContent` as bare JSON; `{status: "error", message}` for
+ * a failed call; `{status: "rejected", message}` for a call the user rejected),
+ * `formatToolResult`'s (JSON of the text, `structuredContent` and `isError`, without the `_meta`
+ * component hints, which are for the chat UI and would only cost tokens), and plain text, so an
+ * unknown encoding degrades to "text only" instead of failing.
  *
  * @module
  */
@@ -44,7 +45,15 @@ export function parseToolResult(content: string): ParsedToolResult {
   if (!parsed) return { isError: false, text: content, structured: null };
   const looksLikeResult = "structuredContent" in parsed || "isError" in parsed ||
     ("text" in parsed && typeof parsed.text === "string") || Array.isArray(parsed.content);
-  if (!looksLikeResult) return { isError: false, text: content, structured: parsed };
+  if (!looksLikeResult) {
+    // The agent graph's encoding: `structuredContent` as JSON, an error as
+    // `{status: "error", message}`, a rejected approval as `{status: "rejected", message}`.
+    const message = typeof parsed.message === "string" ? parsed.message : null;
+    if (parsed.status === "error" && message !== null) {
+      return { isError: true, text: message, structured: null };
+    }
+    return { isError: false, text: message ?? "", structured: parsed };
+  }
   const structured = isRecord(parsed.structuredContent) ? parsed.structuredContent : null;
   const text = typeof parsed.text === "string"
     ? parsed.text

@@ -29,7 +29,8 @@ import {
 import type { ChatModel, ModelMessage } from "../models/types.ts";
 import { SYSTEM_PROMPT } from "../prompt.ts";
 import { openToolbox, type Toolbox } from "../tools.ts";
-import { RunCancelledError, RunnerDrainingError } from "./errors.ts";
+import { EffectOutcomeUnknownError, RunCancelledError, RunnerDrainingError } from "./errors.ts";
+import { FencedSaver } from "./fenced_saver.ts";
 import { RunEvents, summarizeArguments } from "./events.ts";
 import {
   decisionOf,
@@ -91,7 +92,8 @@ export async function executeClaimedRun(
       systemPrompt: SYSTEM_PROMPT,
       maxModelCalls: ctx.maxModelCalls,
       hooks: hooksFor(ctx, actor, fence, events, abort),
-      checkpointer: ctx.checkpointer,
+      // Checkpoint writes are fenced like step writes: a runner that lost the run writes none.
+      checkpointer: new FencedSaver(ctx.checkpointer, fence),
     });
     const config = {
       configurable: { thread_id: run.id },
@@ -266,6 +268,23 @@ async function handleStop(
         error_code: "insufficient_credits",
       });
       await events.status("failed", { code: "insufficient_credits" });
+      return;
+    }
+    if (error instanceof EffectOutcomeUnknownError) {
+      const text = `I stopped: a ${error.tool} call was interrupted by a server restart while ` +
+        "it was being applied, and I cannot tell whether it took effect. Please check before " +
+        "asking again, so nothing is applied twice.";
+      await events.emit("error", error.message, { code: "effect_unknown" });
+      await finishWithMessage(ctx, actor, run, fence, events, text, {
+        error_code: "effect_unknown",
+      });
+      await fence.updateRun({
+        status: "failed",
+        finished_at: stamp(ctx),
+        error: error.message,
+        error_code: "effect_unknown",
+      });
+      await events.status("failed", { code: "effect_unknown" });
       return;
     }
     ctx.log.error("agent run failed", { run: run.id, error: String(error) });

@@ -4,12 +4,15 @@
  * `AAE_TEST_HOOKS=1`; production configuration never sets it, and `lib/services.ts` reads these
  * variables only through `testHooksFromEnv`.
  *
- * - `AAE_TEST_PAUSE_AT=point[,point…]`: when the runner reaches a point (e.g.
- *   `before_tool_call:create_campaign`, `after_tool_call:create_campaign`), it prints
+ * - `AAE_TEST_PAUSE_AT=point[,point…]`: when the runner reaches a point it prints
  *   `AAE_TEST_PAUSED <point>` and waits forever, so the test can SIGKILL the process exactly
- *   there. Each point pauses once per process.
+ *   there. Each point pauses once per process. Points: `before_tool_call:<tool>` and
+ *   `after_tool_call:<tool>` (a call without grant), `before_approved_call:<tool>` and
+ *   `after_approved_call:<tool>` (the call carrying the owner's grant), `before_final_message`
+ *   and `after_final_message` (storing the run's answer).
  * - `AAE_TEST_MODEL_SCRIPT=file.json`: the model is a `ScriptFileModel` reading turns from the
  *   file (see below) instead of Gemini or the offline assistant.
+ * - `AAE_TEST_MODEL_DELAY_MS=n`: each scripted model call takes n ms (to catch a run mid-way).
  *
  * @module
  */
@@ -42,7 +45,9 @@ export function testHooksFromEnv(
       console.log(`AAE_TEST_PAUSED ${point}`);
       return new Promise(() => {});
     },
-    model: script ? new ScriptFileModel(script) : undefined,
+    model: script
+      ? new ScriptFileModel(script, Number(env.AAE_TEST_MODEL_DELAY_MS ?? 0))
+      : undefined,
   };
 }
 
@@ -53,9 +58,10 @@ export function testHooksFromEnv(
  */
 export class ScriptFileModel implements ChatModel {
   readonly name = "scripted-file";
-  constructor(private readonly path: string) {}
+  constructor(private readonly path: string, private readonly delayMs = 0) {}
 
   async generate(request: ModelRequest): Promise<ModelTurn> {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const { turns } = JSON.parse(await Deno.readTextFile(this.path)) as { turns: ScriptTurn[] };
     const lastUser = request.messages.findLastIndex((message) => message.role === "user");
     const turn = request.messages.slice(lastUser + 1)

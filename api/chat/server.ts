@@ -37,6 +37,8 @@ export interface ChatServer {
   handle(req: Request): Promise<Response>;
   /** Open sockets. */
   readonly connections: number;
+  /** Conversations followed, summed over open sockets (each is one live subscription). */
+  readonly followed: number;
   /** Closes every socket with `goingAway` (clients reconnect, possibly elsewhere, and resume). */
   close(): Promise<void>;
 }
@@ -115,6 +117,12 @@ export function createChatServer(
 
     get connections() {
       return sockets.size;
+    },
+
+    get followed() {
+      let count = 0;
+      for (const session of sockets.keys()) count += session.following.length;
+      return count;
     },
 
     async close() {

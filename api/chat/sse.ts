@@ -117,15 +117,18 @@ function liveStream(
       controller = streamController;
       write("retry: 2000\n\n");
       try {
-        const feed = await startFeed(conversationFeedSource(options.events, actor, conversationId), {
-          fromSeq: options.afterSeq,
-          deliver(event) {
-            if (event.metadata.run_id !== runId) return;
-            write(formatSseEvent(event));
-            if (isTerminalRunEvent(event)) finish();
+        const feed = await startFeed(
+          conversationFeedSource(options.events, actor, conversationId),
+          {
+            fromSeq: options.afterSeq,
+            deliver(event) {
+              if (event.metadata.run_id !== runId) return;
+              write(formatSseEvent(event));
+              if (isTerminalRunEvent(event)) finish();
+            },
+            onError: (error) => options.log.warn("sse replay failed; retrying", { error }),
           },
-          onError: (error) => options.log.warn("sse replay failed; retrying", { error }),
-        });
+        );
         stopFeed = () => feed.stop();
         if (finished) {
           await feed.stop();

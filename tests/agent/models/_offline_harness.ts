@@ -11,7 +11,7 @@ import type {
   ModelToolCall,
   ToolSpec,
 } from "../../../agent/models/types.ts";
-import { formatToolResult, type ToolResultLike } from "../../../agent/models/tool_result.ts";
+import type { ToolResultLike } from "../../../agent/models/tool_result.ts";
 
 /** Fixed "now" of the offline tests: Thursday 2026-11-26, noon UTC. */
 export const NOW = new Date("2026-11-26T12:00:00.000Z");
@@ -172,6 +172,16 @@ function ok(text: string, structuredContent: Record<string, unknown>): ToolResul
   return { content: [{ type: "text", text }], structuredContent };
 }
 
+/**
+ * How the agent graph stores a tool result in a `tool` message: the structured content as JSON,
+ * an error as `{status: "error", message}`, text when there is nothing structured.
+ */
+export function agentEncoding(result: ToolResultLike): string {
+  const text = (result.content ?? []).map((item) => item.text ?? "").join("\n");
+  if (result.isError) return JSON.stringify({ status: "error", message: text });
+  return result.structuredContent ? JSON.stringify(result.structuredContent) : text;
+}
+
 /** What one user turn produced. */
 export interface Conversation {
   /** Every tool call, in order. */
@@ -192,6 +202,8 @@ export async function converse(
   options: {
     history?: ModelMessage[];
     tool?: (call: ModelToolCall) => ToolResultLike | Promise<ToolResultLike>;
+    /** How results are stored in `tool` messages; default: the agent graph's encoding. */
+    encode?: (result: ToolResultLike) => string;
     maxSteps?: number;
   } = {},
 ): Promise<Conversation> {
@@ -208,7 +220,7 @@ export async function converse(
         role: "tool",
         toolCallId: call.id,
         name: call.name,
-        content: formatToolResult(await tool(call)),
+        content: (options.encode ?? agentEncoding)(await tool(call)),
       });
     }
   }

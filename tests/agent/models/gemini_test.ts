@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { GeminiError, GeminiModel, type GeminiModelOptions } from "../../../agent/models/gemini.ts";
+import { functionResponseOf } from "../../../agent/models/gemini_convert.ts";
 import { createModel } from "../../../agent/models/mod.ts";
 import { OfflineModel } from "../../../agent/models/offline.ts";
 import { formatToolResult } from "../../../agent/models/tool_result.ts";
@@ -248,6 +249,21 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
         functionResponse: { name: "pause_campaign", response: { output: "done" } },
       });
     });
+  });
+
+  await t.step("function responses from the agent graph's encoding", () => {
+    assert.deepEqual(functionResponseOf(JSON.stringify({ items: [], total: 0 })), {
+      output: { items: [], total: 0 },
+    });
+    assert.deepEqual(
+      functionResponseOf(JSON.stringify({ status: "error", message: "campaign not found" })),
+      { error: "campaign not found" },
+    );
+    assert.deepEqual(
+      functionResponseOf(JSON.stringify({ status: "rejected", message: "The user rejected it." })),
+      { output: { status: "rejected", message: "The user rejected it." } },
+    );
+    assert.deepEqual(functionResponseOf("plain words"), { output: "plain words" });
   });
 
   await t.step("429 then success: retried with backoff", async () => {

@@ -151,6 +151,7 @@ backendTest("agent runs: ReAct loop, approval gate, events, steps", async (t, ba
     const cancelled = await runtime.cancel(actor, first.runId);
     assert.equal(cancelled.status, "cancelled");
     assert.equal(await campaignsNamed("Busy"), 0);
+    model.turns = [{ content: "Ready." }];
     const next = await runtime.submit(actor, {
       conversationId: first.conversationId,
       content: "Now?",

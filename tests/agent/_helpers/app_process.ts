@@ -1,0 +1,179 @@
+/**
+ * The real app (`deno run -A main.ts`) as a child process the agent tests can SIGKILL at a
+ * named point and restart on the same data: the test hooks (`AAE_TEST_HOOKS=1`) give it a
+ * scripted model and pause points (see `agent/runs/test_hooks.ts`).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { createPool } from "mysql2";
+import { AccessTokens } from "../../../api/auth/access_tokens.ts";
+import type { Database } from "../../../db/database.ts";
+import { SQLITE_FILE_NAME } from "../../../db/mod.ts";
+import { openMysql } from "../../../db/mysql.ts";
+import { openSqlite } from "../../../db/sqlite.ts";
+import type { Actor } from "../../../domain/actor.ts";
+import { createDomain, type Domain } from "../../../domain/mod.ts";
+import { createMemoryCoordination } from "../../../lib/coordination/memory.ts";
+import { freePort } from "../../_helpers/server.ts";
+
+/** JWT secret shared by the app processes and the test (to mint access tokens). */
+export const PROCESS_JWT_SECRET = "crash-test-secret-0123456789abcdef-0123";
+
+const ROOT = new URL("../../../", import.meta.url).pathname;
+
+/** A running app process. */
+export interface AppProcess {
+  url: string;
+  /** Everything printed so far. */
+  output(): string;
+  /** Resolves once the output contains `text`. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  /** Sends a signal and waits for the exit. */
+  kill(signal: Deno.Signal): Promise<void>;
+}
+
+/** Starts the app with `env` (plus port and test hooks) and waits for `/healthz`. */
+export async function startApp(env: Record<string, string>): Promise<AppProcess> {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: ROOT,
+    env: {
+      JWT_SECRET_KEY: PROCESS_JWT_SECRET,
+      AAE_TEST_HOOKS: "1",
+      LOG_LEVEL: "warn",
+      ...env,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const chunks: string[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) chunks.push(decoder.decode(bytes, { stream: true }));
+  };
+  const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  let exited = false;
+  const status = child.status.then((value) => {
+    exited = true;
+    return value;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const app: AppProcess = {
+    url,
+    output: () => chunks.join(""),
+    async waitFor(text, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!app.output().includes(text)) {
+        if (exited) throw new Error(`app exited before "${text}":\n${app.output()}`);
+        if (Date.now() > deadline) throw new Error(`no "${text}" in:\n${app.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async kill(signal) {
+      if (!exited) child.kill(signal);
+      await status;
+      await done;
+    },
+  };
+  for (;;) {
+    if (exited) {
+      await done;
+      throw new Error(`app exited before answering:\n${app.output()}`);
+    }
+    try {
+      const response = await fetch(`${url}/healthz`);
+      await response.body?.cancel();
+      if (response.ok) return app;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The database the app processes share, and a domain on it for setup and checks. */
+export interface SharedData {
+  /** Env for the app: DATA_DIR, and DATABASE_URL / REDIS_URL when the backend has them. */
+  env: Record<string, string>;
+  kind: "sqlite" | "mysql";
+  /** Opens the test's own handle (call after an app has migrated the database). */
+  open(): { db: Database; domain: Domain };
+  dispose(): Promise<void>;
+}
+
+/** A fresh data directory, plus a scratch MySQL database when `DATABASE_URL` is set. */
+export async function sharedData(): Promise<SharedData> {
+  const dataDir = await Deno.makeTempDir({ prefix: "aae-agent-proc-" });
+  const serverUrl = Deno.env.get("DATABASE_URL");
+  const redisUrl = Deno.env.get("REDIS_URL");
+  const env: Record<string, string> = { DATA_DIR: dataDir };
+  if (redisUrl) env.REDIS_URL = redisUrl;
+  let scratch: string | undefined;
+  if (serverUrl) {
+    scratch = `aae_proc_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    const admin = createPool({ uri: serverUrl, connectionLimit: 1 }).promise();
+    await admin.query(
+      `CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${scratch}`;
+    env.DATABASE_URL = url.toString();
+  }
+  const handles: Database[] = [];
+  return {
+    env,
+    kind: serverUrl ? "mysql" : "sqlite",
+    open() {
+      const db = env.DATABASE_URL
+        ? openMysql(env.DATABASE_URL)
+        : openSqlite(join(dataDir, SQLITE_FILE_NAME));
+      handles.push(db);
+      const domain = createDomain({
+        db,
+        coordination: createMemoryCoordination(),
+        passwordIterations: 1_000,
+      });
+      return { db, domain };
+    },
+    async dispose() {
+      for (const db of handles) await db.close();
+      if (serverUrl && scratch) {
+        const admin = createPool({ uri: serverUrl, connectionLimit: 1 }).promise();
+        await admin.query(`DROP DATABASE \`${scratch}\``);
+        await admin.end();
+      }
+      await Deno.remove(dataDir, { recursive: true });
+    },
+  };
+}
+
+/** A bearer token for `actor`, signed with the processes' secret. */
+export async function tokenFor(actor: Actor): Promise<string> {
+  const tokens = await AccessTokens.create(PROCESS_JWT_SECRET);
+  return (await tokens.issue({ userId: actor.userId, role: actor.role, sessionId: "test" })).token;
+}
+
+/** JSON over HTTP with a bearer token. */
+export async function api(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {} };
+}

@@ -1,0 +1,165 @@
+/**
+ * Crash test: the real app as a child process, driven by a scripted model that creates a
+ * campaign, SIGKILLed at every interesting point of one run and restarted on the same data each
+ * time — before the (held) tool call, while waiting for approval, before the approved call,
+ * after the approved call's effect but before its checkpoint, and after the final message was
+ * stored but before the run was closed. The run must complete with exactly one campaign, one
+ * charge per model call, and one final assistant message.
+ *
+ * Runs on the embedded default (SQLite + in-process coordination), and on MariaDB + Redis when
+ * DATABASE_URL / REDIS_URL are set.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { api, type AppProcess, sharedData, startApp, tokenFor } from "../_helpers/app_process.ts";
+
+const LEASE_TTL_MS = 2_000;
+
+Deno.test({
+  name: `[${Deno.env.get("DATABASE_URL") ? "mysql" : "sqlite"}+${
+    Deno.env.get("REDIS_URL") ? "redis" : "memory"
+  }] crash test: SIGKILL at every point, restart, exactly once`,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const shared = await sharedData();
+    const script = join(shared.env.DATA_DIR, "script.json");
+    await Deno.writeTextFile(script, JSON.stringify({ turns: [] }));
+    const env = {
+      ...shared.env,
+      AAE_TEST_MODEL_SCRIPT: script,
+      AGENT_LEASE_TTL_MS: String(LEASE_TTL_MS),
+      AGENT_RECOVERY_INTERVAL_MS: "200",
+    };
+    const start = (pauseAt = "") => startApp({ ...env, AAE_TEST_PAUSE_AT: pauseAt });
+    let app: AppProcess | undefined = await start("before_tool_call:create_campaign");
+    try {
+      const { db, domain } = shared.open();
+      const { actor } = await domain.accounts.register({
+        email: `crash-${crypto.randomUUID().slice(0, 8)}@example.test`,
+        password: "correct horse battery staple",
+      });
+      const account = await domain.adAccounts.connectSandbox(actor, { name: "Sandbox" });
+      const conversation = await domain.conversations.create(actor, { title: "Crash" });
+      const name = `Crash proof ${crypto.randomUUID().slice(0, 6)}`;
+      await Deno.writeTextFile(
+        script,
+        JSON.stringify({
+          turns: [
+            {
+              content: "Let me create that.",
+              toolCalls: [{
+                name: "create_campaign",
+                args: {
+                  adAccountId: account.id,
+                  name,
+                  objective: "traffic",
+                  budgetType: "daily",
+                  budgetAmountMinor: 5_000,
+                },
+              }],
+            },
+            { content: "Your campaign is created as a draft." },
+          ],
+        }),
+      );
+      const token = await tokenFor(actor);
+      const balanceBefore = await domain.credits.balance(actor);
+      const posted = await api(
+        app.url,
+        token,
+        "POST",
+        `/conversations/${conversation.id}/messages`,
+        {
+          content: "Create a $50/day traffic campaign",
+          client_message_id: "crash-1",
+        },
+      );
+      assert.equal(posted.status, 202, JSON.stringify(posted.body));
+      const runId = (posted.body.data as { run_id: string }).run_id;
+      const run = () =>
+        db.kysely.selectFrom("agent_runs").selectAll().where("id", "=", runId)
+          .executeTakeFirstOrThrow();
+      const waitStatus = async (status: string) => {
+        const deadline = Date.now() + 20_000;
+        while ((await run()).status !== status) {
+          if (Date.now() > deadline) {
+            throw new Error(`run is ${(await run()).status}, not ${status}:\n${app?.output()}`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      const campaigns = async () =>
+        (await db.kysely.selectFrom("campaigns").select("id").where("user_id", "=", actor.userId)
+          .where("name", "=", name).execute()).length;
+      const restart = async (pauseAt = "") => {
+        await app!.kill("SIGKILL");
+        app = await start(pauseAt);
+      };
+
+      await t.step(
+        "killed before the held tool call: restarts into the approval wait",
+        async () => {
+          await app!.waitFor("AAE_TEST_PAUSED before_tool_call:create_campaign");
+          await restart();
+          await waitStatus("waiting_confirmation");
+          assert.equal(await campaigns(), 0);
+        },
+      );
+
+      await t.step("killed while waiting: the wait survives; approval resumes it", async () => {
+        await restart("before_approved_call:create_campaign");
+        assert.equal((await run()).status, "waiting_confirmation");
+        const view = await api(app!.url, token, "GET", `/runs/${runId}`);
+        const pending = (view.body.data as { pending_confirmation: { confirmation_id: string } })
+          .pending_confirmation;
+        const confirmed = await api(app!.url, token, "POST", `/runs/${runId}/confirm`, {
+          confirmation_id: pending.confirmation_id,
+          decision: "approve",
+        });
+        assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+        await app!.waitFor("AAE_TEST_PAUSED before_approved_call:create_campaign");
+        assert.equal(await campaigns(), 0);
+      });
+
+      await t.step("killed before the approved call, then after its effect", async () => {
+        await restart("after_approved_call:create_campaign");
+        await app!.waitFor("AAE_TEST_PAUSED after_approved_call:create_campaign");
+        assert.equal(await campaigns(), 1, "the effect happened");
+        await restart("after_final_message");
+        await app!.waitFor("AAE_TEST_PAUSED after_final_message");
+        assert.equal(await campaigns(), 1, "replayed, not applied again");
+      });
+
+      await t.step("killed after the final message: the run completes, all once", async () => {
+        await restart();
+        await waitStatus("completed");
+        assert.equal(await campaigns(), 1);
+        const messages = await db.kysely.selectFrom("messages").select(["role", "content"])
+          .where("conversation_id", "=", conversation.id).orderBy("seq").execute();
+        assert.deepEqual(messages.map((m) => m.role), ["user", "assistant"]);
+        assert.equal(messages[1].content, "Your campaign is created as a draft.");
+        const charges = await db.kysely.selectFrom("credit_ledger")
+          .select(["idempotency_key", "amount"]).where("user_id", "=", actor.userId)
+          .where("kind", "=", "charge").execute();
+        assert.deepEqual(charges.map((c) => c.idempotency_key).sort(), [
+          `run:${runId}:model:0`,
+          `run:${runId}:model:1`,
+        ]);
+        assert.equal(await domain.credits.balance(actor), balanceBefore - 2);
+        const steps = await db.kysely.selectFrom("agent_steps")
+          .select(["kind", "status", "attempt", "idempotency_key"])
+          .where("run_id", "=", runId).orderBy("seq").execute();
+        assert.ok(steps.every((s) => s.status === "succeeded"), JSON.stringify(steps));
+        const finals = await db.kysely.selectFrom("conversation_events").select("metadata")
+          .where("run_id", "=", runId).where("type", "=", "assistant").execute();
+        const finalEvents = finals.filter((e) => JSON.parse(e.metadata).final === true);
+        assert.ok(finalEvents.length >= 1);
+        assert.ok(Number((await run()).lease_epoch) >= 5, "each restart took over the lease");
+      });
+    } finally {
+      await app?.kill("SIGKILL");
+      await shared.dispose();
+    }
+  },
+});
