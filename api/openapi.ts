@@ -36,13 +36,19 @@ export const errorResponses = {
 /** What a route declares; security, middleware and error responses are added. */
 export type RouteSpec = Omit<RouteConfig, "security" | "middleware">;
 
+/**
+ * The route's responses with the error responses added. The errors are documented but kept out
+ * of the static type: handlers never return them (errors are thrown and rendered by
+ * `handleError`), and typing a dozen statuses per route makes the compiler check every handler
+ * against all of them, past its instantiation limits.
+ */
+function withErrorResponses<Spec extends RouteSpec>(spec: Spec): Spec["responses"] {
+  return { ...spec.responses, ...errorResponses };
+}
+
 /** A route anyone may call. */
 export function publicRoute<const Spec extends RouteSpec>(spec: Spec) {
-  return createRoute({
-    ...spec,
-    security: [],
-    responses: { ...spec.responses, ...errorResponses },
-  });
+  return createRoute({ ...spec, security: [], responses: withErrorResponses(spec) });
 }
 
 /** A route behind `guards` (authentication, rate limit, idempotency), documented as bearer. */
@@ -54,7 +60,7 @@ export function privateRoute<const Spec extends RouteSpec>(
     ...spec,
     security: [{ [BEARER_SCHEME]: [] }],
     middleware: guards,
-    responses: { ...spec.responses, ...errorResponses },
+    responses: withErrorResponses(spec),
   });
 }
 

@@ -12,7 +12,7 @@ import type { AccessTokens } from "../../api/auth/access_tokens.ts";
 import type { ApprovalGrants } from "../../api/mcp/mod.ts";
 import type { Database } from "../../db/database.ts";
 import { toDbJson } from "../../db/json.ts";
-import { toDbTimestamp } from "../../db/time.ts";
+import { isoFromDb, toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { InsufficientCreditsError } from "../../domain/errors.ts";
 import type { Domain } from "../../domain/mod.ts";
@@ -223,7 +223,14 @@ async function markWaiting(
     arguments: request.arguments,
     reason: request.reason,
     preview: request.preview,
+    // Rendered like a tool result's embedded component.
     component: "confirmation",
+    data: {
+      confirmation_id: request.confirmationId,
+      tool: request.tool,
+      reason: request.reason,
+      preview: request.preview,
+    },
   });
   await events.status("waiting_confirmation", { confirmation_id: request.confirmationId });
 }
@@ -373,7 +380,7 @@ function hooksFor(
           attempt: row.attempt,
           previousStatus: null,
           previousOutput: null,
-          startedMs: row.started_at ? Date.parse(`${row.started_at.replace(" ", "T")}Z`) : 0,
+          startedMs: row.started_at ? Date.parse(isoFromDb(row.started_at)) : fence.now().getTime(),
         },
         status,
         output,

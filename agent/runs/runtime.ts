@@ -16,9 +16,7 @@ import type { AccessTokens } from "../../api/auth/access_tokens.ts";
 import type { ApprovalGrants } from "../../api/mcp/mod.ts";
 import { KyselySaver, type PruneReport } from "../checkpoint/mod.ts";
 import type { Database } from "../../db/database.ts";
-import { isUniqueViolation } from "../../db/errors.ts";
 import { toDbJson } from "../../db/json.ts";
-import { forUpdate, lockingTransaction } from "../../db/locking.ts";
 import { toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
@@ -28,6 +26,7 @@ import type { Coordination } from "../../lib/coordination/types.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { ChatModel } from "../models/types.ts";
 import { RunEvents } from "./events.ts";
+import { submitMessage } from "./submit.ts";
 import { executeClaimedRun, type RunnerContext } from "./runner.ts";
 import {
   ACTIVE_STATUSES,
@@ -38,11 +37,9 @@ import {
   type RunRow,
 } from "./store.ts";
 import type { TestHooks } from "./test_hooks.ts";
-import type { AgentRuns, RunView, SubmitMessageInput } from "./types.ts";
+import type { AgentRuns, RunView } from "./types.ts";
 import { runView } from "./views.ts";
 
-/** Longest user message accepted. */
-const MAX_MESSAGE_CHARS = 100_000;
 /** Runs taken over per recovery round. */
 const RECOVERY_BATCH = 20;
 /** A queued run whose user message never got attached is given up after this long. */
@@ -101,6 +98,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   const instanceId = options.instanceId ?? `aae-${crypto.randomUUID()}`;
   const checkpointer = options.checkpointer ?? new KyselySaver(db);
   const executing = new Map<string, Promise<void>>();
+  const rerun = new Set<string>();
   let draining = false;
   let timers: ReturnType<typeof setInterval>[] = [];
 
@@ -138,12 +136,23 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     return new RunEvents(domain.conversationEvents, actor, run.conversation_id, run.id, log);
   }
 
-  /** Executes `runId` here if its conversation's runner lease is free; never throws. */
+  /**
+   * Executes `runId` here if its conversation's runner lease is free; never throws. Asked again
+   * while it executes (e.g. a decision arrived while the runner was parking the run), it tries
+   * once more right after.
+   */
   function schedule(runId: string): void {
-    if (draining || executing.has(runId)) return;
+    if (draining) return;
+    if (executing.has(runId)) {
+      rerun.add(runId);
+      return;
+    }
     const task = attempt(runId).catch((error) =>
       log.error("agent run crashed", { run: runId, error: String(error) })
-    ).finally(() => executing.delete(runId));
+    ).finally(() => {
+      executing.delete(runId);
+      if (rerun.delete(runId)) schedule(runId);
+    });
     executing.set(runId, task);
   }
 
@@ -157,19 +166,19 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       config.AGENT_LEASE_TTL_MS,
     );
     if (!lease) return;
-    let again = false;
     try {
       const claimed = await claimRun(db, runId, instanceId, now());
       if (!claimed) return;
       await executeClaimedRun(runner, claimed.run, lease, claimed.epoch);
-      // A decision may have been recorded while this runner was still parking the run.
-      const after = await db.kysely.selectFrom("agent_runs").select("status")
+      // A decision or a cancel may have arrived while this runner was still parking the run.
+      const after = await db.kysely.selectFrom("agent_runs")
+        .select(["id", "user_id", "conversation_id", "status", "cancel_requested_at"])
         .where("id", "=", runId).executeTakeFirst();
-      again = after?.status === "queued";
+      if (after?.cancel_requested_at) await cancelWhileHeld(after);
+      else if (after?.status === "queued") rerun.add(runId);
     } finally {
       await leases.release(lease).catch(() => false);
     }
-    if (again && !draining) queueMicrotask(() => schedule(runId));
   }
 
   async function recover(): Promise<void> {
@@ -179,6 +188,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       .where("status", "in", RUNNABLE_STATUSES)
       .orderBy("created_at").limit(RECOVERY_BATCH).execute();
     const orphanBefore = toDbTimestamp(new Date(now().getTime() - ORPHAN_AFTER_MS));
+    // Waiting runs whose cancel came while their runner was still parking them.
+    const cancelled = await db.kysely.selectFrom("agent_runs")
+      .select(["id", "user_id", "conversation_id"])
+      .where("status", "=", "waiting_confirmation").where("cancel_requested_at", "is not", null)
+      .limit(RECOVERY_BATCH).execute();
+    for (const row of cancelled) await cancelIdle(row);
     for (const row of rows) {
       if (row.message_id === null) {
         if (row.created_at < orphanBefore) await failOrphan(row.id, row.lease_epoch);
@@ -204,138 +219,55 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   }
 
   /** Cancels a run nobody is executing (queued or waiting), under its conversation lease. */
-  async function cancelIdle(actor: Actor, run: RunRow): Promise<void> {
+  async function cancelIdle(run: Pick<RunRow, "id" | "user_id" | "conversation_id">) {
     const lease = await leases.acquire(
       conversationLeaseKey(run.conversation_id),
       config.AGENT_LEASE_TTL_MS,
     );
-    if (!lease) return; // A runner holds it and will see the request at its next boundary.
+    // Held: a runner has it and sees the request at its next boundary, or cancels on release.
+    if (!lease) return;
     try {
-      const current = await loadOwned(actor, run.id);
-      if (!["queued", "waiting_confirmation"].includes(current.status)) return;
-      const result = await db.kysely.updateTable("agent_runs")
-        .set({
-          status: "cancelled",
-          lease_epoch: Number(current.lease_epoch) + 1,
-          lease_owner: instanceId,
-          finished_at: stamp(),
-          updated_at: stamp(),
-        })
-        .where("id", "=", run.id).where("lease_epoch", "=", current.lease_epoch)
-        .where("status", "in", ["queued", "waiting_confirmation"])
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return;
-      await db.kysely.updateTable("agent_steps")
-        .set({ status: "cancelled", updated_at: stamp() })
-        .where("run_id", "=", run.id).where("status", "in", ["running", "pending"]).execute();
-      const events = eventsOf(actor, run);
-      await events.status("cancelled");
-      await events.flush();
+      await cancelWhileHeld(run);
     } finally {
       await leases.release(lease).catch(() => false);
     }
   }
 
+  /**
+   * With the conversation lease held: a queued or waiting run whose owner asked to cancel
+   * becomes cancelled (taking the next epoch, so no runner of an older one writes after it).
+   */
+  async function cancelWhileHeld(run: Pick<RunRow, "id" | "user_id" | "conversation_id">) {
+    const current = await db.kysely.selectFrom("agent_runs")
+      .select(["status", "lease_epoch", "cancel_requested_at"])
+      .where("id", "=", run.id).executeTakeFirst();
+    if (
+      !current?.cancel_requested_at || !["queued", "waiting_confirmation"].includes(current.status)
+    ) return;
+    const result = await db.kysely.updateTable("agent_runs")
+      .set({
+        status: "cancelled",
+        lease_epoch: Number(current.lease_epoch) + 1,
+        lease_owner: instanceId,
+        finished_at: stamp(),
+        updated_at: stamp(),
+      })
+      .where("id", "=", run.id).where("lease_epoch", "=", current.lease_epoch)
+      .where("status", "in", ["queued", "waiting_confirmation"])
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return;
+    await db.kysely.updateTable("agent_steps")
+      .set({ status: "cancelled", updated_at: stamp() })
+      .where("run_id", "=", run.id).where("status", "in", ["running", "pending"]).execute();
+    const events = eventsOf({ userId: run.user_id, role: "user" }, run);
+    await events.status("cancelled");
+    await events.flush();
+  }
+
   return {
     instanceId,
 
-    async submit(actor, input: SubmitMessageInput) {
-      const content = typeof input.content === "string" ? input.content.trim() : "";
-      if (!content || content.length > MAX_MESSAGE_CHARS) {
-        throw new ValidationError([{
-          field: "content",
-          message: `must be 1 to ${MAX_MESSAGE_CHARS} characters`,
-        }]);
-      }
-      const clientMessageId = input.clientMessageId?.trim() || null;
-      if (clientMessageId && clientMessageId.length > 128) {
-        throw new ValidationError([{
-          field: "clientMessageId",
-          message: "at most 128 characters",
-        }]);
-      }
-      const conversationId = input.conversationId ??
-        (await domain.conversations.create(actor, { title: titleOf(content) })).id;
-      const runId = crypto.randomUUID();
-      const created = await lockingTransaction(db, async (trx) => {
-        // The conversation row lock serializes submits: one active run per conversation.
-        const conversation = await forUpdate(
-          trx.selectFrom("conversations").select("id")
-            .where("id", "=", conversationId).where("user_id", "=", actor.userId)
-            .where("deleted_at", "is", null),
-          db.dialect,
-        ).executeTakeFirst();
-        if (!conversation) throw new NotFoundError("conversation");
-        if (clientMessageId) {
-          const seen = await trx.selectFrom("agent_runs").select(["id", "message_id"])
-            .where("conversation_id", "=", conversationId)
-            .where("client_message_id", "=", clientMessageId).executeTakeFirst();
-          if (seen) return { duplicate: seen };
-        }
-        const active = await trx.selectFrom("agent_runs").select("id")
-          .where("conversation_id", "=", conversationId)
-          .where("status", "in", ACTIVE_STATUSES).executeTakeFirst();
-        if (active) {
-          throw new ConflictError(
-            "a run is already active in this conversation; wait for it or cancel it",
-          );
-        }
-        const at = stamp();
-        await trx.insertInto("agent_runs").values({
-          id: runId,
-          user_id: actor.userId,
-          conversation_id: conversationId,
-          message_id: null,
-          status: "queued",
-          lease_owner: null,
-          lease_epoch: 0,
-          started_at: null,
-          finished_at: null,
-          input_tokens: 0,
-          output_tokens: 0,
-          error: null,
-          error_code: null,
-          client_message_id: clientMessageId,
-          cancel_requested_at: null,
-          pending_confirmation: null,
-          confirmation_decision: null,
-          created_at: at,
-          updated_at: at,
-        }).execute();
-        return { duplicate: null };
-      }).catch((error) => {
-        if (isUniqueViolation(error)) {
-          throw new ConflictError("this message was already submitted");
-        }
-        throw error;
-      });
-      if (created.duplicate) {
-        return {
-          conversationId,
-          runId: created.duplicate.id,
-          messageId: created.duplicate.message_id ?? "",
-          duplicate: true,
-        };
-      }
-      const message = await domain.conversations.appendMessage(actor, conversationId, {
-        role: "user",
-        content,
-        runId,
-        metadata: clientMessageId ? { client_message_id: clientMessageId } : {},
-      });
-      await db.kysely.updateTable("agent_runs")
-        .set({ message_id: message.id, updated_at: stamp() })
-        .where("id", "=", runId).execute();
-      const events = eventsOf(actor, { id: runId, conversation_id: conversationId });
-      await events.emit("user", content, {
-        message_id: message.id,
-        ...(clientMessageId ? { client_message_id: clientMessageId } : {}),
-      });
-      await events.status("queued");
-      await events.flush();
-      schedule(runId);
-      return { conversationId, runId, messageId: message.id, duplicate: false };
-    },
+    submit: (actor, input) => submitMessage({ db, domain, log, now, schedule }, actor, input),
 
     async confirm(actor, runId, input) {
       const run = await loadOwned(actor, runId);
@@ -380,7 +312,15 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       await db.kysely.updateTable("agent_runs")
         .set({ cancel_requested_at: stamp(), updated_at: stamp() })
         .where("id", "=", runId).where("cancel_requested_at", "is", null).execute();
-      if (run.status !== "running") await cancelIdle(actor, run);
+      // A run that just parked may still be held by its runner for a moment: retry briefly
+      // (the runner also cancels it on release, and recovery would, so this is only latency).
+      for (let tries = 0; tries < 10; tries++) {
+        const current = await loadOwned(actor, runId);
+        if (!["queued", "waiting_confirmation"].includes(current.status)) break;
+        await cancelIdle(current);
+        if ((await loadOwned(actor, runId)).status === "cancelled") break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       return await viewOf(actor, runId);
     },
 
@@ -422,10 +362,4 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       while (executing.size > 0) await Promise.allSettled([...executing.values()]);
     },
   };
-}
-
-/** A conversation title from its first message. */
-function titleOf(content: string): string {
-  const line = content.split("\n")[0].trim();
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }

@@ -10,13 +10,14 @@
  *   `after_tool_call:<tool>` (a call without grant), `before_approved_call:<tool>` and
  *   `after_approved_call:<tool>` (the call carrying the owner's grant), `before_final_message`
  *   and `after_final_message` (storing the run's answer).
- * - `AAE_TEST_MODEL_SCRIPT=file.json`: the model is a `ScriptFileModel` reading turns from the
+ * - `AAE_TEST_MODEL_SCRIPT=file.json`: the model is a `scriptFileModel` reading turns from the
  *   file (see below) instead of Gemini or the offline assistant.
  * - `AAE_TEST_MODEL_DELAY_MS=n`: each scripted model call takes n ms (to catch a run mid-way).
  *
  * @module
  */
-import type { ChatModel, ModelRequest, ModelTurn } from "../models/types.ts";
+import { ScriptedModel } from "../models/scripted.ts";
+import type { ChatModel, ModelRequest } from "../models/types.ts";
 
 /** Parsed test hooks. */
 export interface TestHooks {
@@ -45,38 +46,30 @@ export function testHooksFromEnv(
       console.log(`AAE_TEST_PAUSED ${point}`);
       return new Promise(() => {});
     },
-    model: script
-      ? new ScriptFileModel(script, Number(env.AAE_TEST_MODEL_DELAY_MS ?? 0))
-      : undefined,
+    model: script ? scriptFileModel(script, Number(env.AAE_TEST_MODEL_DELAY_MS ?? 0)) : undefined,
   };
 }
 
 /**
  * A model answering from a JSON file `{"turns": [ScriptTurn…]}`, re-read on every call so a test
- * can write it after learning ids. The turn is the number of assistant messages since the latest
- * user message, so a replayed call gets the same answer.
+ * can write it after learning ids (a `ScriptedModel` with a function script). The turn is the
+ * number of assistant messages since the latest user message, so a replayed call gets the same
+ * answer.
  */
-export class ScriptFileModel implements ChatModel {
-  readonly name = "scripted-file";
-  constructor(private readonly path: string, private readonly delayMs = 0) {}
-
-  async generate(request: ModelRequest): Promise<ModelTurn> {
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    const { turns } = JSON.parse(await Deno.readTextFile(this.path)) as { turns: ScriptTurn[] };
+export function scriptFileModel(path: string, delayMs = 0): ChatModel {
+  return new ScriptedModel(async (request: ModelRequest) => {
+    const { turns } = JSON.parse(await Deno.readTextFile(path)) as { turns: ScriptTurn[] };
     const lastUser = request.messages.findLastIndex((message) => message.role === "user");
     const turn = request.messages.slice(lastUser + 1)
       .filter((message) => message.role === "assistant").length;
     const scripted = turns[turn] ?? { content: "Done." };
-    const content = scripted.content ?? "";
-    for (const piece of content.match(/.{1,8}/gs) ?? []) request.onDelta?.(piece);
     return {
-      content,
-      toolCalls: (scripted.toolCalls ?? []).map((call, index) => ({
-        id: `script-${turn}-${index}`,
+      chunks: scripted.content?.match(/.{1,8}/gs) ?? [],
+      toolCalls: (scripted.toolCalls ?? []).map((call) => ({
         name: call.name,
         args: call.args ?? {},
       })),
-      usage: { inputTokens: 10, outputTokens: content.length },
+      usage: { inputTokens: 10, outputTokens: scripted.content?.length ?? 0 },
     };
-  }
+  }, { name: "scripted-file", delayMs });
 }

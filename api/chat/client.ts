@@ -89,6 +89,7 @@ export class ChatClient {
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #lastReceivedAt = 0;
   #opened: { promise: Promise<void>; resolve(): void } = deferred();
+  #lastCloseCode: number | undefined;
 
   constructor(options: ChatClientOptions) {
     this.#options = {
@@ -100,6 +101,11 @@ export class ChatClient {
       userRetries: 3,
       ...options,
     };
+  }
+
+  /** Close code of the last connection the server (or network) ended, e.g. 1001, 4008. */
+  get lastCloseCode(): number | undefined {
+    return this.#lastCloseCode;
   }
 
   /** Current connection state. */
@@ -256,8 +262,9 @@ export class ChatClient {
     socket.onmessage = (message) => {
       if (this.#socket === socket) this.#receive(message.data);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket !== socket) return;
+      this.#lastCloseCode = event.code;
       this.#teardown();
       this.#scheduleReconnect();
     };

@@ -14,7 +14,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import { columnTypes, createIndex } from "./table_builder.ts";
+import { columnTypes, createIndex, isMysql } from "./table_builder.ts";
 
 /** Adds the run control columns and the per-conversation client message index. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -33,8 +33,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Drops them again. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropIndex("uq_agent_runs_conversation_id_client_message_id").on("agent_runs")
-    .execute();
+  const index = db.schema.dropIndex("uq_agent_runs_conversation_id_client_message_id");
+  // MySQL names the table of an index; SQLite's DROP INDEX takes no table.
+  await (isMysql(db) ? index.on("agent_runs") : index).execute();
   for (
     const column of [
       "error_code",

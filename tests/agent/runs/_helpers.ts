@@ -6,6 +6,7 @@
  */
 import { AccessTokens } from "../../../api/auth/access_tokens.ts";
 import { createApprovalGrants } from "../../../api/mcp/grants.ts";
+import { ScriptedModel } from "../../../agent/models/scripted.ts";
 import type { ChatModel, ModelRequest, ModelTurn } from "../../../agent/models/types.ts";
 import { type AgentRuntime, createAgentRuntime } from "../../../agent/runs/mod.ts";
 import type { RunView } from "../../../agent/runs/types.ts";
@@ -25,15 +26,26 @@ export interface Turn {
 
 /**
  * A model answering turn N (assistant messages since the latest user message) with `turns[N]`,
- * or "Done." past the end. Records every request it saw.
+ * or "Done." past the end — so a call replayed after a crash gets the same answer. Built on the
+ * models' `ScriptedModel`, which records every request.
  */
 export class ScriptModel implements ChatModel {
   readonly name = "script";
-  readonly requests: ModelRequest[] = [];
-  constructor(public turns: Turn[] | ((request: ModelRequest, turn: number) => Turn)) {}
+  readonly #inner: ScriptedModel;
+  constructor(public turns: Turn[] | ((request: ModelRequest, turn: number) => Turn)) {
+    this.#inner = new ScriptedModel((request) => this.#turnFor(request), { name: "script" });
+  }
+
+  /** Every request received. */
+  get requests(): ModelRequest[] {
+    return this.#inner.requests;
+  }
 
   generate(request: ModelRequest): Promise<ModelTurn> {
-    this.requests.push(request);
+    return this.#inner.generate(request);
+  }
+
+  #turnFor(request: ModelRequest) {
     const lastUser = request.messages.findLastIndex((message) => message.role === "user");
     const turn = request.messages.slice(lastUser + 1)
       .filter((message) => message.role === "assistant").length;
@@ -41,16 +53,16 @@ export class ScriptModel implements ChatModel {
       ? this.turns(request, turn)
       : this.turns[turn] ?? { content: "Done." };
     const content = scripted.content ?? "";
-    for (const piece of content.match(/.{1,5}/gs) ?? []) request.onDelta?.(piece);
-    return Promise.resolve({
-      content,
+    return {
+      // Small pieces, as a streaming model sends them (the runner coalesces them).
+      chunks: content.match(/.{1,5}/gs) ?? [],
       toolCalls: (scripted.toolCalls ?? []).map((call, index) => ({
         id: `m-${turn}-${index}`,
         name: call.name,
         args: call.args ?? {},
       })),
       usage: { inputTokens: 7, outputTokens: 3 },
-    });
+    };
   }
 }
 

@@ -6,28 +6,54 @@
  * stored but before the run was closed. The run must complete with exactly one campaign, one
  * charge per model call, and one final assistant message.
  *
- * Runs on the embedded default (SQLite + in-process coordination), and on MariaDB + Redis when
- * DATABASE_URL / REDIS_URL are set.
+ * Twice: with the test-only scripted model, and with the production Gemini model (the real
+ * `@google/genai` SDK) talking to a local fake Gemini server. Runs on the embedded default
+ * (SQLite + in-process coordination), and on MariaDB + Redis when DATABASE_URL / REDIS_URL are
+ * set.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { api, type AppProcess, sharedData, startApp, tokenFor } from "../_helpers/app_process.ts";
+import { type FakeGemini, startFakeGemini } from "../../_helpers/fake_gemini.ts";
 
 const LEASE_TTL_MS = 2_000;
 
-Deno.test({
-  name: `[${Deno.env.get("DATABASE_URL") ? "mysql" : "sqlite"}+${
-    Deno.env.get("REDIS_URL") ? "redis" : "memory"
-  }] crash test: SIGKILL at every point, restart, exactly once`,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn(t) {
+const backend = `${Deno.env.get("DATABASE_URL") ? "mysql" : "sqlite"}+${
+  Deno.env.get("REDIS_URL") ? "redis" : "memory"
+}`;
+
+/** The campaign the model creates, for the scripted and the fake Gemini model alike. */
+interface Plan {
+  adAccountId: string;
+  name: string;
+}
+
+for (const modelKind of ["scripted", "gemini"] as const) {
+  Deno.test({
+    name: `[${backend}] crash test (${modelKind} model): SIGKILL at every point, exactly once`,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: (t) => crashChain(t, modelKind),
+  });
+}
+
+async function crashChain(t: Deno.TestContext, modelKind: "scripted" | "gemini") {
+  {
     const shared = await sharedData();
     const script = join(shared.env.DATA_DIR, "script.json");
     await Deno.writeTextFile(script, JSON.stringify({ turns: [] }));
+    let gemini: FakeGemini | undefined;
+    const modelEnv: Record<string, string> = {};
+    if (modelKind === "gemini") {
+      gemini = startFakeGemini({ apiKey: "fake-key" });
+      modelEnv.GEMINI_API_KEY = "fake-key";
+      modelEnv.GEMINI_BASE_URL = gemini.url;
+    } else {
+      modelEnv.AAE_TEST_MODEL_SCRIPT = script;
+    }
     const env = {
       ...shared.env,
-      AAE_TEST_MODEL_SCRIPT: script,
+      ...modelEnv,
       AGENT_LEASE_TTL_MS: String(LEASE_TTL_MS),
       AGENT_RECOVERY_INTERVAL_MS: "200",
     };
@@ -42,27 +68,7 @@ Deno.test({
       const account = await domain.adAccounts.connectSandbox(actor, { name: "Sandbox" });
       const conversation = await domain.conversations.create(actor, { title: "Crash" });
       const name = `Crash proof ${crypto.randomUUID().slice(0, 6)}`;
-      await Deno.writeTextFile(
-        script,
-        JSON.stringify({
-          turns: [
-            {
-              content: "Let me create that.",
-              toolCalls: [{
-                name: "create_campaign",
-                args: {
-                  adAccountId: account.id,
-                  name,
-                  objective: "traffic",
-                  budgetType: "daily",
-                  budgetAmountMinor: 5_000,
-                },
-              }],
-            },
-            { content: "Your campaign is created as a draft." },
-          ],
-        }),
-      );
+      await scriptModel({ adAccountId: account.id, name }, script, gemini);
       const token = await tokenFor(actor);
       const balanceBefore = await domain.credits.balance(actor);
       const posted = await api(
@@ -156,10 +162,57 @@ Deno.test({
         const finalEvents = finals.filter((e) => JSON.parse(e.metadata).final === true);
         assert.ok(finalEvents.length >= 1);
         assert.ok(Number((await run()).lease_epoch) >= 5, "each restart took over the lease");
+        if (gemini) {
+          // One request per model turn despite five crashes; the second carries the result.
+          assert.equal(gemini.requests.length, 2);
+          const sent = JSON.stringify(gemini.requests[1].body.contents);
+          assert.match(sent, /functionResponse/);
+          assert.match(sent, new RegExp(name));
+        }
       });
     } finally {
       await app?.kill("SIGKILL");
+      await gemini?.close();
       await shared.dispose();
     }
-  },
+  }
+}
+
+const ARGS = (plan: Plan) => ({
+  adAccountId: plan.adAccountId,
+  name: plan.name,
+  objective: "traffic",
+  budgetType: "daily",
+  budgetAmountMinor: 5_000,
 });
+
+/** The same two turns for either model: create the campaign, then say so. */
+async function scriptModel(plan: Plan, script: string, gemini?: FakeGemini): Promise<void> {
+  if (gemini) {
+    gemini.enqueue(
+      {
+        chunks: [["Let me create that."], [{
+          functionCall: { name: "create_campaign", args: ARGS(plan) },
+        }]],
+        usage: { promptTokenCount: 50, candidatesTokenCount: 10 },
+      },
+      {
+        chunks: [["Your campaign is created ", "as a draft."]],
+        usage: { promptTokenCount: 80, candidatesTokenCount: 8 },
+      },
+    );
+    return;
+  }
+  await Deno.writeTextFile(
+    script,
+    JSON.stringify({
+      turns: [
+        {
+          content: "Let me create that.",
+          toolCalls: [{ name: "create_campaign", args: ARGS(plan) }],
+        },
+        { content: "Your campaign is created as a draft." },
+      ],
+    }),
+  );
+}

@@ -86,13 +86,15 @@ export class FakeRuns implements AgentRuns {
     return submitted;
   }
 
-  async confirm(actor: Actor, runId: string, input: ConfirmInput): Promise<RunView> {
-    const run = this.#owned(actor, runId);
-    if (run.status !== "waiting_confirmation" || run.confirmationId !== input.confirmationId) {
-      throw new ConflictError("run is not waiting for this confirmation");
-    }
-    run.decide?.(input.decision);
-    return this.#view(run);
+  confirm(actor: Actor, runId: string, input: ConfirmInput): Promise<RunView> {
+    return Promise.resolve().then(() => {
+      const run = this.#owned(actor, runId);
+      if (run.status !== "waiting_confirmation" || run.confirmationId !== input.confirmationId) {
+        throw new ConflictError("run is not waiting for this confirmation");
+      }
+      run.decide?.(input.decision);
+      return this.#view(run);
+    });
   }
 
   cancel(actor: Actor, runId: string): Promise<RunView> {

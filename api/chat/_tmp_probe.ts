@@ -1,0 +1,2 @@
+import "../openapi.ts";
+import "./protocol.ts";
