@@ -237,10 +237,12 @@ export function buildAgentGraph(options: AgentGraphOptions) {
       }
     }
     await hooks.pause(`${grant ? "before_approved_call" : "before_tool_call"}:${call.name}`);
-    const result = await toolbox.call(call.name, call.args, {
-      idempotencyKey: `${runId}:${call.id}`,
-      approvalGrant: grant,
-    });
+    const result = await callWithRetry(() =>
+      toolbox.call(call.name, call.args, {
+        idempotencyKey: `${runId}:${call.id}`,
+        approvalGrant: grant,
+      })
+    );
     await hooks.pause(`${grant ? "after_approved_call" : "after_tool_call"}:${call.name}`);
     if (isUnfinishedEffect(result)) {
       await hooks.finishStep(step, "failed", compactResult(result));
@@ -373,6 +375,24 @@ export function buildAgentGraph(options: AgentGraphOptions) {
 
 /** The compiled graph type. */
 export type AgentGraph = ReturnType<typeof buildAgentGraph>;
+
+/** Attempts of a tool call whose transport failed (e.g. a remote MCP server restarting). */
+const TOOL_CALL_ATTEMPTS = 3;
+
+/**
+ * Repeats a tool call that threw (the server's answer never arrived). Safe because every call
+ * carries the same idempotency key: a repeat of an applied write replays its stored result.
+ */
+async function callWithRetry(call: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= TOOL_CALL_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
 
 /** The text the model reads back: the structured result when there is one, else the text. */
 function toolText(result: CallToolResult): string {

@@ -392,8 +392,10 @@ function hooksFor(
     },
     addTokens: (usage) => fence.addTokens(usage.inputTokens, usage.outputTokens),
     onDelta: (text) => events.delta(text),
-    async onStep(notice) {
-      await events.emit("step", `${notice.name} ${notice.status}`, {
+    onStep(notice) {
+      // Not awaited: events keep their order in the run's append chain (flushed when the run
+      // stops), and the step's own row, not its event, is the durable record.
+      void events.emit("step", `${notice.name} ${notice.status}`, {
         phase: notice.phase,
         name: notice.name,
         tool_call_id: notice.toolCallId,
@@ -401,6 +403,7 @@ function hooksFor(
         status: notice.status,
         ...(notice.durationMs === undefined ? {} : { duration_ms: notice.durationMs }),
       });
+      return Promise.resolve();
     },
     async recordedDecision(confirmationId) {
       const decision = decisionOf(await fence.check());

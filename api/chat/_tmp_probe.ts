@@ -1,2 +1,0 @@
-import "../openapi.ts";
-import "./protocol.ts";
