@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DEMO_EMAIL, DEMO_PASSWORD } from "../../scripts/seed.ts";
+import { DEMO_EMAIL, DEMO_PASSWORD } from "../../domain/demo.ts";
 import type { Services } from "../services.ts";
 
 /** Demo sign-in details. */

@@ -12,6 +12,9 @@ import addFormatsModule from "ajv-formats";
 import { createApi } from "../../../api/app.ts";
 import { AccessTokens } from "../../../api/auth/access_tokens.ts";
 import type { ApiDependencies } from "../../../api/context.ts";
+import { createApprovalGrants } from "../../../api/mcp/grants.ts";
+import { OfflineModel } from "../../../agent/models/offline.ts";
+import { createAgentRuntime } from "../../../agent/runs/mod.ts";
 import type { Domain } from "../../../domain/mod.ts";
 import { type Config, loadConfig } from "../../../lib/config.ts";
 import type { Logger, LogLevel } from "../../../lib/log.ts";
@@ -213,13 +216,29 @@ export async function openApi(
   options: ApiTestOptions = {},
 ): Promise<ApiTest> {
   const logs: LogLine[] = [];
-  const deps: ApiDependencies = {
-    domain: options.domain ? options.domain(backend.domain) : backend.domain,
+  const domain = options.domain ? options.domain(backend.domain) : backend.domain;
+  const accessTokens = await AccessTokens.create(TEST_JWT_SECRET);
+  const config = testConfig(options.config);
+  const log = memoryLogger(logs);
+  // The runtime is built as in production but not started: no recovery loop runs in API tests.
+  const runs = createAgentRuntime({
+    db: backend.db,
     coordination: backend.coordination,
-    accessTokens: await AccessTokens.create(TEST_JWT_SECRET),
-    config: testConfig(options.config),
-    log: memoryLogger(logs),
+    domain,
+    log,
+    config,
+    accessTokens,
+    approvals: await createApprovalGrants(TEST_JWT_SECRET),
+    model: new OfflineModel(),
+  });
+  const deps: ApiDependencies = {
+    domain,
+    coordination: backend.coordination,
+    accessTokens,
+    config,
+    log,
     clock: backend.clock,
+    runs,
   };
   const app = createApi(deps);
   const info = { remoteAddr: { transport: "tcp" as const, hostname: "127.0.0.1", port: 40000 } };
