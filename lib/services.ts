@@ -14,7 +14,11 @@ import { loadJwtSecret } from "../api/auth/jwt_secret.ts";
 import { type Database, openDatabase } from "../db/mod.ts";
 import { createDomain, type Domain } from "../domain/mod.ts";
 import type { Config } from "./config.ts";
-import { type Coordination, openCoordination } from "./coordination/mod.ts";
+import {
+  type Coordination,
+  openCoordination,
+  type OpenCoordinationOptions,
+} from "./coordination/mod.ts";
 import type { Logger } from "./log.ts";
 
 /** The opened dependencies of one app instance. */
@@ -36,9 +40,13 @@ export interface Services {
 }
 
 /** Opens the database (applying migrations), coordination and the domain on top of them. */
-export async function openServices(config: Config, log: Logger): Promise<Services> {
+export async function openServices(
+  config: Config,
+  log: Logger,
+  coordinationOptions: OpenCoordinationOptions = {},
+): Promise<Services> {
   const db = await openDatabase(config);
-  const coordination = await openCoordination(config);
+  const coordination = await openCoordination(config, coordinationOptions);
   const secret = await loadJwtSecret(config, log);
   const accessTokens = await AccessTokens.create(secret);
   const domain = createDomain({

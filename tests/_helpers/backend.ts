@@ -125,6 +125,28 @@ export function backendName(): string {
   return `${database}+${coordination}`;
 }
 
+/**
+ * For tests that open the app's own services from configuration: with DATABASE_URL set, the URL
+ * of a scratch database named `name`, dropped and created anew (so nothing from an earlier run
+ * is seen); without it, undefined (the embedded default).
+ */
+export async function scratchDatabaseUrl(name: string): Promise<string | undefined> {
+  const serverUrl = Deno.env.get("DATABASE_URL");
+  if (!serverUrl) return undefined;
+  const admin = createPool({ uri: serverUrl, connectionLimit: 1 }).promise();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.query(
+      `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 async function openScratchDatabase(suiteId: string) {
   const serverUrl = Deno.env.get("DATABASE_URL");
   if (!serverUrl) {

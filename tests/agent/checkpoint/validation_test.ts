@@ -35,7 +35,9 @@ Deno.test("LangGraph checkpoint validation suite passes against KyselySaver", as
   const output = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
   const summary = parseSummary(output);
   const backend = Deno.env.get("DATABASE_URL") ? "mysql" : "sqlite";
-  console.log(`checkpoint validation suite on ${backend}: ${summary.passed} tests passed, ${summary.failed} tests failed`);
+  console.log(
+    `checkpoint validation suite on ${backend}: ${summary.passed} tests passed, ${summary.failed} tests failed`,
+  );
   assert.equal(summary.failed, 0, output.slice(-8000));
   assert.equal(code, 0, output.slice(-8000));
   assert.ok(summary.passed > 700, `only ${summary.passed} validation tests passed`);

@@ -5,37 +5,19 @@
  *
  * @module
  */
-import { createApp } from "../../../main.ts";
-import { loadConfig } from "../../../lib/config.ts";
-import { createLogger } from "../../../lib/log.ts";
-import { openServices, type Services } from "../../../lib/services.ts";
+import { type TestApp, testApp } from "../../_helpers/app.ts";
 import { seedDemo } from "../../../scripts/seed.ts";
 import { fakeInfo } from "../../_helpers/fixture_app.ts";
 
 /** The app under test and its services. */
-export interface PagesApp {
-  handler: Deno.ServeHandler;
-  services: Services;
-}
+export type PagesApp = TestApp;
 
 /** The origin requests are made to. */
 export const ORIGIN = "http://localhost";
 
-let opened: Promise<PagesApp> | undefined;
-
-/** The app, opened once per test process on a temporary data directory. */
+/** The app, opened once per test process (see `tests/_helpers/app.ts`). */
 export function pagesApp(): Promise<PagesApp> {
-  opened ??= (async () => {
-    const config = loadConfig({
-      DATABASE_URL: Deno.env.get("DATABASE_URL"),
-      REDIS_URL: Deno.env.get("REDIS_URL"),
-      DATA_DIR: await Deno.makeTempDir({ prefix: "aae-pages-test-" }),
-      JWT_SECRET_KEY: "pages-test-secret-pages-test-secret-0123",
-    });
-    const services = await openServices(config, createLogger("error"));
-    return { handler: await createApp(services), services };
-  })();
-  return opened;
+  return testApp();
 }
 
 /** A response with its body read as text. */
