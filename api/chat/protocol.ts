@@ -1,7 +1,7 @@
 /**
  * The chat protocol of `/ws/chat`, as zod schemas shared by the server and browser clients (this
  * module imports nothing but zod, so it bundles for the browser). Every message is the seed
- * envelope `{"type", "content", "metadata"}`; `PROTOCOL.md` beside this file is the prose
+ * envelope `{"type", "content", "metadata"}`; the README's "Chat protocol" section is the prose
  * version.
  *
  * @module
