@@ -116,9 +116,11 @@ chatTest("the real runner over /ws/chat", async (t, server) => {
     const flaky = server.client(user);
     const seen: EventMessage[] = [];
     flaky.onEvent((event) => seen.push(event));
+    // The drops start once the message is acknowledged: a drop before the ack fails the send
+    // itself, which is the client's documented behaviour, not what this step is about.
+    const ack = await flaky.sendUser("How are my accounts now?");
     const drops = [5, 25, 60, 110, 180].map((ms) => setTimeout(() => flaky.drop(), ms));
     try {
-      const ack = await flaky.sendUser("How are my accounts now?");
       const conversationId = String(ack.metadata.conversation_id);
       await eventually(() => seen.some(statusEvent("completed")), 15_000, "completion");
       assert.deepEqual(seen, await stored(conversationId));
