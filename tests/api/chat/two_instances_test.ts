@@ -118,6 +118,10 @@ Deno.test({
       });
 
       await t.step("SIGKILL mid-run, restart: resume loses nothing, the run finishes", async () => {
+        // A and B would race the doomed instance for the queued run (their recovery loops poll
+        // every 200 ms) and run it without the pause hook, so they leave first.
+        for (const chat of clients.splice(0)) chat.close();
+        await Promise.all([a.kill("SIGKILL"), b.kill("SIGKILL")]);
         const doomed = await start({ AAE_TEST_PAUSE_AT: "before_tool_call:list_ad_accounts" });
         let target = doomed;
         const chat = client(() => wsUrl(target));
@@ -137,7 +141,7 @@ Deno.test({
       });
 
       await t.step("SIGTERM closes sockets with 1001; the client resumes elsewhere", async () => {
-        const leaving = await start();
+        const [leaving, successor] = await Promise.all([start(), start()]);
         let target = leaving;
         const chat = client(() => wsUrl(target));
         const seen: EventMessage[] = [];
@@ -145,7 +149,7 @@ Deno.test({
         const ack = await chat.sendUser("Check my accounts once more");
         const conversationId = String(ack.metadata.conversation_id);
         await eventually(() => seen.length >= 3, 10_000, "the first events");
-        target = b;
+        target = successor;
         await leaving.kill("SIGTERM");
         await eventually(() => completed(seen), 40_000, "completion after the deploy");
         assert.deepEqual(seen, await stored(conversationId));
