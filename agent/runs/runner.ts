@@ -261,38 +261,34 @@ async function handleStop(
       ctx.log.info("run left for another runner", { run: run.id, reason: String(error) });
       return;
     }
-    if (error instanceof InsufficientCreditsError) {
-      const text = "I had to stop: your credit balance is too low for the next step " +
-        `(${error.message}). Nothing further was changed. Add credits and ask again.`;
-      await events.emit("error", error.message, { code: "insufficient_credits" });
-      await finishWithMessage(ctx, actor, run, fence, events, text, {
-        error_code: "insufficient_credits",
-      });
+    // Failures the user can act on: said in the conversation, then the run fails with the code.
+    const explained = async (code: string, detail: string, text: string) => {
+      await events.emit("error", detail, { code });
+      await finishWithMessage(ctx, actor, run, fence, events, text, { error_code: code });
       await fence.updateRun({
         status: "failed",
         finished_at: stamp(ctx),
-        error: error.message,
-        error_code: "insufficient_credits",
+        error: detail,
+        error_code: code,
       });
-      await events.status("failed", { code: "insufficient_credits" });
-      return;
+      await events.status("failed", { code });
+    };
+    if (error instanceof InsufficientCreditsError) {
+      return await explained(
+        "insufficient_credits",
+        error.message,
+        "I had to stop: your credit balance is too low for the next step " +
+          `(${error.message}). Nothing further was changed. Add credits and ask again.`,
+      );
     }
     if (error instanceof EffectOutcomeUnknownError) {
-      const text = `I stopped: a ${error.tool} call was interrupted by a server restart while ` +
-        "it was being applied, and I cannot tell whether it took effect. Please check before " +
-        "asking again, so nothing is applied twice.";
-      await events.emit("error", error.message, { code: "effect_unknown" });
-      await finishWithMessage(ctx, actor, run, fence, events, text, {
-        error_code: "effect_unknown",
-      });
-      await fence.updateRun({
-        status: "failed",
-        finished_at: stamp(ctx),
-        error: error.message,
-        error_code: "effect_unknown",
-      });
-      await events.status("failed", { code: "effect_unknown" });
-      return;
+      return await explained(
+        "effect_unknown",
+        error.message,
+        `I stopped: a ${error.tool} call was interrupted by a server restart while ` +
+          "it was being applied, and I cannot tell whether it took effect. Please check before " +
+          "asking again, so nothing is applied twice.",
+      );
     }
     ctx.log.error("agent run failed", { run: run.id, error: String(error) });
     const message = "The assistant failed to complete this request.";
