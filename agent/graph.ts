@@ -25,10 +25,10 @@ import {
   toolCallChargeKey,
   toolCallCredits,
 } from "../domain/agent_pricing.ts";
+import { CLAIM_HELD_MESSAGE } from "../domain/idempotency.ts";
 import type { AgentStepStatus } from "../db/schema.ts";
 import type { ChatModel, ModelMessage, ModelToolCall, TokenUsage } from "./models/types.ts";
 import type { CallToolResult, Toolbox } from "./tools.ts";
-import { EffectOutcomeUnknownError } from "./runs/errors.ts";
 import type { OpenStep, StepStart } from "./runs/store.ts";
 
 /** A component a tool result asked the chat to render (`_meta["aae/component"]`). */
@@ -244,10 +244,6 @@ export function buildAgentGraph(options: AgentGraphOptions) {
       })
     );
     await hooks.pause(`${grant ? "after_approved_call" : "after_tool_call"}:${call.name}`);
-    if (isUnfinishedEffect(result)) {
-      await hooks.finishStep(step, "failed", compactResult(result));
-      throw new EffectOutcomeUnknownError(call.name);
-    }
     const structured = result.structuredContent as Record<string, unknown> | undefined;
     if (!result.isError && structured?.status === "approval_required") {
       const approval = structured.approval as HeldApproval;
@@ -380,17 +376,21 @@ export type AgentGraph = ReturnType<typeof buildAgentGraph>;
 const TOOL_CALL_ATTEMPTS = 3;
 
 /**
- * Repeats a tool call that threw (the server's answer never arrived). Safe because every call
- * carries the same idempotency key: a repeat of an applied write replays its stored result.
+ * Repeats a tool call that threw (the server's answer never arrived) or found its idempotency
+ * claim held by another attempt of the same call (a runner that lost this run but was still
+ * calling took it over). Safe because every attempt carries the same idempotency key: a repeat of
+ * an applied write replays its stored result, and a claim still in progress hides no committed
+ * effect (the server commits a write only together with its record), so the repeat takes it over.
  */
 async function callWithRetry(call: () => Promise<CallToolResult>): Promise<CallToolResult> {
   for (let attempt = 1;; attempt++) {
     try {
-      return await call();
+      const result = await call();
+      if (!isClaimHeldElsewhere(result) || attempt >= TOOL_CALL_ATTEMPTS) return result;
     } catch (error) {
       if (attempt >= TOOL_CALL_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
   }
 }
 
@@ -415,15 +415,11 @@ function compactResult(result: CallToolResult): unknown {
   };
 }
 
-/**
- * The server refused the call because the same idempotency key is still "in progress": the
- * earlier attempt (a runner that died mid-call) may or may not have applied the effect.
- */
-function isUnfinishedEffect(result: CallToolResult): boolean {
+/** The server refused the call because another attempt holds its idempotency claim. */
+function isClaimHeldElsewhere(result: CallToolResult): boolean {
   const code = (result._meta?.[ERROR_META_KEY] as { code?: string } | undefined)?.code;
   const text = result.content.map((item) => item.type === "text" ? item.text : "").join(" ");
-  return result.isError === true && code === "conflict" &&
-    /idempotency key .*in progress/.test(text);
+  return result.isError === true && code === "conflict" && text === CLAIM_HELD_MESSAGE;
 }
 
 function componentOf(result: CallToolResult): ComponentRef | null {

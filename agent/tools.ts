@@ -23,6 +23,7 @@ import type { Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
 import type { Logger } from "../lib/log.ts";
 import type { ToolSpec } from "./models/types.ts";
+import type { TestHooks } from "./runs/test_hooks.ts";
 
 export type { CallToolResult };
 
@@ -55,6 +56,8 @@ export interface ToolboxDependencies {
   readonly log: Logger;
   readonly approvals: ApprovalGrants;
   readonly accessTokens: AccessTokens;
+  /** TEST ONLY: lets the crash tests pause the in-process server's tool calls. */
+  readonly testHooks?: Pick<TestHooks, "pause">;
 }
 
 /** Connects to the MCP server (in process, or `MCP_SERVER_URL`) as `actor` and lists its tools. */
@@ -64,7 +67,7 @@ export async function openToolbox(deps: ToolboxDependencies, actor: Actor): Prom
     : await connectInProcess(
       { domain: deps.domain, log: deps.log, config: deps.config },
       actor,
-      { approvals: deps.approvals, clientName: "aae-agent" },
+      { approvals: deps.approvals, clientName: "aae-agent", pause: deps.testHooks?.pause },
     );
   const listed = await client.listTools();
   const writes = new Set<string>();

@@ -315,13 +315,11 @@ export async function main(args: string[]): Promise<void> {
   ];
   if (mysqlReachable) {
     targets.push(
-      kyselyTarget("KyselySaver mariadb", () => openScratchMysql(mysqlUrl)),
-      kyselyTarget("  putMode statements", () => openScratchMysql(mysqlUrl), {
-        putMode: "statements",
+      // As the app runs it: a step's writes and checkpoint committed together.
+      kyselyTarget("KyselySaver mariadb", () => openScratchMysql(mysqlUrl, true), {
+        groupCommit: true,
       }),
-      kyselyTarget("  putMode batch", () => openScratchMysql(mysqlUrl, true), {
-        putMode: "batch",
-      }),
+      kyselyTarget("  a commit per call", () => openScratchMysql(mysqlUrl)),
     );
   } else {
     console.log(`MariaDB/MySQL not reachable at ${mysqlUrl}: its rows are skipped`);

@@ -17,7 +17,7 @@ export interface MysqlOptions {
   connectionLimit?: number;
   /**
    * Allow several `;`-separated statements per query (off by default). Only for a pool of its
-   * own, e.g. the checkpoint saver's `putMode: "batch"`, which sends a whole transaction in one
+   * own, e.g. the checkpoint saver's (`groupCommit`), which sends a whole transaction in one
    * round trip; the app's shared pool keeps it off.
    */
   multipleStatements?: boolean;

@@ -299,13 +299,19 @@ export type IdempotencyStatus = "in_progress" | "completed";
 /** `idempotency_keys`: replay records for REST `Idempotency-Key` and tool-call effects. */
 export interface IdempotencyKeysTable extends TimestampedRow {
   user_id: string;
-  /** What the key is for, e.g. `POST /api/v1/campaigns` or `tool:create_campaign`. */
+  /** What the key is for, e.g. `POST /api/v1/campaigns` or `mcp:tool:create_campaign`. */
   scope: string;
   /** The client's key, or `run id:tool call id`. Unique with user and scope. */
   idempotency_key: string;
   /** SHA-256 hex of the request, so the same key with a different body is a conflict. */
   request_hash: string;
   status: IdempotencyStatus;
+  /**
+   * Random token of the current claim: only its holder may complete or release the record, and
+   * a takeover replaces it. NULL for records claimed before claim tokens existed (never taken
+   * over while in progress).
+   */
+  claim_token: string | null;
   response_status: number | null;
   response_body: DbJson | null;
   expires_at: DbTimestamp;

@@ -2,11 +2,14 @@
  * Campaigns of the actor's ad accounts: list (filters, sort, pagination, last-7-day totals), get,
  * create, update, status changes through the state machine, and soft delete. Changes are made on
  * the ad platform first, then recorded; a failed platform call leaves the database unchanged.
+ * `staged` offers the same changes split at that point (`StagedChange`), for callers that commit
+ * the database writes in their own transaction.
  *
  * @module
  */
 import { type Selectable, sql } from "kysely";
 import { z } from "zod";
+import type { Queryable } from "../db/database.ts";
 import type {
   BudgetType,
   CampaignObjective,
@@ -31,6 +34,8 @@ import {
   toPlatformAccount,
   toPlatformCampaign,
 } from "./platform_calls.ts";
+import type { PlatformRequestKey } from "./platforms/adapter.ts";
+import type { StagedChange } from "./staged_change.ts";
 import { parseInput } from "./validation.ts";
 
 /** Every objective. */
@@ -152,6 +157,32 @@ export interface CampaignListItem extends Campaign {
   last7Days: MetricTotals;
 }
 
+/**
+ * The campaign changes in two steps: the ad platform call now, made with `requestKey` so that a
+ * repeat with the same key changes nothing more there (see `PlatformRequestKey`), and the
+ * database writes when the returned change is committed — re-checking, in that commit, that the
+ * campaign still has the status it was read with.
+ */
+export interface StagedCampaignChanges {
+  create(
+    actor: Actor,
+    input: CreateCampaignInput,
+    requestKey?: PlatformRequestKey,
+  ): Promise<StagedChange<Campaign>>;
+  update(
+    actor: Actor,
+    campaignId: string,
+    input: UpdateCampaignInput,
+    requestKey?: PlatformRequestKey,
+  ): Promise<StagedChange<Campaign>>;
+  changeStatus(
+    actor: Actor,
+    campaignId: string,
+    status: CampaignStatus,
+    requestKey?: PlatformRequestKey,
+  ): Promise<StagedChange<Campaign>>;
+}
+
 /** Campaigns service. */
 export interface CampaignsService {
   list(actor: Actor, query?: ListCampaignsQuery): Promise<Page<CampaignListItem>>;
@@ -170,6 +201,8 @@ export interface CampaignsService {
   archive(actor: Actor, campaignId: string): Promise<Campaign>;
   /** Soft delete; `ConflictError` while active (pause or archive it first). */
   delete(actor: Actor, campaignId: string): Promise<void>;
+  /** `create`, `update` and `changeStatus` in two steps. */
+  readonly staged: StagedCampaignChanges;
 }
 
 type CampaignRow = Selectable<CampaignsTable>;
@@ -198,9 +231,10 @@ export function createCampaignsService(
     actor: Actor,
     campaign: CampaignRow,
     changes: Partial<CampaignRow>,
+    on: Queryable = db.kysely,
   ): Promise<CampaignRow> {
     const updated = { ...campaign, ...changes, updated_at: nowForDb(context) };
-    const result = await db.kysely.updateTable("campaigns")
+    const result = await on.updateTable("campaigns")
       .set({ ...changes, updated_at: updated.updated_at })
       .where("id", "=", campaign.id).where("user_id", "=", actor.userId)
       .where("status", "=", campaign.status).where("deleted_at", "is", null)
@@ -258,19 +292,119 @@ export function createCampaignsService(
       .where("user_id", "=", actor.userId).where("id", "in", accountIds).execute();
   }
 
+  /** A staged change whose database writes are `write`, on the service's database by default. */
+  function staged<Result>(write: (on: Queryable) => Promise<Result>): StagedChange<Result> {
+    return { commit: (on = db.kysely) => write(on) };
+  }
+
+  const stagedChanges: StagedCampaignChanges = {
+    async create(actor, input, requestKey) {
+      const parsed = parseInput(createCampaignSchema, input);
+      throwIfInvalidSchedule(parsed);
+      const account = await loadAdAccount(db.kysely, actor, parsed.adAccountId);
+      const spec = {
+        name: parsed.name,
+        objective: parsed.objective,
+        budgetType: parsed.budgetType,
+        budgetAmountMinor: parsed.budgetAmountMinor,
+        startDate: parsed.startDate,
+        endDate: parsed.endDate,
+        targeting: parsed.targeting,
+        landingUrl: parsed.landingUrl,
+      };
+      const { externalId } = await platformCall(() =>
+        adapterFor(context, account.platform).createCampaign(
+          toPlatformAccount(account),
+          spec,
+          requestKey,
+        )
+      );
+      return staged(async (on) => {
+        const now = nowForDb(context);
+        const row: CampaignRow = {
+          id: context.ids(),
+          user_id: actor.userId,
+          ad_account_id: account.id,
+          external_id: externalId,
+          name: spec.name,
+          objective: spec.objective,
+          status: "draft",
+          budget_type: spec.budgetType,
+          budget_amount_minor: spec.budgetAmountMinor,
+          start_date: spec.startDate,
+          end_date: spec.endDate,
+          targeting: toDbJson(spec.targeting),
+          landing_url: spec.landingUrl,
+          metrics_synced_through: null,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        };
+        await on.insertInto("campaigns").values(row).execute();
+        return toCampaign(row, account.currency);
+      });
+    },
+
+    async update(actor, campaignId, input, requestKey) {
+      const changes = parseInput(updateCampaignSchema, input);
+      const { campaign, account } = await loadCampaign(actor, campaignId);
+      if (campaign.status === "archived") {
+        throw new ConflictError("archived campaigns cannot change");
+      }
+      const columns: Partial<CampaignRow> = {
+        name: changes.name,
+        budget_type: changes.budgetType,
+        budget_amount_minor: changes.budgetAmountMinor,
+        start_date: changes.startDate,
+        end_date: changes.endDate,
+        targeting: changes.targeting === undefined ? undefined : toDbJson(changes.targeting),
+        landing_url: changes.landingUrl,
+      };
+      const defined = Object.fromEntries(
+        Object.entries(columns).filter(([, value]) => value !== undefined),
+      ) as Partial<CampaignRow>;
+      const merged = { ...campaign, ...defined };
+      throwIfInvalidSchedule({
+        budgetType: merged.budget_type,
+        startDate: merged.start_date,
+        endDate: merged.end_date,
+      });
+      await platformCall(() =>
+        adapterFor(context, account.platform).updateCampaign(
+          toPlatformAccount(account),
+          toPlatformCampaign(merged),
+          requestKey,
+        )
+      );
+      return staged(async (on) =>
+        toCampaign(await save(actor, campaign, defined, on), account.currency)
+      );
+    },
+
+    async changeStatus(actor, campaignId, status, requestKey) {
+      const { campaign, account } = await loadCampaign(actor, campaignId);
+      assertTransition(campaign.status, status);
+      await sync.syncCampaign(account, campaign);
+      const adapter = adapterFor(context, account.platform);
+      const platformCampaign = toPlatformCampaign(campaign);
+      const platformAccount = toPlatformAccount(account);
+      if (status === "active") {
+        await platformCall(() =>
+          adapter.resumeCampaign(platformAccount, platformCampaign, requestKey)
+        );
+      } else if (campaign.status === "active") {
+        await platformCall(() =>
+          adapter.pauseCampaign(platformAccount, platformCampaign, requestKey)
+        );
+      }
+      return staged(async (on) =>
+        toCampaign(await save(actor, campaign, { status }, on), account.currency)
+      );
+    },
+  };
+
   async function changeStatus(actor: Actor, campaignId: string, status: CampaignStatus) {
-    const { campaign, account } = await loadCampaign(actor, campaignId);
-    assertTransition(campaign.status, status);
-    await sync.syncCampaign(account, campaign);
-    const adapter = adapterFor(context, account.platform);
-    const platformCampaign = toPlatformCampaign(campaign);
-    const platformAccount = toPlatformAccount(account);
-    if (status === "active") {
-      await platformCall(() => adapter.resumeCampaign(platformAccount, platformCampaign));
-    } else if (campaign.status === "active") {
-      await platformCall(() => adapter.pauseCampaign(platformAccount, platformCampaign));
-    }
-    return toCampaign(await save(actor, campaign, { status }), account.currency);
+    return await (await stagedChanges.changeStatus(actor, campaignId, status)).commit();
   }
 
   return {
@@ -309,79 +443,9 @@ export function createCampaignsService(
       return toCampaign(campaign, account.currency);
     },
 
-    async create(actor, input) {
-      const parsed = parseInput(createCampaignSchema, input);
-      throwIfInvalidSchedule(parsed);
-      const account = await loadAdAccount(db.kysely, actor, parsed.adAccountId);
-      const spec = {
-        name: parsed.name,
-        objective: parsed.objective,
-        budgetType: parsed.budgetType,
-        budgetAmountMinor: parsed.budgetAmountMinor,
-        startDate: parsed.startDate,
-        endDate: parsed.endDate,
-        targeting: parsed.targeting,
-        landingUrl: parsed.landingUrl,
-      };
-      const { externalId } = await platformCall(() =>
-        adapterFor(context, account.platform).createCampaign(toPlatformAccount(account), spec)
-      );
-      const now = nowForDb(context);
-      const row: CampaignRow = {
-        id: context.ids(),
-        user_id: actor.userId,
-        ad_account_id: account.id,
-        external_id: externalId,
-        name: spec.name,
-        objective: spec.objective,
-        status: "draft",
-        budget_type: spec.budgetType,
-        budget_amount_minor: spec.budgetAmountMinor,
-        start_date: spec.startDate,
-        end_date: spec.endDate,
-        targeting: toDbJson(spec.targeting),
-        landing_url: spec.landingUrl,
-        metrics_synced_through: null,
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      };
-      await db.kysely.insertInto("campaigns").values(row).execute();
-      return toCampaign(row, account.currency);
-    },
-
-    async update(actor, campaignId, input) {
-      const changes = parseInput(updateCampaignSchema, input);
-      const { campaign, account } = await loadCampaign(actor, campaignId);
-      if (campaign.status === "archived") {
-        throw new ConflictError("archived campaigns cannot change");
-      }
-      const columns: Partial<CampaignRow> = {
-        name: changes.name,
-        budget_type: changes.budgetType,
-        budget_amount_minor: changes.budgetAmountMinor,
-        start_date: changes.startDate,
-        end_date: changes.endDate,
-        targeting: changes.targeting === undefined ? undefined : toDbJson(changes.targeting),
-        landing_url: changes.landingUrl,
-      };
-      const defined = Object.fromEntries(
-        Object.entries(columns).filter(([, value]) => value !== undefined),
-      ) as Partial<CampaignRow>;
-      const merged = { ...campaign, ...defined };
-      throwIfInvalidSchedule({
-        budgetType: merged.budget_type,
-        startDate: merged.start_date,
-        endDate: merged.end_date,
-      });
-      await platformCall(() =>
-        adapterFor(context, account.platform).updateCampaign(
-          toPlatformAccount(account),
-          toPlatformCampaign(merged),
-        )
-      );
-      return toCampaign(await save(actor, campaign, defined), account.currency);
-    },
+    create: async (actor, input) => await (await stagedChanges.create(actor, input)).commit(),
+    update: async (actor, campaignId, input) =>
+      await (await stagedChanges.update(actor, campaignId, input)).commit(),
 
     changeStatus,
     pause: (actor, campaignId) => changeStatus(actor, campaignId, "paused"),
@@ -395,6 +459,8 @@ export function createCampaignsService(
       }
       await save(actor, campaign, { deleted_at: nowForDb(context) });
     },
+
+    staged: stagedChanges,
   };
 }
 

@@ -17,6 +17,13 @@ import { isoFromDb } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
+import {
+  assertRunFence,
+  FENCE_RUN_MISMATCH,
+  fenceMatchesRun,
+  type RunWriteFence,
+  runWriteFenceSchema,
+} from "./run_fence.ts";
 import { parseInput } from "./validation.ts";
 
 /** Event types the server persists and sends. */
@@ -60,6 +67,12 @@ export interface NewConversationEvent {
   runId: string | null;
   /** Type-specific fields, merged into `metadata`. */
   metadata?: Record<string, unknown>;
+  /**
+   * Set by a runner appending for the run it executes (`fence.runId` must equal `runId`): the
+   * append is refused with `RunFencedOutError`, writing nothing, unless the run still has this
+   * lease epoch. Events outside a runner (user messages, submit, confirm, cancel) omit it.
+   */
+  fence?: RunWriteFence;
 }
 
 /** Receives live events of one conversation, in sequence order. */
@@ -69,7 +82,8 @@ export type ConversationEventListener = (event: ConversationEvent) => void;
 export interface ConversationEventsService {
   /**
    * Persists the event with the next sequence number (atomically, across instances), then
-   * publishes it. `NotFoundError` when the conversation is not the actor's.
+   * publishes it. `NotFoundError` when the conversation is not the actor's; `RunFencedOutError`
+   * when `event.fence` is no longer the run's lease epoch.
    */
   append(
     actor: Actor,
@@ -126,7 +140,8 @@ const newEventSchema = z.object({
   content: z.string().max(1_000_000),
   runId: z.uuid().nullable(),
   metadata: z.record(z.string(), z.unknown()).default({}),
-});
+  fence: runWriteFenceSchema.optional(),
+}).refine(fenceMatchesRun, FENCE_RUN_MISMATCH);
 
 const afterSchema = z.object({
   afterSeq: z.number().int().min(0),
@@ -166,6 +181,9 @@ export function createConversationEventsService(context: DomainContext): Convers
           db.dialect,
         ).executeTakeFirst();
         if (!owner) throw new NotFoundError("conversation");
+        // After the conversation lock, as every fenced conversation write (lock order: see
+        // `run_fence.ts`).
+        if (fields.fence) await assertRunFence(trx, db.dialect, conversationId, fields.fence);
         const latest = await trx.selectFrom("conversation_events")
           .select((eb) => eb.fn.max<number>("seq").as("seq"))
           .where("conversation_id", "=", conversationId)

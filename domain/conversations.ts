@@ -15,6 +15,12 @@ import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
+import {
+  assertRunFence,
+  FENCE_RUN_MISMATCH,
+  fenceMatchesRun,
+  runWriteFenceSchema,
+} from "./run_fence.ts";
 import { parseInput } from "./validation.ts";
 
 /** Title given to conversations created without one. */
@@ -50,7 +56,13 @@ export const appendMessageSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).default({}),
   /** The agent run that produced it, if any. */
   runId: z.uuid().nullable().default(null),
-});
+  /**
+   * Set by a runner storing its run's message (`fence.runId` must equal `runId`): the append
+   * is refused with `RunFencedOutError`, storing nothing, unless the run still has this lease
+   * epoch (see `run_fence.ts`).
+   */
+  fence: runWriteFenceSchema.optional(),
+}).refine(fenceMatchesRun, FENCE_RUN_MISMATCH);
 /** Input of `conversations.appendMessage`. */
 export type AppendMessageInput = z.input<typeof appendMessageSchema>;
 
@@ -98,7 +110,10 @@ export interface ConversationsService {
   ): Promise<Conversation>;
   /** Soft delete. */
   delete(actor: Actor, conversationId: string): Promise<void>;
-  /** Appends a message with the next sequence number. */
+  /**
+   * Appends a message with the next sequence number. `RunFencedOutError` when `input.fence` is
+   * no longer the run's lease epoch.
+   */
   appendMessage(actor: Actor, conversationId: string, input: AppendMessageInput): Promise<Message>;
   /** Messages in sequence order. */
   listMessages(actor: Actor, conversationId: string, query?: ListMessagesQuery): Promise<Message[]>;
@@ -173,6 +188,8 @@ export function createConversationsService(context: DomainContext): Conversation
           db.dialect,
         ).executeTakeFirst();
         if (!conversation) throw new NotFoundError("conversation");
+        // After the conversation lock (lock order: see `run_fence.ts`).
+        if (fields.fence) await assertRunFence(trx, db.dialect, conversationId, fields.fence);
         const now = nowForDb(context);
         const row: Selectable<MessagesTable> = {
           id: context.ids(),

@@ -6,12 +6,18 @@
  * `messages`) are stored as append deltas, so a long conversation is not re-stored on every step.
  *
  * Per step the saver costs one `put` (a multi-row insert of the changed blobs, then the checkpoint
- * row, in one transaction on MySQL) and one `putWrites` (one multi-row insert); LangGraph runs
- * them concurrently.
+ * row, in one transaction) and one `putWrites` (one multi-row insert); LangGraph runs them
+ * concurrently. With `groupCommit` (MySQL) both go to the server as one transaction in one round
+ * trip (see `writer.ts`).
+ *
+ * Writes can be guarded (`WriteGuard`, or the `GuardedSaver` view): the condition is part of the
+ * insert statements themselves, so a runner that lost its lease cannot slip a write in between a
+ * check and the write.
  *
  * @module
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
+import type { Expression, SqlBool } from "kysely";
 import {
   BaseCheckpointSaver,
   type ChannelVersions,
@@ -39,13 +45,12 @@ import { pruneCheckpoints, type PruneOptions, type PruneReport } from "./retenti
 import {
   binary,
   type CheckpointRow,
+  checkpointStatements,
   chunks,
   compileWrites,
   deleteThreadRows,
-  insertCheckpoint,
   type NewBlobRow,
   type NewWriteRow,
-  type PutMode,
   rowStamp,
   selectCheckpoint,
   selectCheckpointKeys,
@@ -54,6 +59,7 @@ import {
   type WriteRow,
 } from "./store.ts";
 import { nextChannelVersion } from "./versions.ts";
+import { GroupCommitWriter, type StatementWriter, transactionWriter } from "./writer.ts";
 
 /** Options of `KyselySaver`. */
 export interface KyselySaverOptions {
@@ -74,15 +80,24 @@ export interface KyselySaverOptions {
   /** Bytes of serialized lists remembered for deltas (default 64 MiB). */
   cacheBytes?: number;
   /**
-   * How `put` sends the changed blobs and the checkpoint row (see `PutMode`). Default:
-   * `transaction` on MySQL, where a commit (log flush) usually costs more than two round trips;
-   * `statements` on SQLite, where neither costs much. `batch` needs a MySQL pool opened with
-   * `multipleStatements` (`openMysql(url, { multipleStatements: true })`). `bench/agent.ts`
-   * measures all three.
+   * Commit the writes of calls made in the same event-loop turn together, in one round trip
+   * (default off). MySQL only, on a pool of its own opened with `multipleStatements`
+   * (`openMysql(url, { multipleStatements: true })`). `bench/agent.ts` measures both ways.
    */
-  putMode?: PutMode;
+  groupCommit?: boolean;
   /** Clock for row timestamps (tests move it to exercise retention). */
   now?: () => Date;
+}
+
+/**
+ * A condition a write must meet as it commits, e.g. "this runner still holds the run's lease".
+ * It is evaluated by the statement that stores the checkpoint row or the pending writes.
+ */
+export interface WriteGuard {
+  /** A SQL condition on the saver's database. */
+  readonly condition: Expression<SqlBool>;
+  /** The error a refused write rejects with. */
+  refused(): Error;
 }
 
 /** Checkpoint as stored: everything but the channel values. */
@@ -109,7 +124,7 @@ export class KyselySaver extends BaseCheckpointSaver {
   readonly #listDeltas: boolean;
   readonly #maxDeltaDepth: number;
   readonly #now: () => Date;
-  readonly #putMode: PutMode;
+  readonly #writer: StatementWriter;
 
   constructor(db: Database, options: KyselySaverOptions = {}) {
     super(options.serde);
@@ -118,7 +133,7 @@ export class KyselySaver extends BaseCheckpointSaver {
     this.#listDeltas = options.listDeltas ?? this.serde instanceof JsonPlusSerializer;
     this.#maxDeltaDepth = options.maxDeltaDepth ?? 50;
     this.#now = options.now ?? (() => new Date());
-    this.#putMode = options.putMode ?? (db.dialect === "mysql" ? "transaction" : "statements");
+    this.#writer = options.groupCommit ? new GroupCommitWriter(db) : transactionWriter(db);
   }
 
   /** The database this saver writes to. */
@@ -190,12 +205,16 @@ export class KyselySaver extends BaseCheckpointSaver {
     }
   }
 
-  /** Stores a checkpoint and the values of the channels in `newVersions`. */
+  /**
+   * Stores a checkpoint and the values of the channels in `newVersions`; with a `guard`, only if
+   * it holds (else rejects with `guard.refused()`).
+   */
   override async put(
     config: RunnableConfig,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
+    guard?: WriteGuard,
   ): Promise<RunnableConfig> {
     if (config.configurable === undefined) throw new Error("put: config.configurable is missing");
     const { thread_id, checkpoint_ns = "", checkpoint_id: parentId } = configurable(config);
@@ -226,16 +245,23 @@ export class KyselySaver extends BaseCheckpointSaver {
       now,
       parent,
     );
+    /** Writes the rows; false when the guard refused them. */
+    const store = async (blobs: NewBlobRow[]) => {
+      const statements = checkpointStatements(this.#db, blobs, checkpointRow, guard?.condition);
+      const counts = await this.#writer.write(statements);
+      return guard === undefined || counts.at(-1) !== 0;
+    };
+    let stored: boolean;
     let lists: Map<string, ListVersion>;
     try {
-      await insertCheckpoint(this.#db, encoded.rows, checkpointRow, this.#putMode);
+      stored = await store(encoded.rows);
       lists = carryLists(parent, checkpoint.channel_versions, encoded.lists);
     } catch (error) {
       if (!encoded.usesDeltas) throw error;
       // A delta's base was removed behind this process's back (the foreign key refused it):
       // store the values whole, and trust only what was just written.
       this.#cache.forget(threadId, checkpoint_ns);
-      await insertCheckpoint(this.#db, encoded.fullRows, checkpointRow, this.#putMode);
+      stored = await store(encoded.fullRows);
       lists = new Map(
         [...encoded.lists].map(([channel, list]) => [
           channel,
@@ -243,6 +269,7 @@ export class KyselySaver extends BaseCheckpointSaver {
         ]),
       );
     }
+    if (!stored) throw guard!.refused();
     this.#cache.set(threadId, checkpoint_ns, {
       checkpointId: checkpoint.id,
       channelVersions: { ...checkpoint.channel_versions },
@@ -251,12 +278,16 @@ export class KyselySaver extends BaseCheckpointSaver {
     return { configurable: { thread_id, checkpoint_ns, checkpoint_id: checkpoint.id } };
   }
 
-  /** Stores a task's writes against the checkpoint `config` names. */
+  /**
+   * Stores a task's writes against the checkpoint `config` names; with a `guard`, only if it
+   * holds (else rejects with `guard.refused()`).
+   */
   override async putWrites(
     config: RunnableConfig,
     writes: PendingWrite[],
     taskId: string,
     taskPath = "",
+    guard?: WriteGuard,
   ): Promise<void> {
     const { thread_id, checkpoint_ns = "", checkpoint_id } = configurable(config);
     if (thread_id === undefined) {
@@ -281,9 +312,11 @@ export class KyselySaver extends BaseCheckpointSaver {
       };
     }));
     // Special writes (errors, interrupts, resume values) replace earlier ones of the task.
-    await this.#db.kysely.executeQuery(
-      compileWrites(this.#db, rows, writes.every(([channel]) => channel in WRITES_IDX_MAP)),
-    );
+    const overwrite = writes.every(([channel]) => channel in WRITES_IDX_MAP);
+    const [count] = await this.#writer.write([
+      compileWrites(this.#db, rows, overwrite, guard?.condition),
+    ]);
+    if (guard && count === 0) throw guard.refused();
   }
 
   /** Deletes every checkpoint, blob and write of a thread. */

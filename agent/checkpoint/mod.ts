@@ -3,6 +3,7 @@
  *
  * @module
  */
-export { KyselySaver, type KyselySaverOptions } from "./kysely_saver.ts";
+export { GuardedSaver } from "./guarded_saver.ts";
+export { KyselySaver, type KyselySaverOptions, type WriteGuard } from "./kysely_saver.ts";
 export { pruneCheckpoints, type PruneOptions, type PruneReport } from "./retention.ts";
 export { type CheckpointStorageBytes, checkpointStorageBytes } from "./storage_size.ts";

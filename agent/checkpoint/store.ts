@@ -7,8 +7,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { CompiledQuery, type Insertable, type Selectable, sql } from "kysely";
-import type { Database, Queryable } from "../../db/database.ts";
+import type { CompiledQuery, Expression, Insertable, Selectable, SqlBool } from "kysely";
+import type { Database } from "../../db/database.ts";
 import type {
   AgentCheckpointBlobsTable,
   AgentCheckpointsTable,
@@ -51,78 +51,32 @@ export function binary(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * How `put` sends a checkpoint and its blobs (blobs first, since the checkpoint row is what makes
- * them reachable):
- *
- * - `statements`: two statements, each its own commit. A crash in between leaves only
- *   unreferenced blobs (which retention removes), never a checkpoint missing its values: the
- *   guarantee a transaction gives, in two round trips.
- * - `transaction`: one transaction, one commit, four round trips on MySQL (BEGIN and COMMIT are
- *   round trips of their own).
- * - `batch` (MySQL only): the whole transaction as one multi-statement query, one round trip and
- *   one commit. Needs a pool opened with `multipleStatements`.
+ * The statements storing a checkpoint: its changed blobs first (the checkpoint row is what makes
+ * them reachable), then the checkpoint row. With `onlyIf`, the checkpoint row is written only if
+ * the condition holds as it commits; blobs nothing references are harmless (retention removes
+ * them).
  */
-export type PutMode = "statements" | "transaction" | "batch";
-
-/** Stores a checkpoint and its changed blobs the way `mode` says. */
-export async function insertCheckpoint(
+export function checkpointStatements(
   db: Database,
   blobs: readonly NewBlobRow[],
   checkpoint: NewCheckpointRow,
-  mode: PutMode = "statements",
-): Promise<void> {
-  const blobUpsert = (queryable: Queryable) =>
-    compileUpsert(queryable, db.dialect, {
-      table: "agent_checkpoint_blobs",
-      rows: blobs,
-      conflictColumns: ["thread_id", "checkpoint_ns", "channel", "version"],
-      // A version names one value; a repeated put of it keeps the stored row.
-      updateColumns: ["updated_at"],
-    });
-  const checkpointUpsert = (queryable: Queryable) =>
-    compileUpsert(queryable, db.dialect, {
-      table: "agent_checkpoints",
-      rows: [checkpoint],
-      conflictColumns: ["thread_id", "checkpoint_ns", "checkpoint_id"],
-      updateColumns: ["parent_checkpoint_id", "type", "checkpoint", "metadata", "updated_at"],
-    })!;
-  const write = async (queryable: Queryable) => {
-    const first = blobUpsert(queryable);
-    if (first) await queryable.executeQuery(first);
-    await queryable.executeQuery(checkpointUpsert(queryable));
-  };
-  if (blobs.length === 0) {
-    // One statement is atomic on its own.
-    await write(db.kysely);
-  } else if (mode === "batch" && db.dialect === "mysql") {
-    await executeBatch(db, [blobUpsert(db.kysely)!, checkpointUpsert(db.kysely)]);
-  } else if (mode === "transaction") {
-    await db.kysely.transaction().execute(write);
-  } else {
-    await write(db.kysely);
-  }
-}
-
-/** Runs statements as one transaction in one round trip (a multi-statement query). */
-export async function executeBatch(
-  db: Database,
-  statements: readonly CompiledQuery[],
-): Promise<void> {
-  await db.kysely.connection().execute(async (connection) => {
-    try {
-      await connection.executeQuery(
-        CompiledQuery.raw(
-          `START TRANSACTION; ${statements.map((statement) => statement.sql).join("; ")}; COMMIT`,
-          statements.flatMap((statement) => statement.parameters),
-        ),
-      );
-    } catch (error) {
-      // MySQL stops at the failing statement with the transaction still open on this pooled
-      // connection: end it before the connection goes back to the pool.
-      await sql`ROLLBACK`.execute(connection).catch(() => undefined);
-      throw error;
-    }
+  onlyIf?: Expression<SqlBool>,
+): CompiledQuery[] {
+  const blobUpsert = compileUpsert(db.kysely, db.dialect, {
+    table: "agent_checkpoint_blobs",
+    rows: blobs,
+    conflictColumns: ["thread_id", "checkpoint_ns", "channel", "version"],
+    // A version names one value; a repeated put of it keeps the stored row.
+    updateColumns: ["updated_at"],
   });
+  const checkpointUpsert = compileUpsert(db.kysely, db.dialect, {
+    table: "agent_checkpoints",
+    rows: [checkpoint],
+    conflictColumns: ["thread_id", "checkpoint_ns", "checkpoint_id"],
+    updateColumns: ["parent_checkpoint_id", "type", "checkpoint", "metadata", "updated_at"],
+    onlyIf,
+  })!;
+  return blobUpsert ? [blobUpsert, checkpointUpsert] : [checkpointUpsert];
 }
 
 /**
@@ -134,6 +88,7 @@ export function compileWrites(
   db: Database,
   rows: readonly NewWriteRow[],
   overwrite: boolean,
+  onlyIf?: Expression<SqlBool>,
 ): CompiledQuery {
   return compileUpsert(db.kysely, db.dialect, {
     table: "agent_checkpoint_writes",
@@ -142,6 +97,7 @@ export function compileWrites(
     updateColumns: overwrite
       ? ["channel", "type", "blob", "task_path", "updated_at"]
       : ["updated_at"],
+    onlyIf,
   })!;
 }
 

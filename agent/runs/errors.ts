@@ -19,15 +19,3 @@ export class RunnerDrainingError extends Error {
     super(`runner is draining; run ${runId} is left for another instance`);
   }
 }
-
-/**
- * A side-effecting call's idempotency record is still "in progress": an earlier attempt died
- * between applying the effect and recording its result, so whether it was applied is unknown.
- * The run stops rather than let the model try again (which could apply it twice).
- */
-export class EffectOutcomeUnknownError extends Error {
-  override name = "EffectOutcomeUnknownError";
-  constructor(readonly tool: string) {
-    super(`the outcome of an interrupted ${tool} call is unknown`);
-  }
-}

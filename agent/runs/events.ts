@@ -4,6 +4,10 @@
  * requests and errors. Appends are chained so events keep their order; a failure to append is
  * logged, never allowed to fail the run (the run's own rows are the record of truth).
  *
+ * A runner's events carry its lease epoch: the log refuses them once the run was taken over
+ * (`RunFencedOutError`), and from then on this runner appends nothing more for the run — it is
+ * dead to the run, and its new owner tells the conversation what happens next.
+ *
  * @module
  */
 import type { Actor } from "../../domain/actor.ts";
@@ -11,6 +15,7 @@ import type {
   ConversationEventsService,
   ConversationEventType,
 } from "../../domain/conversation_events.ts";
+import { RunFencedOutError, type RunWriteFence } from "../../domain/run_fence.ts";
 import type { Logger } from "../../lib/log.ts";
 
 /** Buffered delta text is sent once it reaches this many characters… */
@@ -23,14 +28,23 @@ export class RunEvents {
   #chain: Promise<void> = Promise.resolve();
   #delta = "";
   #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #fence: RunWriteFence | undefined;
+  #fencedOut = false;
 
+  /**
+   * `leaseEpoch`: the epoch of the runner emitting, which fences every append; omitted for
+   * events emitted outside a runner (submit, confirm, cancel).
+   */
   constructor(
     private readonly log: ConversationEventsService,
     private readonly actor: Actor,
     private readonly conversationId: string,
     private readonly runId: string,
     private readonly logger: Logger,
-  ) {}
+    leaseEpoch?: number,
+  ) {
+    this.#fence = leaseEpoch === undefined ? undefined : { runId, leaseEpoch };
+  }
 
   /** Queues an event; resolves once it (and everything before it) is appended. */
   emit(type: ConversationEventType, content: string, metadata: Record<string, unknown> = {}) {
@@ -71,14 +85,26 @@ export class RunEvents {
 
   #append(type: ConversationEventType, content: string, metadata: Record<string, unknown>) {
     const next = this.#chain.then(async () => {
+      if (this.#fencedOut) return;
       try {
         await this.log.append(this.actor, this.conversationId, {
           type,
           content,
           runId: this.runId,
           metadata,
+          fence: this.#fence,
         });
       } catch (error) {
+        if (error instanceof RunFencedOutError) {
+          // Expected when a run is taken over, as `FencedOutError` is for the run's own writes.
+          this.#fencedOut = true;
+          this.logger.info("run events stopped: the run was taken over", {
+            run: this.runId,
+            epoch: this.#fence?.leaseEpoch,
+            type,
+          });
+          return;
+        }
         this.logger.warn("conversation event not appended", {
           run: this.runId,
           type,

@@ -1,13 +1,13 @@
 /**
  * Executes one run that this instance has claimed: builds the agent graph for the run's owner,
  * starts it, continues it from its last checkpoint, or resumes it with the owner's decision, and
- * records the outcome. Every write goes through the run's `RunFence`; a heartbeat keeps the
- * conversation lease alive and aborts the run when the lease is lost or the owner cancels.
+ * records the outcome. Every write carries the runner's lease epoch (`RunFence` for run, step and
+ * checkpoint rows; the domain's run fence for conversation messages and events); a heartbeat keeps
+ * the conversation lease alive and aborts the run when the lease is lost or the owner cancels.
  *
  * @module
  */
 import { Command } from "@langchain/langgraph";
-import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { AccessTokens } from "../../api/auth/access_tokens.ts";
 import type { ApprovalGrants } from "../../api/mcp/mod.ts";
 import type { Database } from "../../db/database.ts";
@@ -15,6 +15,7 @@ import { toDbJson } from "../../db/json.ts";
 import { isoFromDb, toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { InsufficientCreditsError } from "../../domain/errors.ts";
+import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Domain } from "../../domain/mod.ts";
 import type { Config } from "../../lib/config.ts";
 import type { Lease, Leases } from "../../lib/coordination/types.ts";
@@ -26,11 +27,11 @@ import {
   type ApprovalRequest,
   buildAgentGraph,
 } from "../graph.ts";
+import { GuardedSaver, type KyselySaver } from "../checkpoint/mod.ts";
 import type { ChatModel, ModelMessage } from "../models/types.ts";
 import { SYSTEM_PROMPT } from "../prompt.ts";
 import { openToolbox, type Toolbox } from "../tools.ts";
-import { EffectOutcomeUnknownError, RunCancelledError, RunnerDrainingError } from "./errors.ts";
-import { FencedSaver } from "./fenced_saver.ts";
+import { RunCancelledError, RunnerDrainingError } from "./errors.ts";
 import { RunEvents, summarizeArguments } from "./events.ts";
 import {
   decisionOf,
@@ -54,7 +55,7 @@ export interface RunnerContext {
   readonly accessTokens: AccessTokens;
   readonly approvals: ApprovalGrants;
   readonly model: ChatModel;
-  readonly checkpointer: BaseCheckpointSaver;
+  readonly checkpointer: KyselySaver;
   readonly leaseTtlMs: number;
   readonly maxModelCalls: number;
   readonly now: () => Date;
@@ -78,6 +79,8 @@ export async function executeClaimedRun(
     run.conversation_id,
     run.id,
     ctx.log,
+    // Fenced like every other write: once the run is taken over, this runner's events stop.
+    epoch,
   );
   const abort = new AbortController();
   const heartbeat = startHeartbeat(ctx, fence, abort);
@@ -93,7 +96,7 @@ export async function executeClaimedRun(
       maxModelCalls: ctx.maxModelCalls,
       hooks: hooksFor(ctx, actor, fence, events, abort),
       // Checkpoint writes are fenced like step writes: a runner that lost the run writes none.
-      checkpointer: new FencedSaver(ctx.checkpointer, fence),
+      checkpointer: new GuardedSaver(ctx.checkpointer, fence.checkpointGuard),
     });
     const config = {
       configurable: { thread_id: run.id },
@@ -281,15 +284,6 @@ async function handleStop(
           `(${error.message}). Nothing further was changed. Add credits and ask again.`,
       );
     }
-    if (error instanceof EffectOutcomeUnknownError) {
-      return await explained(
-        "effect_unknown",
-        error.message,
-        `I stopped: a ${error.tool} call was interrupted by a server restart while ` +
-          "it was being applied, and I cannot tell whether it took effect. Please check before " +
-          "asking again, so nothing is applied twice.",
-      );
-    }
     ctx.log.error("agent run failed", { run: run.id, error: String(error) });
     const message = "The assistant failed to complete this request.";
     await events.emit("error", message, { code: "run_failed" });
@@ -331,8 +325,18 @@ async function finishWithMessage(
   const messageId = existing?.id ?? (await ctx.domain.conversations.appendMessage(
     actor,
     run.conversation_id,
-    { role: "assistant", content, metadata, runId: run.id },
-  )).id;
+    {
+      role: "assistant",
+      content,
+      metadata,
+      runId: run.id,
+      // `fence.check()` above is not atomic with this write; the fence in its transaction is.
+      fence: { runId: run.id, leaseEpoch: fence.epoch },
+    },
+  ).catch((error) => {
+    // Reported like the run's other fenced writes, so `handleStop` leaves the run to its owner.
+    throw error instanceof RunFencedOutError ? new FencedOutError(run.id, fence.epoch) : error;
+  })).id;
   await ctx.testHooks?.pause("after_final_message");
   await events.flush();
   await events.emit("assistant", content, { ...metadata, message_id: messageId, final: true });

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { ExpressionBuilder, Selectable } from "kysely";
+import { type Expression, expressionBuilder, type Selectable, type SqlBool } from "kysely";
+import type { WriteGuard } from "../checkpoint/mod.ts";
 import type { Database } from "../../db/database.ts";
 import { fromDbJson, toDbJson } from "../../db/json.ts";
 import type {
@@ -148,6 +149,17 @@ export class RunFence {
     return row;
   }
 
+  /**
+   * The guard of this runner's checkpoint writes (see `GuardedSaver`): the insert itself checks
+   * that the run still carries this epoch, so nothing slips in between a check and the write.
+   */
+  get checkpointGuard(): WriteGuard {
+    return {
+      condition: this.#ownsRun(),
+      refused: () => new FencedOutError(this.runId, this.epoch),
+    };
+  }
+
   /** Updates the run row, fenced. */
   async updateRun(changes: Partial<Omit<RunRow, "id" | "lease_epoch">>): Promise<void> {
     await this.#assertLease();
@@ -193,7 +205,7 @@ export class RunFence {
           updated_at: stamp,
         })
         .where("id", "=", existing.id)
-        .where((eb) => eb.exists(this.#ownedRun(eb)))
+        .where(this.#ownsRun())
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
       return {
@@ -276,7 +288,7 @@ export class RunFence {
         updated_at: stamp,
       })
       .where("id", "=", step.id)
-      .where((eb) => eb.exists(this.#ownedRun(eb)))
+      .where(this.#ownsRun())
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
     return duration;
@@ -286,9 +298,13 @@ export class RunFence {
     if (!await this.leases.isCurrent(this.lease)) throw new FencedOutError(this.runId, this.epoch);
   }
 
-  #ownedRun(eb: ExpressionBuilder<DB, "agent_steps">) {
-    return eb.selectFrom("agent_runs").select("agent_runs.id")
-      .where("agent_runs.id", "=", this.runId)
-      .where("agent_runs.lease_epoch", "=", this.epoch);
+  /** True while the run row carries this runner's epoch; evaluated by the statement using it. */
+  #ownsRun(): Expression<SqlBool> {
+    const eb = expressionBuilder<DB, never>();
+    return eb.exists(
+      eb.selectFrom("agent_runs").select("agent_runs.id")
+        .where("agent_runs.id", "=", this.runId)
+        .where("agent_runs.lease_epoch", "=", this.epoch),
+    );
   }
 }

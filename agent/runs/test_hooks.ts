@@ -9,7 +9,11 @@
  *   there. Each point pauses once per process. Points: `before_tool_call:<tool>` and
  *   `after_tool_call:<tool>` (a call without grant), `before_approved_call:<tool>` and
  *   `after_approved_call:<tool>` (the call carrying the owner's grant), `before_final_message`
- *   and `after_final_message` (storing the run's answer).
+ *   and `after_final_message` (storing the run's answer); and, inside a write tool call of the
+ *   in-process MCP server (`api/mcp/invoke.ts`), `after_platform_call:<tool>` (the ad platform
+ *   was called, the database transaction of the effect has not begun) and
+ *   `before_effect_commit:<tool>` (inside that transaction: the domain's writes are made, the
+ *   idempotency record is not completed and nothing is committed).
  * - `AAE_TEST_MODEL_SCRIPT=file.json`: the model is a `scriptFileModel` reading turns from the
  *   file (see below) instead of Gemini or the offline assistant.
  * - `AAE_TEST_MODEL_DELAY_MS=n`: each scripted model call takes n ms (to catch a run mid-way).

@@ -22,7 +22,9 @@
  *   `mcp:approval-grant`, durable in the database), so a second call with the same grant is
  *   rejected — except a retry of the same tool call under the same idempotency key (the durable
  *   run's `run id:tool call id`), which the tool's own idempotency record already guards against
- *   applying twice. Consumption records live 24 hours, longer than any grant.
+ *   applying twice. Consumption records live 24 hours, longer than any grant. A consumption left
+ *   in progress (its call crashed before the record was completed) is taken over: the call it
+ *   was for runs only after that completion, so the grant is still unused.
  *
  * @module
  */
@@ -30,7 +32,7 @@ import type { Actor } from "../../domain/actor.ts";
 import { canonicalJson } from "../../domain/approval.ts";
 import type { Clock } from "../../domain/clock.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../domain/encoding.ts";
-import { ConflictError } from "../../domain/errors.ts";
+import { ConflictError, NotFoundError } from "../../domain/errors.ts";
 import { type IdempotencyService, requestHash } from "../../domain/idempotency.ts";
 import { sha256Hex } from "../../domain/secrets.ts";
 
@@ -173,18 +175,29 @@ export async function consumeGrant(
 ): Promise<boolean> {
   const record = { scope: CONSUMPTION_SCOPE, key: claims.jti };
   const hash = await requestHash({ idempotencyKey: idempotencyKey ?? null });
+  let claimToken: string;
   try {
-    const start = await idempotency.begin(actor, { ...record, requestHash: hash });
+    const start = await idempotency.begin(actor, { ...record, requestHash: hash }, {
+      takeOverInProgress: true,
+    });
     if (start.state === "replay") return idempotencyKey !== undefined;
+    claimToken = start.claimToken;
   } catch (error) {
     if (error instanceof ConflictError) return false;
     throw error;
   }
-  await idempotency.complete(actor, {
-    ...record,
-    responseStatus: 200,
-    responseBody: { tool: claims.tool, idempotencyKey: idempotencyKey ?? null },
-  });
+  try {
+    await idempotency.complete(actor, {
+      ...record,
+      claimToken,
+      responseStatus: 200,
+      responseBody: { tool: claims.tool, idempotencyKey: idempotencyKey ?? null },
+    });
+  } catch (error) {
+    // A concurrent presentation of the grant took the consumption over: it is that call's.
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
   return true;
 }
 

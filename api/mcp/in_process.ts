@@ -25,6 +25,8 @@ export interface InProcessOptions {
   approvals?: ApprovalGrants;
   /** Client name reported in `initialize`. */
   clientName?: string;
+  /** TEST ONLY: pause points of the crash tests (see `InvokeDependencies.pause`). */
+  pause?: (point: string) => Promise<void>;
 }
 
 /** Connects a client to a fresh server acting as `actor`; `client.close()` closes both ends. */
@@ -38,6 +40,7 @@ export async function connectInProcess(
     approvals,
     clock: options.clock,
     log: services.log,
+    pause: options.pause,
   });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);

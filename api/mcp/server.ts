@@ -35,6 +35,8 @@ export interface McpServerOptions {
   log?: Logger;
   /** Default: every tool. */
   tools?: readonly McpTool[];
+  /** TEST ONLY: pause points of the crash tests (see `InvokeDependencies.pause`). */
+  pause?: (point: string) => Promise<void>;
 }
 
 /** Builds an MCP server whose tools act as `actor`. */
@@ -53,6 +55,7 @@ export function createMcpServer(
     clock: options.clock ?? systemClock,
     approvals: options.approvals,
     log: options.log,
+    pause: options.pause,
   };
   for (const tool of options.tools ?? TOOLS) registerTool(server, tool, deps);
   return server;

@@ -2,7 +2,9 @@
  * `Idempotency-Key` on POST: the first request with a key runs and, when it succeeds, its
  * response is stored through `domain.idempotency`; a retry with the same key and body replays it
  * (`Idempotent-Replayed: true`), the same key with another body is a 409. Failed requests (4xx,
- * 5xx) store nothing, so they may be retried with the same key.
+ * 5xx) store nothing, so they may be retried with the same key. A request interrupted after its
+ * handler committed but before its response was stored (a crash) keeps the key 409 until the
+ * record expires: the handler's effect is not atomic with the record, so it is never re-run.
  *
  * @module
  */
@@ -35,6 +37,7 @@ export function idempotency(deps: { domain: Domain }): MiddlewareHandler<ApiEnv>
       c.header("Idempotent-Replayed", "true");
       return c.json(start.responseBody, start.responseStatus as ContentfulStatusCode);
     }
+    const claim = { scope, key, claimToken: start.claimToken };
     try {
       await next();
     } finally {
@@ -42,13 +45,12 @@ export function idempotency(deps: { domain: Domain }): MiddlewareHandler<ApiEnv>
       if (status >= 200 && status < 300 && !c.error) {
         const responseBody = await c.res.clone().json();
         await deps.domain.idempotency.complete(actor, {
-          scope,
-          key,
+          ...claim,
           responseStatus: status,
           responseBody,
         });
       } else {
-        await deps.domain.idempotency.abandon(actor, { scope, key });
+        await deps.domain.idempotency.abandon(actor, claim);
       }
     }
   };

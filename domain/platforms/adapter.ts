@@ -61,20 +61,48 @@ export interface PlatformAccountDetails {
   timezone: string;
 }
 
+/**
+ * Identifies one logical change across its attempts (`domain/idempotency.ts`
+ * `platformRequestKey`: 64 hex characters). A mutating call repeated with the same key must not
+ * apply the change again and must return the first call's result: the domain repeats a call when
+ * an earlier attempt may have reached the platform but its database writes were never committed
+ * (a crash, or a retry that took the attempt over). Real adapters must map it to the platform's
+ * own request-id / deduplication mechanism (a client request id or idempotency token sent with
+ * the request); for a platform without one, store the key with the object (e.g. as a label) and
+ * look it up before applying the change. Undefined when the caller has no key.
+ */
+export type PlatformRequestKey = string | undefined;
+
 /** One ad platform. */
 export interface PlatformAdapter {
   readonly platform: PlatformName;
   /** Connects an account (the sandbox creates one). */
   connectAccount(request: { currency: string; timezone: string }): Promise<PlatformAccountDetails>;
-  /** Creates a campaign (paused/draft on the platform); returns its platform id. */
+  /**
+   * Creates a campaign (paused/draft on the platform); returns its platform id — for a repeated
+   * `requestKey`, the id of the campaign the first call created.
+   */
   createCampaign(
     account: PlatformAccount,
     spec: PlatformCampaignSpec,
+    requestKey?: PlatformRequestKey,
   ): Promise<{ externalId: string }>;
-  updateCampaign(account: PlatformAccount, campaign: PlatformCampaign): Promise<void>;
-  pauseCampaign(account: PlatformAccount, campaign: PlatformCampaign): Promise<void>;
+  updateCampaign(
+    account: PlatformAccount,
+    campaign: PlatformCampaign,
+    requestKey?: PlatformRequestKey,
+  ): Promise<void>;
+  pauseCampaign(
+    account: PlatformAccount,
+    campaign: PlatformCampaign,
+    requestKey?: PlatformRequestKey,
+  ): Promise<void>;
   /** Starts or restarts delivery. */
-  resumeCampaign(account: PlatformAccount, campaign: PlatformCampaign): Promise<void>;
+  resumeCampaign(
+    account: PlatformAccount,
+    campaign: PlatformCampaign,
+    requestKey?: PlatformRequestKey,
+  ): Promise<void>;
   /**
    * Daily metrics for `from`..`to` inclusive, as known at `now` (today's row may be partial).
    * `spentBeforeMinor` is the campaign's spend before `from`, so lifetime budgets hold.

@@ -1,11 +1,15 @@
 /**
  * The built-in sandbox ad platform: accepts every change instantly and reports simulated
- * delivery (see `sandbox_delivery.ts`), so the product has data on a bare machine.
+ * delivery (see `sandbox_delivery.ts`), so the product has data on a bare machine. It keeps no
+ * state, yet honours request keys like a real platform's deduplication: a campaign created with a
+ * request key gets an id derived from the account and the key, so a repeated create answers the
+ * same campaign; updates and status changes hold nothing that a repeat could change.
  *
  * @module
  */
 import { currencyExponent } from "../currency.ts";
 import { addDays, dateOf, fractionOfDayElapsed } from "../dates.ts";
+import { sha256Hex } from "../secrets.ts";
 import type { PlatformAdapter, PlatformDailyMetrics } from "./adapter.ts";
 import { partialDay, simulateDay } from "./sandbox_delivery.ts";
 
@@ -23,8 +27,11 @@ export function createSandboxPlatform(): PlatformAdapter {
       });
     },
 
-    createCampaign() {
-      return Promise.resolve({ externalId: `sandbox-campaign-${crypto.randomUUID()}` });
+    async createCampaign(account, _spec, requestKey) {
+      const id = requestKey === undefined
+        ? crypto.randomUUID()
+        : uuidShaped(await sha256Hex(`${account.externalAccountId}\n${requestKey}`));
+      return { externalId: `sandbox-campaign-${id}` };
     },
     updateCampaign: noChangeNeeded,
     pauseCampaign: noChangeNeeded,
@@ -45,4 +52,16 @@ export function createSandboxPlatform(): PlatformAdapter {
       return Promise.resolve(days);
     },
   };
+}
+
+/** The first 32 hex digits of `hex` grouped like a UUID (the shape of unkeyed sandbox ids). */
+function uuidShaped(hex: string): string {
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    hex.slice(12, 16),
+    hex.slice(16, 20),
+    hex.slice(20, 32),
+  ]
+    .join("-");
 }

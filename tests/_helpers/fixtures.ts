@@ -1,11 +1,12 @@
 /**
- * Small builders tests share: a registered user, a sandbox account, a campaign, and a snapshot
- * of every table for "nothing changed" assertions.
+ * Small builders tests share: a registered user, a sandbox account, a campaign, a queued agent
+ * run, and a snapshot of every table for "nothing changed" assertions.
  *
  * @module
  */
 import type { Database } from "../../db/database.ts";
 import { TABLE_NAMES } from "../../db/schema.ts";
+import { toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
 import type { Campaign, CreateCampaignInput } from "../../domain/campaigns.ts";
 import type { Domain } from "../../domain/mod.ts";
@@ -54,4 +55,40 @@ export async function snapshotTables(db: Database): Promise<Record<string, unkno
     snapshot[table] = rows.map((row) => ({ ...row }));
   }
   return snapshot;
+}
+
+/**
+ * Inserts a queued run in `conversationId` at `leaseEpoch`, as a submit leaves it before any
+ * runner claims it (`claimRun` then bumps the epoch); returns its id.
+ */
+export async function insertRun(
+  db: Database,
+  actor: Actor,
+  conversationId: string,
+  leaseEpoch = 0,
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const at = toDbTimestamp(new Date());
+  await db.kysely.insertInto("agent_runs").values({
+    id,
+    user_id: actor.userId,
+    conversation_id: conversationId,
+    message_id: null,
+    status: "queued",
+    lease_owner: null,
+    lease_epoch: leaseEpoch,
+    started_at: null,
+    finished_at: null,
+    input_tokens: 0,
+    output_tokens: 0,
+    error: null,
+    error_code: null,
+    client_message_id: null,
+    cancel_requested_at: null,
+    pending_confirmation: null,
+    confirmation_decision: null,
+    created_at: at,
+    updated_at: at,
+  }).execute();
+  return id;
 }

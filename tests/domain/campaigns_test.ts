@@ -1,13 +1,18 @@
-/** Campaigns: create/update validation, the status state machine, list filters and totals. */
+/**
+ * Campaigns: create/update validation, the status state machine, list filters and totals, and
+ * staged changes (platform call first, database writes committed in the caller's transaction).
+ */
 import assert from "node:assert/strict";
 import { CAMPAIGN_STATUSES, canTransition } from "../../domain/campaign_status.ts";
-import type { CampaignStatus } from "../../db/schema.ts";
+import type { Transaction } from "kysely";
+import type { CampaignStatus, DB } from "../../db/schema.ts";
 import {
   ConflictError,
   NotFoundError,
   PlatformError,
   ValidationError,
 } from "../../domain/errors.ts";
+import type { PlatformAdapter } from "../../domain/platforms/adapter.ts";
 import { createSandboxPlatform } from "../../domain/platforms/sandbox.ts";
 import { backendTest } from "../_helpers/backend.ts";
 import { connectAccount, createCampaign, registerUser } from "../_helpers/fixtures.ts";
@@ -200,5 +205,56 @@ backendTest("campaigns", async (t, backend) => {
     const id = await campaignIn("active");
     await assert.rejects(broken.campaigns.pause(actor, id), PlatformError);
     assert.equal((await campaigns.get(actor, id)).status, "active");
+  });
+
+  await t.step("staged: the platform call now, the writes only when committed", async () => {
+    const sandbox = createSandboxPlatform();
+    const calls: { requestKey: string | undefined; externalId?: string }[] = [];
+    const recording: PlatformAdapter = {
+      ...sandbox,
+      async createCampaign(account, spec, requestKey) {
+        const created = await sandbox.createCampaign(account, spec, requestKey);
+        calls.push({ requestKey, externalId: created.externalId });
+        return created;
+      },
+      resumeCampaign(account, campaign, requestKey) {
+        calls.push({ requestKey });
+        return sandbox.resumeCampaign(account, campaign, requestKey);
+      },
+    };
+    const { staged } = backend.domainWith({ platforms: { sandbox: recording } }).campaigns;
+    const input = {
+      adAccountId,
+      name: "Staged",
+      objective: "traffic" as const,
+      budgetType: "daily" as const,
+      budgetAmountMinor: 1_000,
+    };
+    const count = async () => (await campaigns.list(actor, { search: "Staged" })).total;
+    /** Commits inside a transaction that then fails, as a crash before its commit would. */
+    const commitThenCrash = (commit: (trx: Transaction<DB>) => Promise<unknown>) =>
+      assert.rejects(
+        db.kysely.transaction().execute(async (trx) => {
+          await commit(trx);
+          throw new Error("crash before commit");
+        }),
+        /crash before commit/,
+      );
+
+    const first = await staged.create(actor, input, "request-1");
+    assert.equal(calls.length, 1, "the platform call is made when staging");
+    assert.equal(await count(), 0, "nothing written before the commit");
+    await commitThenCrash((trx) => first.commit(trx));
+    assert.equal(await count(), 0, "the caller's rollback takes the writes with it");
+    const created = await (await staged.create(actor, input, "request-1")).commit();
+    assert.equal(await count(), 1);
+    assert.deepEqual(calls.map((call) => call.requestKey), ["request-1", "request-1"]);
+    assert.equal(created.externalId, calls[0].externalId, "the repeat got the same campaign");
+
+    const resume = await staged.changeStatus(actor, created.id, "active", "request-2");
+    await commitThenCrash((trx) => resume.commit(trx));
+    assert.equal((await campaigns.get(actor, created.id)).status, "draft");
+    assert.equal((await resume.commit()).status, "active");
+    assert.equal(calls.at(-1)?.requestKey, "request-2");
   });
 });

@@ -1,14 +1,16 @@
 /**
  * The conversation event log: gapless sequence numbers under concurrent appends (on one handle
  * and on two database handles, as two instances would be), persisted before published, replay
- * with `after`, and tenant isolation.
+ * with `after`, tenant isolation, and run fencing (a runner's append needs its run's current
+ * lease epoch).
  */
 import assert from "node:assert/strict";
 import { createDomain } from "../../domain/mod.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
 import type { ConversationEvent } from "../../domain/conversation_events.ts";
+import { RunFencedOutError } from "../../domain/run_fence.ts";
 import { backendTest, TEST_PASSWORD_ITERATIONS } from "../_helpers/backend.ts";
-import { registerUser } from "../_helpers/fixtures.ts";
+import { insertRun, registerUser } from "../_helpers/fixtures.ts";
 
 backendTest("conversation events", async (t, backend) => {
   const { domain } = backend;
@@ -101,6 +103,115 @@ backendTest("conversation events", async (t, backend) => {
     assert.deepEqual(received, appended);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.ok(persistedWhenReceived);
+  });
+
+  await t.step("a fenced append needs the run's current lease epoch", async () => {
+    const conversation = await domain.conversations.create(actor);
+    const fencedRun = await insertRun(backend.db, actor, conversation.id, 2);
+    const event = (leaseEpoch: number, content: string) => ({
+      type: "assistant" as const,
+      content,
+      runId: fencedRun,
+      fence: { runId: fencedRun, leaseEpoch },
+    });
+    const current = await events.append(actor, conversation.id, event(2, "current"));
+    assert.equal(current.metadata.seq, 1);
+    assert.equal(current.metadata.run_id, fencedRun);
+    assert.equal("fence" in current.metadata, false, "the fence is not stored as metadata");
+
+    const refused = await events.append(actor, conversation.id, event(1, "stale"))
+      .then(() => null, (error: unknown) => error);
+    assert.ok(refused instanceof RunFencedOutError, String(refused));
+    assert.equal(refused.code, "run_fenced_out");
+    assert.deepEqual([refused.runId, refused.leaseEpoch], [fencedRun, 1]);
+    // A run of another conversation does not fence this one's events.
+    const elsewhere = await insertRun(
+      backend.db,
+      actor,
+      (await domain.conversations.create(actor)).id,
+      2,
+    );
+    await assert.rejects(
+      events.append(actor, conversation.id, {
+        ...event(2, "wrong conversation"),
+        runId: elsewhere,
+        fence: { runId: elsewhere, leaseEpoch: 2 },
+      }),
+      RunFencedOutError,
+    );
+    // Nothing was written: no event, no seq consumed.
+    assert.deepEqual(await events.after(actor, conversation.id, 0), [current]);
+    const unfenced = await events.append(actor, conversation.id, {
+      type: "user",
+      content: "still open to events outside a runner",
+      runId: fencedRun,
+    });
+    assert.equal(unfenced.metadata.seq, 2);
+    await assert.rejects(
+      events.append(actor, conversation.id, {
+        ...event(2, "fence of another run"),
+        runId: crypto.randomUUID(),
+      }),
+      ValidationError,
+    );
+  });
+
+  await t.step("fenced appends racing epoch bumps keep epoch order, no deadlock", async () => {
+    const conversation = await domain.conversations.create(actor);
+    const race = await insertRun(backend.db, actor, conversation.id, 0);
+    const other = backend.db.dialect === "mysql" ? backend.openAnotherHandle() : backend.db;
+    try {
+      const second = createDomain({
+        db: other,
+        coordination: backend.coordination,
+        passwordIterations: TEST_PASSWORD_ITERATIONS,
+      });
+      // Claims bump the epoch from the other handle while every epoch's runner keeps writing
+      // events and messages (each write locks the conversation, then the run row).
+      const claims = (async () => {
+        for (let epoch = 1; epoch <= 4; epoch++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await other.kysely.updateTable("agent_runs")
+            .set((eb) => ({ lease_epoch: eb("lease_epoch", "+", 1) }))
+            .where("id", "=", race).execute();
+        }
+      })();
+      const runner = (epoch: number) =>
+        (async () => {
+          const fence = { runId: race, leaseEpoch: epoch };
+          for (let i = 0; i < 12; i++) {
+            const service = i % 2 ? second : domain;
+            const write = i % 3
+              ? service.conversationEvents.append(actor, conversation.id, {
+                type: "step",
+                content: String(epoch),
+                runId: race,
+                fence,
+              })
+              : service.conversations.appendMessage(actor, conversation.id, {
+                role: "assistant",
+                content: String(epoch),
+                runId: race,
+                fence,
+              });
+            await write.catch((error) => {
+              if (!(error instanceof RunFencedOutError)) throw error;
+            });
+            // Spread each runner's writes over the claims.
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+        })();
+      await Promise.all([claims, ...[0, 1, 2, 3, 4].map(runner)]);
+      const epochs = (await events.after(actor, conversation.id, 0))
+        .map((event) => Number(event.content));
+      assert.ok(epochs.length > 0);
+      assert.deepEqual(epochs, [...epochs].sort((a, b) => a - b), "no write of an older epoch");
+      const messages = await domain.conversations.listMessages(actor, conversation.id);
+      const messageEpochs = messages.map((message) => Number(message.content));
+      assert.deepEqual(messageEpochs, [...messageEpochs].sort((a, b) => a - b));
+    } finally {
+      if (other !== backend.db) await other.close();
+    }
   });
 
   await t.step("another user's conversation is not found; bad input is rejected", async () => {

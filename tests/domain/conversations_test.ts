@@ -1,10 +1,14 @@
-/** Conversations and messages: create, list, rename, append with sequence numbers, delete. */
+/**
+ * Conversations and messages: create, list, rename, append with sequence numbers, delete, and
+ * run fencing (a runner's message needs its run's current lease epoch).
+ */
 import assert from "node:assert/strict";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { RunFencedOutError } from "../../domain/run_fence.ts";
 import { backendTest } from "../_helpers/backend.ts";
-import { registerUser } from "../_helpers/fixtures.ts";
+import { insertRun, registerUser } from "../_helpers/fixtures.ts";
 
-backendTest("conversations", async (t, { domain, clock }) => {
+backendTest("conversations", async (t, { db, domain, clock }) => {
   const { conversations } = domain;
   const actor = await registerUser(domain);
 
@@ -55,6 +59,30 @@ backendTest("conversations", async (t, { domain, clock }) => {
     assert.deepEqual(
       messages.map((message) => message.seq),
       Array.from({ length: 15 }, (_, i) => i + 1),
+    );
+  });
+
+  await t.step("a fenced message needs the run's current lease epoch", async () => {
+    const conversation = await conversations.create(actor);
+    const runId = await insertRun(db, actor, conversation.id, 3);
+    const message = (leaseEpoch: number) => ({
+      role: "assistant" as const,
+      content: `epoch ${leaseEpoch}`,
+      runId,
+      fence: { runId, leaseEpoch },
+    });
+    await assert.rejects(
+      conversations.appendMessage(actor, conversation.id, message(2)),
+      RunFencedOutError,
+    );
+    assert.deepEqual(await conversations.listMessages(actor, conversation.id), []);
+    assert.equal((await conversations.get(actor, conversation.id)).lastSeq, 0, "no seq taken");
+    const stored = await conversations.appendMessage(actor, conversation.id, message(3));
+    assert.deepEqual([stored.seq, stored.runId, stored.content], [1, runId, "epoch 3"]);
+    assert.deepEqual(stored.metadata, {});
+    await assert.rejects(
+      conversations.appendMessage(actor, conversation.id, { ...message(3), runId: null }),
+      ValidationError,
     );
   });
 

@@ -25,6 +25,7 @@ interface Owned {
   sessionId: string;
   chargeId: string;
   idempotencyKey: string;
+  claimToken: string;
 }
 
 async function createResources(domain: Domain, owner: Actor): Promise<Owned> {
@@ -42,11 +43,12 @@ async function createResources(domain: Domain, owner: Actor): Promise<Owned> {
     description: "x",
   });
   const idempotencyKey = crypto.randomUUID();
-  await domain.idempotency.begin(owner, {
+  const claim = await domain.idempotency.begin(owner, {
     scope: "POST /x",
     key: idempotencyKey,
     requestHash: "0".repeat(64),
   });
+  if (claim.state !== "started") throw new Error("the key is new");
   return {
     adAccountId,
     campaignId: campaign.id,
@@ -56,6 +58,7 @@ async function createResources(domain: Domain, owner: Actor): Promise<Owned> {
     sessionId: session.id,
     chargeId: charge.id,
     idempotencyKey,
+    claimToken: claim.claimToken,
   };
 }
 
@@ -105,6 +108,7 @@ const INTRUSIONS: Record<string, Intrusion> = {
     d.idempotency.complete(a, {
       scope: "POST /x",
       key: o.idempotencyKey,
+      claimToken: o.claimToken,
       responseStatus: 200,
       responseBody: {},
     }),

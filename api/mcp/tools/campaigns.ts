@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { CampaignStatus } from "../../../db/schema.ts";
 import { formatMinor } from "../../../domain/approval.ts";
 import {
   type Campaign,
@@ -100,7 +101,8 @@ export const createCampaignTool: McpTool = defineTool({
     const account = await domain.adAccounts.get(actor, args.adAccountId);
     return { operation: "create_campaign", input: args, currency: account.currency };
   },
-  run: ({ domain, actor }, args) => domain.campaigns.create(actor, args),
+  stage: ({ domain, actor }, args, requestKey) =>
+    domain.campaigns.staged.create(actor, args, requestKey),
   present: (campaign) => applied(campaign, "Created"),
 });
 
@@ -123,8 +125,8 @@ export const updateCampaignTool: McpTool = defineTool({
       input,
     };
   },
-  run: ({ domain, actor }, { campaignId, ...input }) =>
-    domain.campaigns.update(actor, campaignId, input),
+  stage: ({ domain, actor }, { campaignId, ...input }, requestKey) =>
+    domain.campaigns.staged.update(actor, campaignId, input, requestKey),
   present: (campaign) => applied(campaign, "Updated"),
 });
 
@@ -134,7 +136,7 @@ export const pauseCampaignTool: McpTool = statusTool({
   title: "Pause campaign",
   description: "Pauses an active campaign (stops delivery; can be resumed).",
   verb: "Paused",
-  run: ({ domain, actor }, id) => domain.campaigns.pause(actor, id),
+  status: "paused",
 });
 
 /** `resume_campaign`: draft or paused → active; needs approval. */
@@ -144,7 +146,7 @@ export const resumeCampaignTool: McpTool = statusTool({
   description: "Activates a draft or paused campaign (starts spending). Requires the user's " +
     'approval: without it the result is {status: "approval_required"} and nothing changes.',
   verb: "Activated",
-  run: ({ domain, actor }, id) => domain.campaigns.resume(actor, id),
+  status: "active",
 });
 
 /** `archive_campaign`: → archived (final); needs approval. */
@@ -154,16 +156,16 @@ export const archiveCampaignTool: McpTool = statusTool({
   description: "Archives a campaign; this is final. Requires the user's approval: without it " +
     'the result is {status: "approval_required"} and nothing changes.',
   verb: "Archived",
-  run: ({ domain, actor }, id) => domain.campaigns.archive(actor, id),
+  status: "archived",
 });
 
-/** The three status tools differ only in operation, wording and domain call. */
+/** The three status tools differ only in operation, wording and target status. */
 function statusTool(options: {
   name: "pause_campaign" | "resume_campaign" | "archive_campaign";
   title: string;
   description: string;
   verb: string;
-  run(context: ToolContext, campaignId: string): Promise<Campaign>;
+  status: CampaignStatus;
 }): McpTool {
   return defineTool({
     kind: "write",
@@ -178,7 +180,8 @@ function statusTool(options: {
       operation: options.name,
       campaigns: [await current(context, args.campaignId)],
     }),
-    run: (context, args) => options.run(context, args.campaignId),
+    stage: ({ domain, actor }, args, requestKey) =>
+      domain.campaigns.staged.changeStatus(actor, args.campaignId, options.status, requestKey),
     present: (campaign) => applied(campaign, options.verb),
   });
 }

@@ -199,25 +199,35 @@ checkpointTest(
 );
 
 checkpointTest(
-  "putMode batch sends each put as one transaction and rolls back a failed one",
+  "groupCommit commits a turn's calls together and fails only the call that failed",
   async (_t, scratch) => {
     const db = scratch.openAnother({ multipleStatements: true });
-    const saver = new KyselySaver(db, { putMode: "batch" });
+    const saver = new KyselySaver(db, { groupCommit: true });
     let step = await putStep(saver, { configurable: { thread_id: "batched" } }, undefined, {
       log: ["a"],
     }, ["log"]);
     step = await putStep(saver, step.config, step.checkpoint, { log: ["a", "b"] }, ["log"]);
-    // The next delta's chain is gone: the batch fails at the blob insert, is rolled back, and
-    // the saver retries with the whole value.
+    // The next delta's chain is gone: the group fails at its blob insert and is rolled back;
+    // the writes sent in the same turn are then committed on their own, and the saver retries
+    // the put with the whole value.
     await db.kysely.deleteFrom("agent_checkpoint_blobs").where("thread_id", "=", "batched")
       .execute();
-    step = await putStep(saver, step.config, step.checkpoint, { log: ["a", "b", "c"] }, ["log"]);
+    const [next] = await Promise.all([
+      putStep(saver, step.config, step.checkpoint, { log: ["a", "b", "c"] }, ["log"]),
+      saver.putWrites(step.config, [["log", "pending"]], "task-1"),
+    ]);
+    step = next;
+    assert.equal(await count(scratch.db, "agent_checkpoint_writes", "batched"), 1);
     for (let i = 0; i < 12; i++) {
       // Pooled connections must not be left inside the failed transaction: later puts on any
       // of them commit and are visible from another handle.
-      step = await putStep(saver, step.config, step.checkpoint, {
-        log: [...step.checkpoint.channel_values.log as string[], `x${i}`],
-      }, ["log"]);
+      const [later] = await Promise.all([
+        putStep(saver, step.config, step.checkpoint, {
+          log: [...step.checkpoint.channel_values.log as string[], `x${i}`],
+        }, ["log"]),
+        saver.putWrites(step.config, [["log", `pending ${i}`]], `task-${i}`),
+      ]);
+      step = later;
     }
     const tuple = await new KyselySaver(scratch.db).getTuple({
       configurable: { thread_id: "batched" },
@@ -225,8 +235,9 @@ checkpointTest(
     assert.equal(tuple?.checkpoint.id, step.checkpoint.id);
     assert.equal((tuple?.checkpoint.channel_values.log as string[]).length, 15);
     assert.equal(await count(scratch.db, "agent_checkpoints", "batched"), 15);
+    assert.equal(await count(scratch.db, "agent_checkpoint_writes", "batched"), 13);
   },
-  { ignore: !Deno.env.get("DATABASE_URL") }, // multi-statement batches are MySQL's
+  { ignore: !Deno.env.get("DATABASE_URL") }, // multi-statement transactions are MySQL's
 );
 
 checkpointTest(

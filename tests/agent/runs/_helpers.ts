@@ -9,6 +9,7 @@ import { createApprovalGrants } from "../../../api/mcp/grants.ts";
 import { ScriptedModel } from "../../../agent/models/scripted.ts";
 import type { ChatModel, ModelRequest, ModelTurn } from "../../../agent/models/types.ts";
 import { type AgentRuntime, createAgentRuntime } from "../../../agent/runs/mod.ts";
+import type { TestHooks } from "../../../agent/runs/test_hooks.ts";
 import type { RunView } from "../../../agent/runs/types.ts";
 import type { Actor } from "../../../domain/actor.ts";
 import { loadConfig } from "../../../lib/config.ts";
@@ -66,11 +67,12 @@ export class ScriptModel implements ChatModel {
   }
 }
 
-/** A runtime over `backend` with `model`. */
+/** A runtime over `backend` with `model` (and `testHooks`, to pause its runner). */
 export async function openRuntime(
   backend: TestBackend,
   model: ChatModel,
   env: Record<string, string> = {},
+  testHooks?: TestHooks,
 ): Promise<AgentRuntime> {
   const config = loadConfig({
     JWT_SECRET_KEY: TEST_SECRET,
@@ -88,6 +90,7 @@ export async function openRuntime(
     accessTokens: await AccessTokens.create(TEST_SECRET),
     approvals: await createApprovalGrants(TEST_SECRET),
     model,
+    testHooks,
   });
 }
 

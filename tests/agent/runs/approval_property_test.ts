@@ -11,6 +11,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import type { CampaignStatus } from "../../../db/schema.ts";
 import type { Actor } from "../../../domain/actor.ts";
 import { type ApprovalRequest, decideApproval } from "../../../domain/approval.ts";
 import type { Domain } from "../../../domain/mod.ts";
@@ -37,59 +38,54 @@ function spyOn(domain: Domain, audit: Audit): Domain {
     else audit.approved.splice(index, 1);
     void actor;
   }
+  // The MCP tools change campaigns through the staged methods: each is checked when staged,
+  // before its platform call (its commit may not read outside the caller's transaction).
+  const staged = campaigns.staged;
   return {
     ...domain,
     campaigns: {
       ...campaigns,
-      async create(actor, input) {
-        const account = await domain.adAccounts.get(actor, input.adAccountId);
-        await guard(actor, `create_campaign:${input.name}`, () =>
-          Promise.resolve({
-            operation: "create_campaign",
-            input,
-            currency: account.currency,
-          }));
-        return await campaigns.create(actor, input);
-      },
-      async update(actor, campaignId, input) {
-        const current = await campaigns.get(actor, campaignId);
-        await guard(
-          actor,
-          `update_campaign:${campaignId}:${input.budgetAmountMinor}`,
-          () => Promise.resolve({ operation: "update_campaign", campaigns: [current], input }),
-        );
-        return await campaigns.update(actor, campaignId, input);
-      },
-      async pause(actor, campaignId) {
-        const current = await campaigns.get(actor, campaignId);
-        await guard(
-          actor,
-          `pause_campaign:${campaignId}`,
-          () => Promise.resolve({ operation: "pause_campaign", campaigns: [current] }),
-        );
-        return await campaigns.pause(actor, campaignId);
-      },
-      async resume(actor, campaignId) {
-        const current = await campaigns.get(actor, campaignId);
-        await guard(
-          actor,
-          `resume_campaign:${campaignId}`,
-          () => Promise.resolve({ operation: "resume_campaign", campaigns: [current] }),
-        );
-        return await campaigns.resume(actor, campaignId);
-      },
-      async archive(actor, campaignId) {
-        const current = await campaigns.get(actor, campaignId);
-        await guard(
-          actor,
-          `archive_campaign:${campaignId}`,
-          () => Promise.resolve({ operation: "archive_campaign", campaigns: [current] }),
-        );
-        return await campaigns.archive(actor, campaignId);
+      staged: {
+        async create(actor, input, requestKey) {
+          const account = await domain.adAccounts.get(actor, input.adAccountId);
+          await guard(actor, `create_campaign:${input.name}`, () =>
+            Promise.resolve({
+              operation: "create_campaign",
+              input,
+              currency: account.currency,
+            }));
+          return await staged.create(actor, input, requestKey);
+        },
+        async update(actor, campaignId, input, requestKey) {
+          const current = await campaigns.get(actor, campaignId);
+          await guard(
+            actor,
+            `update_campaign:${campaignId}:${input.budgetAmountMinor}`,
+            () => Promise.resolve({ operation: "update_campaign", campaigns: [current], input }),
+          );
+          return await staged.update(actor, campaignId, input, requestKey);
+        },
+        async changeStatus(actor, campaignId, status, requestKey) {
+          const current = await campaigns.get(actor, campaignId);
+          const operation = STATUS_OPERATIONS[status as keyof typeof STATUS_OPERATIONS];
+          await guard(
+            actor,
+            `${operation}:${campaignId}`,
+            () => Promise.resolve({ operation, campaigns: [current] }),
+          );
+          return await staged.changeStatus(actor, campaignId, status, requestKey);
+        },
       },
     },
   };
 }
+
+/** The tool operation that moves a campaign to each status (no tool returns one to draft). */
+const STATUS_OPERATIONS = {
+  active: "resume_campaign",
+  paused: "pause_campaign",
+  archived: "archive_campaign",
+} as const satisfies Record<Exclude<CampaignStatus, "draft">, ApprovalRequest["operation"]>;
 
 /** The audit key of a tool call's arguments (as the server echoes them in the approval). */
 function keyOf(tool: string, args: Record<string, unknown>): string {

@@ -2,9 +2,12 @@
  * Crash test: the real app as a child process, driven by a scripted model that creates a
  * campaign, SIGKILLed at every interesting point of one run and restarted on the same data each
  * time — before the (held) tool call, while waiting for approval, before the approved call,
- * after the approved call's effect but before its checkpoint, and after the final message was
- * stored but before the run was closed. The run must complete with exactly one campaign, one
- * charge per model call, and one final assistant message.
+ * after the approved call's platform call but before its database transaction, inside that
+ * transaction before it commits, after the call returned but before its checkpoint, and after
+ * the final message was stored but before the run was closed. An effect killed before its
+ * commit leaves no campaign row, and the restarted run takes its idempotency claim over instead
+ * of stopping. The run must complete with exactly one campaign, one charge per model call, and
+ * one final assistant message.
  *
  * Twice: with the test-only scripted model, and with the production Gemini model (the real
  * `@google/genai` SDK) talking to a local fake Gemini server. Runs on the embedded default
@@ -128,7 +131,20 @@ async function crashChain(t: Deno.TestContext, modelKind: "scripted" | "gemini")
         assert.equal(await campaigns(), 0);
       });
 
-      await t.step("killed before the approved call, then after its effect", async () => {
+      await t.step(
+        "killed after the platform call, then inside the effect's transaction",
+        async () => {
+          await restart("after_platform_call:create_campaign");
+          await app!.waitFor("AAE_TEST_PAUSED after_platform_call:create_campaign");
+          assert.equal(await campaigns(), 0, "the platform call alone writes nothing");
+          await restart("before_effect_commit:create_campaign");
+          await app!.waitFor("AAE_TEST_PAUSED before_effect_commit:create_campaign");
+          assert.equal(await campaigns(), 0, "written but not committed");
+        },
+      );
+
+      await t.step("killed after the approved call's effect committed", async () => {
+        // The claim left in progress by the kill above is taken over: no "outcome unknown".
         await restart("after_approved_call:create_campaign");
         await app!.waitFor("AAE_TEST_PAUSED after_approved_call:create_campaign");
         assert.equal(await campaigns(), 1, "the effect happened");

@@ -1,21 +1,23 @@
 /**
- * Fencing, retention and the unknown-outcome guard: a runner whose lease epoch is no longer the
- * run's writes nothing (steps, run row, checkpoints); old checkpoints of finished runs are
- * pruned while step records stay; a call whose earlier attempt died mid-effect stops the run
- * instead of being retried by the model.
+ * Fencing, retention and interrupted effects: a runner whose lease epoch is no longer the run's
+ * writes nothing (steps, run row, checkpoints); old checkpoints of finished runs are pruned while
+ * step records stay; a call whose earlier attempt died mid-effect is taken over and completes
+ * once; a stale attempt that grabs the claim mid-call makes the live runner retry, not fail.
  */
 import assert from "node:assert/strict";
-import { KyselySaver } from "../../../agent/checkpoint/mod.ts";
-import { FencedSaver } from "../../../agent/runs/fenced_saver.ts";
+import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
+import { GuardedSaver, KyselySaver } from "../../../agent/checkpoint/mod.ts";
 import { FencedOutError } from "../../../agent/runs/mod.ts";
 import { claimRun, RunFence } from "../../../agent/runs/store.ts";
 import { toDbTimestamp } from "../../../db/time.ts";
+import { NotFoundError } from "../../../domain/errors.ts";
 import { requestHash } from "../../../domain/idempotency.ts";
+import { createSandboxPlatform } from "../../../domain/platforms/sandbox.ts";
 import { backendTest } from "../../_helpers/backend.ts";
 import { connectAccount, createCampaign, registerUser } from "../../_helpers/fixtures.ts";
 import { finished, openRuntime, ScriptModel, waitForRun } from "./_helpers.ts";
 
-backendTest("fencing, retention, unknown outcomes", async (t, backend) => {
+backendTest("fencing, retention, interrupted effects", async (t, backend) => {
   const { db, domain, coordination } = backend;
   const actor = await registerUser(domain, "fence");
 
@@ -91,15 +93,32 @@ backendTest("fencing, retention, unknown outcomes", async (t, backend) => {
     await assert.rejects(stale.finishStep(step, "succeeded", {}), FencedOutError);
     await assert.rejects(stale.updateRun({ status: "completed" }), FencedOutError);
     await assert.rejects(stale.addTokens(1, 1), FencedOutError);
-    const saver = new FencedSaver(new KyselySaver(db), stale);
+    // Checkpoint writes carry the fence in their own statements.
+    const saver = new KyselySaver(db);
+    const threadConfig = { configurable: { thread_id: runId, checkpoint_ns: "" } };
+    const checkpoint = { ...emptyCheckpoint(), id: "1ef00000-0000-6000-8000-00000000f3c5" };
+    const metadata = { source: "loop" as const, step: 0, parents: {} };
+    const staleSaver = new GuardedSaver(saver, stale.checkpointGuard);
+    await assert.rejects(staleSaver.put(threadConfig, checkpoint, metadata, {}), FencedOutError);
+    const storedCheckpoints = () =>
+      db.kysely.selectFrom("agent_checkpoints").select("checkpoint_id")
+        .where("thread_id", "=", runId).execute();
+    assert.deepEqual(await storedCheckpoints(), []);
+    const currentSaver = new GuardedSaver(
+      saver,
+      new RunFence(db, coordination.leases, lease2, runId, actor.userId, 2, () => new Date())
+        .checkpointGuard,
+    );
+    const stored = await currentSaver.put(threadConfig, checkpoint, metadata, {});
+    assert.equal((await storedCheckpoints()).length, 1);
     await assert.rejects(
-      saver.putWrites(
-        { configurable: { thread_id: runId, checkpoint_ns: "", checkpoint_id: "1" } },
-        [],
-        "task",
-      ),
+      staleSaver.putWrites(stored, [["messages", "late"]], "task"),
       FencedOutError,
     );
+    await currentSaver.putWrites(stored, [["messages", "on time"]], "task");
+    const writes = await db.kysely.selectFrom("agent_checkpoint_writes").select("task_id")
+      .where("thread_id", "=", runId).execute();
+    assert.equal(writes.length, 1);
     const rows = await db.kysely.selectFrom("agent_steps").select(["status", "lease_epoch"])
       .where("run_id", "=", runId).execute();
     assert.deepEqual(rows.map((row) => [row.status, Number(row.lease_epoch)]), [["running", 1]]);
@@ -147,18 +166,29 @@ backendTest("fencing, retention, unknown outcomes", async (t, backend) => {
     await runtime.drain();
   });
 
-  await t.step("an effect left in progress by a dead runner stops the run", async () => {
+  /** A budget update the model asks for, the claim key its call uses, and its request hash. */
+  async function budgetUpdate(budgetAmountMinor: number) {
     const adAccountId = await connectAccount(domain, actor);
     const campaign = await createCampaign(domain, actor, adAccountId, {
       budgetAmountMinor: 10_000,
     });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => release = resolve);
-    const args = { campaignId: campaign.id, budgetAmountMinor: 10_500 };
+    const args = { campaignId: campaign.id, budgetAmountMinor };
     const model = new ScriptModel([
       { toolCalls: [{ name: "update_campaign", args }] },
-      { content: "Should not get here." },
+      { content: "Raised." },
     ]);
+    const claimOf = async (runId: string) => ({
+      scope: "mcp:tool:update_campaign",
+      key: `${runId}:t0c0`,
+      requestHash: await requestHash({ tool: "update_campaign", arguments: args }),
+    });
+    return { campaign, model, claimOf };
+  }
+
+  await t.step("an effect left in progress by a dead runner is taken over, once", async () => {
+    const { campaign, model, claimOf } = await budgetUpdate(10_500);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => release = resolve);
     const gated = {
       name: "gated",
       async generate(request: Parameters<ScriptModel["generate"]>[0]) {
@@ -168,18 +198,73 @@ backendTest("fencing, retention, unknown outcomes", async (t, backend) => {
     };
     const runtime = await openRuntime(backend, gated);
     const submitted = await runtime.submit(actor, { content: "Raise it a little" });
-    // What a runner that died between applying the effect and recording it leaves behind.
-    await domain.idempotency.begin(actor, {
-      scope: "mcp:tool:update_campaign",
-      key: `${submitted.runId}:t0c0`,
-      requestHash: await requestHash({ tool: "update_campaign", arguments: args }),
+    // What a runner that died mid-call leaves behind: the claim in progress, no effect (its
+    // writes commit only together with the completion of that claim).
+    const dead = await domain.idempotency.begin(actor, await claimOf(submitted.runId), {
+      takeOverInProgress: true,
     });
+    assert.ok(dead.state === "started");
     release();
     const view = await waitForRun(runtime, actor, submitted.runId, finished);
-    assert.equal(view.status, "failed");
-    assert.equal(view.errorCode, "effect_unknown");
-    assert.equal((await domain.campaigns.get(actor, campaign.id)).budgetAmountMinor, 10_000);
-    assert.equal(model.requests.length, 1, "the model was not asked to try again");
+    assert.equal(view.status, "completed", JSON.stringify(view.steps));
+    assert.equal((await domain.campaigns.get(actor, campaign.id)).budgetAmountMinor, 10_500);
+    const toolSteps = view.steps.filter((step) => step.kind === "tool_call");
+    assert.deepEqual(toolSteps.map((step) => step.status), ["succeeded"]);
+    assert.equal(model.requests.length, 2);
+    await assert.rejects(
+      domain.idempotency.complete(actor, {
+        scope: "mcp:tool:update_campaign",
+        key: `${submitted.runId}:t0c0`,
+        claimToken: dead.claimToken,
+        responseStatus: 200,
+        responseBody: "late",
+      }),
+      NotFoundError,
+      "the dead runner's claim can no longer complete",
+    );
+    await runtime.drain();
+  });
+
+  await t.step("a stale attempt taking the claim mid-call: the live runner retries", async () => {
+    const { campaign, model, claimOf } = await budgetUpdate(11_000);
+    let entered!: () => void;
+    const platformReached = new Promise<void>((resolve) => entered = resolve);
+    let proceed!: () => void;
+    const proceedGate = new Promise<void>((resolve) => proceed = resolve);
+    let updates = 0;
+    const sandbox = createSandboxPlatform();
+    const platforms = {
+      sandbox: {
+        ...sandbox,
+        async updateCampaign(...args: Parameters<typeof sandbox.updateCampaign>) {
+          updates += 1;
+          if (updates === 1) {
+            entered();
+            await proceedGate;
+          }
+          return await sandbox.updateCampaign(...args);
+        },
+      },
+    };
+    const runtime = await openRuntime(
+      { ...backend, domain: backend.domainWith({ platforms }) },
+      model,
+    );
+    const submitted = await runtime.submit(actor, { content: "Raise it" });
+    await platformReached;
+    // A runner that lost the run, still calling: it takes the claim over meanwhile.
+    const stale = await domain.idempotency.begin(actor, await claimOf(submitted.runId), {
+      takeOverInProgress: true,
+    });
+    assert.ok(stale.state === "started");
+    proceed();
+    const view = await waitForRun(runtime, actor, submitted.runId, finished);
+    assert.equal(view.status, "completed", JSON.stringify(view.steps));
+    const toolSteps = view.steps.filter((step) => step.kind === "tool_call");
+    assert.deepEqual(toolSteps.map((step) => step.status), ["succeeded"]);
+    assert.equal(updates, 2, "the retry repeated the platform call (same request key)");
+    assert.equal((await domain.campaigns.get(actor, campaign.id)).budgetAmountMinor, 11_000);
+    assert.match(JSON.stringify(model.requests[1].messages), /applied/);
     await runtime.drain();
   });
 });

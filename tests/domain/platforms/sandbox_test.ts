@@ -169,3 +169,21 @@ Deno.test("sandbox delivery", async (t) => {
     assert.equal(morning[0].spendMinor, Math.floor(full.spendMinor * 0.25));
   });
 });
+
+Deno.test("sandbox request keys: a repeated create answers the same campaign", async () => {
+  const spec = campaign();
+  const create = (account: PlatformAccount, key?: string) =>
+    sandbox.createCampaign(account, spec, key).then((created) => created.externalId);
+  const first = await create(ACCOUNT, "a".repeat(64));
+  assert.match(
+    first,
+    /^sandbox-campaign-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  );
+  assert.equal(await create(ACCOUNT, "a".repeat(64)), first);
+  assert.notEqual(await create(ACCOUNT, "b".repeat(64)), first);
+  assert.notEqual(
+    await create({ ...ACCOUNT, externalAccountId: "sandbox-2" }, "a".repeat(64)),
+    first,
+  );
+  assert.notEqual(await create(ACCOUNT), await create(ACCOUNT), "without a key, a new campaign");
+});

@@ -1,0 +1,75 @@
+/**
+ * Fencing of conversation writes (events, messages) made on behalf of an agent run. A runner
+ * owns its run while the run row's `lease_epoch` equals the epoch it claimed; a write that
+ * carries the runner's fence re-checks that epoch inside the write's own transaction, so a
+ * runner whose run was taken over (epoch bumped) writes nothing.
+ *
+ * Lock order: the conversation row first (every conversation write already starts there), then
+ * the run row. Claiming a run and the runner's fenced run/step writes lock only the run row (and
+ * its steps), never the conversation, so the two orders cannot form a cycle; anything that ever
+ * needs both locks must take them in this order too.
+ *
+ * @module
+ */
+import type { Transaction } from "kysely";
+import { z } from "zod";
+import type { SqlDialect } from "../db/database.ts";
+import { forUpdate } from "../db/locking.ts";
+import type { DB } from "../db/schema.ts";
+import { DomainError } from "./errors.ts";
+
+/** The run a write is made for and the lease epoch its runner claimed. */
+export interface RunWriteFence {
+  runId: string;
+  leaseEpoch: number;
+}
+
+/** Validates a `RunWriteFence` in domain inputs. */
+export const runWriteFenceSchema = z.object({
+  runId: z.uuid(),
+  leaseEpoch: z.number().int().min(0),
+});
+
+/** For a zod `refine`: a fenced write must belong to the fence's run. */
+export function fenceMatchesRun(input: { runId: string | null; fence?: RunWriteFence }): boolean {
+  return input.fence === undefined || input.fence.runId === input.runId;
+}
+
+/** The issue `fenceMatchesRun` reports. */
+export const FENCE_RUN_MISMATCH = { path: ["fence", "runId"], message: "must equal runId" };
+
+/**
+ * The run's `lease_epoch` is no longer the fence's: another runner took the run over (or it is
+ * gone), so this write was refused and nothing was stored.
+ */
+export class RunFencedOutError extends DomainError {
+  override name = "RunFencedOutError";
+  readonly code = "run_fenced_out";
+  readonly status = 409;
+  constructor(readonly runId: string, readonly leaseEpoch: number) {
+    super(`run ${runId}: lease epoch ${leaseEpoch} is no longer current`);
+  }
+}
+
+/**
+ * Inside a transaction that already holds `conversationId`'s row lock: locks the run row
+ * (MySQL `FOR UPDATE`; SQLite transactions are serialized anyway) and throws
+ * `RunFencedOutError` unless it belongs to the conversation and still has the fence's epoch.
+ * The lock is held until commit, so a claim cannot bump the epoch between this check and the
+ * write: every write it lets through commits before the next runner owns the run.
+ */
+export async function assertRunFence(
+  trx: Transaction<DB>,
+  dialect: SqlDialect,
+  conversationId: string,
+  fence: RunWriteFence,
+): Promise<void> {
+  const run = await forUpdate(
+    trx.selectFrom("agent_runs").select("lease_epoch")
+      .where("id", "=", fence.runId).where("conversation_id", "=", conversationId),
+    dialect,
+  ).executeTakeFirst();
+  if (!run || Number(run.lease_epoch) !== fence.leaseEpoch) {
+    throw new RunFencedOutError(fence.runId, fence.leaseEpoch);
+  }
+}
