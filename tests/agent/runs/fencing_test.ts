@@ -9,12 +9,16 @@ import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
 import { GuardedSaver, KyselySaver } from "../../../agent/checkpoint/mod.ts";
 import { FencedOutError } from "../../../agent/runs/mod.ts";
 import { claimRun, RunFence } from "../../../agent/runs/store.ts";
-import { toDbTimestamp } from "../../../db/time.ts";
 import { NotFoundError } from "../../../domain/errors.ts";
 import { requestHash } from "../../../domain/idempotency.ts";
 import { createSandboxPlatform } from "../../../domain/platforms/sandbox.ts";
 import { backendTest } from "../../_helpers/backend.ts";
-import { connectAccount, createCampaign, registerUser } from "../../_helpers/fixtures.ts";
+import {
+  connectAccount,
+  createCampaign,
+  insertRun,
+  registerUser,
+} from "../../_helpers/fixtures.ts";
 import { finished, openRuntime, ScriptModel, waitForRun } from "./_helpers.ts";
 
 backendTest("fencing, retention, interrupted effects", async (t, backend) => {
@@ -23,29 +27,7 @@ backendTest("fencing, retention, interrupted effects", async (t, backend) => {
 
   await t.step("a stale runner's writes affect nothing and abort", async () => {
     const conversation = await domain.conversations.create(actor, {});
-    const runId = crypto.randomUUID();
-    const at = toDbTimestamp(new Date());
-    await db.kysely.insertInto("agent_runs").values({
-      id: runId,
-      user_id: actor.userId,
-      conversation_id: conversation.id,
-      message_id: null,
-      status: "queued",
-      lease_owner: null,
-      lease_epoch: 0,
-      started_at: null,
-      finished_at: null,
-      input_tokens: 0,
-      output_tokens: 0,
-      error: null,
-      error_code: null,
-      client_message_id: null,
-      cancel_requested_at: null,
-      pending_confirmation: null,
-      confirmation_decision: null,
-      created_at: at,
-      updated_at: at,
-    }).execute();
+    const runId = await insertRun(db, actor, conversation.id, 0);
     const key = `fence-test:${runId}`;
     const lease1 = (await coordination.leases.acquire(key, 10_000))!;
     const first = (await claimRun(db, runId, "A", new Date()))!;
