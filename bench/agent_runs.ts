@@ -16,7 +16,7 @@ import { createPool } from "mysql2";
 import { AccessTokens } from "../api/auth/access_tokens.ts";
 import { createApprovalGrants } from "../api/mcp/grants.ts";
 import type { ChatModel, ModelRequest, ModelTurn } from "../agent/models/types.ts";
-import { KyselySaver } from "../agent/checkpoint/mod.ts";
+import { type KyselySaver, openAppSaver } from "../agent/checkpoint/mod.ts";
 import { createAgentRuntime } from "../agent/runs/mod.ts";
 import { openToolbox } from "../agent/tools.ts";
 import type { Database } from "../db/database.ts";
@@ -58,7 +58,7 @@ interface Backend {
   name: string;
   db: Database;
   coordination: Coordination;
-  /** As the app sets it up (see `lib/services.ts`); default: a saver on `db`. */
+  /** As the app sets it up (`openAppSaver`); default: a saver on `db`. */
   checkpointer?: KyselySaver;
   close(): Promise<void>;
 }
@@ -99,15 +99,12 @@ async function mysqlBackend(url: string, redisUrl: string): Promise<Backend | un
   scratch.pathname = `/${name}`;
   const db = openMysql(scratch.toString());
   await migrateToLatest(db);
-  const checkpoints = openMysql(scratch.toString(), {
-    multipleStatements: true,
-    connectionLimit: 4,
-  });
+  const checkpoints = openAppSaver(db, scratch.toString());
   return {
     name: "mariadb + redis",
     db,
     coordination,
-    checkpointer: new KyselySaver(checkpoints, { groupCommit: true }),
+    checkpointer: checkpoints.saver,
     async close() {
       await coordination.close();
       await checkpoints.close();

@@ -39,8 +39,9 @@ export function fenceMatchesRun(input: { runId: string | null; fence?: RunWriteF
 export const FENCE_RUN_MISMATCH = { path: ["fence", "runId"], message: "must equal runId" };
 
 /**
- * The run's `lease_epoch` is no longer the fence's: another runner took the run over (or it is
- * gone), so this write was refused and nothing was stored.
+ * A runner no longer owns its run: the run's `lease_epoch` is no longer the one it claimed (another
+ * runner took the run over, or the run is gone) or its lease was lost. The write it attempted was
+ * refused and nothing was stored; the runner must stop writing for the run.
  */
 export class RunFencedOutError extends DomainError {
   override name = "RunFencedOutError";

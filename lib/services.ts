@@ -6,14 +6,13 @@
  * @module
  */
 import type { Plugin } from "$fresh/server.ts";
-import { KyselySaver } from "../agent/checkpoint/mod.ts";
+import { openAppSaver } from "../agent/checkpoint/mod.ts";
 import { type AgentRuntime, createAgentRuntime, testHooksFromEnv } from "../agent/runs/mod.ts";
 import { createModel } from "../agent/models/mod.ts";
 import { createApprovalGrants } from "../api/mcp/grants.ts";
 import { AccessTokens } from "../api/auth/access_tokens.ts";
 import { loadJwtSecret } from "../api/auth/jwt_secret.ts";
 import { type Database, openDatabase } from "../db/mod.ts";
-import { openMysql } from "../db/mysql.ts";
 import { createDomain, type Domain } from "../domain/mod.ts";
 import type { Config } from "./config.ts";
 import {
@@ -57,7 +56,7 @@ export async function openServices(
     signupCredits: config.SIGNUP_CREDITS,
     passwordIterations: config.PASSWORD_PBKDF2_ITERATIONS,
   });
-  const checkpoints = openCheckpointDatabase(config, db);
+  const checkpoints = openAppSaver(db, config.DATABASE_URL);
   const testHooks = testHooksFromEnv();
   if (testHooks) log.warn("TEST HOOKS ENABLED (AAE_TEST_HOOKS=1): never in production");
   const runs = createAgentRuntime({
@@ -70,7 +69,7 @@ export async function openServices(
     // Keyed from the same secret as the `/mcp` endpoint's grants, so either verifies them.
     approvals: await createApprovalGrants(secret),
     model: testHooks?.model ?? createModel(config),
-    checkpointer: new KyselySaver(checkpoints, { groupCommit: checkpoints !== db }),
+    checkpointer: checkpoints.saver,
     testHooks,
   });
   log.info("services opened", {
@@ -102,20 +101,10 @@ export async function openServices(
     },
     async close() {
       await coordination.close();
-      if (checkpoints !== db) await checkpoints.close();
+      await checkpoints.close();
       await db.close();
     },
   };
-}
-
-/**
- * Where agent checkpoints go. On MySQL, a small pool of their own that allows multi-statement
- * queries, so that a step's pending writes and checkpoint commit in one round trip (the shared
- * pool keeps them off); the embedded database serves both.
- */
-function openCheckpointDatabase(config: Config, db: Database): Database {
-  if (!config.DATABASE_URL) return db;
-  return openMysql(config.DATABASE_URL, { multipleStatements: true, connectionLimit: 4 });
 }
 
 /** The page-layer state every route can read: the app's services. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+export { type AppSaver, openAppSaver } from "./app_saver.ts";
 export { GuardedSaver } from "./guarded_saver.ts";
 export { KyselySaver, type KyselySaverOptions, type WriteGuard } from "./kysely_saver.ts";
 export { pruneCheckpoints, type PruneOptions, type PruneReport } from "./retention.ts";

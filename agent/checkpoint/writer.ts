@@ -24,9 +24,7 @@ export interface StatementWriter {
 export function transactionWriter(db: Database): StatementWriter {
   return {
     async write(statements) {
-      if (statements.length === 1) {
-        return [affectedRows(await db.kysely.executeQuery(statements[0]))];
-      }
+      if (statements.length === 1) return await executeAlone(db, statements[0]);
       return await db.kysely.transaction().execute(async (trx) => {
         const counts: number[] = [];
         for (const statement of statements) {
@@ -93,7 +91,7 @@ async function sendTransaction(
   db: Database,
   statements: readonly CompiledQuery[],
 ): Promise<number[]> {
-  if (statements.length === 1) return [affectedRows(await db.kysely.executeQuery(statements[0]))];
+  if (statements.length === 1) return await executeAlone(db, statements[0]);
   return await db.kysely.connection().execute(async (connection) => {
     try {
       const result = await connection.executeQuery(
@@ -112,6 +110,11 @@ async function sendTransaction(
       throw error;
     }
   });
+}
+
+/** One statement, atomic on its own: no transaction needed. */
+async function executeAlone(db: Database, statement: CompiledQuery): Promise<number[]> {
+  return [affectedRows(await db.kysely.executeQuery(statement))];
 }
 
 function affectedRows(result: QueryResult<unknown>): number {

@@ -96,7 +96,7 @@ export class RunEvents {
         });
       } catch (error) {
         if (error instanceof RunFencedOutError) {
-          // Expected when a run is taken over, as `FencedOutError` is for the run's own writes.
+          // Expected when a run is taken over, as for the run's own writes.
           this.#fencedOut = true;
           this.logger.info("run events stopped: the run was taken over", {
             run: this.runId,

@@ -12,5 +12,5 @@ export {
   createAgentRuntime,
 } from "./runtime.ts";
 export { RunCancelledError, RunnerDrainingError } from "./errors.ts";
-export { FencedOutError } from "./store.ts";
+export { RunFencedOutError } from "../../domain/run_fence.ts";
 export { type TestHooks, testHooksFromEnv } from "./test_hooks.ts";

@@ -33,13 +33,7 @@ import { SYSTEM_PROMPT } from "../prompt.ts";
 import { openToolbox, type Toolbox } from "../tools.ts";
 import { RunCancelledError, RunnerDrainingError } from "./errors.ts";
 import { RunEvents, summarizeArguments } from "./events.ts";
-import {
-  decisionOf,
-  FencedOutError,
-  type PendingConfirmation,
-  RunFence,
-  type RunRow,
-} from "./store.ts";
+import { decisionOf, type PendingConfirmation, RunFence, type RunRow } from "./store.ts";
 import type { TestHooks } from "./test_hooks.ts";
 
 /** Messages of earlier turns the model is shown. */
@@ -257,8 +251,8 @@ async function handleStop(
       return;
     }
     if (
-      error instanceof FencedOutError || error instanceof RunnerDrainingError ||
-      reason instanceof FencedOutError || isStaleLease(error)
+      error instanceof RunFencedOutError || error instanceof RunnerDrainingError ||
+      reason instanceof RunFencedOutError || isStaleLease(error)
     ) {
       // Someone else owns the run now, or this instance is stopping: leave it as it is.
       ctx.log.info("run left for another runner", { run: run.id, reason: String(error) });
@@ -333,10 +327,7 @@ async function finishWithMessage(
       // `fence.check()` above is not atomic with this write; the fence in its transaction is.
       fence: { runId: run.id, leaseEpoch: fence.epoch },
     },
-  ).catch((error) => {
-    // Reported like the run's other fenced writes, so `handleStop` leaves the run to its owner.
-    throw error instanceof RunFencedOutError ? new FencedOutError(run.id, fence.epoch) : error;
-  })).id;
+  )).id;
   await ctx.testHooks?.pause("after_final_message");
   await events.flush();
   await events.emit("assistant", content, { ...metadata, message_id: messageId, final: true });
@@ -426,7 +417,7 @@ function startHeartbeat(
     busy = true;
     try {
       if (!await ctx.leases.extend(fence.lease, ctx.leaseTtlMs)) {
-        abort.abort(new FencedOutError(fence.runId, fence.epoch));
+        abort.abort(new RunFencedOutError(fence.runId, fence.epoch));
         return;
       }
       const row = await ctx.db.kysely.selectFrom("agent_runs").select("cancel_requested_at")

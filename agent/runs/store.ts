@@ -19,6 +19,7 @@ import type {
   DB,
 } from "../../db/schema.ts";
 import { toDbTimestamp } from "../../db/time.ts";
+import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Lease, Leases } from "../../lib/coordination/types.ts";
 
 /** An `agent_runs` row. */
@@ -49,14 +50,6 @@ export interface RecordedDecision {
   confirmationId: string;
   decision: "approve" | "reject";
   decidedAt: string;
-}
-
-/** The run was taken over by another runner (or its lease expired): stop writing. */
-export class FencedOutError extends Error {
-  override name = "FencedOutError";
-  constructor(readonly runId: string, readonly epoch: number) {
-    super(`run ${runId}: lease epoch ${epoch} is no longer current`);
-  }
 }
 
 /** `pending_confirmation` of a row, parsed. */
@@ -139,12 +132,14 @@ export class RunFence {
    * run's control fields (cancel request, recorded decision).
    */
   async check(): Promise<Pick<RunRow, "cancel_requested_at" | "confirmation_decision">> {
-    if (!await this.leases.isCurrent(this.lease)) throw new FencedOutError(this.runId, this.epoch);
+    if (!await this.leases.isCurrent(this.lease)) {
+      throw new RunFencedOutError(this.runId, this.epoch);
+    }
     const row = await this.db.kysely.selectFrom("agent_runs")
       .select(["lease_epoch", "cancel_requested_at", "confirmation_decision"])
       .where("id", "=", this.runId).executeTakeFirst();
     if (!row || Number(row.lease_epoch) !== this.epoch) {
-      throw new FencedOutError(this.runId, this.epoch);
+      throw new RunFencedOutError(this.runId, this.epoch);
     }
     return row;
   }
@@ -156,7 +151,7 @@ export class RunFence {
   get checkpointGuard(): WriteGuard {
     return {
       condition: this.#ownsRun(),
-      refused: () => new FencedOutError(this.runId, this.epoch),
+      refused: () => new RunFencedOutError(this.runId, this.epoch),
     };
   }
 
@@ -167,7 +162,7 @@ export class RunFence {
       .set({ ...changes, updated_at: toDbTimestamp(this.now()) })
       .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
+    if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
   }
 
   /** Adds a model call's token usage to the run, fenced. */
@@ -181,7 +176,7 @@ export class RunFence {
       }))
       .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
+    if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
   }
 
   /** Opens (or, for a key seen before, reopens with attempt + 1) a step row, fenced. */
@@ -207,7 +202,7 @@ export class RunFence {
         .where("id", "=", existing.id)
         .where(this.#ownsRun())
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
+      if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
       return {
         id: existing.id,
         seq: existing.seq,
@@ -268,7 +263,7 @@ export class RunFence {
       )
       .executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) {
-      throw new FencedOutError(this.runId, this.epoch);
+      throw new RunFencedOutError(this.runId, this.epoch);
     }
     return { id, seq, attempt: 1, previousStatus: null, previousOutput: null, startedMs };
   }
@@ -290,12 +285,14 @@ export class RunFence {
       .where("id", "=", step.id)
       .where(this.#ownsRun())
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new FencedOutError(this.runId, this.epoch);
+    if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
     return duration;
   }
 
   async #assertLease(): Promise<void> {
-    if (!await this.leases.isCurrent(this.lease)) throw new FencedOutError(this.runId, this.epoch);
+    if (!await this.leases.isCurrent(this.lease)) {
+      throw new RunFencedOutError(this.runId, this.epoch);
+    }
   }
 
   /** True while the run row carries this runner's epoch; evaluated by the statement using it. */

@@ -73,7 +73,7 @@ export interface WriteToolDefinition<Shape extends z.ZodRawShape, Data>
   stage(
     context: ToolContext,
     args: z.output<z.ZodObject<Shape>>,
-    requestKey: PlatformRequestKey,
+    requestKey: PlatformRequestKey | undefined,
   ): Promise<StagedChange<Data>>;
 }
 
@@ -103,7 +103,7 @@ export interface McpWriteTool extends McpToolInfo {
   stage(
     context: ToolContext,
     args: Record<string, unknown>,
-    requestKey: PlatformRequestKey,
+    requestKey: PlatformRequestKey | undefined,
   ): Promise<StagedChange<Presentation>>;
 }
 

@@ -69,9 +69,9 @@ export interface PlatformAccountDetails {
  * (a crash, or a retry that took the attempt over). Real adapters must map it to the platform's
  * own request-id / deduplication mechanism (a client request id or idempotency token sent with
  * the request); for a platform without one, store the key with the object (e.g. as a label) and
- * look it up before applying the change. Undefined when the caller has no key.
+ * look it up before applying the change. Omitted when the caller has no key.
  */
-export type PlatformRequestKey = string | undefined;
+export type PlatformRequestKey = string;
 
 /** One ad platform. */
 export interface PlatformAdapter {

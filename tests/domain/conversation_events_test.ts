@@ -18,6 +18,24 @@ backendTest("conversation events", async (t, backend) => {
   const actor = await registerUser(domain);
   const runId = crypto.randomUUID();
 
+  /**
+   * A second app instance: its own handle on MySQL. Two synchronous SQLite handles in one thread
+   * would block each other inside BEGIN IMMEDIATE; the embedded default is one instance, so it
+   * gets concurrency on one handle.
+   */
+  const secondInstance = () => {
+    const db = backend.db.dialect === "mysql" ? backend.openAnotherHandle() : backend.db;
+    return {
+      db,
+      domain: createDomain({
+        db,
+        coordination: backend.coordination,
+        passwordIterations: TEST_PASSWORD_ITERATIONS,
+      }),
+      close: () => db === backend.db ? Promise.resolve() : db.close(),
+    };
+  };
+
   await t.step("append assigns seq from 1 and keeps metadata; after replays", async () => {
     const conversation = await domain.conversations.create(actor);
     const first = await events.append(actor, conversation.id, {
@@ -50,15 +68,8 @@ backendTest("conversation events", async (t, backend) => {
 
   await t.step("concurrent appends (two handles on MySQL) are gapless and unique", async () => {
     const conversation = await domain.conversations.create(actor);
-    // Two synchronous SQLite handles in one thread would block each other inside BEGIN
-    // IMMEDIATE; the embedded default is one instance, so it gets concurrency on one handle.
-    const other = backend.db.dialect === "mysql" ? backend.openAnotherHandle() : backend.db;
+    const { domain: second, close } = secondInstance();
     try {
-      const second = createDomain({
-        db: other,
-        coordination: backend.coordination,
-        passwordIterations: TEST_PASSWORD_ITERATIONS,
-      });
       const writes = Array.from(
         { length: 40 },
         (_, i) =>
@@ -74,7 +85,7 @@ backendTest("conversation events", async (t, backend) => {
       const replay = await events.after(actor, conversation.id, 0);
       assert.deepEqual(replay.map((event) => event.metadata.seq), seqs);
     } finally {
-      if (other !== backend.db) await other.close();
+      await close();
     }
   });
 
@@ -159,13 +170,8 @@ backendTest("conversation events", async (t, backend) => {
   await t.step("fenced appends racing epoch bumps keep epoch order, no deadlock", async () => {
     const conversation = await domain.conversations.create(actor);
     const race = await insertRun(backend.db, actor, conversation.id, 0);
-    const other = backend.db.dialect === "mysql" ? backend.openAnotherHandle() : backend.db;
+    const { db: other, domain: second, close } = secondInstance();
     try {
-      const second = createDomain({
-        db: other,
-        coordination: backend.coordination,
-        passwordIterations: TEST_PASSWORD_ITERATIONS,
-      });
       // Claims bump the epoch from the other handle while every epoch's runner keeps writing
       // events and messages (each write locks the conversation, then the run row).
       const claims = (async () => {
@@ -210,7 +216,7 @@ backendTest("conversation events", async (t, backend) => {
       const messageEpochs = messages.map((message) => Number(message.content));
       assert.deepEqual(messageEpochs, [...messageEpochs].sort((a, b) => a - b));
     } finally {
-      if (other !== backend.db) await other.close();
+      await close();
     }
   });
 

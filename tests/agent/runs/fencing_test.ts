@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
 import { GuardedSaver, KyselySaver } from "../../../agent/checkpoint/mod.ts";
-import { FencedOutError } from "../../../agent/runs/mod.ts";
+import { RunFencedOutError } from "../../../agent/runs/mod.ts";
 import { claimRun, RunFence } from "../../../agent/runs/store.ts";
 import { NotFoundError } from "../../../domain/errors.ts";
 import { requestHash } from "../../../domain/idempotency.ts";
@@ -55,7 +55,7 @@ backendTest("fencing, retention, interrupted effects", async (t, backend) => {
     assert.equal(second.epoch, 2);
     await assert.rejects(
       fence1.beginStep({ kind: "tool_call", name: "x", key: "t", input: {} }),
-      FencedOutError,
+      RunFencedOutError,
     );
 
     // Even with a live lease, the database epoch decides: 0 rows → abort.
@@ -70,18 +70,18 @@ backendTest("fencing, retention, interrupted effects", async (t, backend) => {
     );
     await assert.rejects(
       stale.beginStep({ kind: "tool_call", name: "x", key: "t", input: {} }),
-      FencedOutError,
+      RunFencedOutError,
     );
-    await assert.rejects(stale.finishStep(step, "succeeded", {}), FencedOutError);
-    await assert.rejects(stale.updateRun({ status: "completed" }), FencedOutError);
-    await assert.rejects(stale.addTokens(1, 1), FencedOutError);
+    await assert.rejects(stale.finishStep(step, "succeeded", {}), RunFencedOutError);
+    await assert.rejects(stale.updateRun({ status: "completed" }), RunFencedOutError);
+    await assert.rejects(stale.addTokens(1, 1), RunFencedOutError);
     // Checkpoint writes carry the fence in their own statements.
     const saver = new KyselySaver(db);
     const threadConfig = { configurable: { thread_id: runId, checkpoint_ns: "" } };
     const checkpoint = { ...emptyCheckpoint(), id: "1ef00000-0000-6000-8000-00000000f3c5" };
     const metadata = { source: "loop" as const, step: 0, parents: {} };
     const staleSaver = new GuardedSaver(saver, stale.checkpointGuard);
-    await assert.rejects(staleSaver.put(threadConfig, checkpoint, metadata, {}), FencedOutError);
+    await assert.rejects(staleSaver.put(threadConfig, checkpoint, metadata, {}), RunFencedOutError);
     const storedCheckpoints = () =>
       db.kysely.selectFrom("agent_checkpoints").select("checkpoint_id")
         .where("thread_id", "=", runId).execute();
@@ -95,7 +95,7 @@ backendTest("fencing, retention, interrupted effects", async (t, backend) => {
     assert.equal((await storedCheckpoints()).length, 1);
     await assert.rejects(
       staleSaver.putWrites(stored, [["messages", "late"]], "task"),
-      FencedOutError,
+      RunFencedOutError,
     );
     await currentSaver.putWrites(stored, [["messages", "on time"]], "task");
     const writes = await db.kysely.selectFrom("agent_checkpoint_writes").select("task_id")

@@ -1,0 +1,33 @@
+/**
+ * The checkpoint saver as the app runs it. On MySQL it commits a step's pending writes and its
+ * checkpoint in one round trip (`groupCommit`), which needs multi-statement queries: those go
+ * to a small pool of their own, so the app's shared pool keeps them off. On the embedded
+ * database the saver simply shares `db`.
+ *
+ * @module
+ */
+import type { Database } from "../../db/database.ts";
+import { openMysql } from "../../db/mysql.ts";
+import { KyselySaver } from "./kysely_saver.ts";
+
+/** Connections of the saver's own pool (one per concurrently stored step is plenty). */
+const SAVER_POOL_SIZE = 4;
+
+/** A saver and how to release what it opened. */
+export interface AppSaver {
+  readonly saver: KyselySaver;
+  /** Closes the saver's own pool, if it has one (never `db`). */
+  close(): Promise<void>;
+}
+
+/** The app's saver on `db`; `mysqlUrl` is `db`'s URL when it is MySQL. */
+export function openAppSaver(db: Database, mysqlUrl: string | undefined): AppSaver {
+  if (db.dialect !== "mysql" || mysqlUrl === undefined) {
+    return { saver: new KyselySaver(db), close: () => Promise.resolve() };
+  }
+  const pool = openMysql(mysqlUrl, {
+    multipleStatements: true,
+    connectionLimit: SAVER_POOL_SIZE,
+  });
+  return { saver: new KyselySaver(pool, { groupCommit: true }), close: () => pool.close() };
+}
