@@ -20,10 +20,13 @@ export interface TestApp {
 let opened: Promise<TestApp> | undefined;
 
 async function open(): Promise<TestApp> {
+  const dataDir = await Deno.makeTempDir({ prefix: "aae-app-test-" });
+  // The app stays open for the whole test process, so its directory goes when the process does.
+  globalThis.addEventListener("unload", () => Deno.removeSync(dataDir, { recursive: true }));
   const config = loadConfig({
     DATABASE_URL: await scratchDatabaseUrl("aae_test_app"),
     REDIS_URL: Deno.env.get("REDIS_URL"),
-    DATA_DIR: await Deno.makeTempDir({ prefix: "aae-app-test-" }),
+    DATA_DIR: dataDir,
     JWT_SECRET_KEY: "test-secret-test-secret-test-secret-0123",
   });
   const keyPrefix = `aae_test_app:${crypto.randomUUID()}:`;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { browserOrSkip, launchBrowser } from "../_helpers/browser.ts";
-import { startServer } from "../_helpers/server.ts";
+import { startApp } from "../_helpers/app_process.ts";
 import { signUpCookies } from "../_helpers/signed_in.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const executable = browserOrSkip("ThemeToggle in Chromium");
 
 Deno.test("ThemeToggle in Chromium", { ignore: !executable }, async (t) => {
-  const server = await startServer(root);
+  const server = await startApp({ cwd: root });
   const browser = await launchBrowser(executable!);
   try {
     const context = await browser.newContext();

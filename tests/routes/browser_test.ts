@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { browserOrSkip, launchBrowser } from "../_helpers/browser.ts";
-import { startServer } from "../_helpers/server.ts";
+import { startApp } from "../_helpers/app_process.ts";
 
 const NAME = "real chromium: sign in, create a campaign through the form, see it listed";
 const chromium = browserOrSkip(NAME);
 
 Deno.test({ name: NAME, ignore: !chromium }, async (t) => {
-  const server = await startServer(fileURLToPath(new URL("../../", import.meta.url)));
+  const server = await startApp({ cwd: fileURLToPath(new URL("../../", import.meta.url)) });
   const browser = await launchBrowser(chromium!);
   try {
     const email = `browser-${Date.now()}@example.com`;

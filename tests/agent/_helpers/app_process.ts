@@ -1,7 +1,9 @@
 /**
  * The real app (`deno run -A main.ts`) as a child process the agent tests can SIGKILL at a
  * named point and restart on the same data: the test hooks (`AAE_TEST_HOOKS=1`) give it a
- * scripted model and pause points (see `agent/runs/test_hooks.ts`).
+ * scripted model and pause points (see `agent/runs/test_hooks.ts`). The process handling itself
+ * is `tests/_helpers/app_process.ts`; this layer adds the hooks env, the JWT secret, and the
+ * test's own handle on the shared database.
  *
  * @module
  */
@@ -15,84 +17,25 @@ import { openSqlite } from "../../../db/sqlite.ts";
 import type { Actor } from "../../../domain/actor.ts";
 import { createDomain, type Domain } from "../../../domain/mod.ts";
 import { createMemoryCoordination } from "../../../lib/coordination/memory.ts";
-import { freePort } from "../../_helpers/server.ts";
+import { type AppProcess, startApp as startAppProcess } from "../../_helpers/app_process.ts";
 
 /** JWT secret shared by the app processes and the test (to mint access tokens). */
 export const PROCESS_JWT_SECRET = "crash-test-secret-0123456789abcdef-0123";
 
-const ROOT = new URL("../../../", import.meta.url).pathname;
+/** The process handle `startApp` returns (the generic one, see `tests/_helpers/app_process.ts`). */
+export type { AppProcess };
 
-/** A running app process. */
-export interface AppProcess {
-  url: string;
-  /** Everything printed so far. */
-  output(): string;
-  /** Resolves once the output contains `text`. */
-  waitFor(text: string, timeoutMs?: number): Promise<void>;
-  /** Sends a signal and waits for the exit. */
-  kill(signal: Deno.Signal): Promise<void>;
-}
-
-/** Starts the app with `env` (plus port and test hooks) and waits for `/healthz`. */
-export async function startApp(env: Record<string, string>): Promise<AppProcess> {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    cwd: ROOT,
-    env: {
-      JWT_SECRET_KEY: PROCESS_JWT_SECRET,
-      AAE_TEST_HOOKS: "1",
-      LOG_LEVEL: "warn",
-      ...env,
-      PORT: String(port),
-      HOSTNAME: "127.0.0.1",
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const chunks: string[] = [];
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const bytes of stream) chunks.push(decoder.decode(bytes, { stream: true }));
-  };
-  const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
-  let exited = false;
-  const status = child.status.then((value) => {
-    exited = true;
-    return value;
+/**
+ * Starts the app with the test hooks, a known JWT secret and quiet logs, `env` on top, and waits
+ * for `/healthz`. `env.DATA_DIR` (usually from `sharedData().env`) stays the caller's, so a
+ * restarted process sees the same data; without it the process gets a temporary one.
+ */
+export function startApp(env: Record<string, string>): Promise<AppProcess> {
+  const { DATA_DIR: dataDir, ...rest } = env;
+  return startAppProcess({
+    dataDir,
+    env: { JWT_SECRET_KEY: PROCESS_JWT_SECRET, AAE_TEST_HOOKS: "1", LOG_LEVEL: "warn", ...rest },
   });
-  const url = `http://127.0.0.1:${port}`;
-  const app: AppProcess = {
-    url,
-    output: () => chunks.join(""),
-    async waitFor(text, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!app.output().includes(text)) {
-        if (exited) throw new Error(`app exited before "${text}":\n${app.output()}`);
-        if (Date.now() > deadline) throw new Error(`no "${text}" in:\n${app.output()}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
-    async kill(signal) {
-      if (!exited) child.kill(signal);
-      await status;
-      await done;
-    },
-  };
-  for (;;) {
-    if (exited) {
-      await done;
-      throw new Error(`app exited before answering:\n${app.output()}`);
-    }
-    try {
-      const response = await fetch(`${url}/healthz`);
-      await response.body?.cancel();
-      if (response.ok) return app;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The database the app processes share, and a domain on it for setup and checks. */

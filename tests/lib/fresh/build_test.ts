@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer } from "../../_helpers/server.ts";
+import { startApp } from "../../_helpers/app_process.ts";
 import { cookieHeader, signUpCookies } from "../../_helpers/signed_in.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -33,7 +33,7 @@ Deno.test("deno task build, then deno task start", async (t) => {
       assert.ok(island.split("\n").length <= 3, "minified");
     });
 
-    const server = await startServer(root, { FRESH_OUT_DIR: outDir });
+    const server = await startApp({ cwd: root, env: { FRESH_OUT_DIR: outDir } });
     try {
       const snapshot = JSON.parse(await Deno.readTextFile(join(outDir, "snapshot.json")));
       const buildId: string = snapshot.buildId;
@@ -74,7 +74,7 @@ Deno.test("deno task build, then deno task start", async (t) => {
 
   await t.step("without a build, start warns, builds once, and still serves CSS", async () => {
     const empty = await Deno.makeTempDir({ prefix: "fresh-no-build-" });
-    const server = await startServer(root, { FRESH_OUT_DIR: empty });
+    const server = await startApp({ cwd: root, env: { FRESH_OUT_DIR: empty } });
     try {
       assert.match(server.output(), NO_BUILD_WARNING);
       const { body } = await get(`${server.url}/`);
