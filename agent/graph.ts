@@ -29,6 +29,7 @@ import { CLAIM_HELD_MESSAGE } from "../domain/idempotency.ts";
 import type { AgentStepStatus } from "../db/schema.ts";
 import type { ChatModel, ModelMessage, ModelToolCall, TokenUsage } from "./models/types.ts";
 import type { CallToolResult, Toolbox } from "./tools.ts";
+import { todayLine } from "./prompt.ts";
 import type { OpenStep, StepStart } from "./runs/store.ts";
 
 /** A component a tool result asked the chat to render (`_meta["aae/component"]`). */
@@ -128,6 +129,10 @@ export interface AgentGraphOptions {
   model: ChatModel;
   toolbox: Toolbox;
   systemPrompt: string;
+  /** IANA zone the user's relative dates are counted in, passed on to the model. */
+  timeZone?: string;
+  /** Clock for the model's "today" (default: the system clock). */
+  now?: () => Date;
   /** Model calls allowed per run before it stops with an explanation. */
   maxModelCalls: number;
   hooks: AgentHooks;
@@ -145,6 +150,11 @@ export function toolCallId(turn: number, index: number): string {
 /** Builds and compiles the agent graph. */
 export function buildAgentGraph(options: AgentGraphOptions) {
   const { runId, model, toolbox, hooks } = options;
+
+  const systemMessage = () =>
+    `${options.systemPrompt}\n${
+      todayLine(options.now?.() ?? new Date(), options.timeZone ?? "UTC")
+    }`;
 
   async function callModel(state: AgentStateValue): Promise<Partial<AgentStateValue>> {
     await hooks.boundary();
@@ -178,8 +188,9 @@ export function buildAgentGraph(options: AgentGraphOptions) {
     let result;
     try {
       result = await model.generate({
-        messages: [{ role: "system", content: options.systemPrompt }, ...state.messages],
+        messages: [{ role: "system", content: systemMessage() }, ...state.messages],
         tools: [...toolbox.specs],
+        timeZone: options.timeZone,
         onDelta: hooks.onDelta,
         signal: hooks.signal,
       });

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { dateOf } from "../domain/dates.ts";
+
 /** System prompt of the AAE assistant. */
 export const SYSTEM_PROMPT = `You are the AAE assistant, an ad-operations helper.
 - Answer from the user's real data: use the tools to read accounts, campaigns, performance and
@@ -14,3 +16,12 @@ export const SYSTEM_PROMPT = `You are the AAE assistant, an ad-operations helper
   user is then shown a preview and decides; you cannot approve anything yourself. If the tool
   result says the user rejected the action, say so and do not retry it.
 - Be brief. When you have finished, answer in plain text without calling tools.`;
+
+/**
+ * The line that tells the model what "today" is: without it, "last week" or "yesterday" resolve
+ * against the model's training data. Computed per call, so a run resumed the next day moves on.
+ */
+export function todayLine(now: Date, timeZone: string): string {
+  return `- Today is ${dateOf(now, timeZone)} in the ${timeZone} time zone; relative dates ` +
+    `("yesterday", "last week") are days of that zone.`;
+}

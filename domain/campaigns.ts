@@ -23,7 +23,12 @@ import { loadAdAccount } from "./ad_accounts.ts";
 import { assertTransition, CAMPAIGN_STATUSES } from "./campaign_status.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { addDays, dateOf, isoDateSchema } from "./dates.ts";
-import { type MetricTotals, withDerivedMetrics, ZERO_COUNTS } from "./derived_metrics.ts";
+import {
+  type MetricCounts,
+  type MetricTotals,
+  withDerivedMetrics,
+  ZERO_COUNTS,
+} from "./derived_metrics.ts";
 import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from "./errors.ts";
 import { totalsByCampaign } from "./metrics.ts";
 import type { MetricsSync } from "./metrics_sync.ts";
@@ -292,6 +297,32 @@ export function createCampaignsService(
       .where("user_id", "=", actor.userId).where("id", "in", accountIds).execute();
   }
 
+  /**
+   * Each campaign's totals over the 7 complete days before today in its account's time zone
+   * (`zones`: account id → zone); one query per distinct local today, usually just one.
+   */
+  async function lastWeekTotals(
+    actor: Actor,
+    rows: readonly CampaignRow[],
+    zones: ReadonlyMap<string, string>,
+  ): Promise<Map<string, MetricCounts>> {
+    const now = context.clock.now();
+    const idsByToday = new Map<string, string[]>();
+    for (const row of rows) {
+      const today = dateOf(now, zones.get(row.ad_account_id) ?? "UTC");
+      idsByToday.set(today, [...idsByToday.get(today) ?? [], row.id]);
+    }
+    const parts = await Promise.all(
+      [...idsByToday].map(([today, ids]) =>
+        totalsByCampaign(db.kysely, actor, ids, {
+          from: addDays(today, -7),
+          to: addDays(today, -1),
+        })
+      ),
+    );
+    return new Map(parts.flatMap((part) => [...part]));
+  }
+
   /** A staged change whose database writes are `write`, on the service's database by default. */
   function staged<Result>(write: (on: Queryable) => Promise<Result>): StagedChange<Result> {
     return { commit: (on = db.kysely) => write(on) };
@@ -412,19 +443,11 @@ export function createCampaignsService(
       const query = parseInput(listCampaignsSchema, input);
       const page = await listRows(actor, query);
       const accountIds = [...new Set(page.items.map((row) => row.ad_account_id))];
-      const campaignIds = page.items.map((row) => row.id);
-      const today = dateOf(context.clock.now());
-      const lastWeek = () =>
-        totalsByCampaign(db.kysely, actor, campaignIds, {
-          from: addDays(today, -7),
-          to: addDays(today, -1),
-        });
-      // Metrics are usually fresh: read totals alongside the accounts, again if a sync ran.
-      const [accounts, firstTotals] = await Promise.all([
-        accountsOf(actor, accountIds),
-        lastWeek(),
-      ]);
-      const totals = await sync.refreshStale(accounts) ? await lastWeek() : firstTotals;
+      // Last week is each account's own last 7 local days, so the accounts come first.
+      const accounts = await accountsOf(actor, accountIds);
+      const zones = new Map(accounts.map((account) => [account.id, account.timezone]));
+      await sync.refreshStale(accounts);
+      const totals = await lastWeekTotals(actor, page.items, zones);
       const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
       return {
         ...page,

@@ -11,6 +11,7 @@
  */
 import type { CampaignObjective } from "../db/schema.ts";
 import type { Actor } from "./actor.ts";
+import type { AdAccount } from "./ad_accounts.ts";
 import type { CreateCampaignInput } from "./campaigns.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { addDays, dateOf } from "./dates.ts";
@@ -98,14 +99,15 @@ export async function seedDemo(
   options: Omit<DomainOptions, "clock"> & { clock?: Clock },
 ): Promise<DemoSeedResult> {
   const now = (options.clock ?? systemClock).now();
-  const today = dateOf(now);
   const domainAt = (day: number) => {
     const moment = new Date(now.getTime() + day * 86_400_000);
     return createDomain({ ...options, clock: { now: () => moment } });
   };
   const current = domainAt(0);
   const actor = await demoUser(current);
-  const adAccountId = await demoAccount(current, actor);
+  const { id: adAccountId, timezone } = await demoAccount(current, actor);
+  // Metric days are the account's days, so "today" is its local date.
+  const today = dateOf(now, timezone);
 
   let campaignsCreated = 0;
   for (const spec of demoCampaigns(today)) {
@@ -158,9 +160,8 @@ async function demoUser(domain: Domain): Promise<Actor> {
   }
 }
 
-async function demoAccount(domain: Domain, actor: Actor): Promise<string> {
+async function demoAccount(domain: Domain, actor: Actor): Promise<AdAccount> {
   const accounts = await domain.adAccounts.list(actor, { limit: 100 });
   const existing = accounts.items.find((account) => account.name === DEMO_ACCOUNT_NAME);
-  if (existing) return existing.id;
-  return (await domain.adAccounts.connectSandbox(actor, { name: DEMO_ACCOUNT_NAME })).id;
+  return existing ?? await domain.adAccounts.connectSandbox(actor, { name: DEMO_ACCOUNT_NAME });
 }

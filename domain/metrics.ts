@@ -2,6 +2,9 @@
  * Performance reads: totals and a daily series (every day present, empty days zero) for one
  * campaign, one ad account, or all the actor's accounts, with derived ratios computed exactly.
  *
+ * Dates are days of the ad account's time zone; `timeZone` tells callers which zone's "today" a
+ * report's default range should be counted from.
+ *
  * @module
  */
 import { z } from "zod";
@@ -9,7 +12,7 @@ import type { Queryable } from "../db/database.ts";
 import type { Actor } from "./actor.ts";
 import { loadAdAccount } from "./ad_accounts.ts";
 import type { DomainContext } from "./context.ts";
-import { daysBetween, eachDate, isoDateSchema } from "./dates.ts";
+import { daysBetween, eachDate, isoDateSchema, reportingTimeZone } from "./dates.ts";
 import {
   addCounts,
   type MetricCounts,
@@ -54,39 +57,54 @@ export interface PerformanceReport {
   daily: DailyMetrics[];
 }
 
+/** What a report covers: one campaign, one ad account, or (neither given) all the actor's. */
+export const reportScopeSchema = z.object({
+  adAccountId: z.uuid().optional(),
+  campaignId: z.uuid().optional(),
+});
+/** What a report covers. */
+export type ReportScope = z.input<typeof reportScopeSchema>;
+
 /** Metrics service. */
 export interface MetricsService {
   /** Totals and daily series; `ValidationError` if the accounts in scope mix currencies. */
   performance(actor: Actor, query: PerformanceQuery): Promise<PerformanceReport>;
+  /**
+   * The IANA zone whose days a report over `scope` is counted in, for resolving "today" or "the
+   * last 7 days": the account's zone for one account or campaign; for all accounts, their zone
+   * when they share one, else the user's own zone (`reportingTimeZone`). `NotFoundError` for a
+   * campaign or account the actor does not have.
+   */
+  timeZone(actor: Actor, scope?: ReportScope): Promise<string>;
 }
 
 /** Builds the metrics service. */
 export function createMetricsService(context: DomainContext, sync: MetricsSync): MetricsService {
   const { db } = context;
 
-  /** The accounts a query covers and their single currency. */
-  /** The live accounts a query covers (rows, for the freshness check) and their one currency. */
-  async function resolveScope(actor: Actor, query: z.output<typeof performanceQuerySchema>) {
-    if (query.campaignId) {
+  /** The live accounts a report covers: a campaign's account, the named one, or all. */
+  async function scopeAccounts(actor: Actor, scope: z.output<typeof reportScopeSchema>) {
+    if (scope.campaignId) {
       const campaign = await db.kysely.selectFrom("campaigns").select("ad_account_id")
-        .where("id", "=", query.campaignId)
+        .where("id", "=", scope.campaignId)
         .where("user_id", "=", actor.userId)
         .where("deleted_at", "is", null)
         .$if(
-          query.adAccountId !== undefined,
-          (qb) => qb.where("ad_account_id", "=", query.adAccountId!),
+          scope.adAccountId !== undefined,
+          (qb) => qb.where("ad_account_id", "=", scope.adAccountId!),
         )
         .executeTakeFirst();
       if (!campaign) throw new NotFoundError("campaign");
-      const account = await loadAdAccount(db.kysely, actor, campaign.ad_account_id);
-      return { accounts: [account], currency: account.currency };
+      return [await loadAdAccount(db.kysely, actor, campaign.ad_account_id)];
     }
-    if (query.adAccountId) {
-      const account = await loadAdAccount(db.kysely, actor, query.adAccountId);
-      return { accounts: [account], currency: account.currency };
-    }
-    const accounts = await db.kysely.selectFrom("ad_accounts").selectAll()
+    if (scope.adAccountId) return [await loadAdAccount(db.kysely, actor, scope.adAccountId)];
+    return await db.kysely.selectFrom("ad_accounts").selectAll()
       .where("user_id", "=", actor.userId).where("deleted_at", "is", null).execute();
+  }
+
+  /** The live accounts a query covers (rows, for the freshness check) and their one currency. */
+  async function resolveScope(actor: Actor, query: z.output<typeof reportScopeSchema>) {
+    const accounts = await scopeAccounts(actor, query);
     const currencies = new Set(accounts.map((account) => account.currency));
     if (currencies.size > 1) {
       throw new ValidationError([{
@@ -98,6 +116,16 @@ export function createMetricsService(context: DomainContext, sync: MetricsSync):
   }
 
   return {
+    async timeZone(actor, scope = {}) {
+      const accounts = await scopeAccounts(actor, parseInput(reportScopeSchema, scope));
+      const zones = accounts.map((account) => account.timezone);
+      // The user's own zone is only needed when the accounts do not settle it.
+      if (new Set(zones).size === 1) return zones[0];
+      const user = await db.kysely.selectFrom("users").select("timezone")
+        .where("id", "=", actor.userId).executeTakeFirst();
+      return reportingTimeZone(zones, user?.timezone ?? "UTC");
+    },
+
     async performance(actor, input) {
       const query = parseInput(performanceQuerySchema, input);
       const scope = await resolveScope(actor, query);

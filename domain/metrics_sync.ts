@@ -6,6 +6,9 @@
  * changes — so delivery up to that moment is recorded under the status it had. No background
  * timer is needed for correctness; a periodic caller may use `refreshStale` too.
  *
+ * Metric dates are calendar days of the ad account's time zone, as on the platforms: "today" is
+ * the account's local date, and a campaign's first day is the local date it was created on.
+ *
  * Days before today are final once synced (`campaigns.metrics_synced_through`); today's row is
  * partial and rewritten on each sync. Each sync then rebuilds the account's daily rollup
  * (`ad_account_daily_metrics`) from the first day it wrote. Writes are upserts of deterministic
@@ -71,11 +74,11 @@ export function createMetricsSync(
     campaign: Selectable<CampaignsTable>,
   ): Promise<string | null> {
     const now = context.clock.now();
-    const today = dateOf(now);
+    const today = dateOf(now, account.timezone);
     const from = campaign.metrics_synced_through
       ? addDays(campaign.metrics_synced_through, 1)
       : maxDate(
-        dateOf(new Date(isoFromDb(campaign.created_at))),
+        dateOf(new Date(isoFromDb(campaign.created_at)), account.timezone),
         addDays(today, -MAX_BACKFILL_DAYS),
       );
     if (from > today) return null;
@@ -126,7 +129,7 @@ export function createMetricsSync(
       .select((eb) => ["metric_date", ...summedCounts(eb)])
       .where("ad_account_id", "=", account.id)
       .where("metric_date", ">=", from)
-      .where("metric_date", "<=", dateOf(now))
+      .where("metric_date", "<=", dateOf(now, account.timezone))
       .groupBy("metric_date")
       .execute();
     const stamp = toDbTimestamp(now);

@@ -18,7 +18,10 @@ import type { ChatModel, ModelMessage, ModelRequest, ModelToolCall, ModelTurn } 
 
 /** Options of `OfflineModel`. */
 export interface OfflineModelOptions {
-  /** "Now", for relative periods ("last week"); default: the system clock. Dates are UTC. */
+  /**
+   * "Now", for relative periods ("last week"); default: the system clock. Dates are days of the
+   * request's `timeZone` (UTC without one).
+   */
   now?: () => Date;
 }
 
@@ -55,7 +58,8 @@ export class OfflineModel implements ChatModel {
     const { messages } = request;
     const userIndex = messages.findLastIndex((message) => message.role === "user");
     if (userIndex < 0) return text("Hi! Ask me about your campaigns.");
-    const today = dateOf(this.#now());
+    // The runner picks the zone: the user's accounts' shared zone, else the user's own.
+    const today = dateOf(this.#now(), request.timeZone ?? "UTC");
     const intent = intentOf(messages, userIndex, today);
     const done = callsSince(messages, userIndex);
     const rounds =

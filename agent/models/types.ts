@@ -48,6 +48,8 @@ export interface ModelTurn {
 export interface ModelRequest {
   messages: ModelMessage[];
   tools: ToolSpec[];
+  /** IANA zone of the user's "today" and "last week" (the runner's choice); UTC when absent. */
+  timeZone?: string;
   /** Called with each piece of text as it streams, before `generate` resolves. */
   onDelta?: (text: string) => void;
   signal?: AbortSignal;

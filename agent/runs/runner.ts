@@ -87,6 +87,9 @@ export async function executeClaimedRun(
       model: ctx.model,
       toolbox,
       systemPrompt: SYSTEM_PROMPT,
+      // "Today" for the user's accounts: their shared zone, else the user's (metrics.timeZone).
+      timeZone: await ctx.domain.metrics.timeZone(actor),
+      now: ctx.now,
       maxModelCalls: ctx.maxModelCalls,
       hooks: hooksFor(ctx, actor, fence, events, abort),
       // Checkpoint writes are fenced like step writes: a runner that lost the run writes none.

@@ -5,9 +5,11 @@
  * request key gets an id derived from the account and the key, so a repeated create answers the
  * same campaign; updates and status changes hold nothing that a repeat could change.
  *
+ * Like real platforms it reports by the account's day: dates are calendar days of the account's
+ * time zone, and today's partial row covers the part of that local day that has elapsed.
+ *
  * @module
  */
-import { currencyExponent } from "../currency.ts";
 import { addDays, dateOf, fractionOfDayElapsed } from "../dates.ts";
 import { sha256Hex } from "../secrets.ts";
 import type { PlatformAdapter, PlatformDailyMetrics } from "./adapter.ts";
@@ -38,14 +40,15 @@ export function createSandboxPlatform(): PlatformAdapter {
     resumeCampaign: noChangeNeeded,
 
     fetchDailyMetrics(account, campaign, { from, to, spentBeforeMinor }, now) {
-      const today = dateOf(now);
-      const minorPerMajor = 10 ** currencyExponent(account.currency);
+      const today = dateOf(now, account.timezone);
       const days: PlatformDailyMetrics[] = [];
       let spent = spentBeforeMinor;
       for (let date = from; date <= to && date <= today; date = addDays(date, 1)) {
-        const full = simulateDay(campaign, date, spent, minorPerMajor);
+        const full = simulateDay(campaign, date, spent, account);
         if (!full) continue;
-        const day = date === today ? partialDay(full, fractionOfDayElapsed(now)) : full;
+        const day = date === today
+          ? partialDay(full, fractionOfDayElapsed(now, account.timezone))
+          : full;
         spent += day.spendMinor;
         days.push(day);
       }

@@ -5,25 +5,50 @@
  *
  * Shape: spend uses 70–100% of the day's cap (the daily budget, or the lifetime budget paced over
  * the schedule and never above what is left), scaled by weekday seasonality; CPC, CTR and
- * conversion rate are drawn from objective-dependent ranges (CTR 0.5–3%, CPC 0.2–3 major units,
+ * conversion rate are drawn from objective-dependent ranges (CTR 0.5–3%, CPC 0.2–3 US dollars,
  * conversion rate 1–5%); about 3% of days spike (cheap clicks, many conversions) and 3%
  * collapse (little delivery, few conversions), so anomaly alerts have something to find.
+ *
+ * Prices are set in US dollars and converted to the account's currency at a fixed sandbox price
+ * level, then to whole minor units, so a yen account pays yen-sized prices. Days are the
+ * account's calendar days: a campaign delivers from the local date it was created on.
  *
  * @module
  */
 import type { CampaignObjective } from "../../db/schema.ts";
-import { addDays, daysBetween, weekdayOf } from "../dates.ts";
-import type { PlatformCampaign, PlatformDailyMetrics } from "./adapter.ts";
+import { type CurrencyCode, currencyExponent } from "../currency.ts";
+import { addDays, dateOf, daysBetween, weekdayOf } from "../dates.ts";
+import type { PlatformAccount, PlatformCampaign, PlatformDailyMetrics } from "./adapter.ts";
+
+/** What of the account shapes its delivery: prices follow its currency, days its time zone. */
+export type DeliveryAccount = Pick<PlatformAccount, "currency" | "timezone">;
 
 /** Ranges (low, high) a day's rates are drawn from. */
 interface ObjectiveProfile {
   ctr: [number, number];
-  /** Cost per click in major currency units. */
+  /** Cost per click in US dollars. */
   cpc: [number, number];
   conversionRate: [number, number];
-  /** Revenue per conversion in major currency units. */
+  /** Revenue per conversion in US dollars. */
   valuePerConversion: [number, number];
 }
+
+/**
+ * Units of each supported currency per US dollar. These are rough, fixed sandbox price levels
+ * so simulated prices look plausible in every currency — not live or historical exchange rates,
+ * and never to be used to convert real money.
+ */
+export const SANDBOX_PRICE_LEVELS: Readonly<Record<CurrencyCode, number>> = {
+  USD: 1,
+  EUR: 0.92,
+  GBP: 0.79,
+  CAD: 1.36,
+  AUD: 1.52,
+  BRL: 5,
+  INR: 83,
+  JPY: 150,
+  KRW: 1350,
+};
 
 const PROFILES: Record<CampaignObjective, ObjectiveProfile> = {
   awareness: {
@@ -71,39 +96,60 @@ const DEFAULT_PACING_DAYS = 30;
 const SPIKE_PROBABILITY = 0.03;
 const COLLAPSE_PROBABILITY = 0.03;
 
-/** Whether the campaign delivers on `date` (active, created, within its schedule). */
-export function deliversOn(campaign: PlatformCampaign, date: string): boolean {
+/** The date the campaign was created on, in the account's time zone. */
+function createdOn(campaign: PlatformCampaign, timeZone: string): string {
+  return dateOf(new Date(campaign.createdAt), timeZone);
+}
+
+/**
+ * Whether the campaign delivers on `date` (active, created, within its schedule); `date` is a
+ * day of `timeZone`, the account's zone.
+ */
+export function deliversOn(campaign: PlatformCampaign, date: string, timeZone: string): boolean {
   return campaign.status === "active" &&
-    date >= campaign.createdAt.slice(0, 10) &&
+    date >= createdOn(campaign, timeZone) &&
     (campaign.startDate === null || date >= campaign.startDate) &&
     (campaign.endDate === null || date <= campaign.endDate);
 }
 
-/** The most the campaign may spend on `date`, in minor units, given lifetime spend so far. */
+/**
+ * The most the campaign may spend on `date` (a day of `timeZone`, the account's zone), in minor
+ * units, given lifetime spend so far.
+ */
 export function spendCap(
   campaign: PlatformCampaign,
   date: string,
   spentBeforeMinor: number,
+  timeZone: string,
 ): number {
   if (campaign.budgetType === "daily") return campaign.budgetAmountMinor;
   const remaining = Math.max(0, campaign.budgetAmountMinor - spentBeforeMinor);
-  const firstDay = campaign.startDate ?? campaign.createdAt.slice(0, 10);
+  const firstDay = campaign.startDate ?? createdOn(campaign, timeZone);
   const lastDay = campaign.endDate ?? addDays(firstDay, DEFAULT_PACING_DAYS - 1);
   const daysLeft = Math.max(1, daysBetween(date, lastDay) + 1);
   return Math.min(remaining, Math.ceil(remaining / daysLeft));
 }
 
 /**
- * One full day of delivery, or null when the campaign does not deliver that day.
- * `minorPerMajor` converts the profile's major-unit prices (100 for USD, 1 for JPY).
+ * A price drawn in US dollars as whole minor units of `currency` (at least one), e.g. $1.20 is
+ * 120 cents in USD and 180 yen in JPY.
+ */
+export function sandboxPriceMinor(usd: number, currency: string): number {
+  const level = (SANDBOX_PRICE_LEVELS as Record<string, number>)[currency] ?? 1;
+  return Math.max(1, Math.round(usd * level * 10 ** currencyExponent(currency)));
+}
+
+/**
+ * One full day of delivery for a campaign of `account`, or null when the campaign does not
+ * deliver that day. `date` is a day of the account's time zone; money is in its minor units.
  */
 export function simulateDay(
   campaign: PlatformCampaign,
   date: string,
   spentBeforeMinor: number,
-  minorPerMajor: number,
+  account: DeliveryAccount,
 ): PlatformDailyMetrics | null {
-  if (!deliversOn(campaign, date)) return null;
+  if (!deliversOn(campaign, date, account.timezone)) return null;
   const random = seededRandom(`${campaign.id}|${date}`);
   const between = ([low, high]: [number, number]) => low + (high - low) * random();
   const profile = PROFILES[campaign.objective];
@@ -113,15 +159,17 @@ export function simulateDay(
   const collapse = !spike && anomaly < SPIKE_PROBABILITY + COLLAPSE_PROBABILITY;
 
   const utilization = between([0.7, 1]) * WEEKDAY_DELIVERY[weekdayOf(date)] * (collapse ? 0.15 : 1);
-  const spendMinor = Math.floor(spendCap(campaign, date, spentBeforeMinor) * utilization);
-  const cpcMinor = between(profile.cpc) * minorPerMajor * (spike ? 0.4 : 1);
-  const clicks = Math.floor(spendMinor / Math.max(cpcMinor, 1));
+  const cap = spendCap(campaign, date, spentBeforeMinor, account.timezone);
+  // utilization ≤ 1 and flooring keep whole minor units at or under the cap.
+  const spendMinor = Math.floor(cap * utilization);
+  const cpcMinor = sandboxPriceMinor(between(profile.cpc) * (spike ? 0.4 : 1), account.currency);
+  const clicks = Math.floor(spendMinor / cpcMinor);
   const impressions = Math.round(clicks / between(profile.ctr));
   const conversionRate = between(profile.conversionRate) * (spike ? 2 : collapse ? 0.3 : 1);
   const conversions = Math.floor(clicks * conversionRate + random());
-  const revenueMinor = Math.round(
-    conversions * between(profile.valuePerConversion) * minorPerMajor,
-  );
+  // Priced per conversion in whole minor units, so revenue is an exact integer too.
+  const revenueMinor = conversions *
+    sandboxPriceMinor(between(profile.valuePerConversion), account.currency);
   return { date, impressions, clicks, spendMinor, conversions, revenueMinor };
 }
 

@@ -10,7 +10,7 @@ import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { ValidationError } from "@/domain/errors.ts";
 import type { PerformanceReport } from "@/domain/metrics.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
-import { rangeDates, rangeFromUrl } from "@/lib/pages/ranges.ts";
+import { rangeDates, type RangeDays, rangeFromUrl, rangeTimeZone } from "@/lib/pages/ranges.ts";
 import type { SignedInState } from "@/lib/pages/state.ts";
 
 export default defineRoute<SignedInState>(async (_req, ctx) => {
@@ -34,7 +34,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   }
   const chosen = accounts.find((account) => account.id === ctx.url.searchParams.get("account"));
   const [{ report, notice }, active] = await Promise.all([
-    loadReport(ctx.state, chosen, accounts, rangeDates(days)),
+    loadReport(ctx.state, chosen, accounts, days),
     services.domain.campaigns.list(actor, {
       status: "active",
       adAccountId: chosen?.id,
@@ -91,11 +91,15 @@ async function loadReport(
   state: SignedInState,
   chosen: AdAccount | undefined,
   accounts: AdAccount[],
-  range: { from: string; to: string },
+  days: RangeDays,
 ): Promise<{ report: ScopedReport; notice?: string }> {
   const { services, actor } = state;
-  const load = (account?: AdAccount) =>
-    services.domain.metrics.performance(actor, { ...range, adAccountId: account?.id });
+  // The range is counted in the days of the accounts shown (see `rangeTimeZone`).
+  const load = (account?: AdAccount) => {
+    const timeZone = rangeTimeZone(account ? [account] : accounts, state.user.timezone);
+    const range = rangeDates(days, new Date(), timeZone);
+    return services.domain.metrics.performance(actor, { ...range, adAccountId: account?.id });
+  };
   try {
     return { report: { data: await load(chosen), scope: chosen ?? null } };
   } catch (error) {

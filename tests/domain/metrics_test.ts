@@ -7,6 +7,8 @@ import { toDbTimestamp } from "../../db/time.ts";
 import { addDays, eachDate } from "../../domain/dates.ts";
 import { decimalRatio } from "../../domain/derived_metrics.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { toPlatformCampaign } from "../../domain/platform_calls.ts";
+import { simulateDay } from "../../domain/platforms/sandbox_delivery.ts";
 import { backendTest, testClock } from "../_helpers/backend.ts";
 import { connectAccount, createCampaign, registerUser } from "../_helpers/fixtures.ts";
 
@@ -156,5 +158,91 @@ backendTest("metrics", async (t, backend) => {
       campaignId: campaign.id,
     });
     assert.deepEqual(item.last7Days, week.totals);
+  });
+});
+
+backendTest("metric days are the ad account's days", async (t, backend) => {
+  const { domain, db } = backend;
+  const actor = await registerUser(domain, "west");
+  const account = await domain.adAccounts.connectSandbox(actor, {
+    name: "West",
+    timezone: "America/Los_Angeles",
+  });
+  // 19:00 on 24 November in Los Angeles, already the 25th in UTC.
+  const launch = backend.domainWith({ clock: testClock("2026-11-25T03:00:00.000Z") });
+  const campaign = await createCampaign(launch, actor, account.id, { budgetAmountMinor: 6_000 });
+  await launch.campaigns.resume(actor, campaign.id);
+  // 20:00 on 26 November in Los Angeles, the 27th in UTC.
+  backend.clock.set("2026-11-27T04:00:00.000Z");
+  const range = { from: "2026-11-23", to: "2026-11-28", campaignId: campaign.id };
+
+  await t.step(
+    "synced rows are dated by the local day, today partial by the local hour",
+    async () => {
+      const report = await domain.metrics.performance(actor, range);
+      const delivered = report.daily.filter((day) => day.spendMinor > 0).map((day) => day.date);
+      // Created on the 24th local time (the 25th in UTC); today is the 26th, not the 27th.
+      assert.deepEqual(delivered, ["2026-11-24", "2026-11-25", "2026-11-26"]);
+      const stored = await db.kysely.selectFrom("campaigns").select("metrics_synced_through")
+        .where("id", "=", campaign.id).executeTakeFirstOrThrow();
+      assert.equal(stored.metrics_synced_through, "2026-11-25", "yesterday, local");
+      const today = await db.kysely.selectFrom("campaign_metrics").select("spend_minor")
+        .where("campaign_id", "=", campaign.id).where("metric_date", "=", "2026-11-26")
+        .executeTakeFirstOrThrow();
+      const full = simulateDay(
+        toPlatformCampaign(
+          await db.kysely.selectFrom("campaigns").selectAll().where("id", "=", campaign.id)
+            .executeTakeFirstOrThrow(),
+        ),
+        "2026-11-26",
+        0,
+        { currency: "USD", timezone: "America/Los_Angeles" },
+      );
+      assert.ok(full);
+      assert.equal(Number(today.spend_minor), Math.floor(full.spendMinor * 20 / 24));
+    },
+  );
+
+  await t.step("the account rollup uses the same local days", async () => {
+    const byAccount = await domain.metrics.performance(actor, {
+      from: range.from,
+      to: range.to,
+      adAccountId: account.id,
+    });
+    const byCampaign = await domain.metrics.performance(actor, range);
+    assert.deepEqual(byAccount.daily, byCampaign.daily);
+  });
+
+  await t.step("campaign lists total the account's last 7 complete local days", async () => {
+    const page = await domain.campaigns.list(actor, { adAccountId: account.id });
+    const week = await domain.metrics.performance(actor, {
+      from: "2026-11-19",
+      to: "2026-11-25",
+      campaignId: campaign.id,
+    });
+    assert.ok(week.totals.spendMinor > 0);
+    assert.deepEqual(page.items[0].last7Days, week.totals);
+  });
+
+  await t.step("the report zone: the account's, the shared one, else the user's", async () => {
+    const { metrics } = domain;
+    assert.equal(await metrics.timeZone(actor, { campaignId: campaign.id }), account.timezone);
+    assert.equal(await metrics.timeZone(actor, { adAccountId: account.id }), account.timezone);
+    assert.equal(await metrics.timeZone(actor), account.timezone, "the only account");
+    const tokyo = await domain.adAccounts.connectSandbox(actor, {
+      name: "Tokyo",
+      timezone: "Asia/Tokyo",
+    });
+    assert.equal(await metrics.timeZone(actor), "UTC", "mixed zones, user's default zone");
+    await domain.accounts.updateProfile(actor, { timezone: "Europe/Paris" });
+    assert.equal(await metrics.timeZone(actor), "Europe/Paris");
+    assert.equal(await metrics.timeZone(actor, { adAccountId: tokyo.id }), "Asia/Tokyo");
+    await assert.rejects(
+      metrics.timeZone(actor, { campaignId: crypto.randomUUID() }),
+      NotFoundError,
+    );
+    const stranger = await registerUser(domain, "stranger");
+    await assert.rejects(metrics.timeZone(stranger, { adAccountId: tokyo.id }), NotFoundError);
+    assert.equal(await metrics.timeZone(stranger), "UTC", "no accounts: the user's zone");
   });
 });

@@ -2,6 +2,9 @@
  * Reporting tools: performance totals and the daily trend of an account, a campaign or all
  * accounts over a date range (default: the last 7 complete days), and the credit balance.
  *
+ * Default dates are days of the scope's time zone (`metrics.timeZone`): the account's own for one
+ * account or campaign; for all accounts, their shared zone, else the user's.
+ *
  * @module
  */
 import { z } from "zod";
@@ -16,14 +19,25 @@ const reportInput = {
   adAccountId: z.uuid().optional().describe("Limit to one ad account"),
   campaignId: z.uuid().optional().describe("Limit to one campaign"),
   from: isoDateSchema.optional().describe("First day (YYYY-MM-DD); default 7 days before `to`"),
-  to: isoDateSchema.optional().describe("Last day (YYYY-MM-DD); default yesterday (UTC)"),
+  to: isoDateSchema.optional().describe(
+    "Last day (YYYY-MM-DD); default yesterday in the ad account's time zone",
+  ),
 };
 type ReportArgs = z.output<z.ZodObject<typeof reportInput>>;
 
+/** Yesterday in the time zone of the report's scope. */
+async function yesterdayOf(context: ToolContext, args: ReportArgs): Promise<string> {
+  const timeZone = await context.domain.metrics.timeZone(context.actor, args);
+  return addDays(dateOf(context.clock.now(), timeZone), -1);
+}
+
 /** Runs the report with the default range filled in. */
 async function report(context: ToolContext, args: ReportArgs) {
-  const yesterday = addDays(dateOf(context.clock.now()), -1);
-  const to = args.to ?? (args.from && args.from > yesterday ? args.from : yesterday);
+  let to = args.to;
+  if (to === undefined) {
+    const yesterday = await yesterdayOf(context, args);
+    to = args.from && args.from > yesterday ? args.from : yesterday;
+  }
   const from = args.from ?? addDays(to, -6);
   const result = await context.domain.metrics.performance(context.actor, { ...args, from, to });
   return {

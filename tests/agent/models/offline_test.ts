@@ -376,6 +376,34 @@ Deno.test("offline assistant: conversations and outcomes", async (t) => {
     assert.equal(new Set(first.toolCalls.map((call) => call.id)).size, 2);
   });
 
+  await t.step("relative periods are days of the request's time zone", async () => {
+    const periodOf = async (content: string, timeZone?: string, now = NOW) => {
+      const turn = await new OfflineModel({ now: () => now }).generate({
+        messages: [{ role: "user", content }],
+        tools: TOOL_SPECS,
+        timeZone,
+      });
+      const { from, to } = turn.toolCalls[0].args;
+      return [from, to];
+    };
+    // NOW is 01:00 on Friday 27 November in Auckland.
+    assert.deepEqual(await periodOf("how did we do yesterday"), ["2026-11-25", "2026-11-25"]);
+    assert.deepEqual(
+      await periodOf("how did we do yesterday", "Pacific/Auckland"),
+      ["2026-11-26", "2026-11-26"],
+    );
+    // 19:00 on Sunday 22 November in Los Angeles is Monday the 23rd in UTC.
+    const sundayEvening = new Date("2026-11-23T03:00:00.000Z");
+    assert.deepEqual(
+      await periodOf("how did we do last week", "America/Los_Angeles", sundayEvening),
+      ["2026-11-09", "2026-11-15"],
+    );
+    assert.deepEqual(
+      await periodOf("how did we do last week", undefined, sundayEvening),
+      ["2026-11-16", "2026-11-22"],
+    );
+  });
+
   await t.step("a missing tool is explained", async () => {
     const turn = await model.generate({
       messages: [{ role: "user", content: "pause spring sale" }],

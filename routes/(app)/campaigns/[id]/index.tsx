@@ -64,10 +64,12 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   }
   ctx.state.title = campaign.name;
   const days = rangeFromUrl(ctx.url);
-  const [report, creatives, account] = await Promise.all([
-    services.domain.metrics.performance(actor, { ...rangeDates(days), campaignId: campaign.id }),
+  // The range is counted in the account's days, so the account comes first.
+  const account = await services.domain.adAccounts.get(actor, campaign.adAccountId);
+  const range = rangeDates(days, new Date(), account.timezone);
+  const [report, creatives] = await Promise.all([
+    services.domain.metrics.performance(actor, { ...range, campaignId: campaign.id }),
     services.domain.creatives.list(actor, campaign.id, { limit: 50 }),
-    services.domain.adAccounts.get(actor, campaign.adAccountId),
   ]);
   return (
     <>
