@@ -27,6 +27,11 @@ export const configSchema = z.object({
   AGENT_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
   /** Agent runs: model calls one run may make before it stops with an explanation. */
   AGENT_MAX_MODEL_CALLS: z.coerce.number().int().min(1).default(25),
+  /**
+   * Chat sockets opened with an API token or session cookies re-check them this often (ms), so a
+   * revoked token or a signed-out session stops streaming within one interval.
+   */
+  CHAT_REVALIDATE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Checkpoints older than this (hours) are pruned to the latest per run. */
   CHECKPOINT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
   /** Credits granted to each new user. */

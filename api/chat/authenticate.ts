@@ -9,17 +9,36 @@
  *   too, and the same-origin policy does not apply to WebSockets, so the `Origin` must be ours
  *   (cross-site WebSocket hijacking).
  *
+ * The check also says how long the credentials stay valid (`CredentialValidity`), so the socket
+ * is closed with `CLOSE_CODES.credentialsExpired` when they lapse: an access JWT at its `exp`; an
+ * API token, and the sign-in behind session cookies, by periodic re-checks (revocation,
+ * sign-out). A cookie socket is bound to its sign-in (refresh-token family), not to the
+ * 15-minute access cookie, so it keeps streaming across cookie rotations until that sign-in ends.
+ *
  * @module
  */
 import type { RequestAuth } from "../context.ts";
 import { type AuthDependencies, authenticateRequest, isSameOrigin } from "../auth/authenticate.ts";
+import {
+  accessTokenExpiry,
+  bearerStillValid,
+  liveSessionFamily,
+  sessionFamilyLive,
+} from "../auth/validity.ts";
 import { hasSessionCookie } from "../middleware/auth.ts";
+import type { CredentialValidity } from "./credentials.ts";
 import { BEARER_SUBPROTOCOL_PREFIX, CHAT_SUBPROTOCOL } from "./protocol.ts";
 
 /** The outcome of checking an upgrade request. */
 export type UpgradeCheck =
-  | { ok: true; auth: RequestAuth; protocol: string | undefined }
+  | { ok: true; auth: RequestAuth; protocol: string | undefined; validity: CredentialValidity }
   | { ok: false; status: 400 | 401 | 403; detail: string };
+
+const UNAUTHENTICATED = {
+  ok: false,
+  status: 401,
+  detail: "Missing, invalid or expired credentials",
+} as const;
 
 /** Subprotocols the client offered, in order. */
 function offeredProtocols(req: Request): string[] {
@@ -43,13 +62,17 @@ export async function authenticateUpgrade(
   const bearerProtocol = protocols.find((value) => value.startsWith(BEARER_SUBPROTOCOL_PREFIX));
 
   let auth: RequestAuth | null;
+  /** The bearer credential, kept to learn its expiry and to re-check it later. */
+  let bearer: string | undefined;
   if (req.headers.has("authorization")) {
     auth = await authenticateRequest(req, deps);
+    bearer = bearerToken(req);
   } else if (bearerProtocol !== undefined) {
     const token = bearerProtocol.slice(BEARER_SUBPROTOCOL_PREFIX.length);
     // Reuses the REST bearer path as is: same token kinds, same checks.
     const asBearer = new Request(req.url, { headers: { authorization: `Bearer ${token}` } });
     auth = token ? await authenticateRequest(asBearer, deps) : null;
+    bearer = token;
   } else if (hasSessionCookie(req)) {
     // Checked before the cookies are used, so a cross-site page cannot even rotate them.
     if (!isSameOrigin(req, deps.config)) {
@@ -59,6 +82,46 @@ export async function authenticateUpgrade(
   } else {
     auth = null;
   }
-  if (!auth) return { ok: false, status: 401, detail: "Missing, invalid or expired credentials" };
-  return { ok: true, auth, protocol };
+  if (!auth) return UNAUTHENTICATED;
+  const validity = await credentialValidity(auth, bearer, deps);
+  if (!validity) return UNAUTHENTICATED;
+  return { ok: true, auth, protocol, validity };
+}
+
+/** The token of a well-formed `Authorization: Bearer` header (the REST parser accepted it). */
+function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+}
+
+/**
+ * How long the credentials of an authenticated upgrade stay valid; null when they already do
+ * not (a cookie whose sign-in has ended, even though its access JWT has not expired yet).
+ */
+async function credentialValidity(
+  auth: RequestAuth,
+  bearer: string | undefined,
+  deps: AuthDependencies,
+): Promise<CredentialValidity | null> {
+  const { actor } = auth;
+  switch (auth.method) {
+    case "access_token": {
+      // Stateless, as in REST: valid until `exp`, and nothing could make it valid longer.
+      const expiresAt = bearer === undefined ? null : accessTokenExpiry(bearer);
+      return expiresAt ? { expiresAt } : null;
+    }
+    case "api_token": {
+      if (bearer === undefined) return null;
+      const token = bearer;
+      return { revalidate: () => bearerStillValid(token, actor, deps) };
+    }
+    case "cookie": {
+      // The access cookie lives 15 minutes and the browser renews it by rotating the refresh
+      // token; the sign-in (family) is what stays, so that is what the socket is checked against.
+      const familyId = auth.sessionId === null
+        ? null
+        : await liveSessionFamily(deps.domain, actor, auth.sessionId);
+      if (familyId === null) return null;
+      return { revalidate: () => sessionFamilyLive(deps.domain, actor, familyId) };
+    }
+  }
 }

@@ -4,6 +4,13 @@
  * reconnects with exponential backoff and resumes every followed conversation from that `seq`,
  * so the application sees each event exactly once, in order.
  *
+ * When the server closes the socket because its credentials lapsed
+ * (`CLOSE_CODES.credentialsExpired`: an access token reached its expiry, or the token or sign-in
+ * was revoked), the client first obtains fresh credentials through `refresh` (by default the
+ * session-cookie refresh our pages use), then reconnects and resumes as after any disconnect.
+ * When they cannot be renewed (signed out), it stops in status `"expired"` instead of retrying:
+ * show `SESSION_EXPIRED_MESSAGE` and a way to sign in again.
+ *
  * ```ts
  * const chat = new ChatClient({ url: "wss://ads.example.com/ws/chat", token });
  * chat.onEvent((event) => render(event));
@@ -18,6 +25,7 @@ import {
   BEARER_SUBPROTOCOL_PREFIX,
   CHAT_SUBPROTOCOL,
   type ClientMessageInput,
+  CLOSE_CODES,
   type EventMessage,
   isEvent,
   type ProtocolError,
@@ -42,10 +50,31 @@ export interface ChatClientOptions {
   pongTimeoutMs?: number;
   /** Attempts to deliver a `user` message across reconnects (same client message id). */
   userRetries?: number;
+  /**
+   * Obtains fresh credentials after the server closed the socket with
+   * `CLOSE_CODES.credentialsExpired`. Resolve true once the next connection will carry valid
+   * ones (renewed cookies, or a new token that `token` now returns), false when they cannot be
+   * renewed (signed out): the client then stops in status `"expired"`. Throw when it could not
+   * tell (network down): it is tried again with backoff. Default: without `token`, the session
+   * cookies are renewed with `POST /api/v1/auth/refresh` on the chat's origin; with a token,
+   * false (a fixed token cannot be renewed).
+   */
+  refresh?: () => Promise<boolean>;
+  /** `fetch` of the default cookie refresh (defaults to the global one). */
+  fetch?: typeof fetch;
 }
 
-/** The client's connection state. */
-export type ChatClientStatus = "connecting" | "open" | "closed";
+/**
+ * The client's connection state; `"expired"`: the credentials lapsed and could not be renewed,
+ * so the client stopped (see `SESSION_EXPIRED_MESSAGE`) until `connect()` is called again.
+ */
+export type ChatClientStatus = "connecting" | "open" | "closed" | "expired";
+
+/** What to tell the user once the client is `"expired"`. */
+export const SESSION_EXPIRED_MESSAGE = "Session expired — sign in again";
+
+/** The REST endpoint that renews the session cookies (`/api/v1` + `/auth/refresh`). */
+export const REFRESH_PATH = "/api/v1/auth/refresh";
 
 /** An `error` answering a request, or a request cut off by a disconnect (`disconnected`). */
 export class ChatRequestError extends Error {
@@ -70,10 +99,14 @@ export interface ChatClientStats {
   connections: number;
 }
 
+type ResolvedOptions =
+  & Required<Omit<ChatClientOptions, "token" | "refresh" | "fetch">>
+  & Pick<ChatClientOptions, "token" | "refresh" | "fetch">;
+
 /** A reconnecting, resuming chat client. */
 export class ChatClient {
   readonly stats: ChatClientStats = { duplicates: 0, gaps: 0, connections: 0 };
-  readonly #options: Required<Omit<ChatClientOptions, "token">> & Pick<ChatClientOptions, "token">;
+  readonly #options: ResolvedOptions;
   /** Last seq seen per followed conversation. */
   readonly #lastSeq = new Map<string, number>();
   readonly #pending = new Map<string, PendingRequest>();
@@ -88,8 +121,18 @@ export class ChatClient {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #lastReceivedAt = 0;
-  #opened: { promise: Promise<void>; resolve(): void } = deferred();
+  #opened: Deferred = deferred();
   #lastCloseCode: number | undefined;
+  /** URL of the latest connection, for the default cookie refresh. */
+  #url = "";
+  /** Set by a credentials close; cleared once a connection opens again. */
+  #needsRefresh = false;
+  /** The refresh in flight: one at a time, since a refresh token is single-use. */
+  #refreshing: Promise<boolean> | undefined;
+  /** When the current connection opened, to tell a credentials close right after opening. */
+  #openedAt = 0;
+  /** Credentials closes in a row that came soon after opening; they grow the backoff. */
+  #credentialStreak = 0;
 
   constructor(options: ChatClientOptions) {
     this.#options = {
@@ -103,7 +146,7 @@ export class ChatClient {
     };
   }
 
-  /** Close code of the last connection the server (or network) ended, e.g. 1001, 4008. */
+  /** Close code of the last connection the server (or network) ended, e.g. 1001, 4008, 4401. */
   get lastCloseCode(): number | undefined {
     return this.#lastCloseCode;
   }
@@ -136,10 +179,20 @@ export class ChatClient {
     return () => this.#statusListeners.delete(listener);
   }
 
-  /** Opens the connection (and keeps it open until `close()`); resolves once open. */
+  /**
+   * Opens the connection (and keeps it open until `close()`); resolves once open. Rejects with
+   * `session_expired` if the credentials lapse and cannot be renewed first. Called again after
+   * `"expired"` (the user signed in again), it starts over with whatever credentials there are.
+   */
   connect(): Promise<void> {
+    if (this.#status === "expired") {
+      this.#needsRefresh = false;
+      this.#credentialStreak = 0;
+      this.#setStatus("closed");
+    }
     this.#wanted = true;
-    if (!this.#socket) this.#open();
+    // Renews first when a credentials close is pending; a scheduled retry then finds a socket.
+    if (!this.#socket && !this.#refreshing) void this.#reconnect();
     return this.#opened.promise;
   }
 
@@ -147,6 +200,7 @@ export class ChatClient {
   close(): void {
     this.#wanted = false;
     clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
     this.#socket?.close(1000, "client closed");
     this.#teardown();
   }
@@ -219,6 +273,10 @@ export class ChatClient {
 
   /** Sends a message with a fresh `request_id` and waits for its `ack` (or `error`). */
   async request(message: ClientMessageInput): Promise<AckMessage> {
+    // Fails fast instead of reconnecting: only the user signing in again can help.
+    if (this.#status === "expired") {
+      throw new ChatRequestError("session_expired", SESSION_EXPIRED_MESSAGE);
+    }
     await this.connect();
     const requestId = `r${++this.#nextRequest}`;
     const socket = this.#socket;
@@ -235,6 +293,7 @@ export class ChatClient {
   #open(): void {
     const options = this.#options;
     const url = typeof options.url === "function" ? options.url() : options.url;
+    this.#url = url;
     const token = typeof options.token === "function" ? options.token() : options.token;
     const protocols = token
       ? [CHAT_SUBPROTOCOL, `${BEARER_SUBPROTOCOL_PREFIX}${token}`]
@@ -245,6 +304,8 @@ export class ChatClient {
     socket.onopen = () => {
       if (this.#socket !== socket) return;
       this.#attempt = 0;
+      this.#needsRefresh = false;
+      this.#openedAt = Date.now();
       this.stats.connections++;
       this.#lastReceivedAt = Date.now();
       this.#startPing(socket);
@@ -265,7 +326,9 @@ export class ChatClient {
     socket.onclose = (event) => {
       if (this.#socket !== socket) return;
       this.#lastCloseCode = event.code;
+      const opened = this.#status === "open";
       this.#teardown();
+      if (event.code === CLOSE_CODES.credentialsExpired) this.#credentialsClosed(opened);
       this.#scheduleReconnect();
     };
   }
@@ -343,6 +406,59 @@ export class ChatClient {
     }, this.#options.pingIntervalMs);
   }
 
+  /**
+   * The server ended the connection because its credentials lapsed: the next attempt renews
+   * them first. Closes soon after opening in a row (fresh credentials refused at once, which
+   * should not happen) back off exponentially rather than loop.
+   */
+  #credentialsClosed(opened: boolean): void {
+    this.#needsRefresh = true;
+    const soon = !opened || Date.now() - this.#openedAt < this.#options.pingIntervalMs;
+    this.#credentialStreak = soon ? this.#credentialStreak + 1 : 0;
+    this.#attempt = this.#credentialStreak;
+  }
+
+  /** One reconnect attempt: renew the credentials if the last close asked for it, then open. */
+  async #reconnect(): Promise<void> {
+    if (this.#needsRefresh) {
+      this.#setStatus("connecting");
+      let renewed: boolean;
+      try {
+        this.#refreshing ??= this.#refresh().finally(() => this.#refreshing = undefined);
+        renewed = await this.#refreshing;
+      } catch {
+        // Could not tell (network, server restarting): try again later, with backoff.
+        if (this.#wanted && !this.#socket) {
+          this.#setStatus("closed");
+          this.#scheduleReconnect();
+        }
+        return;
+      }
+      if (!this.#wanted || this.#socket) return;
+      if (!renewed) return this.#expire();
+    }
+    this.#open();
+  }
+
+  /** Asks `options.refresh`, or by default renews the session cookies over REST. */
+  #refresh(): Promise<boolean> {
+    const { refresh, token } = this.#options;
+    if (refresh) return refresh();
+    if (token !== undefined) return Promise.resolve(false);
+    return refreshSessionCookies(this.#url, this.#options.fetch ?? globalThis.fetch);
+  }
+
+  /** Stops for good: the credentials cannot be renewed, so retrying would only loop. */
+  #expire(): void {
+    this.#wanted = false;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    this.#setStatus("expired");
+    const opened = this.#opened;
+    this.#opened = deferred();
+    opened.reject(new ChatRequestError("session_expired", SESSION_EXPIRED_MESSAGE));
+  }
+
   #teardown(): void {
     clearInterval(this.#pingTimer);
     const socket = this.#socket;
@@ -357,7 +473,8 @@ export class ChatClient {
     }
     this.#pending.clear();
     if (this.#status === "open") this.#opened = deferred();
-    this.#setStatus("closed");
+    // "expired" stays until `connect()`: it is what the UI must show.
+    if (this.#status !== "expired") this.#setStatus("closed");
   }
 
   #scheduleReconnect(): void {
@@ -370,7 +487,8 @@ export class ChatClient {
     this.#attempt++;
     // Full jitter: a restarted server is not hit by every client at the same instant.
     this.#reconnectTimer = setTimeout(() => {
-      if (this.#wanted && !this.#socket) this.#open();
+      this.#reconnectTimer = undefined;
+      if (this.#wanted && !this.#socket && !this.#refreshing) void this.#reconnect();
     }, Math.random() * ceiling);
   }
 
@@ -381,10 +499,46 @@ export class ChatClient {
   }
 }
 
-function deferred(): { promise: Promise<void>; resolve(): void } {
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function deferred(): Deferred {
   let resolve!: () => void;
-  const promise = new Promise<void>((done) => resolve = done);
-  return { promise, resolve };
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((done, fail) => {
+    resolve = done;
+    reject = fail;
+  });
+  // Nobody may be waiting when it is rejected (expiry while idle): not an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/**
+ * Renews the session cookies the way our pages do: `POST /api/v1/auth/refresh` with no body
+ * token, so the server reads the HttpOnly refresh cookie and sets new cookies. True when
+ * renewed, false when the sign-in is over (401) or refused (403), and throws otherwise (network,
+ * rate limit, server error), which the client retries.
+ */
+export async function refreshSessionCookies(
+  chatUrl: string,
+  fetchImpl: typeof fetch = globalThis.fetch,
+): Promise<boolean> {
+  // The REST API lives on the chat's origin: ws(s):// → http(s)://.
+  const url = new URL(REFRESH_PATH, chatUrl.replace(/^ws/i, "http"));
+  const response = await fetchImpl(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  await response.body?.cancel();
+  if (response.ok) return true;
+  if (response.status === 401 || response.status === 403) return false;
+  throw new Error(`Session refresh failed with HTTP ${response.status}`);
 }
 
 function randomId(): string {

@@ -1,12 +1,12 @@
 /**
  * The chat protocol of `/ws/chat`, as zod schemas shared by the server and browser clients (this
- * module imports nothing but zod, so it bundles for the browser). Every message is the seed
- * envelope `{"type", "content", "metadata"}`; the README's "Chat protocol" section is the prose
- * version.
+ * module imports nothing but `zod/mini`, zod's tree-shakable functional API, so it bundles small
+ * for the browser; do not import classic `zod` here). Every message is the seed envelope
+ * `{"type", "content", "metadata"}`; the README's "Chat protocol" section is the prose version.
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** The subprotocol clients offer and the server echoes. */
 export const CHAT_SUBPROTOCOL = "aae.v1";
@@ -20,12 +20,23 @@ export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 /** Largest `user` message text, in characters. */
 export const MAX_USER_CONTENT_CHARS = 32_000;
 
-/** Close codes the server uses; 4xxx are application codes. */
+/** Close codes the server uses; 4xxx are application codes (4401 mirrors HTTP 401). */
 export const CLOSE_CODES = {
   /** Server shutting down or restarting: reconnect (elsewhere) and resume. */
   goingAway: 1001,
   /** The client did not read fast enough and its send queue overflowed: reconnect and resume. */
   slowConsumer: 4008,
+  /**
+   * The credentials the socket was opened with expired or were revoked (an access JWT reached
+   * its `exp`; an API token was revoked or expired; the browser's sign-in was signed out,
+   * revoked or expired). API tokens and sign-ins are re-checked periodically (every
+   * `CHAT_REVALIDATE_INTERVAL_MS`, 60 s by default), so this comes at most one interval after a
+   * revocation. Runs keep going on the server; only the stream stopped. Obtain fresh
+   * credentials (`POST /api/v1/auth/refresh`), reconnect and resume from the last seen `seq`;
+   * when that fails, the user must sign in again. Reconnecting with the same credentials is
+   * refused (HTTP 401 at the upgrade).
+   */
+  credentialsExpired: 4401,
   /** Too many failed messages in a row (a broken client); do not reconnect blindly. */
   policy: 1008,
 } as const;
@@ -62,30 +73,35 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const uuid = z.uuid();
 /** Client-chosen correlation id, echoed in the `ack`, `pong` or `error` answering the message. */
-const requestId = z.string().min(1).max(128).optional();
+const requestId = z.optional(z.string().check(z.minLength(1), z.maxLength(128)));
+/** `content` of `confirm`, `cancel`, `resume` and `ping`: optional text, "" when absent. */
+const shortContent = z._default(z.string().check(z.maxLength(1000)), "");
 
 /** `user`: a message to the assistant. */
 export const UserMessageSchema = z.object({
   type: z.literal("user"),
-  content: z.string().trim().min(1).max(MAX_USER_CONTENT_CHARS),
-  metadata: z.object({
-    /** Absent: start a new conversation. */
-    conversation_id: uuid.optional(),
-    /** The client's id of the message: a retry with the same id does not run twice. */
-    client_message_id: z.string().min(1).max(128).optional(),
-    /** For an existing conversation not yet followed: replay events after this seq too. */
-    last_seq: z.number().int().min(0).optional(),
-    request_id: requestId,
-  }).default({}),
+  content: z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_USER_CONTENT_CHARS)),
+  metadata: z._default(
+    z.object({
+      /** Absent: start a new conversation. */
+      conversation_id: z.optional(uuid),
+      /** The client's id of the message: a retry with the same id does not run twice. */
+      client_message_id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+      /** For an existing conversation not yet followed: replay events after this seq too. */
+      last_seq: z.optional(z.int().check(z.minimum(0))),
+      request_id: requestId,
+    }),
+    {},
+  ),
 });
 
 /** `confirm`: the answer to a `confirmation` event. */
 export const ConfirmMessageSchema = z.object({
   type: z.literal("confirm"),
-  content: z.string().max(1000).default(""),
+  content: shortContent,
   metadata: z.object({
     run_id: uuid,
-    confirmation_id: z.string().min(1).max(128),
+    confirmation_id: z.string().check(z.minLength(1), z.maxLength(128)),
     decision: z.enum(["approve", "reject"]),
     request_id: requestId,
   }),
@@ -94,17 +110,17 @@ export const ConfirmMessageSchema = z.object({
 /** `cancel`: stop a run at its next step boundary. */
 export const CancelMessageSchema = z.object({
   type: z.literal("cancel"),
-  content: z.string().max(1000).default(""),
+  content: shortContent,
   metadata: z.object({ run_id: uuid, request_id: requestId }),
 });
 
 /** `resume`: follow a conversation, replaying every event after `last_seq`. */
 export const ResumeMessageSchema = z.object({
   type: z.literal("resume"),
-  content: z.string().max(1000).default(""),
+  content: shortContent,
   metadata: z.object({
     conversation_id: uuid,
-    last_seq: z.number().int().min(0).default(0),
+    last_seq: z._default(z.int().check(z.minimum(0)), 0),
     request_id: requestId,
   }),
 });
@@ -112,8 +128,8 @@ export const ResumeMessageSchema = z.object({
 /** `ping`: answered by `pong` (the client's liveness check). */
 export const PingMessageSchema = z.object({
   type: z.literal("ping"),
-  content: z.string().max(1000).default(""),
-  metadata: z.object({ request_id: requestId }).default({}),
+  content: shortContent,
+  metadata: z._default(z.object({ request_id: requestId }), {}),
 });
 
 /** Any client message. */
@@ -141,11 +157,11 @@ export const EventMessageSchema = z.object({
   type: z.enum(EVENT_TYPES),
   content: z.string(),
   metadata: z.looseObject({
-    seq: z.number().int().min(1),
+    seq: z.int().check(z.minimum(1)),
     conversation_id: z.string(),
-    run_id: z.string().nullable(),
+    run_id: z.nullable(z.string()),
   }),
-  created_at: z.string().optional(),
+  created_at: z.optional(z.string()),
 });
 /** A persisted server event. */
 export type EventMessage = z.output<typeof EventMessageSchema>;
@@ -157,16 +173,16 @@ export const AckMessageSchema = z.object({
   metadata: z.object({
     /** The type of the client message acknowledged. */
     ack: z.enum(CLIENT_MESSAGE_TYPES),
-    request_id: z.string().optional(),
-    conversation_id: z.string().optional(),
-    run_id: z.string().optional(),
-    message_id: z.string().optional(),
+    request_id: z.optional(z.string()),
+    conversation_id: z.optional(z.string()),
+    run_id: z.optional(z.string()),
+    message_id: z.optional(z.string()),
     /** `user`: the client message id was seen before; nothing new was started. */
-    duplicate: z.boolean().optional(),
+    duplicate: z.optional(z.boolean()),
     /** `confirm` / `cancel`: the run's status afterwards. */
-    status: z.string().optional(),
+    status: z.optional(z.string()),
     /** `resume`: the conversation's latest seq when the replay started. */
-    last_seq: z.number().int().optional(),
+    last_seq: z.optional(z.int()),
   }),
 });
 /** An `ack`. */
@@ -179,7 +195,7 @@ export const ProtocolErrorSchema = z.object({
   content: z.string(),
   metadata: z.object({
     code: z.enum(ERROR_CODES),
-    request_id: z.string().optional(),
+    request_id: z.optional(z.string()),
   }),
 });
 /** A non-persisted `error`. */
@@ -189,7 +205,7 @@ export type ProtocolError = z.output<typeof ProtocolErrorSchema>;
 export const PongMessageSchema = z.object({
   type: z.literal("pong"),
   content: z.string(),
-  metadata: z.object({ request_id: z.string().optional() }),
+  metadata: z.object({ request_id: z.optional(z.string()) }),
 });
 
 /**
@@ -230,6 +246,17 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+let english: z.core.$ZodErrorMap | undefined;
+/**
+ * zod's English issue messages ("Too small: expected string to have >=1 characters"), which the
+ * `invalid_message` detail quotes. `zod/mini` installs no locale (its messages would all read
+ * "Invalid input"), and installing one globally would ship it to the browser, so it is passed
+ * per parse, here only.
+ */
+function englishErrors(): z.core.$ZodErrorMap {
+  return english ??= z.locales.en().localeError;
+}
+
 /** Parses one text frame from a client into a message, or the `error` to answer it with. */
 export function parseClientFrame(text: string): ParsedClientFrame {
   // The cheap upper bound first: UTF-8 is at most 3 bytes per UTF-16 unit.
@@ -265,7 +292,7 @@ export function parseClientFrame(text: string): ParsedClientFrame {
       requestId,
     };
   }
-  const parsed = ClientMessageSchema.safeParse(value);
+  const parsed = ClientMessageSchema.safeParse(value, { error: englishErrors() });
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) =>
       `${issue.path.map(String).join(".") || "message"} (${issue.message})`

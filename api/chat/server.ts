@@ -7,9 +7,14 @@
  * Heartbeat: Deno pings every `idleTimeoutSeconds / 2` and closes a socket whose pong does not
  * come within `idleTimeoutSeconds`; the close handler then stops its subscriptions.
  *
+ * Credentials: each socket is closed with `CLOSE_CODES.credentialsExpired` when the credentials
+ * of its upgrade lapse — an access JWT at its `exp`, an API token or a cookie sign-in when a
+ * re-check every `revalidateIntervalMs` (`CHAT_REVALIDATE_INTERVAL_MS`, 60 s) refuses it.
+ *
  * @module
  */
 import type { AgentRuns } from "../../agent/runs/types.ts";
+import type { Config } from "../../lib/config.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { AuthDependencies } from "../auth/authenticate.ts";
 import { authenticateUpgrade } from "./authenticate.ts";
@@ -20,7 +25,12 @@ import { ChatSession, type ChatSessionLimits, DEFAULT_SESSION_LIMITS } from "./s
 export interface ChatDependencies extends AuthDependencies {
   agentRuns: AgentRuns;
   log: Logger;
+  /** `CHAT_REVALIDATE_INTERVAL_MS` is read when given (the full `Config` has it). */
+  config: Pick<Config, "PUBLIC_URL"> & Partial<Pick<Config, "CHAT_REVALIDATE_INTERVAL_MS">>;
 }
+
+/** Default of how often API-token and cookie sockets re-check their credentials. */
+export const DEFAULT_REVALIDATE_INTERVAL_MS = 60_000;
 
 /** Tuning of the chat endpoint. */
 export interface ChatServerOptions {
@@ -28,6 +38,11 @@ export interface ChatServerOptions {
   idleTimeoutSeconds?: number;
   /** How often recently active feeds are re-read for events pub/sub dropped. */
   repairIntervalMs?: number;
+  /**
+   * How often sockets opened with an API token or session cookies re-check them (default:
+   * `config.CHAT_REVALIDATE_INTERVAL_MS`, else 60 s); a revoked one is closed within this.
+   */
+  revalidateIntervalMs?: number;
   limits?: Partial<ChatSessionLimits>;
 }
 
@@ -55,6 +70,8 @@ export function createChatServer(
   const limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits };
   const idleTimeout = options.idleTimeoutSeconds ?? 30;
   const repairIntervalMs = options.repairIntervalMs ?? 5_000;
+  const revalidateIntervalMs = options.revalidateIntervalMs ??
+    deps.config.CHAT_REVALIDATE_INTERVAL_MS ?? DEFAULT_REVALIDATE_INTERVAL_MS;
   const log = deps.log.child({ component: "chat" });
   const sessionDeps = {
     events: deps.domain.conversationEvents,
@@ -106,8 +123,12 @@ export function createChatServer(
         idleTimeout,
       });
       for (const cookie of check.auth.setCookies) response.headers.append("set-cookie", cookie);
-      const session = new ChatSession(socket, check.auth.actor, sessionDeps, limits);
+      const session = new ChatSession(socket, check.auth.actor, sessionDeps, limits, {
+        validity: check.validity,
+        revalidateIntervalMs,
+      });
       track(session, socket);
+      socket.onopen = () => session.opened();
       socket.onmessage = (event) => session.receive(event.data);
       // Deno may report `close` twice (and `error` before it); untrack is idempotent.
       socket.onclose = () => untrack(session);

@@ -8,7 +8,10 @@
  *   most `maxPendingMessages` waiting; `ping` is answered at once;
  * - a send that would take the socket's unsent bytes past `maxBufferedBytes` closes it with
  *   `CLOSE_CODES.slowConsumer`: the run never waits for a reader, and the client resumes;
- * - a bad message is answered with an `error` and the socket stays usable.
+ * - a bad message is answered with an `error` and the socket stays usable;
+ * - when the socket's credentials lapse (`CredentialWatch`: an access JWT's `exp`, a periodic
+ *   re-check of an API token or sign-in), it is closed with `CLOSE_CODES.credentialsExpired`
+ *   and its feeds stop, so nothing more is sent; runs it started keep going on the server.
  *
  * @module
  */
@@ -16,6 +19,7 @@ import type { AgentRuns } from "../../agent/runs/types.ts";
 import type { Actor } from "../../domain/actor.ts";
 import type { ConversationEvent, ConversationEventLog } from "../../domain/conversation_events.ts";
 import type { Logger } from "../../lib/log.ts";
+import { type CredentialEnd, type CredentialValidity, CredentialWatch } from "./credentials.ts";
 import { ChatProtocolError, protocolErrorOf } from "./errors.ts";
 import { type ConversationFeed, conversationFeedSource, startFeed } from "./feed.ts";
 import {
@@ -65,6 +69,20 @@ export const DEFAULT_SESSION_LIMITS: ChatSessionLimits = {
   repairWindowMs: 120_000,
 };
 
+/** The credentials a session watches and how often it re-checks them. */
+export interface SessionCredentials {
+  validity: CredentialValidity;
+  /** Milliseconds between re-checks of API tokens and sign-ins. */
+  revalidateIntervalMs: number;
+}
+
+/** Close reasons of `CLOSE_CODES.credentialsExpired` (at most 123 bytes each). */
+const CREDENTIAL_CLOSE_REASONS: Record<CredentialEnd, string> = {
+  expired: "credentials expired: refresh them, reconnect and resume",
+  revoked: "credentials revoked or signed out: reauthenticate, reconnect and resume",
+};
+
+const CONNECTING = 0;
 const OPEN = 1;
 
 interface Followed {
@@ -84,17 +102,40 @@ export class ChatSession {
   #queue: Promise<void> = Promise.resolve();
   #pending = 0;
   #closed = false;
+  /** Ends the session when its credentials lapse; absent for sessions that never lapse. */
+  readonly #credentials: CredentialWatch | undefined;
+  /** A close waiting for the socket to open: Deno drops a close sent while still connecting. */
+  #closeWhenOpen: [code: number, reason: string] | undefined;
 
   constructor(
     socket: ChatSocket,
     actor: Actor,
     deps: ChatSessionDependencies,
     limits: ChatSessionLimits = DEFAULT_SESSION_LIMITS,
+    credentials?: SessionCredentials,
   ) {
     this.#socket = socket;
     this.#actor = actor;
     this.#deps = deps;
     this.#limits = limits;
+    if (credentials) {
+      this.#credentials = new CredentialWatch(credentials.validity, {
+        intervalMs: credentials.revalidateIntervalMs,
+        onEnd: (end) => this.#credentialsEnded(end),
+        onError: (error) =>
+          this.#deps.log.warn("chat credential re-check failed; retrying later", { error }),
+      });
+    }
+  }
+
+  /**
+   * Tells the session its socket has opened (the server's `open` handler), so a close decided
+   * before that is sent now.
+   */
+  opened(): void {
+    const pending = this.#closeWhenOpen;
+    this.#closeWhenOpen = undefined;
+    if (pending) this.#closeSocket(...pending);
   }
 
   /** Conversations this socket follows. */
@@ -104,7 +145,7 @@ export class ChatSession {
 
   /** Handles one frame from the client. */
   receive(data: unknown): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#credentials?.checkExpiry()) return;
     if (typeof data !== "string") {
       this.#error("unsupported", "Only text frames are accepted");
       return;
@@ -143,6 +184,7 @@ export class ChatSession {
   async dispose(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#credentials?.stop();
     const feeds = [...this.#followed.values()].map((followed) => followed.feed);
     this.#followed.clear();
     await Promise.all(feeds.map((feed) => feed.stop().catch(() => {})));
@@ -151,6 +193,8 @@ export class ChatSession {
   /** Sends a server message, closing the socket if its unsent data would overflow. */
   send(message: object): void {
     if (this.#closed || this.#socket.readyState !== OPEN) return;
+    // Timers can run late on a busy loop; an expired socket must not get one more event.
+    if (this.#credentials?.checkExpiry()) return;
     const text = JSON.stringify(message);
     if (this.#socket.bufferedAmount + text.length > this.#limits.maxBufferedBytes) {
       this.#deps.log.warn("chat socket send queue overflow", {
@@ -161,6 +205,26 @@ export class ChatSession {
       return;
     }
     this.#socket.send(text);
+  }
+
+  /** Closes the socket because its credentials lapsed; the client refreshes and resumes. */
+  #credentialsEnded(end: CredentialEnd): void {
+    if (this.#closed) return;
+    this.#deps.log.info("chat socket credentials ended", { end, userId: this.#actor.userId });
+    const close: [number, string] = [CLOSE_CODES.credentialsExpired, CREDENTIAL_CLOSE_REASONS[end]];
+    // Credentials can lapse between the upgrade and the open (a JWT expiring that instant).
+    if (this.#socket.readyState === CONNECTING) this.#closeWhenOpen = close;
+    else this.#closeSocket(...close);
+    // Feeds stop at once: nothing more is sent, whether or not the close is out yet.
+    void this.dispose();
+  }
+
+  #closeSocket(code: number, reason: string): void {
+    try {
+      this.#socket.close(code, reason);
+    } catch {
+      // already closing
+    }
   }
 
   async #handle(message: Exclude<ClientMessage, { type: "ping" }>): Promise<void> {
