@@ -26,6 +26,7 @@ import * as $islands from "./routes/islands.tsx";
 import * as $users_id from "./routes/users/[id].tsx";
 import * as $users_new from "./routes/users/new.tsx";
 import * as $Counter from "./islands/Counter.tsx";
+import * as $LazyNote from "./islands/LazyNote.tsx";
 import * as $nested_Panel from "./islands/nested/Panel.tsx";
 import type { Manifest } from "$fresh/server.ts";
 
@@ -58,6 +59,7 @@ const manifest = {
   },
   islands: {
     "./islands/Counter.tsx": $Counter,
+    "./islands/LazyNote.tsx": $LazyNote,
     "./islands/nested/Panel.tsx": $nested_Panel,
   },
   baseUrl: import.meta.url,

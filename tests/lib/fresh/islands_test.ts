@@ -73,6 +73,26 @@ Deno.test("islands on the server", async (t) => {
       await res.body?.cancel();
     }
   });
+
+  await t.step("chunks only a dynamic import() reaches are served, not preloaded", async () => {
+    const preloads = new Set([...body.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((
+      m,
+    ) => m[1]));
+    const lazy: string[] = [];
+    for (const url of preloads) {
+      const code = await (await request(url)).text();
+      for (const [, target] of code.matchAll(/import\(\s*"(\.{1,2}\/[^"]+)"\s*\)/g)) {
+        lazy.push(new URL(target, new URL(url, "http://localhost")).pathname);
+      }
+    }
+    assert.ok(lazy.length > 0, "LazyNote's bundle imports a chunk dynamically");
+    for (const url of lazy) {
+      assert.ok(!preloads.has(url), `${url} is not preloaded`);
+      const res = await request(url);
+      assert.equal(res.status, 200, url);
+      assert.match(await res.text(), /loaded on demand/);
+    }
+  });
 });
 
 const executable = browserOrSkip("islands hydrate in Chromium");
@@ -106,6 +126,13 @@ Deno.test("islands hydrate in Chromium", { ignore: !executable }, async (t) => {
       );
       assert.equal(await page.textContent("[data-panel] p"), "server text");
       assert.equal(await page.locator("[data-counter]").count(), 2, "no island rendered twice");
+    });
+
+    await t.step("a chunk reached only by a dynamic import() is served", async () => {
+      await page.click("[data-lazy-note]");
+      await page.waitForFunction(() =>
+        document.querySelector("[data-lazy-note]")?.textContent === "loaded on demand"
+      );
     });
     assert.deepEqual(errors, []);
   } finally {

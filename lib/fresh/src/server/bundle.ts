@@ -33,7 +33,12 @@ function commonDir(paths: string[]): string {
   return common;
 }
 
-async function readTree(dir: string, base = dir, out = new Map<string, Uint8Array>()) {
+/** Every file under `dir`, by its path relative to `dir`. */
+export async function readTree(
+  dir: string,
+  base = dir,
+  out = new Map<string, Uint8Array<ArrayBuffer>>(),
+): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
   for await (const entry of Deno.readDir(dir)) {
     const path = join(dir, entry.name);
     if (entry.isDirectory) await readTree(path, base, out);

@@ -11,6 +11,7 @@ import { ASSET_CACHE_PARAM } from "../../runtime.ts";
 import { setBuildId } from "../runtime/context.ts";
 import { ALIVE_PATH, aliveResponse, aliveScript } from "./alive.ts";
 import { build, JS_DIR, loadSnapshot, projectRoot, type Snapshot, STATIC_DIR } from "./build.ts";
+import { readTree } from "./bundle.ts";
 import { handle, type Pipeline } from "./context.ts";
 import { islandName, registerIslands } from "./islands.ts";
 import type { PageAssets } from "./render.ts";
@@ -74,18 +75,16 @@ function pageAssets(snapshot: Snapshot, dev: boolean): PageAssets {
   };
 }
 
-/** Loads every browser module of the build into memory; they are few and small. */
-async function loadModules(
-  dir: string,
-  snapshot: Snapshot,
-): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
-  const files = new Set([snapshot.runtime, ...Object.values(snapshot.islands)]);
-  for (const deps of Object.values(snapshot.imports)) deps.forEach((dep) => files.add(dep));
-  const modules = new Map<string, Uint8Array<ArrayBuffer>>();
-  for (const file of files) {
-    if (file) modules.set(file, await Deno.readFile(join(dir, JS_DIR, file)));
-  }
-  return modules;
+/**
+ * Loads every browser module of the build into memory (they are few and small): entries, the
+ * chunks they import, and the chunks only a dynamic `import()` reaches.
+ */
+async function loadModules(dir: string): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
+  return await readTree(join(dir, JS_DIR)).catch((error) => {
+    // A build without islands writes no modules at all.
+    if (error instanceof Deno.errors.NotFound) return new Map();
+    throw error;
+  });
 }
 
 function addPluginRoutes(table: RouteTable, config: FreshConfig): void {
@@ -112,7 +111,7 @@ export async function createHandler(
   const { snapshot, dir, temporary } = await prepareBuild(manifest, config, dev);
   setBuildId(snapshot.buildId);
   // Build output is served from memory, so a temporary build folder can go right away.
-  const modules = await loadModules(dir, snapshot);
+  const modules = await loadModules(dir);
   const built = await indexStatic(join(dir, STATIC_DIR), true);
   if (temporary) await Deno.remove(dir, { recursive: true });
   const publicDir = join(projectRoot(manifest), "static");

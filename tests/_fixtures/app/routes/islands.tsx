@@ -1,5 +1,6 @@
 import { signal } from "@preact/signals";
 import Counter from "../islands/Counter.tsx";
+import LazyNote from "../islands/LazyNote.tsx";
 import { Panel } from "../islands/nested/Panel.tsx";
 
 export default function IslandsPage() {
@@ -12,6 +13,7 @@ export default function IslandsPage() {
         <p>server text</p>
         <Counter count={shared} label="second" />
       </Panel>
+      <LazyNote />
     </div>
   );
 }
