@@ -5,12 +5,15 @@ import * as $app__layout from "./routes/(app)/_layout.tsx";
 import * as $app__middleware from "./routes/(app)/_middleware.ts";
 import * as $app_ad_accounts from "./routes/(app)/ad-accounts.tsx";
 import * as $app_assistant from "./routes/(app)/assistant.tsx";
+import * as $app_assistant_id from "./routes/(app)/assistant/[id].tsx";
 import * as $app_campaigns_id_edit from "./routes/(app)/campaigns/[id]/edit.tsx";
 import * as $app_campaigns_id_index from "./routes/(app)/campaigns/[id]/index.tsx";
 import * as $app_campaigns_index from "./routes/(app)/campaigns/index.tsx";
 import * as $app_campaigns_new from "./routes/(app)/campaigns/new.tsx";
 import * as $app_credits from "./routes/(app)/credits.tsx";
 import * as $app_dashboard from "./routes/(app)/dashboard.tsx";
+import * as $app_runs_id from "./routes/(app)/runs/[id].tsx";
+import * as $app_runs_index from "./routes/(app)/runs/index.tsx";
 import * as $app_settings_appearance from "./routes/(app)/settings/appearance.tsx";
 import * as $app_settings_index from "./routes/(app)/settings/index.tsx";
 import * as $app_settings_tokens from "./routes/(app)/settings/tokens.tsx";
@@ -22,7 +25,10 @@ import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
 import * as $logout from "./routes/logout.ts";
 import * as $register from "./routes/register.tsx";
+import * as $AssistantChat from "./islands/AssistantChat.tsx";
 import * as $ChartHover from "./islands/ChartHover.tsx";
+import * as $FloatingAssistant from "./islands/FloatingAssistant.tsx";
+import * as $RunLiveRefresh from "./islands/RunLiveRefresh.tsx";
 import * as $ThemeToggle from "./islands/ThemeToggle.tsx";
 import type { Manifest } from "$fresh/server.ts";
 
@@ -32,12 +38,15 @@ const manifest = {
     "./routes/(app)/_middleware.ts": $app__middleware,
     "./routes/(app)/ad-accounts.tsx": $app_ad_accounts,
     "./routes/(app)/assistant.tsx": $app_assistant,
+    "./routes/(app)/assistant/[id].tsx": $app_assistant_id,
     "./routes/(app)/campaigns/[id]/edit.tsx": $app_campaigns_id_edit,
     "./routes/(app)/campaigns/[id]/index.tsx": $app_campaigns_id_index,
     "./routes/(app)/campaigns/index.tsx": $app_campaigns_index,
     "./routes/(app)/campaigns/new.tsx": $app_campaigns_new,
     "./routes/(app)/credits.tsx": $app_credits,
     "./routes/(app)/dashboard.tsx": $app_dashboard,
+    "./routes/(app)/runs/[id].tsx": $app_runs_id,
+    "./routes/(app)/runs/index.tsx": $app_runs_index,
     "./routes/(app)/settings/appearance.tsx": $app_settings_appearance,
     "./routes/(app)/settings/index.tsx": $app_settings_index,
     "./routes/(app)/settings/tokens.tsx": $app_settings_tokens,
@@ -51,7 +60,10 @@ const manifest = {
     "./routes/register.tsx": $register,
   },
   islands: {
+    "./islands/AssistantChat.tsx": $AssistantChat,
     "./islands/ChartHover.tsx": $ChartHover,
+    "./islands/FloatingAssistant.tsx": $FloatingAssistant,
+    "./islands/RunLiveRefresh.tsx": $RunLiveRefresh,
     "./islands/ThemeToggle.tsx": $ThemeToggle,
   },
   baseUrl: import.meta.url,

@@ -230,14 +230,18 @@ export interface ConversationEventsTable extends TimestampedRow {
   run_id: string | null;
 }
 
+/** Every status of an agent run, in lifecycle order (the one list REST, pages and the chat use). */
+export const AGENT_RUN_STATUSES = [
+  "queued",
+  "running",
+  "waiting_confirmation",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
+
 /** Lifecycle of one agent turn. */
-export type AgentRunStatus =
-  | "queued"
-  | "running"
-  | "waiting_confirmation"
-  | "completed"
-  | "failed"
-  | "cancelled";
+export type AgentRunStatus = (typeof AGENT_RUN_STATUSES)[number];
 
 /** `agent_runs`: one agent turn for one user message. */
 export interface AgentRunsTable extends TimestampedRow {

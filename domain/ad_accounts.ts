@@ -12,7 +12,7 @@ import { isoFromDb, isoFromDbOrNull } from "../db/time.ts";
 import { timezoneSchema } from "./accounts.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
-import { currencySchema } from "./currency.ts";
+import { CURRENCY_EXPONENTS, type CurrencyCode } from "./currency.ts";
 import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { adapterFor, platformCall } from "./platform_calls.ts";
@@ -23,7 +23,8 @@ const accountNameSchema = z.string().trim().min(1).max(200);
 /** Input of `adAccounts.connectSandbox`. */
 export const connectSandboxAccountSchema = z.object({
   name: accountNameSchema,
-  currency: currencySchema.default("USD"),
+  currency: z.enum(Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]])
+    .default("USD"),
   timezone: timezoneSchema.default("UTC"),
 });
 /** Input of `adAccounts.connectSandbox`. */

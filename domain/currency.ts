@@ -1,11 +1,10 @@
 /**
  * Currencies ad accounts may use, with the number of decimals of their minor unit, so amounts in
- * minor units convert to major units exactly.
+ * minor units convert to major units exactly. Free of zod on purpose: the chat's browser code
+ * formats money with it.
  *
  * @module
  */
-import { z } from "zod";
-
 /** Minor-unit exponent per supported ISO 4217 code. */
 export const CURRENCY_EXPONENTS = {
   USD: 2,
@@ -21,11 +20,6 @@ export const CURRENCY_EXPONENTS = {
 
 /** A supported currency code. */
 export type CurrencyCode = keyof typeof CURRENCY_EXPONENTS;
-
-/** Validates a supported currency code (upper case). */
-export const currencySchema = z.enum(
-  Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]],
-);
 
 /** Decimals of the minor unit of `currency` (2 for unknown codes). */
 export function currencyExponent(currency: string): number {

@@ -19,6 +19,7 @@ import type {
   DB,
 } from "../../db/schema.ts";
 import { toDbTimestamp } from "../../db/time.ts";
+import { NotFoundError } from "../../domain/errors.ts";
 import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Lease, Leases } from "../../lib/coordination/types.ts";
 
@@ -55,6 +56,17 @@ export interface RecordedDecision {
 /** `pending_confirmation` of a row, parsed. */
 export function pendingOf(row: Pick<RunRow, "pending_confirmation">): PendingConfirmation | null {
   return fromDbJson(row.pending_confirmation) as PendingConfirmation | null;
+}
+
+/**
+ * The run `runId` if `userId` owns it; `NotFoundError` otherwise, so another user's run looks
+ * exactly like a missing one (the same scoping as `AgentRuns.get`).
+ */
+export async function loadOwnedRun(db: Database, userId: string, runId: string): Promise<RunRow> {
+  const run = await db.kysely.selectFrom("agent_runs").selectAll()
+    .where("id", "=", runId).where("user_id", "=", userId).executeTakeFirst();
+  if (!run) throw new NotFoundError("run");
+  return run;
 }
 
 /** `confirmation_decision` of a row, parsed. */

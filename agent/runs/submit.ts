@@ -11,6 +11,7 @@ import { forUpdate, lockingTransaction } from "../../db/locking.ts";
 import { toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { DEFAULT_CONVERSATION_TITLE } from "../../domain/conversations.ts";
 import type { Domain } from "../../domain/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import { RunEvents } from "./events.ts";
@@ -59,7 +60,7 @@ export async function submitMessage(
   const created = await lockingTransaction(db, async (trx) => {
     // The conversation row lock serializes submits: one active run per conversation.
     const conversation = await forUpdate(
-      trx.selectFrom("conversations").select("id")
+      trx.selectFrom("conversations").select(["id", "title"])
         .where("id", "=", conversationId).where("user_id", "=", actor.userId)
         .where("deleted_at", "is", null),
       db.dialect,
@@ -80,6 +81,11 @@ export async function submitMessage(
       );
     }
     const at = stamp();
+    if (conversation.title === DEFAULT_CONVERSATION_TITLE) {
+      // Opened empty (REST, the chat's "New conversation"): named after its first message.
+      await trx.updateTable("conversations").set({ title: titleOf(content), updated_at: at })
+        .where("id", "=", conversationId).execute();
+    }
     await trx.insertInto("agent_runs").values({
       id: runId,
       user_id: actor.userId,

@@ -4,17 +4,8 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
+import { AGENT_RUN_STATUSES } from "../../db/schema.ts";
 import { Timestamp } from "./common.ts";
-
-/** Every run status. */
-export const RUN_STATUSES = [
-  "queued",
-  "running",
-  "waiting_confirmation",
-  "completed",
-  "failed",
-  "cancelled",
-] as const;
 
 /** One recorded step: a model call, a tool call or a confirmation. */
 export const RunStepSchema = z.object({
@@ -37,7 +28,7 @@ export const RunStepSchema = z.object({
 export const RunSchema = z.object({
   id: z.uuid(),
   conversation_id: z.uuid(),
-  status: z.enum(RUN_STATUSES),
+  status: z.enum(AGENT_RUN_STATUSES),
   pending_confirmation: z.object({
     confirmation_id: z.string(),
     preview: z.unknown().openapi({ description: "What the held-back call would change." }),

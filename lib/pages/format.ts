@@ -95,8 +95,11 @@ export function formatDate(date: string): string {
   });
 }
 
-/** An ISO moment as `Nov 3, 2026, 14:05 UTC`. */
-export function formatDateTime(iso: string): string {
+/**
+ * An ISO moment as `Nov 3, 2026, 14:05 UTC`, or `Nov 3, 2026, 14:05:07 UTC` with `seconds` (where
+ * steps a second apart must read apart, as on a run's timeline).
+ */
+export function formatDateTime(iso: string, { seconds = false } = {}): string {
   return new Date(iso).toLocaleString(LOCALE, {
     timeZone: "UTC",
     year: "numeric",
@@ -104,7 +107,26 @@ export function formatDateTime(iso: string): string {
     day: "numeric",
     hour: "2-digit",
     minute: "2-digit",
+    ...(seconds ? { second: "2-digit" } : {}),
     hourCycle: "h23",
     timeZoneName: "short",
   });
+}
+
+/** A span in the largest unit that keeps it readable: `840 ms`, `2.4 s`, `3 min 5 s`, `1 h 2 min`. */
+export function formatDuration(ms: number): string {
+  const value = Math.max(0, Math.round(ms));
+  if (value < 1_000) return `${value} ms`;
+  if (value < 10_000) return `${(value / 1_000).toFixed(1)} s`;
+  if (value < 60_000) return `${Math.round(value / 1_000)} s`;
+  const seconds = Math.round(value / 1_000);
+  if (seconds < 3_600) {
+    const rest = seconds % 60;
+    return rest === 0
+      ? `${Math.floor(seconds / 60)} min`
+      : `${Math.floor(seconds / 60)} min ${rest} s`;
+  }
+  const minutes = Math.round(seconds / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${rest} min`;
 }

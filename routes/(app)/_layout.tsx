@@ -1,6 +1,7 @@
 import type { PageProps } from "$fresh/server.ts";
 import { Logo } from "@/components/Logo.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
+import FloatingAssistant from "@/islands/FloatingAssistant.tsx";
 import { formatCount } from "@/lib/pages/format.ts";
 import type { SignedInState } from "@/lib/pages/state.ts";
 
@@ -53,6 +54,8 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
           </div>
         </main>
       </div>
+      {/* The full-page assistant is the chat already; elsewhere the floating one opens it. */}
+      {!isActive("/assistant") && <FloatingAssistant />}
     </div>
   );
 }

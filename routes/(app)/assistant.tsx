@@ -1,11 +1,11 @@
-import { PageHeader } from "@/components/PageHeader.tsx";
+import { defineRoute } from "$fresh/server.ts";
+import { AssistantPage, LISTED_CONVERSATIONS } from "@/components/chat/AssistantPage.tsx";
+import type { SignedInState } from "@/lib/pages/state.ts";
 
-export default function AssistantPage() {
-  return (
-    <PageHeader title="Assistant">
-      This page will hold the full-page chat with the assistant and your conversation list. The
-      assistant reads your real data, acts through tools, and asks for your approval before anything
-      that spends money.
-    </PageHeader>
-  );
-}
+/** `/assistant`: the conversation list and a new conversation. */
+export default defineRoute<SignedInState>(async (_req, ctx) => {
+  const { services, actor } = ctx.state;
+  ctx.state.title = "Assistant";
+  const page = await services.domain.conversations.list(actor, { limit: LISTED_CONVERSATIONS });
+  return <AssistantPage conversations={page.items} total={page.total} current={null} />;
+});

@@ -160,6 +160,20 @@ backendTest("agent runs: ReAct loop, approval gate, events, steps", async (t, ba
     await runtime.drain();
   });
 
+  await t.step("a conversation opened empty is named after its first message only", async () => {
+    const model = new ScriptModel([{ content: "Hello." }, { content: "Again." }]);
+    const runtime = await openRuntime(backend, model);
+    const opened = await backend.domain.conversations.create(actor, {});
+    assert.equal(opened.title, "New conversation");
+    const titleNow = async () => (await backend.domain.conversations.get(actor, opened.id)).title;
+    for (const content of ["How did Winter Boots do last week?\nThanks", "And yesterday?"]) {
+      const run = await runtime.submit(actor, { conversationId: opened.id, content });
+      await waitForRun(runtime, actor, run.runId, finished);
+      assert.equal(await titleNow(), "How did Winter Boots do last week?");
+    }
+    await runtime.drain();
+  });
+
   await t.step("out of credits: the run fails cleanly with a message", async () => {
     const poor = await registerUser(domain, "poor");
     const balance = await domain.credits.balance(poor);

@@ -1,0 +1,78 @@
+/**
+ * The full-page assistant's conversation list (server-rendered links, most recently active
+ * first) with "New conversation". A `<template>` of one entry lets the chat island add a
+ * conversation it just started without owning the list (see `conversation_list.ts`).
+ *
+ * @module
+ */
+import type { Conversation } from "@/domain/conversations.ts";
+import { buttonClass } from "@/components/ui/Button.tsx";
+import { formatDate } from "@/lib/pages/format.ts";
+
+interface ConversationListProps {
+  conversations: readonly Conversation[];
+  /** The conversation shown, if any. */
+  currentId: string | null;
+  /** More conversations exist than are listed. */
+  more: boolean;
+}
+
+const LINK =
+  "block rounded-md px-3 py-2 text-sm hover:bg-neutral-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-neutral-800 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:aria-[current=page]:bg-indigo-500/10 dark:aria-[current=page]:text-indigo-300";
+
+/** The list of conversations beside the chat. */
+export function ConversationList({ conversations, currentId, more }: ConversationListProps) {
+  return (
+    <nav
+      aria-label="Conversations"
+      class="flex max-h-72 flex-col rounded-lg border border-neutral-200 bg-white shadow-sm lg:max-h-none lg:w-64 lg:shrink-0 dark:border-neutral-800 dark:bg-neutral-900"
+    >
+      <div class="flex items-center justify-between gap-2 border-b border-neutral-200 px-3 py-3 dark:border-neutral-800">
+        <h2 class="text-sm font-semibold">Conversations</h2>
+        <a
+          href="/assistant"
+          class={buttonClass("primary", "px-2.5 py-1 text-xs")}
+          data-new-conversation
+        >
+          New conversation
+        </a>
+      </div>
+      <ul class="min-h-0 flex-1 space-y-0.5 overflow-y-auto p-2" data-conversation-list>
+        {conversations.length === 0 && (
+          <li class="px-3 py-6 text-center text-xs text-neutral-500" data-conversation-empty>
+            No conversations yet.
+          </li>
+        )}
+        {conversations.map((conversation) => (
+          <li data-conversation-id={conversation.id}>
+            <a
+              href={`/assistant/${conversation.id}`}
+              aria-current={conversation.id === currentId ? "page" : undefined}
+              class={LINK}
+            >
+              <span class="block truncate font-medium" data-conversation-title>
+                {conversation.title}
+              </span>
+              <span class="block text-xs text-neutral-500 dark:text-neutral-400">
+                {formatDate(conversation.updatedAt)}
+              </span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      {more && (
+        <p class="border-t border-neutral-200 px-3 py-2 text-xs text-neutral-500 dark:border-neutral-800">
+          Showing the most recent {conversations.length}.
+        </p>
+      )}
+      <template data-conversation-item>
+        <li>
+          <a href="/assistant" class={LINK}>
+            <span class="block truncate font-medium" data-conversation-title>New conversation</span>
+            <span class="block text-xs text-neutral-500 dark:text-neutral-400">Just now</span>
+          </a>
+        </li>
+      </template>
+    </nav>
+  );
+}

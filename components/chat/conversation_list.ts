@@ -1,0 +1,27 @@
+/**
+ * Keeps the server-rendered conversation list of the full-page assistant current after the chat
+ * island starts a new conversation: the list is plain HTML (it works without scripts), so the
+ * island adds the new entry by cloning the list's own `<template>` rather than owning the list.
+ *
+ * @module
+ */
+
+/** Adds `conversationId` at the top of the list (once) and marks it as the current one. */
+export function showStartedConversation(conversationId: string, title: string): void {
+  const list = document.querySelector<HTMLElement>("[data-conversation-list]");
+  const template = document.querySelector<HTMLTemplateElement>("template[data-conversation-item]");
+  if (!list || !template) return;
+  for (const link of list.querySelectorAll("a[aria-current]")) link.removeAttribute("aria-current");
+  list.querySelector("[data-conversation-empty]")?.remove();
+  if (list.querySelector(`[data-conversation-id="${CSS.escape(conversationId)}"]`)) return;
+  const item = template.content.firstElementChild?.cloneNode(true) as HTMLElement | undefined;
+  const link = item?.querySelector("a");
+  if (!item || !link) return;
+  item.dataset.conversationId = conversationId;
+  link.href = `/assistant/${conversationId}`;
+  link.setAttribute("aria-current", "page");
+  const titleNode = link.querySelector("[data-conversation-title]");
+  // The server titles a conversation after its first line; the list truncates long ones.
+  if (titleNode) titleNode.textContent = title.split("\n")[0].trim();
+  list.prepend(item);
+}

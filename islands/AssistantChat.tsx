@@ -1,0 +1,26 @@
+import { ChatWindow } from "@/components/chat/ChatWindow.tsx";
+import { showStartedConversation } from "@/components/chat/conversation_list.ts";
+
+interface AssistantChatProps {
+  /** The conversation to show; null for a new one. */
+  conversationId: string | null;
+}
+
+/**
+ * The full-page chat. When the first message starts a conversation, the address becomes the
+ * conversation's own (so a reload or a shared link shows it) and the list beside gains it.
+ */
+export default function AssistantChat({ conversationId }: AssistantChatProps) {
+  return (
+    <ChatWindow
+      conversationId={conversationId}
+      variant="page"
+      onStarted={(id, text) => {
+        history.replaceState(null, "", `/assistant/${id}`);
+        showStartedConversation(id, text);
+        const heading = document.querySelector("[data-conversation-heading]");
+        if (heading) heading.textContent = text.split("\n")[0].trim();
+      }}
+    />
+  );
+}

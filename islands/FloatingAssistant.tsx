@@ -1,0 +1,90 @@
+import type { ComponentType } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { FloatingPanelProps } from "@/components/chat/FloatingPanel.tsx";
+import { ChatIcon } from "@/components/chat/icons.tsx";
+
+/** Remembers, for this tab, that the panel was open, so it stays open across pages. */
+const OPEN_KEY = "aae.assistant.open";
+
+/**
+ * The floating assistant button on every app page. It is only a button (a link to the full
+ * page before scripts load); the chat itself is imported when the panel is first opened, so
+ * pages that never open it do not pay for it.
+ */
+export default function FloatingAssistant() {
+  const [open, setOpen] = useState(false);
+  const [Panel, setPanel] = useState<ComponentType<FloatingPanelProps> | null>(null);
+  const [failed, setFailed] = useState(false);
+  const button = useRef<HTMLAnchorElement>(null);
+
+  const show = () => {
+    setOpen(true);
+    remember(true);
+    if (!Panel) {
+      import("@/components/chat/FloatingPanel.tsx").then(
+        (module) => setPanel(() => module.FloatingPanel),
+        () => setFailed(true),
+      );
+    }
+  };
+  const hide = () => {
+    setOpen(false);
+    remember(false);
+    // Focus goes back where it came from, for keyboard users.
+    setTimeout(() => button.current?.focus(), 0);
+  };
+  useEffect(() => {
+    if (sessionStorage.getItem(OPEN_KEY) === "1") show();
+  }, []);
+
+  if (!open) {
+    return (
+      <a
+        ref={button}
+        href="/assistant"
+        onClick={(event) => {
+          event.preventDefault();
+          show();
+        }}
+        aria-label="Open the assistant"
+        aria-haspopup="dialog"
+        data-floating-assistant
+        class="fixed bottom-5 right-5 z-40 inline-flex h-12 items-center gap-2 rounded-full bg-indigo-600 px-4 text-sm font-medium text-white shadow-lg hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 dark:focus-visible:ring-offset-neutral-950"
+      >
+        <ChatIcon size="h-5 w-5" />
+        <span class="hidden sm:inline">Assistant</span>
+      </a>
+    );
+  }
+  return (
+    <div
+      role="dialog"
+      aria-label="Assistant"
+      data-floating-panel
+      class="fixed inset-x-2 bottom-2 z-40 flex [contain:inline-size] h-[min(40rem,calc(100vh-1rem))] flex-col overflow-hidden rounded-xl border border-neutral-200 bg-neutral-50 shadow-2xl sm:inset-x-auto sm:bottom-5 sm:right-5 sm:w-[26rem] dark:border-neutral-800 dark:bg-neutral-950"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") hide();
+      }}
+    >
+      {Panel
+        ? <Panel onClose={hide} />
+        : (
+          <div class="flex flex-1 flex-col items-center justify-center gap-3 text-sm text-neutral-500">
+            <p role="status">
+              {failed ? "The assistant could not be loaded." : "Loading the assistant…"}
+            </p>
+            <button type="button" onClick={hide} class="text-xs underline">Close</button>
+          </div>
+        )}
+    </div>
+  );
+}
+
+function remember(open: boolean): void {
+  try {
+    if (open) sessionStorage.setItem(OPEN_KEY, "1");
+    else sessionStorage.removeItem(OPEN_KEY);
+  } catch {
+    // Storage can be unavailable (privacy modes); the panel then just starts closed.
+  }
+}

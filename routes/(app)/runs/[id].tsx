@@ -1,0 +1,76 @@
+import { defineRoute } from "$fresh/server.ts";
+import { ACTIVE_STATUSES, loadOwnedRun } from "@/agent/runs/store.ts";
+import { type RunDetailView, runDetailView } from "@/agent/runs/views.ts";
+import { RunStatusBadge } from "@/components/runs/RunStatusBadge.tsx";
+import { RunOverview } from "@/components/runs/RunOverview.tsx";
+import { RunTimeline } from "@/components/runs/RunTimeline.tsx";
+import { Card } from "@/components/ui/Card.tsx";
+import { NotFoundError } from "@/domain/errors.ts";
+import RunLiveRefresh from "@/islands/RunLiveRefresh.tsx";
+import { formatDateTime } from "@/lib/pages/format.ts";
+import type { SignedInState } from "@/lib/pages/state.ts";
+
+/** How often an unfinished run's page refreshes itself. */
+const REFRESH_MS = 2_000;
+/** The part of the page the live refresh replaces. */
+const LIVE_REGION = "run-live";
+
+/**
+ * One agent run: its status and costs, then every step on a shared time axis. Only the owner
+ * sees it; any other id is a 404, as in `GET /api/v1/runs/{id}`. Fully rendered on the server;
+ * while the run is unfinished a small island (or, without JavaScript, a meta refresh) keeps it
+ * current, and a finished run's page ships no JavaScript.
+ */
+export default defineRoute<SignedInState>(async (_req, ctx) => {
+  const { services, actor } = ctx.state;
+  let run: RunDetailView;
+  try {
+    run = await runDetailView(
+      services.db,
+      await loadOwnedRun(services.db, actor.userId, ctx.params.id),
+    );
+  } catch (error) {
+    if (error instanceof NotFoundError) return ctx.renderNotFound();
+    throw error;
+  }
+  ctx.state.title = "Agent run";
+  const nowMs = Date.now();
+  const active = ACTIVE_STATUSES.includes(run.status);
+  return (
+    <>
+      <div class="mb-2 flex flex-wrap items-center justify-between gap-3 text-sm">
+        <nav>
+          <a href="/runs" class="text-neutral-500 hover:text-neutral-800 dark:text-neutral-400">
+            ← Runs
+          </a>
+        </nav>
+        {active && <RunLiveRefresh regionId={LIVE_REGION} intervalMs={REFRESH_MS} />}
+      </div>
+      {active && (
+        <noscript>
+          <meta http-equiv="refresh" content={String(REFRESH_MS / 1000)} />
+        </noscript>
+      )}
+      <div id={LIVE_REGION} data-active={String(active)}>
+        <header class="mb-6">
+          <div class="flex flex-wrap items-center gap-3">
+            <h1 class="text-2xl font-semibold tracking-tight">Agent run</h1>
+            <RunStatusBadge status={run.status} />
+          </div>
+          <p class="mt-1 text-sm text-neutral-600 dark:text-neutral-400">
+            Queued {formatDateTime(run.createdAt, { seconds: true })} ·{" "}
+            <span class="font-mono text-xs" data-run-id>{run.id}</span>
+          </p>
+        </header>
+        <RunOverview run={run} nowMs={nowMs} />
+        <Card
+          title="Timeline"
+          description="Each model call, tool call and confirmation in order, on one time axis. A step that ran again shows its latest attempt."
+          class="mt-6"
+        >
+          <RunTimeline run={run} nowMs={nowMs} />
+        </Card>
+      </div>
+    </>
+  );
+});

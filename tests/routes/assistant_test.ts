@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { ORIGIN, type PageClient, pagesApp, signedUpClient } from "./_helpers/pages.ts";
+
+/** Creates a conversation through the REST API with the client's session cookies. */
+async function createConversation(client: PageClient, title: string): Promise<string> {
+  const response = await client.send("/api/v1/conversations", {
+    method: "POST",
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+    body: JSON.stringify({ title }),
+  });
+  assert.equal(response.status, 201, response.body);
+  return (JSON.parse(response.body) as { data: { id: string } }).data.id;
+}
+
+Deno.test("full-page assistant", async (t) => {
+  const app = await pagesApp();
+  const { client } = await signedUpClient(app, "Chat Tester");
+
+  await t.step("an empty list, New conversation and the chat island", async () => {
+    const { status, body } = await client.get("/assistant");
+    assert.equal(status, 200);
+    assert.match(body, /<h1[^>]*>Assistant<\/h1>/);
+    assert.match(body, /No conversations yet/);
+    assert.match(body, /<a href="\/assistant"[^>]*data-new-conversation/);
+    assert.match(body, /<!--frsh:island:\d+:AssistantChat:default:/);
+    // The page is the chat already: no floating button on it.
+    assert.doesNotMatch(body, /FloatingAssistant/);
+  });
+
+  const older = await createConversation(client, "Budget questions");
+  const newer = await createConversation(client, "Spring <sale> plans");
+
+  await t.step("conversations are listed most recent first, the open one marked", async () => {
+    const { status, body } = await client.get(`/assistant/${older}`);
+    assert.equal(status, 200);
+    assert.match(body, /<title>Budget questions · AAE<\/title>/);
+    const links = [...body.matchAll(/href="\/assistant\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    assert.deepEqual(links, [newer, older]);
+    assert.match(body, new RegExp(`href="/assistant/${older}" aria-current="page"`));
+    assert.match(body, /Spring &lt;sale(&gt;|>) plans/, "titles are escaped");
+    assert.match(body, new RegExp(`"${older}"`), "the island gets the conversation id");
+  });
+
+  await t.step("someone else's or a made-up conversation is not found", async () => {
+    const { client: stranger } = await signedUpClient(app, "Stranger");
+    assert.equal((await stranger.get(`/assistant/${older}`)).status, 404);
+    assert.equal((await client.get("/assistant/not-a-conversation")).status, 404);
+  });
+
+  await t.step(
+    "other app pages carry the floating assistant, linking to the full page",
+    async () => {
+      const { body } = await client.get("/dashboard");
+      assert.match(body, /<!--frsh:island:\d+:FloatingAssistant:default:/);
+      assert.match(body, /<a href="\/assistant"[^>]*aria-label="Open the assistant"/);
+    },
+  );
+});
