@@ -55,7 +55,8 @@ function utc(date: string): Date {
 
 /**
  * Places `series` on a chart of `size`: time on x (UTC days), values on y from zero to a nice
- * maximum. With `integer`, y ticks are whole numbers only (for counts such as conversions).
+ * maximum. With `integer`, y ticks are whole numbers only (for counts such as conversions). An
+ * all-zero series gets the baseline tick only.
  */
 export function chartGeometry(
   series: readonly SeriesPoint[],
@@ -85,7 +86,9 @@ export function chartGeometry(
   const linePath = line<PlacedPoint>().x((p) => p.x).y((p) => p.y).curve(curve)(points) ?? "";
   const areaPath = area<PlacedPoint>().x((p) => p.x).y0(plot.bottom).y1((p) => p.y)
     .curve(curve)(points) ?? "";
-  const yTicks = y.ticks(4)
+  // Nothing above zero has no scale worth labelling: ticks of an arbitrary domain would read as
+  // data ("$0.20", or "¥0 ¥0 ¥1" once rounded), so only the baseline is labelled.
+  const yTicks = (max > 0 ? y.ticks(4) : [0])
     .filter((value) => !integer || Number.isInteger(value))
     .map((value) => ({ y: round(y(value)), value }));
   const tickCount = Math.min(6, Math.max(1, series.length - 1));

@@ -38,4 +38,13 @@ Deno.test("chart geometry", async (t) => {
     assert.equal(single.points[0].x, DEFAULT_SIZE.margin.left);
     assert.ok(single.yTicks.every((tick) => Number.isInteger(tick.value)));
   });
+
+  await t.step("an all-zero series labels only its baseline", () => {
+    const days = ["2026-03-01", "2026-03-02", "2026-03-03"];
+    for (const integer of [false, true]) {
+      const flat = chartGeometry(days.map((date) => ({ date, value: 0 })), { integer });
+      assert.deepEqual(flat.yTicks, [{ y: flat.plot.bottom, value: 0 }]);
+      assert.ok(flat.points.every((point) => point.y === flat.plot.bottom));
+    }
+  });
 });
