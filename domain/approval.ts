@@ -80,6 +80,8 @@ export const approvalRequestSchema = z.discriminatedUnion("operation", [
     input: createCampaignSchema,
     /** Currency of the target ad account, for the preview. */
     currency: z.string(),
+    /** Name of the target ad account, so the preview says where the campaign goes. */
+    accountName: z.string().optional(),
   }),
   z.object({
     operation: z.literal("update_campaign"),
@@ -162,7 +164,7 @@ export function decideApproval(request: ApprovalRequest): ApprovalDecision {
   const findings: Findings = { rules: new Set(), reasons: [], sentences: [], changes: [] };
   switch (request.operation) {
     case "create_campaign":
-      examineCreate(findings, request.input, request.currency);
+      examineCreate(findings, request.input, request.currency, request.accountName);
       break;
     case "update_campaign":
       for (const campaign of request.campaigns) examineUpdate(findings, campaign, request.input);
@@ -218,11 +220,13 @@ function examineCreate(
   findings: Findings,
   input: z.input<typeof createCampaignSchema>,
   currency: string,
+  accountName: string | undefined,
 ): void {
   flag(findings, "create_campaign");
+  const where = accountName === undefined ? "" : ` on "${accountName}"`;
   findings.sentences.push(
-    `Create ${input.objective} campaign "${input.name}" with a ${input.budgetType} budget of ` +
-      `${formatMinor(input.budgetAmountMinor, currency)} (starts as a draft).`,
+    `Create ${input.objective} campaign "${input.name}"${where} with a ${input.budgetType} ` +
+      `budget of ${formatMinor(input.budgetAmountMinor, currency)} (starts as a draft).`,
   );
   const fields: [string, unknown][] = [
     ["adAccountId", input.adAccountId],

@@ -218,3 +218,15 @@ export async function listRunSummaries(
     },
   );
 }
+
+/** Ids of the user's conversations with a run waiting for the user's approval. */
+export async function conversationsAwaitingApproval(
+  db: Database,
+  userId: string,
+): Promise<Set<string>> {
+  const rows = await db.kysely.selectFrom("agent_runs").select("conversation_id")
+    .where("user_id", "=", userId)
+    .where("status", "=", "waiting_confirmation")
+    .execute();
+  return new Set(rows.map((row) => row.conversation_id));
+}

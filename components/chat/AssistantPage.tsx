@@ -17,10 +17,14 @@ interface AssistantPageProps {
   total: number;
   /** The conversation shown; null for a new one. */
   current: Conversation | null;
+  /** Conversations with a run waiting for the user's approval. */
+  awaitingApproval: ReadonlySet<string>;
 }
 
 /** The page body. */
-export function AssistantPage({ conversations, total, current }: AssistantPageProps) {
+export function AssistantPage(
+  { conversations, total, current, awaitingApproval }: AssistantPageProps,
+) {
   return (
     <>
       <PageHeader title="Assistant">
@@ -32,6 +36,7 @@ export function AssistantPage({ conversations, total, current }: AssistantPagePr
           conversations={conversations}
           currentId={current?.id ?? null}
           more={total > conversations.length}
+          awaitingApproval={awaitingApproval}
         />
         <section
           aria-label={current ? `Conversation: ${current.title}` : "New conversation"}

@@ -15,13 +15,17 @@ interface ConversationListProps {
   currentId: string | null;
   /** More conversations exist than are listed. */
   more: boolean;
+  /** Conversations with a run waiting for the user's approval (as of page load). */
+  awaitingApproval: ReadonlySet<string>;
 }
 
 const LINK =
   "block rounded-md px-3 py-2 text-sm hover:bg-neutral-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:hover:bg-neutral-800 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:aria-[current=page]:bg-indigo-500/10 dark:aria-[current=page]:text-indigo-300";
 
 /** The list of conversations beside the chat. */
-export function ConversationList({ conversations, currentId, more }: ConversationListProps) {
+export function ConversationList(
+  { conversations, currentId, more, awaitingApproval }: ConversationListProps,
+) {
   return (
     <nav
       aria-label="Conversations"
@@ -53,8 +57,16 @@ export function ConversationList({ conversations, currentId, more }: Conversatio
               <span class="block truncate font-medium" data-conversation-title>
                 {conversation.title}
               </span>
-              <span class="block text-xs text-neutral-500 dark:text-neutral-400">
+              <span class="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400">
                 {formatDate(conversation.updatedAt)}
+                {awaitingApproval.has(conversation.id) && (
+                  <span
+                    class="rounded-full bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800 dark:bg-amber-500/15 dark:text-amber-300"
+                    data-awaiting-approval
+                  >
+                    Needs your approval
+                  </span>
+                )}
               </span>
             </a>
           </li>

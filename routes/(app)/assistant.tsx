@@ -1,4 +1,5 @@
 import { defineRoute } from "$fresh/server.ts";
+import { conversationsAwaitingApproval } from "@/agent/runs/views.ts";
 import { AssistantPage, LISTED_CONVERSATIONS } from "@/components/chat/AssistantPage.tsx";
 import type { SignedInState } from "@/lib/pages/state.ts";
 
@@ -6,6 +7,16 @@ import type { SignedInState } from "@/lib/pages/state.ts";
 export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
   ctx.state.title = "Assistant";
-  const page = await services.domain.conversations.list(actor, { limit: LISTED_CONVERSATIONS });
-  return <AssistantPage conversations={page.items} total={page.total} current={null} />;
+  const [page, awaitingApproval] = await Promise.all([
+    services.domain.conversations.list(actor, { limit: LISTED_CONVERSATIONS }),
+    conversationsAwaitingApproval(services.db, actor.userId),
+  ]);
+  return (
+    <AssistantPage
+      conversations={page.items}
+      total={page.total}
+      current={null}
+      awaitingApproval={awaitingApproval}
+    />
+  );
 });

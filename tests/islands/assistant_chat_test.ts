@@ -52,7 +52,7 @@ Deno.test({ name: NAME, ignore: !executable }, async (t) => {
       await say(page, "create a $40/day traffic campaign called Winter Boots");
       const card = page.locator("[data-chat-item=confirmation]");
       await card.locator("[data-approve]").waitFor();
-      assert.match(await card.innerText(), /Create traffic campaign "Winter Boots"/);
+      assert.match(await card.innerText(), /Create traffic campaign "Winter Boots" on "Chat Shop"/);
       const budget = card.locator("[data-change-field=budgetAmountMinor]");
       assert.match(await budget.innerText(), /Budget\s+—\s+\$40\.00/);
       assert.match(await card.locator("[data-change-field=name]").innerText(), /Winter Boots/);
@@ -74,6 +74,11 @@ Deno.test({ name: NAME, ignore: !executable }, async (t) => {
       const other = await context.newPage();
       await other.goto(conversationUrl);
       await other.locator("[data-chat-item=confirmation] [data-approve]").waitFor();
+      assert.match(
+        await other.locator("[data-conversation-list] li:has([data-awaiting-approval])")
+          .innerText(),
+        /create a \$40\/day traffic campaign[\s\S]*Needs your approval/,
+      );
       await page.click("[data-chat-item=confirmation] [data-approve]");
       await page.waitForSelector("[data-chat-item=confirmation][data-decision=approve]");
       assert.equal(await page.locator("[data-chat-item=confirmation] button").count(), 0);
@@ -96,6 +101,7 @@ Deno.test({ name: NAME, ignore: !executable }, async (t) => {
       assert.equal(await page.locator("[data-chat-item=user]").count(), 1);
       assert.equal(await page.locator("[data-chat-item=assistant]").count(), 1);
       assert.equal(await page.locator("[data-chat-item=confirmation]").count(), 1);
+      assert.equal(await page.locator("[data-awaiting-approval]").count(), 0, "decided");
     });
 
     await t.step("“show my campaigns” renders a table", async () => {

@@ -99,7 +99,12 @@ export const createCampaignTool: McpTool = defineTool({
   output: campaignEffectShape,
   async plan({ domain, actor }, args) {
     const account = await domain.adAccounts.get(actor, args.adAccountId);
-    return { operation: "create_campaign", input: args, currency: account.currency };
+    return {
+      operation: "create_campaign",
+      input: args,
+      currency: account.currency,
+      accountName: account.name,
+    };
   },
   stage: ({ domain, actor }, args, requestKey) =>
     domain.campaigns.staged.create(actor, args, requestKey),

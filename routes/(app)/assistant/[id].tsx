@@ -1,4 +1,5 @@
 import { defineRoute } from "$fresh/server.ts";
+import { conversationsAwaitingApproval } from "@/agent/runs/views.ts";
 import { AssistantPage, LISTED_CONVERSATIONS } from "@/components/chat/AssistantPage.tsx";
 import { NotFoundError } from "@/domain/errors.ts";
 import type { SignedInState } from "@/lib/pages/state.ts";
@@ -8,12 +9,20 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
   const conversations = services.domain.conversations;
   try {
-    const [current, page] = await Promise.all([
+    const [current, page, awaitingApproval] = await Promise.all([
       conversations.get(actor, ctx.params.id),
       conversations.list(actor, { limit: LISTED_CONVERSATIONS }),
+      conversationsAwaitingApproval(services.db, actor.userId),
     ]);
     ctx.state.title = current.title;
-    return <AssistantPage conversations={page.items} total={page.total} current={current} />;
+    return (
+      <AssistantPage
+        conversations={page.items}
+        total={page.total}
+        current={current}
+        awaitingApproval={awaitingApproval}
+      />
+    );
   } catch (error) {
     // Someone else's conversation, a deleted one or a made-up id: all simply not found.
     if (error instanceof NotFoundError) return ctx.renderNotFound();
