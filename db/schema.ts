@@ -243,6 +243,13 @@ export const AGENT_RUN_STATUSES = [
 /** Lifecycle of one agent turn. */
 export type AgentRunStatus = (typeof AGENT_RUN_STATUSES)[number];
 
+/** Statuses of a run that is not finished: it may still change things, its conversation is busy. */
+export const ACTIVE_AGENT_RUN_STATUSES: readonly AgentRunStatus[] = [
+  "queued",
+  "running",
+  "waiting_confirmation",
+];
+
 /** `agent_runs`: one agent turn for one user message. */
 export interface AgentRunsTable extends TimestampedRow {
   user_id: string;

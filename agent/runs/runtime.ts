@@ -17,9 +17,10 @@ import type { ApprovalGrants } from "../../api/mcp/mod.ts";
 import { KyselySaver, type PruneReport } from "../checkpoint/mod.ts";
 import type { Database } from "../../db/database.ts";
 import { toDbJson } from "../../db/json.ts";
+import { ACTIVE_AGENT_RUN_STATUSES } from "../../db/schema.ts";
 import { toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { ConflictError, ValidationError } from "../../domain/errors.ts";
 import type { Domain } from "../../domain/mod.ts";
 import type { Config } from "../../lib/config.ts";
 import type { Coordination } from "../../lib/coordination/types.ts";
@@ -29,8 +30,8 @@ import { RunEvents } from "./events.ts";
 import { submitMessage } from "./submit.ts";
 import { executeClaimedRun, type RunnerContext } from "./runner.ts";
 import {
-  ACTIVE_STATUSES,
   claimRun,
+  loadOwnedRun,
   pendingOf,
   type RecordedDecision,
   RUNNABLE_STATUSES,
@@ -121,12 +122,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
 
   const stamp = () => toDbTimestamp(now());
 
-  async function loadOwned(actor: Actor, runId: string): Promise<RunRow> {
-    const run = await db.kysely.selectFrom("agent_runs").selectAll()
-      .where("id", "=", runId).where("user_id", "=", actor.userId).executeTakeFirst();
-    if (!run) throw new NotFoundError("run");
-    return run;
-  }
+  const loadOwned = (actor: Actor, runId: string) => loadOwnedRun(db, actor.userId, runId);
 
   async function viewOf(actor: Actor, runId: string): Promise<RunView> {
     return await runView(db, await loadOwned(actor, runId));
@@ -308,7 +304,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
 
     async cancel(actor, runId) {
       const run = await loadOwned(actor, runId);
-      if (!ACTIVE_STATUSES.includes(run.status)) return await runView(db, run);
+      if (!ACTIVE_AGENT_RUN_STATUSES.includes(run.status)) return await runView(db, run);
       await db.kysely.updateTable("agent_runs")
         .set({ cancel_requested_at: stamp(), updated_at: stamp() })
         .where("id", "=", runId).where("cancel_requested_at", "is", null).execute();

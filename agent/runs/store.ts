@@ -30,12 +30,6 @@ export type StepRow = Selectable<AgentStepsTable>;
 
 /** Statuses a runner may pick up. */
 export const RUNNABLE_STATUSES: readonly AgentRunStatus[] = ["queued", "running"];
-/** Statuses of a run that is not finished. */
-export const ACTIVE_STATUSES: readonly AgentRunStatus[] = [
-  "queued",
-  "running",
-  "waiting_confirmation",
-];
 
 /** The open approval request of a waiting run, as stored in `pending_confirmation`. */
 export interface PendingConfirmation {
@@ -60,7 +54,7 @@ export function pendingOf(row: Pick<RunRow, "pending_confirmation">): PendingCon
 
 /**
  * The run `runId` if `userId` owns it; `NotFoundError` otherwise, so another user's run looks
- * exactly like a missing one (the same scoping as `AgentRuns.get`).
+ * exactly like a missing one. The runtime, REST and the run page all load runs through it.
  */
 export async function loadOwnedRun(db: Database, userId: string, runId: string): Promise<RunRow> {
   const run = await db.kysely.selectFrom("agent_runs").selectAll()

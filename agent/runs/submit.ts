@@ -6,6 +6,7 @@
  * @module
  */
 import type { Database } from "../../db/database.ts";
+import { ACTIVE_AGENT_RUN_STATUSES } from "../../db/schema.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { forUpdate, lockingTransaction } from "../../db/locking.ts";
 import { toDbTimestamp } from "../../db/time.ts";
@@ -15,7 +16,6 @@ import { DEFAULT_CONVERSATION_TITLE } from "../../domain/conversations.ts";
 import type { Domain } from "../../domain/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import { RunEvents } from "./events.ts";
-import { ACTIVE_STATUSES } from "./store.ts";
 import type { SubmitMessageInput, SubmittedMessage } from "./types.ts";
 
 /** Longest user message accepted. */
@@ -74,7 +74,7 @@ export async function submitMessage(
     }
     const active = await trx.selectFrom("agent_runs").select("id")
       .where("conversation_id", "=", conversationId)
-      .where("status", "in", ACTIVE_STATUSES).executeTakeFirst();
+      .where("status", "in", ACTIVE_AGENT_RUN_STATUSES).executeTakeFirst();
     if (active) {
       throw new ConflictError(
         "a run is already active in this conversation; wait for it or cancel it",

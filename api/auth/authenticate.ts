@@ -56,14 +56,22 @@ export async function issueTokens(
 }
 
 /** The `Authorization: Bearer` credential, `undefined` without the header, "" when malformed. */
-function bearerCredential(req: Request): string | undefined {
+export function bearerCredential(req: Request): string | undefined {
   const header = req.headers.get("authorization");
   if (header === null) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match ? match[1] : "";
 }
 
-async function fromBearer(deps: AuthDependencies, token: string): Promise<RequestAuth | null> {
+/**
+ * The caller a bearer credential (API token or access JWT) authenticates, or null: the checks of
+ * an `Authorization: Bearer` request, for credentials that arrive another way (a WebSocket
+ * subprotocol) or are checked again later (a long-lived socket).
+ */
+export async function authenticateBearer(
+  deps: AuthDependencies,
+  token: string,
+): Promise<RequestAuth | null> {
   if (token.startsWith(API_TOKEN_PREFIX)) {
     try {
       const { actor } = await deps.domain.apiTokens.authenticate(token);
@@ -157,7 +165,7 @@ export async function authenticateRequest(
   deps: AuthDependencies,
 ): Promise<RequestAuth | null> {
   const bearer = bearerCredential(req);
-  if (bearer !== undefined) return bearer ? await fromBearer(deps, bearer) : null;
+  if (bearer !== undefined) return bearer ? await authenticateBearer(deps, bearer) : null;
   return await fromCookies(deps, req);
 }
 

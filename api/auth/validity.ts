@@ -8,7 +8,7 @@
  */
 import { decodeJwt } from "jose";
 import type { Actor, Domain } from "../../domain/mod.ts";
-import { type AuthDependencies, authenticateRequest } from "./authenticate.ts";
+import { type AuthDependencies, authenticateBearer } from "./authenticate.ts";
 
 /**
  * When an access token that `AccessTokens.verify` accepted stops being valid (its `exp`), or
@@ -33,9 +33,7 @@ export async function bearerStillValid(
   actor: Actor,
   deps: AuthDependencies,
 ): Promise<boolean> {
-  // A synthetic request so the REST entry point itself decides, not a copy of its rules.
-  const req = new Request("http://localhost/", { headers: { authorization: `Bearer ${token}` } });
-  const auth = await authenticateRequest(req, deps);
+  const auth = await authenticateBearer(deps, token);
   return auth !== null && auth.actor.userId === actor.userId;
 }
 

@@ -18,7 +18,13 @@
  * @module
  */
 import type { RequestAuth } from "../context.ts";
-import { type AuthDependencies, authenticateRequest, isSameOrigin } from "../auth/authenticate.ts";
+import {
+  type AuthDependencies,
+  authenticateBearer,
+  authenticateRequest,
+  bearerCredential,
+  isSameOrigin,
+} from "../auth/authenticate.ts";
 import {
   accessTokenExpiry,
   bearerStillValid,
@@ -66,12 +72,11 @@ export async function authenticateUpgrade(
   let bearer: string | undefined;
   if (req.headers.has("authorization")) {
     auth = await authenticateRequest(req, deps);
-    bearer = bearerToken(req);
+    bearer = bearerCredential(req) || undefined;
   } else if (bearerProtocol !== undefined) {
     const token = bearerProtocol.slice(BEARER_SUBPROTOCOL_PREFIX.length);
-    // Reuses the REST bearer path as is: same token kinds, same checks.
-    const asBearer = new Request(req.url, { headers: { authorization: `Bearer ${token}` } });
-    auth = token ? await authenticateRequest(asBearer, deps) : null;
+    // The REST bearer path as is: same token kinds, same checks.
+    auth = token ? await authenticateBearer(deps, token) : null;
     bearer = token;
   } else if (hasSessionCookie(req)) {
     // Checked before the cookies are used, so a cross-site page cannot even rotate them.
@@ -86,11 +91,6 @@ export async function authenticateUpgrade(
   const validity = await credentialValidity(auth, bearer, deps);
   if (!validity) return UNAUTHENTICATED;
   return { ok: true, auth, protocol, validity };
-}
-
-/** The token of a well-formed `Authorization: Bearer` header (the REST parser accepted it). */
-function bearerToken(req: Request): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "")?.[1];
 }
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ChatClient, ChatRequestError } from "@/api/chat/client.ts";
 import { CHAT_PATH } from "@/api/chat/protocol.ts";
 import {
@@ -78,7 +78,7 @@ export function useChatSession(
   const [sending, setSending] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [pendingDecisions, setPendingDecisions] = useState<Record<string, Decision>>({});
+  const [sentDecisions, setSentDecisions] = useState<Record<string, Decision>>({});
   const client = useRef<ChatClient | null>(null);
   /** The conversation shown; read by the event listener, which outlives renders. */
   const current = useRef(initialId);
@@ -134,21 +134,18 @@ export function useChatSession(
     };
   }, []);
 
-  // Pending decisions end once the log shows the decision (from this tab or another).
-  useEffect(() => {
-    const settled = Object.keys(pendingDecisions).filter((id) =>
-      view.items.some((item) =>
+  // A decision is pending until the log shows it (from this tab or another), so it is derived.
+  const pendingDecisions = useMemo(() => {
+    const pending: Record<string, Decision> = {};
+    for (const [id, decision] of Object.entries(sentDecisions)) {
+      const settled = view.items.some((item) =>
         item.kind === "confirmation" && item.confirmationId === id &&
         (item.decision || item.expired)
-      )
-    );
-    if (settled.length === 0) return;
-    setPendingDecisions((previous) => {
-      const next = { ...previous };
-      for (const id of settled) delete next[id];
-      return next;
-    });
-  }, [view, pendingDecisions]);
+      );
+      if (!settled) pending[id] = decision;
+    }
+    return pending;
+  }, [view, sentDecisions]);
 
   const send = useCallback(async (text: string) => {
     const chat = client.current;
@@ -182,13 +179,13 @@ export function useChatSession(
     const id = item.confirmationId;
     if (!chat || !item.runId || item.decision || item.expired || answered.current.has(id)) return;
     answered.current.add(id);
-    setPendingDecisions((previous) => ({ ...previous, [id]: decision }));
+    setSentDecisions((previous) => ({ ...previous, [id]: decision }));
     setNotice(null);
     chat.confirm(item.runId, id, decision).catch((error) => {
       // Refused or cut off: the card shows the log's truth again and may be answered anew.
       answered.current.delete(id);
       setNotice(errorMessage(codeOf(error), detailOf(error)));
-      setPendingDecisions((previous) => {
+      setSentDecisions((previous) => {
         const next = { ...previous };
         delete next[id];
         return next;

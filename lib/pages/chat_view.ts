@@ -11,7 +11,11 @@
  *
  * @module
  */
-import { AGENT_RUN_STATUSES, type AgentRunStatus } from "../../db/schema.ts";
+import {
+  ACTIVE_AGENT_RUN_STATUSES,
+  AGENT_RUN_STATUSES,
+  type AgentRunStatus,
+} from "../../db/schema.ts";
 import { type EmbeddedComponent, parseComponent } from "./chat_components.ts";
 import { type PreviewChange, previewChanges } from "./chat_preview.ts";
 
@@ -30,16 +34,9 @@ export interface ChatEvent {
 /** A run's lifecycle status. */
 export type RunStatus = AgentRunStatus;
 
-/** Statuses during which a run may still change things (and the conversation is busy). */
-export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = [
-  "queued",
-  "running",
-  "waiting_confirmation",
-];
-
 /** Whether a run in `status` is still going. */
 export function isActiveRun(status: RunStatus): boolean {
-  return ACTIVE_RUN_STATUSES.includes(status);
+  return ACTIVE_AGENT_RUN_STATUSES.includes(status);
 }
 
 /** The owner's answer to an approval request. */

@@ -1,5 +1,6 @@
 import { defineRoute } from "$fresh/server.ts";
-import { ACTIVE_STATUSES, loadOwnedRun } from "@/agent/runs/store.ts";
+import { loadOwnedRun } from "@/agent/runs/store.ts";
+import { ACTIVE_AGENT_RUN_STATUSES } from "@/db/schema.ts";
 import { type RunDetailView, runDetailView } from "@/agent/runs/views.ts";
 import { RunStatusBadge } from "@/components/runs/RunStatusBadge.tsx";
 import { RunOverview } from "@/components/runs/RunOverview.tsx";
@@ -35,7 +36,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   }
   ctx.state.title = "Agent run";
   const nowMs = Date.now();
-  const active = ACTIVE_STATUSES.includes(run.status);
+  const active = ACTIVE_AGENT_RUN_STATUSES.includes(run.status);
   return (
     <>
       <div class="mb-2 flex flex-wrap items-center justify-between gap-3 text-sm">
