@@ -9,12 +9,12 @@ import { createHandler } from "$fresh/server.ts";
 import { API_BASE_PATH, createApi } from "./api/app.ts";
 import { CHAT_PATH } from "./api/chat/protocol.ts";
 import { createChatServer } from "./api/chat/server.ts";
-import { createMcpHandler } from "./api/mcp/mod.ts";
+import { createMcpHandler } from "./api/mcp_http.ts";
 import config from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { createLogger } from "./lib/log.ts";
-import { openServices, type Services, servicesPlugin } from "./lib/services.ts";
+import { openServices, type Services, servicesPlugin } from "./app/services.ts";
 
 /** Options of `createApp`. */
 export interface AppOptions {

@@ -18,7 +18,7 @@
  */
 import { Annotation, END, interrupt, START, StateGraph } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { COMPONENT_META_KEY, ERROR_META_KEY, type PendingApproval } from "../api/mcp/mod.ts";
+import { COMPONENT_META_KEY, ERROR_META_KEY, type PendingApproval } from "../mcp/mod.ts";
 import {
   MODEL_CALL_CREDITS,
   modelCallChargeKey,

@@ -9,7 +9,7 @@
  */
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { AccessTokens } from "../api/auth/access_tokens.ts";
+import type { AccessTokens } from "../auth/access_tokens.ts";
 import {
   APPROVAL_GRANT_META_KEY,
   type ApprovalGrants,
@@ -17,7 +17,7 @@ import {
   Client,
   connectInProcess,
   IDEMPOTENCY_META_KEY,
-} from "../api/mcp/mod.ts";
+} from "../mcp/mod.ts";
 import type { Actor } from "../domain/actor.ts";
 import type { Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
@@ -65,9 +65,9 @@ export async function openToolbox(deps: ToolboxDependencies, actor: Actor): Prom
   const client = deps.config.MCP_SERVER_URL
     ? await connectRemote(deps, actor, deps.config.MCP_SERVER_URL)
     : await connectInProcess(
-      { domain: deps.domain, log: deps.log, config: deps.config },
+      deps,
       actor,
-      { approvals: deps.approvals, clientName: "aae-agent", pause: deps.testHooks?.pause },
+      { clientName: "aae-agent", pause: deps.testHooks?.pause },
     );
   const listed = await client.listTools();
   const writes = new Set<string>();

@@ -10,9 +10,10 @@ import type { Actor, Clock, Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
 import type { Logger } from "../lib/log.ts";
-import type { AccessTokens } from "./auth/access_tokens.ts";
+import type { AccessTokens } from "../auth/access_tokens.ts";
+import type { RequestAuth } from "../auth/authenticate.ts";
 
-/** Everything `createApi` needs; `lib/services.ts`'s `Services` satisfies it. */
+/** Everything `createApi` needs; `app/services.ts`'s `Services` satisfies it. */
 export interface ApiDependencies {
   domain: Domain;
   coordination: Coordination;
@@ -23,19 +24,6 @@ export interface ApiDependencies {
   runs?: AgentRuns;
   /** Time source for token expiry (defaults to the system clock; tests pass the domain's). */
   clock?: Clock;
-}
-
-/** How a request proved who it is. */
-export type AuthMethod = "access_token" | "api_token" | "cookie";
-
-/** The authenticated caller of a request. */
-export interface RequestAuth {
-  actor: Actor;
-  method: AuthMethod;
-  /** The session of an access token or cookie; null for API tokens. */
-  sessionId: string | null;
-  /** `Set-Cookie` values to add to the response (after a transparent cookie refresh). */
-  setCookies: string[];
 }
 
 /** Hono environment of the API app: `c.env` is Deno's connection info when served. */

@@ -13,8 +13,8 @@
  */
 import { join } from "node:path";
 import { createPool } from "mysql2";
-import { AccessTokens } from "../api/auth/access_tokens.ts";
-import { createApprovalGrants } from "../api/mcp/grants.ts";
+import { AccessTokens } from "../auth/access_tokens.ts";
+import { createApprovalGrants } from "../mcp/grants.ts";
 import type { ChatModel, ModelRequest, ModelTurn } from "../agent/models/types.ts";
 import { type KyselySaver, openAppSaver } from "../agent/checkpoint/mod.ts";
 import { createAgentRuntime } from "../agent/runs/mod.ts";

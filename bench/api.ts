@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { createPool } from "mysql2";
 import { createApi } from "../api/app.ts";
-import { AccessTokens } from "../api/auth/access_tokens.ts";
+import { AccessTokens } from "../auth/access_tokens.ts";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import { openMysql } from "../db/mysql.ts";

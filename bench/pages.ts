@@ -10,12 +10,12 @@
 import { type ComponentType, h, type VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { PageProps } from "$fresh/server.ts";
-import { issueTokens } from "../api/auth/authenticate.ts";
-import { ACCESS_COOKIE } from "../api/auth/cookies.ts";
+import { issueTokens } from "../auth/authenticate.ts";
+import { ACCESS_COOKIE } from "../auth/cookies.ts";
 import { loadConfig } from "../lib/config.ts";
 import { createLogger } from "../lib/log.ts";
-import type { SignedInState } from "../lib/pages/state.ts";
-import { openServices } from "../lib/services.ts";
+import type { SignedInState } from "../pages/state.ts";
+import { openServices } from "../app/services.ts";
 import { createApp } from "../main.ts";
 import App from "../routes/_app.tsx";
 import AppLayout from "../routes/(app)/_layout.tsx";

@@ -16,7 +16,7 @@
 import { createApp } from "../main.ts";
 import { loadConfig } from "../lib/config.ts";
 import { createLogger } from "../lib/log.ts";
-import { openServices } from "../lib/services.ts";
+import { openServices } from "../app/services.ts";
 
 /** Body of `POST /__bench/append`. */
 export interface AppendRequest {

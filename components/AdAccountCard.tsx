@@ -2,7 +2,7 @@ import { inputClass } from "@/components/forms/Field.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import type { AdAccount } from "@/domain/ad_accounts.ts";
-import { formatDate } from "@/lib/pages/format.ts";
+import { formatDate } from "@/pages/format.ts";
 
 /**
  * One connected ad account with links to its campaigns and performance, and rename and

@@ -8,8 +8,8 @@ import {
 } from "@/components/forms/Field.tsx";
 import { Button, LinkButton } from "@/components/ui/Button.tsx";
 import { BUDGET_TYPES, CAMPAIGN_OBJECTIVES } from "@/domain/campaigns.ts";
-import type { CampaignFormValues } from "@/lib/pages/campaign_form.ts";
-import type { FieldErrors } from "@/lib/pages/forms.ts";
+import type { CampaignFormValues } from "@/pages/campaign_form.ts";
+import type { FieldErrors } from "@/pages/forms.ts";
 
 interface CampaignFormProps {
   action: string;

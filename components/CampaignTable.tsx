@@ -1,7 +1,7 @@
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import { Cell, type Column, Table } from "@/components/ui/Table.tsx";
 import type { CampaignListItem } from "@/domain/campaigns.ts";
-import { formatCount, formatDecimalMoney, formatMoney, formatRoas } from "@/lib/pages/format.ts";
+import { formatCount, formatDecimalMoney, formatMoney, formatRoas } from "@/pages/format.ts";
 
 const COLUMNS: Column[] = [
   { label: "Campaign" },

@@ -10,7 +10,7 @@ import {
   formatMoneyCompact,
   formatPercent,
   formatRoas,
-} from "@/lib/pages/format.ts";
+} from "@/pages/format.ts";
 
 interface PerformanceSummaryProps {
   report: PerformanceReport;

@@ -1,4 +1,4 @@
-import { RANGE_DAYS, type RangeDays } from "@/lib/pages/ranges.ts";
+import { RANGE_DAYS, type RangeDays } from "@/pages/ranges.ts";
 
 interface RangeTabsProps {
   /** The page URL; other query parameters are kept. */

@@ -117,6 +117,8 @@ export interface AccountsService {
   /** Links a Google identity to the acting user; `ConflictError` if linked elsewhere. */
   linkGoogle(actor: Actor, identity: GoogleIdentityInput): Promise<User>;
   getProfile(actor: Actor): Promise<User>;
+  /** Whether a (not deleted) user has this email; for pages that must not sign anyone in. */
+  isRegistered(email: string): Promise<boolean>;
   updateProfile(actor: Actor, input: ProfileUpdateInput): Promise<User>;
   /** `UnauthenticatedError` when the current password is wrong. */
   changePassword(actor: Actor, input: PasswordChangeInput): Promise<void>;
@@ -262,6 +264,13 @@ export function createAccountsService(
 
     async getProfile(actor) {
       return toUser(await ownUser(actor));
+    },
+
+    async isRegistered(email) {
+      const user = await db.kysely.selectFrom("users").select("id")
+        .where("email", "=", email.toLowerCase()).where("deleted_at", "is", null)
+        .executeTakeFirst();
+      return user !== undefined;
     },
 
     async updateProfile(actor, input) {

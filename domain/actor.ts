@@ -5,6 +5,8 @@
  */
 import type { UserRole } from "../db/schema.ts";
 
+export type { UserRole };
+
 /** Who is calling: services only ever read and write this user's rows. */
 export interface Actor {
   readonly userId: string;

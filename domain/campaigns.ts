@@ -43,6 +43,8 @@ import type { PlatformRequestKey } from "./platforms/adapter.ts";
 import type { StagedChange } from "./staged_change.ts";
 import { parseInput } from "./validation.ts";
 
+export type { BudgetType, CampaignObjective, CampaignStatus };
+
 /** Every objective. */
 export const CAMPAIGN_OBJECTIVES = [
   "awareness",

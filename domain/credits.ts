@@ -9,6 +9,7 @@ import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { CreditEntryKind, CreditLedgerTable, DB } from "../db/schema.ts";
 import { forUpdate, lockingTransaction } from "../db/locking.ts";
+import type { Queryable } from "../db/database.ts";
 import { isoFromDb } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
@@ -211,6 +212,28 @@ async function appendEntry(
     .where("user_id", "=", userId)
     .execute();
   return toCreditEntry(row);
+}
+
+/**
+ * Credits charged to `userId` under each of `keys` (idempotency keys of charges), as positive
+ * amounts; keys never charged are absent. Served by the ledger's unique key index.
+ */
+export async function creditsChargedByKey(
+  db: Queryable,
+  userId: string,
+  keys: readonly string[],
+): Promise<Map<string, number>> {
+  const charged = new Map<string, number>();
+  if (keys.length === 0) return charged;
+  const entries = await db.selectFrom("credit_ledger")
+    .select(["idempotency_key", "amount"])
+    .where("user_id", "=", userId)
+    .where("kind", "=", "charge")
+    .where("idempotency_key", "in", [...keys])
+    .execute();
+  // Charges are stored negative: the ledger's amounts add up to the balance.
+  for (const entry of entries) charged.set(entry.idempotency_key, -Number(entry.amount));
+  return charged;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FreshContext } from "$fresh/server.ts";
-import { clearFlashCookie, type Flash, flashFromCookies } from "@/lib/pages/flash.ts";
-import { withCookies } from "@/lib/pages/http.ts";
+import { clearFlashCookie, type Flash, flashFromCookies } from "@/pages/flash.ts";
+import { withCookies } from "@/pages/http.ts";
 import { type Theme, themeFromCookies } from "@/lib/theme.ts";
 
 /** State every page can read: the theme to render with and the one-shot flash message. */

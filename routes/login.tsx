@@ -1,15 +1,15 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
-import { authenticateRequest } from "@/api/auth/authenticate.ts";
+import { authenticateRequest } from "@/auth/authenticate.ts";
 import { AuthCard } from "@/components/AuthCard.tsx";
 import { Button, buttonClass } from "@/components/ui/Button.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
 import { FormError, TextField } from "@/components/forms/Field.tsx";
 import { UnauthenticatedError, ValidationError } from "@/domain/errors.ts";
-import { type DemoCredentials, demoCredentials } from "@/lib/pages/demo.ts";
-import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
-import { redirect, rejectCrossSite, safeNext } from "@/lib/pages/http.ts";
-import { authAttemptLimited, pageClientIp, startSession } from "@/lib/pages/session.ts";
-import type { PageState } from "@/lib/pages/state.ts";
+import { type DemoCredentials, demoCredentials } from "@/pages/demo.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
+import { redirect, rejectCrossSite, safeNext } from "@/pages/http.ts";
+import { authAttemptLimited, pageClientIp, startSession } from "@/pages/session.ts";
+import type { PageState } from "@/pages/state.ts";
 
 interface LoginData {
   next: string;

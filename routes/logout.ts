@@ -1,8 +1,8 @@
 import type { Handlers } from "$fresh/server.ts";
-import { authenticateRequest } from "@/api/auth/authenticate.ts";
-import { redirect, rejectCrossSite } from "@/lib/pages/http.ts";
-import { endSession } from "@/lib/pages/session.ts";
-import type { PageState } from "@/lib/pages/state.ts";
+import { authenticateRequest } from "@/auth/authenticate.ts";
+import { redirect, rejectCrossSite } from "@/pages/http.ts";
+import { endSession } from "@/pages/session.ts";
+import type { PageState } from "@/pages/state.ts";
 
 export const handler: Handlers<unknown, PageState> = {
   /** Signs out: revokes the session behind the refresh cookie and clears the cookies. */

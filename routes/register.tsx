@@ -3,10 +3,10 @@ import { AuthCard } from "@/components/AuthCard.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { FormError, TextField } from "@/components/forms/Field.tsx";
 import { ConflictError, ValidationError } from "@/domain/errors.ts";
-import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
-import { redirect, rejectCrossSite, safeNext } from "@/lib/pages/http.ts";
-import { authAttemptLimited, pageClientIp, startSession } from "@/lib/pages/session.ts";
-import type { PageState } from "@/lib/pages/state.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
+import { redirect, rejectCrossSite, safeNext } from "@/pages/http.ts";
+import { authAttemptLimited, pageClientIp, startSession } from "@/pages/session.ts";
+import type { PageState } from "@/pages/state.ts";
 
 interface RegisterData {
   next: string;

@@ -8,8 +8,8 @@
  * @module
  */
 import { Command } from "@langchain/langgraph";
-import type { AccessTokens } from "../../api/auth/access_tokens.ts";
-import type { ApprovalGrants } from "../../api/mcp/mod.ts";
+import type { AccessTokens } from "../../auth/access_tokens.ts";
+import type { ApprovalGrants } from "../../mcp/mod.ts";
 import type { Database } from "../../db/database.ts";
 import { toDbJson } from "../../db/json.ts";
 import { isoFromDb, toDbTimestamp } from "../../db/time.ts";

@@ -12,8 +12,8 @@
  *
  * @module
  */
-import type { AccessTokens } from "../../api/auth/access_tokens.ts";
-import type { ApprovalGrants } from "../../api/mcp/mod.ts";
+import type { AccessTokens } from "../../auth/access_tokens.ts";
+import type { ApprovalGrants } from "../../mcp/mod.ts";
 import { KyselySaver, type PruneReport } from "../checkpoint/mod.ts";
 import type { Database } from "../../db/database.ts";
 import { toDbJson } from "../../db/json.ts";
@@ -39,7 +39,7 @@ import {
 } from "./store.ts";
 import type { TestHooks } from "./test_hooks.ts";
 import type { AgentRuns, RunView } from "./types.ts";
-import { runView } from "./views.ts";
+import { createRunReads, type RunReads, runView } from "./views.ts";
 
 /** Runs taken over per recovery round. */
 const RECOVERY_BATCH = 20;
@@ -67,8 +67,8 @@ export interface AgentRuntimeOptions {
   testHooks?: TestHooks;
 }
 
-/** `AgentRuns` plus the lifecycle `main.ts` drives. */
-export interface AgentRuntime extends AgentRuns {
+/** `AgentRuns`, the reads pages need, and the lifecycle `main.ts` drives. */
+export interface AgentRuntime extends AgentRuns, RunReads {
   /** Random per process; recorded as `lease_owner`. */
   readonly instanceId: string;
   /** Starts the recovery loop (takes over orphaned runs now and periodically) and retention. */
@@ -262,6 +262,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
 
   return {
     instanceId,
+    ...createRunReads(db),
 
     submit: (actor, input) => submitMessage({ db, domain, log, now, schedule }, actor, input),
 

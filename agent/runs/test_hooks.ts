@@ -1,7 +1,7 @@
 /**
  * TEST ONLY: hooks that let the crash tests stop a real app process at a named point and drive
  * it with a scripted model. Everything here is inert unless the process was started with
- * `AAE_TEST_HOOKS=1`; production configuration never sets it, and `lib/services.ts` reads these
+ * `AAE_TEST_HOOKS=1`; production configuration never sets it, and `app/services.ts` reads these
  * variables only through `testHooksFromEnv`.
  *
  * - `AAE_TEST_PAUSE_AT=point[,point…]`: when the runner reaches a point it prints
@@ -10,7 +10,7 @@
  *   `after_tool_call:<tool>` (a call without grant), `before_approved_call:<tool>` and
  *   `after_approved_call:<tool>` (the call carrying the owner's grant), `before_final_message`
  *   and `after_final_message` (storing the run's answer); and, inside a write tool call of the
- *   in-process MCP server (`api/mcp/invoke.ts`), `after_platform_call:<tool>` (the ad platform
+ *   in-process MCP server (`mcp/invoke.ts`), `after_platform_call:<tool>` (the ad platform
  *   was called, the database transaction of the effect has not begun) and
  *   `before_effect_commit:<tool>` (inside that transaction: the domain's writes are made, the
  *   idempotency record is not completed and nothing is committed).

@@ -7,6 +7,9 @@
 import type { Actor } from "../../domain/actor.ts";
 import type { AgentRunStatus, AgentStepKind, AgentStepStatus } from "../../db/schema.ts";
 
+export { ACTIVE_AGENT_RUN_STATUSES, AGENT_RUN_STATUSES } from "../../db/schema.ts";
+export type { AgentRunStatus, AgentStepKind, AgentStepStatus };
+
 /** A user message to answer. */
 export interface SubmitMessageInput {
   /** Absent: start a new conversation. */

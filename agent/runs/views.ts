@@ -1,7 +1,7 @@
 /**
  * `RunView`: a run with its steps, as the transports and REST show it; `RunDetailView`, the same
  * view plus what the run page adds (lease, idempotency keys, credits and tokens per step); and
- * `listRunSummaries`, a user's runs newest first.
+ * `listRunSummaries`, a user's runs newest first; `RunReads`, what pages read of them.
  *
  * @module
  */
@@ -9,10 +9,12 @@ import type { Database } from "../../db/database.ts";
 import { fromDbJson } from "../../db/json.ts";
 import type { AgentRunStatus } from "../../db/schema.ts";
 import { isoFromDb, isoFromDbOrNull } from "../../db/time.ts";
+import type { Actor } from "../../domain/actor.ts";
+import { creditsChargedByKey } from "../../domain/credits.ts";
 import { modelCallChargeKey, toolCallChargeKey } from "../../domain/agent_pricing.ts";
 import { type Page, type PageQuery, paginate } from "../../domain/pagination.ts";
 import type { RunStepView, RunView } from "./types.ts";
-import { pendingOf, type RunRow, type StepRow } from "./store.ts";
+import { loadOwnedRun, pendingOf, type RunRow, type StepRow } from "./store.ts";
 
 /** The view of `run`, with its steps in order. */
 export async function runView(db: Database, run: RunRow): Promise<RunView> {
@@ -132,19 +134,8 @@ async function creditsByStepKey(
     const chargeKey = step.idempotency_key && chargeKeyOf(run.id, step.idempotency_key);
     if (chargeKey) stepKeyOf.set(chargeKey, step.idempotency_key!);
   }
-  const credits = new Map<string, number>();
-  if (stepKeyOf.size === 0) return credits;
-  const entries = await db.kysely.selectFrom("credit_ledger")
-    .select(["idempotency_key", "amount"])
-    .where("user_id", "=", run.user_id)
-    .where("kind", "=", "charge")
-    .where("idempotency_key", "in", [...stepKeyOf.keys()])
-    .execute();
-  for (const entry of entries) {
-    // Charges are stored negative.
-    credits.set(stepKeyOf.get(entry.idempotency_key)!, -Number(entry.amount));
-  }
-  return credits;
+  const charged = await creditsChargedByKey(db.kysely, run.user_id, [...stepKeyOf.keys()]);
+  return new Map([...charged].map(([chargeKey, credits]) => [stepKeyOf.get(chargeKey)!, credits]));
 }
 
 /** `usage` of a model call's recorded output, when it has one. */
@@ -229,4 +220,24 @@ export async function conversationsAwaitingApproval(
     .where("status", "=", "waiting_confirmation")
     .execute();
   return new Set(rows.map((row) => row.conversation_id));
+}
+
+/** What pages read about runs, always scoped to the signed-in user. */
+export interface RunReads {
+  /** The user's runs, newest first. */
+  listRuns(actor: Actor, page: PageQuery): Promise<Page<RunSummary>>;
+  /** One run with its steps; `NotFoundError` unless it is the user's. */
+  runDetail(actor: Actor, runId: string): Promise<RunDetailView>;
+  /** Ids of the user's conversations with a run waiting for the user's approval. */
+  conversationsAwaitingApproval(actor: Actor): Promise<Set<string>>;
+}
+
+/** `RunReads` over the database. */
+export function createRunReads(db: Database): RunReads {
+  return {
+    listRuns: (actor, page) => listRunSummaries(db, actor.userId, page),
+    runDetail: async (actor, runId) =>
+      await runDetailView(db, await loadOwnedRun(db, actor.userId, runId)),
+    conversationsAwaitingApproval: (actor) => conversationsAwaitingApproval(db, actor.userId),
+  };
 }

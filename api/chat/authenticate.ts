@@ -17,20 +17,20 @@
  *
  * @module
  */
-import type { RequestAuth } from "../context.ts";
+import type { RequestAuth } from "../../auth/authenticate.ts";
 import {
   type AuthDependencies,
   authenticateBearer,
   authenticateRequest,
   bearerCredential,
   isSameOrigin,
-} from "../auth/authenticate.ts";
+} from "../../auth/authenticate.ts";
 import {
   accessTokenExpiry,
   bearerStillValid,
   liveSessionFamily,
   sessionFamilyLive,
-} from "../auth/validity.ts";
+} from "../../auth/validity.ts";
 import { hasSessionCookie } from "../middleware/auth.ts";
 import type { CredentialValidity } from "./credentials.ts";
 import { BEARER_SUBPROTOCOL_PREFIX, CHAT_SUBPROTOCOL } from "./protocol.ts";

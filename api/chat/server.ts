@@ -16,7 +16,7 @@
 import type { AgentRuns } from "../../agent/runs/types.ts";
 import type { Config } from "../../lib/config.ts";
 import type { Logger } from "../../lib/log.ts";
-import type { AuthDependencies } from "../auth/authenticate.ts";
+import type { AuthDependencies } from "../../auth/authenticate.ts";
 import { authenticateUpgrade } from "./authenticate.ts";
 import { CLOSE_CODES } from "./protocol.ts";
 import { ChatSession, type ChatSessionLimits, DEFAULT_SESSION_LIMITS } from "./session.ts";

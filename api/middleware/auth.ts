@@ -12,8 +12,8 @@ import {
   authenticateRequest,
   isSameOrigin,
   isUnsafeMethod,
-} from "../auth/authenticate.ts";
-import { ACCESS_COOKIE, REFRESH_COOKIE, requestCookies } from "../auth/cookies.ts";
+} from "../../auth/authenticate.ts";
+import { ACCESS_COOKIE, REFRESH_COOKIE, requestCookies } from "../../auth/cookies.ts";
 import type { ApiEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 

@@ -10,13 +10,13 @@ import type { Context } from "hono";
 import { credentialsSchema, registerSchema, type User } from "../../domain/accounts.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { NotFoundError, UnauthenticatedError } from "../../domain/errors.ts";
-import { type IssuedTokens, issueTokens, sessionClient } from "../auth/authenticate.ts";
+import { type IssuedTokens, issueTokens, sessionClient } from "../../auth/authenticate.ts";
 import {
   clearSessionCookies,
   REFRESH_COOKIE,
   requestCookies,
   sessionCookies,
-} from "../auth/cookies.ts";
+} from "../../auth/cookies.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type ApiEnv, type RouteContext } from "../context.ts";
 import { assertCsrfSafe } from "../middleware/auth.ts";

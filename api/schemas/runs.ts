@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { AGENT_RUN_STATUSES } from "../../db/schema.ts";
+import { AGENT_RUN_STATUSES } from "../../agent/runs/types.ts";
 import { Timestamp } from "./common.ts";
 
 /** One recorded step: a model call, a tool call or a confirmation. */

@@ -6,14 +6,14 @@
  *
  * @module
  */
-import type { ConfirmationItem, Decision } from "@/lib/pages/chat_view.ts";
+import type { ConfirmationItem, Decision } from "@/pages/chat_view.ts";
 import {
   changeValue,
   currencyOf,
   fieldLabel,
   groupChanges,
   type PreviewGroup,
-} from "@/lib/pages/chat_preview.ts";
+} from "@/pages/chat_preview.ts";
 import { Button } from "@/components/ui/Button.tsx";
 import { CheckIcon, CrossIcon, ShieldIcon, SpinnerIcon } from "./icons.tsx";
 import { toolLabel } from "./ToolStep.tsx";

@@ -6,7 +6,7 @@
  * @module
  */
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import { activeRun, latestRun, runStatusLabel } from "@/lib/pages/chat_view.ts";
+import { activeRun, latestRun, runStatusLabel } from "@/pages/chat_view.ts";
 import { Composer } from "./Composer.tsx";
 import { ChatIcon, CrossIcon, SpinnerIcon } from "./icons.tsx";
 import { StatusBar } from "./RunStatus.tsx";

@@ -7,7 +7,7 @@
  */
 import type { Conversation } from "@/domain/conversations.ts";
 import { buttonClass } from "@/components/ui/Button.tsx";
-import { formatDate } from "@/lib/pages/format.ts";
+import { formatDate } from "@/pages/format.ts";
 
 interface ConversationListProps {
   conversations: readonly Conversation[];

@@ -7,8 +7,8 @@
  */
 import { useState } from "preact/hooks";
 import { LineChart } from "@/components/charts/LineChart.tsx";
-import { type ChartComponent, isMoneySeries, seriesPoints } from "@/lib/pages/chat_components.ts";
-import { formatCount, formatMoney, formatMoneyCompact } from "@/lib/pages/format.ts";
+import { type ChartComponent, isMoneySeries, seriesPoints } from "@/pages/chat_components.ts";
+import { formatCount, formatMoney, formatMoneyCompact } from "@/pages/format.ts";
 
 /** Props of `EmbeddedChart`. */
 export interface EmbeddedChartProps {

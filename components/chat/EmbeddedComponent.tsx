@@ -12,8 +12,8 @@ import type {
   ChartComponent,
   EmbeddedComponent,
   TableComponent,
-} from "@/lib/pages/chat_components.ts";
-import { cellText } from "@/lib/pages/chat_components.ts";
+} from "@/pages/chat_components.ts";
+import { cellText } from "@/pages/chat_components.ts";
 import { Cell, Table } from "@/components/ui/Table.tsx";
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import type { EmbeddedChartProps } from "./EmbeddedChart.tsx";

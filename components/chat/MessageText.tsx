@@ -1,11 +1,11 @@
 /**
- * Assistant text rendered from its Markdown subset (see `lib/pages/chat_markdown.ts`) as
+ * Assistant text rendered from its Markdown subset (see `pages/chat_markdown.ts`) as
  * elements, never as HTML. When the message also carries an embedded table, Markdown tables are
  * left out: the embedded one shows the same rows, with links and badges.
  *
  * @module
  */
-import { type Block, type Inline, parseMarkdown } from "@/lib/pages/chat_markdown.ts";
+import { type Block, type Inline, parseMarkdown } from "@/pages/chat_markdown.ts";
 
 interface MessageTextProps {
   text: string;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AssistantItem, UserItem } from "@/lib/pages/chat_view.ts";
+import type { AssistantItem, UserItem } from "@/pages/chat_view.ts";
 import { EmbeddedComponentView } from "./EmbeddedComponent.tsx";
 import { MessageText } from "./MessageText.tsx";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { SESSION_EXPIRED_MESSAGE } from "@/api/chat/client.ts";
-import { isActiveRun, type RunState, runStatusLabel } from "@/lib/pages/chat_view.ts";
+import { isActiveRun, type RunState, runStatusLabel } from "@/pages/chat_view.ts";
 import { CheckIcon, CrossIcon, ShieldIcon, SpinnerIcon } from "./icons.tsx";
 import type { Connection } from "./use_chat_session.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { StepItem } from "@/lib/pages/chat_view.ts";
+import type { StepItem } from "@/pages/chat_view.ts";
 import { CheckIcon, CrossIcon, ShieldIcon, SpinnerIcon } from "./icons.tsx";
 
 const STATUS: Record<string, { label: string; tone: string }> = {

@@ -6,12 +6,12 @@
  * @module
  */
 import type { ComponentChildren } from "preact";
-import type { ChatItem, ChatView, ConfirmationItem, Decision } from "@/lib/pages/chat_view.ts";
+import type { ChatItem, ChatView, ConfirmationItem, Decision } from "@/pages/chat_view.ts";
 import { ApprovalCard } from "./ApprovalCard.tsx";
 import { AssistantMessage, UserMessage } from "./Messages.tsx";
 import { RunFooter } from "./RunStatus.tsx";
 import { ToolStep } from "./ToolStep.tsx";
-import { errorMessage, isActiveRun } from "@/lib/pages/chat_view.ts";
+import { errorMessage, isActiveRun } from "@/pages/chat_view.ts";
 
 interface TranscriptProps {
   view: ChatView;

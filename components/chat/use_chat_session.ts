@@ -17,7 +17,7 @@ import {
   emptyView,
   errorMessage,
   foldEvents,
-} from "@/lib/pages/chat_view.ts";
+} from "@/pages/chat_view.ts";
 
 /**
  * How the socket is doing, as the chat shows it. `expired`: the sign-in ended and could not be

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { RunDetailView } from "@/agent/runs/views.ts";
 import { Alert } from "@/components/ui/Alert.tsx";
-import { formatCount, formatDateTime, formatDuration } from "@/lib/pages/format.ts";
+import { formatCount, formatDateTime, formatDuration } from "@/pages/format.ts";
 
 /** Where a run's conversation is shown (the full-page assistant). */
 export function conversationHref(conversationId: string): string {

@@ -1,4 +1,4 @@
-import type { AgentRunStatus, AgentStepStatus } from "@/db/schema.ts";
+import type { AgentRunStatus, AgentStepStatus } from "@/agent/runs/types.ts";
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 
 /** A status of a run or of one of its steps. */

@@ -1,5 +1,5 @@
 import type { RunDetailView, RunStepDetail } from "@/agent/runs/views.ts";
-import type { AgentStepKind } from "@/db/schema.ts";
+import type { AgentStepKind } from "@/agent/runs/types.ts";
 import { JsonDetails } from "@/components/runs/JsonDetails.tsx";
 import { RunStatusBadge } from "@/components/runs/RunStatusBadge.tsx";
 import {
@@ -8,7 +8,7 @@ import {
   type TimelineTick,
   type TimelineWait,
 } from "@/components/runs/timeline_geometry.ts";
-import { formatCount, formatDuration } from "@/lib/pages/format.ts";
+import { formatCount, formatDuration } from "@/pages/format.ts";
 
 // Whole class names, written out: Tailwind finds classes by scanning the source text.
 /** Amber diagonal stripes, the look of time spent waiting for the owner. */

@@ -2,7 +2,7 @@ import type { RunSummary } from "@/agent/runs/views.ts";
 import { RunStatusBadge } from "@/components/runs/RunStatusBadge.tsx";
 import { conversationHref, runDuration } from "@/components/runs/RunOverview.tsx";
 import { Cell, type Column, Table } from "@/components/ui/Table.tsx";
-import { formatCount, formatDateTime, formatDuration } from "@/lib/pages/format.ts";
+import { formatCount, formatDateTime, formatDuration } from "@/pages/format.ts";
 
 const COLUMNS: readonly Column[] = [
   { label: "Started" },

@@ -2,8 +2,8 @@ import type { PageProps } from "$fresh/server.ts";
 import { Logo } from "@/components/Logo.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
 import FloatingAssistant from "@/islands/FloatingAssistant.tsx";
-import { formatCount } from "@/lib/pages/format.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { formatCount } from "@/pages/format.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 /** The sections of the app, in navigation order. */
 export const sections = [

@@ -1,9 +1,9 @@
 import type { FreshContext } from "$fresh/server.ts";
-import { authenticateRequest, isUnsafeMethod } from "@/api/auth/authenticate.ts";
-import { clearSessionCookies } from "@/api/auth/cookies.ts";
+import { authenticateRequest, isUnsafeMethod } from "@/auth/authenticate.ts";
+import { clearSessionCookies } from "@/auth/cookies.ts";
 import { NotFoundError } from "@/domain/errors.ts";
-import { redirect, rejectCrossSite, withCookies } from "@/lib/pages/http.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { redirect, rejectCrossSite, withCookies } from "@/pages/http.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 /**
  * Guards the signed-in app: forms posted from another site get 403 before any cookie is used;

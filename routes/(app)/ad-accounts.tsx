@@ -9,9 +9,9 @@ import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { CURRENCY_EXPONENTS, type CurrencyCode } from "@/domain/currency.ts";
 import { NotFoundError, ValidationError } from "@/domain/errors.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
-import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
-import { redirect } from "@/lib/pages/http.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
+import { redirect } from "@/pages/http.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 interface AdAccountsData {
   accounts: AdAccount[];

@@ -1,7 +1,6 @@
 import { defineRoute } from "$fresh/server.ts";
-import { conversationsAwaitingApproval } from "@/agent/runs/views.ts";
-import { AssistantPage, LISTED_CONVERSATIONS } from "@/components/chat/AssistantPage.tsx";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { AssistantPage, LISTED_CONVERSATIONS } from "@/components/assistant/AssistantPage.tsx";
+import type { SignedInState } from "@/pages/state.ts";
 
 /** `/assistant`: the conversation list and a new conversation. */
 export default defineRoute<SignedInState>(async (_req, ctx) => {
@@ -9,7 +8,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   ctx.state.title = "Assistant";
   const [page, awaitingApproval] = await Promise.all([
     services.domain.conversations.list(actor, { limit: LISTED_CONVERSATIONS }),
-    conversationsAwaitingApproval(services.db, actor.userId),
+    services.runs.conversationsAwaitingApproval(actor),
   ]);
   return (
     <AssistantPage

@@ -2,8 +2,8 @@ import { defineRoute } from "$fresh/server.ts";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { Pagination } from "@/components/ui/Pagination.tsx";
 import { Cell, type Column, Table } from "@/components/ui/Table.tsx";
-import { formatCount, formatDateTime } from "@/lib/pages/format.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { formatCount, formatDateTime } from "@/pages/format.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 const PAGE_SIZE = 20;
 

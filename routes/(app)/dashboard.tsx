@@ -10,8 +10,8 @@ import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { ValidationError } from "@/domain/errors.ts";
 import type { PerformanceReport } from "@/domain/metrics.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
-import { rangeDates, type RangeDays, rangeFromUrl, rangeTimeZone } from "@/lib/pages/ranges.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { rangeDates, type RangeDays, rangeFromUrl, rangeTimeZone } from "@/pages/ranges.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;

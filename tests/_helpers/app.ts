@@ -8,7 +8,7 @@
 import { createApp } from "../../main.ts";
 import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
-import { openServices, type Services } from "../../lib/services.ts";
+import { openServices, type Services } from "../../app/services.ts";
 import { scratchDatabaseUrl } from "./backend.ts";
 
 /** The app under test and its services. */

@@ -5,7 +5,7 @@ import {
   type TimedStep,
   timelineGeometry,
 } from "../../components/runs/timeline_geometry.ts";
-import { formatDuration } from "../../lib/pages/format.ts";
+import { formatDuration } from "../../pages/format.ts";
 
 const T0 = Date.parse("2026-11-26T12:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();

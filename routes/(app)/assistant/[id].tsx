@@ -1,8 +1,7 @@
 import { defineRoute } from "$fresh/server.ts";
-import { conversationsAwaitingApproval } from "@/agent/runs/views.ts";
-import { AssistantPage, LISTED_CONVERSATIONS } from "@/components/chat/AssistantPage.tsx";
+import { AssistantPage, LISTED_CONVERSATIONS } from "@/components/assistant/AssistantPage.tsx";
 import { NotFoundError } from "@/domain/errors.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 /** `/assistant/<conversation id>`: the conversation list and that conversation's chat. */
 export default defineRoute<SignedInState>(async (_req, ctx) => {
@@ -12,7 +11,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     const [current, page, awaitingApproval] = await Promise.all([
       conversations.get(actor, ctx.params.id),
       conversations.list(actor, { limit: LISTED_CONVERSATIONS }),
-      conversationsAwaitingApproval(services.db, actor.userId),
+      services.runs.conversationsAwaitingApproval(actor),
     ]);
     ctx.state.title = current.title;
     return (

@@ -9,7 +9,7 @@ import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { CAMPAIGN_STATUSES } from "@/domain/campaign_status.ts";
 import { CAMPAIGN_SORTS, type ListCampaignsQuery } from "@/domain/campaigns.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 const PAGE_SIZE = 20;
 

@@ -16,10 +16,10 @@ import {
   objectiveOf,
   parseCampaignForm,
   readCampaignForm,
-} from "@/lib/pages/campaign_form.ts";
-import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
-import { redirect } from "@/lib/pages/http.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+} from "@/pages/campaign_form.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
+import { redirect } from "@/pages/http.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 interface NewCampaignData {
   accounts: AdAccount[];

@@ -1,15 +1,14 @@
 import { defineRoute } from "$fresh/server.ts";
-import { loadOwnedRun } from "@/agent/runs/store.ts";
-import { ACTIVE_AGENT_RUN_STATUSES } from "@/db/schema.ts";
-import { type RunDetailView, runDetailView } from "@/agent/runs/views.ts";
+import { ACTIVE_AGENT_RUN_STATUSES } from "@/agent/runs/types.ts";
+import type { RunDetailView } from "@/agent/runs/views.ts";
 import { RunStatusBadge } from "@/components/runs/RunStatusBadge.tsx";
 import { RunOverview } from "@/components/runs/RunOverview.tsx";
 import { RunTimeline } from "@/components/runs/RunTimeline.tsx";
 import { Card } from "@/components/ui/Card.tsx";
 import { NotFoundError } from "@/domain/errors.ts";
 import RunLiveRefresh from "@/islands/RunLiveRefresh.tsx";
-import { formatDateTime } from "@/lib/pages/format.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { formatDateTime } from "@/pages/format.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 /** How often an unfinished run's page refreshes itself. */
 const REFRESH_MS = 2_000;
@@ -26,10 +25,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
   let run: RunDetailView;
   try {
-    run = await runDetailView(
-      services.db,
-      await loadOwnedRun(services.db, actor.userId, ctx.params.id),
-    );
+    run = await services.runs.runDetail(actor, ctx.params.id);
   } catch (error) {
     if (error instanceof NotFoundError) return ctx.renderNotFound();
     throw error;

@@ -1,12 +1,11 @@
 import { defineRoute } from "$fresh/server.ts";
-import { listRunSummaries } from "@/agent/runs/views.ts";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { RunsTable } from "@/components/runs/RunsTable.tsx";
 import { LinkButton } from "@/components/ui/Button.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
 import { Pagination } from "@/components/ui/Pagination.tsx";
 import { MAX_PAGE_SIZE, type PageQuery } from "@/domain/pagination.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 const PAGE_SIZE = 20;
 
@@ -25,7 +24,7 @@ function pageFromUrl(url: URL): PageQuery {
 export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
   ctx.state.title = "Agent runs";
-  const page = await listRunSummaries(services.db, actor.userId, pageFromUrl(ctx.url));
+  const page = await services.runs.listRuns(actor, pageFromUrl(ctx.url));
   return (
     <>
       <PageHeader title="Agent runs">

@@ -5,9 +5,9 @@ import { SettingsNav } from "@/components/SettingsNav.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { Card } from "@/components/ui/Card.tsx";
 import { UnauthenticatedError, ValidationError } from "@/domain/errors.ts";
-import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
-import { redirect } from "@/lib/pages/http.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
+import { redirect } from "@/pages/http.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 interface SettingsData {
   /** Which form the values and errors belong to. */

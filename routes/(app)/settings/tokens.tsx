@@ -11,10 +11,10 @@ import { Cell, type Column, Table } from "@/components/ui/Table.tsx";
 import type { ApiToken } from "@/domain/api_tokens.ts";
 import { NotFoundError, ValidationError } from "@/domain/errors.ts";
 import type { Page } from "@/domain/pagination.ts";
-import { formatDateTime } from "@/lib/pages/format.ts";
-import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
-import { redirect } from "@/lib/pages/http.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { formatDateTime } from "@/pages/format.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
+import { redirect } from "@/pages/http.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 interface TokensData {
   tokens: Page<ApiToken>;

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { createPool } from "mysql2";
-import { AccessTokens } from "../../../api/auth/access_tokens.ts";
+import { AccessTokens } from "../../../auth/access_tokens.ts";
 import type { Database } from "../../../db/database.ts";
 import { SQLITE_FILE_NAME } from "../../../db/mod.ts";
 import { openMysql } from "../../../db/mysql.ts";

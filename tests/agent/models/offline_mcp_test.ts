@@ -4,7 +4,7 @@
  * its answers are checked against the data the domain reports directly.
  */
 import assert from "node:assert/strict";
-import { type CallToolResult, Client, connectInProcess } from "../../../api/mcp/mod.ts";
+import { type CallToolResult, Client, connectInProcess } from "../../../mcp/mod.ts";
 import { formatMoney } from "../../../agent/models/offline_amounts.ts";
 import { OfflineModel } from "../../../agent/models/offline.ts";
 import type {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { AccessTokens } from "../../../api/auth/access_tokens.ts";
-import { createApprovalGrants } from "../../../api/mcp/grants.ts";
+import { AccessTokens } from "../../../auth/access_tokens.ts";
+import { createApprovalGrants } from "../../../mcp/grants.ts";
 import { ScriptedModel } from "../../../agent/models/scripted.ts";
 import type { ChatModel, ModelRequest, ModelTurn } from "../../../agent/models/types.ts";
 import { type AgentRuntime, createAgentRuntime } from "../../../agent/runs/mod.ts";

@@ -4,8 +4,8 @@
  * verified by the remote server, which shares the JWT secret.
  */
 import assert from "node:assert/strict";
-import { AccessTokens } from "../../../api/auth/access_tokens.ts";
-import { createApprovalGrants } from "../../../api/mcp/grants.ts";
+import { AccessTokens } from "../../../auth/access_tokens.ts";
+import { createApprovalGrants } from "../../../mcp/grants.ts";
 import { createAgentRuntime } from "../../../agent/runs/mod.ts";
 import { loadConfig } from "../../../lib/config.ts";
 import { createLogger } from "../../../lib/log.ts";

@@ -5,8 +5,8 @@
  * loop) and says so; the default cookie refresh speaks the real `/auth/refresh` endpoint.
  */
 import assert from "node:assert/strict";
-import { AccessTokens } from "../../../api/auth/access_tokens.ts";
-import { ACCESS_COOKIE, REFRESH_COOKIE } from "../../../api/auth/cookies.ts";
+import { AccessTokens } from "../../../auth/access_tokens.ts";
+import { ACCESS_COOKIE, REFRESH_COOKIE } from "../../../auth/cookies.ts";
 import {
   ChatClient,
   type ChatClientStatus,

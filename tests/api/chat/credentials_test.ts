@@ -6,8 +6,8 @@
  * — while valid sockets stay open across re-checks and runs go on on the server.
  */
 import assert from "node:assert/strict";
-import { AccessTokens } from "../../../api/auth/access_tokens.ts";
-import { ACCESS_COOKIE } from "../../../api/auth/cookies.ts";
+import { AccessTokens } from "../../../auth/access_tokens.ts";
+import { ACCESS_COOKIE } from "../../../auth/cookies.ts";
 import { type CredentialEnd, CredentialWatch } from "../../../api/chat/credentials.ts";
 import { CLOSE_CODES } from "../../../api/chat/protocol.ts";
 import {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { CHAT_PATH, type EventMessage } from "../../../api/chat/protocol.ts";
 import { createChatServer } from "../../../api/chat/server.ts";
-import { AccessTokens } from "../../../api/auth/access_tokens.ts";
+import { AccessTokens } from "../../../auth/access_tokens.ts";
 import { ChatClient } from "../../../api/chat/client.ts";
 import { memoryLogger, TEST_JWT_SECRET, testConfig } from "../_helpers/harness.ts";
 import { chatTest, eventually } from "./_helpers/chat_server.ts";

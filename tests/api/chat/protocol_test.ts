@@ -5,7 +5,7 @@
  * dead-socket cleanup by the heartbeat.
  */
 import assert from "node:assert/strict";
-import { ACCESS_COOKIE } from "../../../api/auth/cookies.ts";
+import { ACCESS_COOKIE } from "../../../auth/cookies.ts";
 import { MAX_CLIENT_MESSAGE_BYTES } from "../../../api/chat/protocol.ts";
 import { chatTest, type ChatTestServer, eventually, RawSocket } from "./_helpers/chat_server.ts";
 

@@ -6,27 +6,31 @@
  */
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { AccessTokens } from "../../../api/auth/access_tokens.ts";
+import { AccessTokens } from "../../../auth/access_tokens.ts";
 import {
   APPROVAL_GRANT_META_KEY,
   type ApprovalGrants,
   type CallToolResult,
   Client,
+  createApprovalGrants,
+  type PendingApproval,
+} from "../../../mcp/mod.ts";
+import {
   createMcpHandler,
   type McpHandlerOptions,
-  type PendingApproval,
-} from "../../../api/mcp/mod.ts";
+  type McpHttpServices,
+} from "../../../api/mcp_http.ts";
 import type { Actor } from "../../../domain/actor.ts";
 import { loadConfig } from "../../../lib/config.ts";
 import { createLogger } from "../../../lib/log.ts";
-import type { Services } from "../../../lib/services.ts";
+import type { Services } from "../../../app/services.ts";
 import type { TestBackend } from "../../_helpers/backend.ts";
 
 /** JWT secret of the test services. */
 export const TEST_JWT_SECRET = "test-only-jwt-secret-0123456789abcdef";
 
 /** `Services` built on a test backend (no files, no network). */
-export async function testServices(backend: TestBackend): Promise<Services> {
+export async function testServices(backend: TestBackend): Promise<Omit<Services, "runs">> {
   const config = loadConfig({ JWT_SECRET_KEY: TEST_JWT_SECRET, LOG_LEVEL: "error" });
   return {
     config,
@@ -35,6 +39,7 @@ export async function testServices(backend: TestBackend): Promise<Services> {
     coordination: backend.coordination,
     domain: backend.domain,
     accessTokens: await AccessTokens.create(TEST_JWT_SECRET),
+    approvals: await createApprovalGrants(TEST_JWT_SECRET),
     checkReadiness: () => Promise.resolve({}),
     close: () => Promise.resolve(),
   };
@@ -49,7 +54,7 @@ export interface ServedMcp {
 }
 
 /** Serves `createMcpHandler(services, options)` at `/mcp` on a free local port. */
-export function serveMcp(services: Services, options: McpHandlerOptions = {}): ServedMcp {
+export function serveMcp(services: McpHttpServices, options: McpHandlerOptions = {}): ServedMcp {
   const mcp = createMcpHandler(services, options);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
     if (new URL(req.url).pathname === "/mcp") return mcp(req);

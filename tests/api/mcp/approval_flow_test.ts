@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import {
   APPROVAL_GRANT_META_KEY,
-  approvalGrantsFor,
   COMPONENT_META_KEY,
   connectInProcess,
   createApprovalGrants,
@@ -15,7 +14,7 @@ import {
   IDEMPOTENCY_META_KEY,
   type PendingApproval,
   REPLAYED_META_KEY,
-} from "../../../api/mcp/mod.ts";
+} from "../../../mcp/mod.ts";
 import { decideApproval } from "../../../domain/approval.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../../domain/encoding.ts";
 import { backendTest, testClock } from "../../_helpers/backend.ts";
@@ -34,7 +33,7 @@ function pick(record: Record<string, unknown>, keys: string[]): Record<string, u
 
 backendTest("MCP approval and idempotency", async (t, backend) => {
   const services = await testServices(backend);
-  const approvals = await approvalGrantsFor(services);
+  const approvals = services.approvals;
   const { domain, db } = backend;
   const actor = await registerUser(domain, "owner");
   const other = await registerUser(domain, "other");

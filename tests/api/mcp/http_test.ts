@@ -4,12 +4,8 @@
  * method handling, tools and approvals end to end, and the test-only unauthenticated mode.
  */
 import assert from "node:assert/strict";
-import {
-  APPROVAL_GRANT_META_KEY,
-  approvalGrantsFor,
-  createMcpHandler,
-  type PendingApproval,
-} from "../../../api/mcp/mod.ts";
+import { createMcpHandler } from "../../../api/mcp_http.ts";
+import { APPROVAL_GRANT_META_KEY, type PendingApproval } from "../../../mcp/mod.ts";
 import { backendTest } from "../../_helpers/backend.ts";
 import { connectAccount, createCampaign, registerUser } from "../../_helpers/fixtures.ts";
 import { call, connectHttp, serveMcp, structured, testServices, textOf } from "./_helpers.ts";
@@ -113,7 +109,7 @@ backendTest("MCP over Streamable HTTP", async (t, backend) => {
     });
 
     await t.step("approval over HTTP: held, then applied with a grant in _meta", async () => {
-      const approvals = await approvalGrantsFor(services);
+      const approvals = services.approvals;
       const client = await connectHttp(served.url, apiToken);
       try {
         const held = await call(client, "resume_campaign", { campaignId: campaign.id });

@@ -8,12 +8,11 @@
 import assert from "node:assert/strict";
 import {
   APPROVAL_GRANT_META_KEY,
-  approvalGrantsFor,
   connectInProcess,
   IDEMPOTENCY_META_KEY,
   type PendingApproval,
   REPLAYED_META_KEY,
-} from "../../../api/mcp/mod.ts";
+} from "../../../mcp/mod.ts";
 import type { Campaign } from "../../../domain/campaigns.ts";
 import { platformRequestKey } from "../../../domain/idempotency.ts";
 import type { PlatformAdapter } from "../../../domain/platforms/adapter.ts";
@@ -24,7 +23,7 @@ import { call, callApproved, structured, testServices, textOf } from "./_helpers
 
 backendTest("MCP write calls commit their effect with their record", async (t, backend) => {
   const services = await testServices(backend);
-  const approvals = await approvalGrantsFor(services);
+  const approvals = services.approvals;
   const actor = await registerUser(backend.domain, "invoke");
   const adAccountId = await connectAccount(backend.domain, actor);
 

@@ -3,7 +3,7 @@
  * account's for one account or campaign; for all accounts their shared zone, else the user's.
  */
 import assert from "node:assert/strict";
-import { connectInProcess } from "../../../api/mcp/mod.ts";
+import { connectInProcess } from "../../../mcp/mod.ts";
 import { backendTest, testClock } from "../../_helpers/backend.ts";
 import { createCampaign, registerUser } from "../../_helpers/fixtures.ts";
 import { call, structured, testServices } from "./_helpers.ts";

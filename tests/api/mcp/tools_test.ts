@@ -4,12 +4,7 @@
  * tenant isolation between two users.
  */
 import assert from "node:assert/strict";
-import {
-  approvalGrantsFor,
-  COMPONENT_META_KEY,
-  connectInProcess,
-  ERROR_META_KEY,
-} from "../../../api/mcp/mod.ts";
+import { COMPONENT_META_KEY, connectInProcess, ERROR_META_KEY } from "../../../mcp/mod.ts";
 import { addDays } from "../../../domain/dates.ts";
 import { backendTest, testClock } from "../../_helpers/backend.ts";
 import { connectAccount, createCampaign, registerUser } from "../../_helpers/fixtures.ts";
@@ -39,7 +34,7 @@ function componentOf(result: { _meta?: Record<string, unknown> }) {
 
 backendTest("MCP tools (in-process client)", async (t, backend) => {
   const services = await testServices(backend);
-  const approvals = await approvalGrantsFor(services);
+  const approvals = services.approvals;
   const { domain } = backend;
   const actor = await registerUser(domain, "owner");
   const other = await registerUser(domain, "other");

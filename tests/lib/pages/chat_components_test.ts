@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cellText, parseComponent, seriesPoints } from "../../../lib/pages/chat_components.ts";
+import { cellText, parseComponent, seriesPoints } from "../../../pages/chat_components.ts";
 
 Deno.test("embedded components are read defensively", () => {
   const table = parseComponent("table", {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseInline, parseMarkdown } from "../../../lib/pages/chat_markdown.ts";
+import { parseInline, parseMarkdown } from "../../../pages/chat_markdown.ts";
 
 Deno.test("assistant Markdown: paragraphs, lists, tables and inline styles", () => {
   const blocks = parseMarkdown(

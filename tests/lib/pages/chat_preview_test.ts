@@ -5,7 +5,7 @@ import {
   fieldLabel,
   groupChanges,
   previewChanges,
-} from "../../../lib/pages/chat_preview.ts";
+} from "../../../pages/chat_preview.ts";
 
 Deno.test("the preview keeps only fields that change", () => {
   const changes = previewChanges({

@@ -7,7 +7,7 @@ import {
   emptyView,
   foldEvents,
   latestRun,
-} from "../../../lib/pages/chat_view.ts";
+} from "../../../pages/chat_view.ts";
 
 const CONVERSATION = "c0000000-0000-4000-8000-000000000000";
 const RUN = "r0000000-0000-4000-8000-000000000001";

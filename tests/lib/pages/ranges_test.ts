@@ -1,6 +1,6 @@
 /** Page reporting periods: which days "the last N days" covers, counted in the accounts' zone. */
 import assert from "node:assert/strict";
-import { rangeDates, rangeFromUrl, rangeTimeZone } from "../../../lib/pages/ranges.ts";
+import { rangeDates, rangeFromUrl, rangeTimeZone } from "../../../pages/ranges.ts";
 
 /** 20:00 on 26 November in Los Angeles; 27 November in UTC and Tokyo. */
 const EVENING_IN_LOS_ANGELES = new Date("2026-11-27T04:00:00.000Z");

@@ -10,10 +10,10 @@ import {
   campaignFormValues,
   parseCampaignForm,
   readCampaignForm,
-} from "@/lib/pages/campaign_form.ts";
-import { type FieldErrors, fieldErrors, FormValues } from "@/lib/pages/forms.ts";
-import { redirect } from "@/lib/pages/http.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+} from "@/pages/campaign_form.ts";
+import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
+import { redirect } from "@/pages/http.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 interface EditCampaignData {
   campaign: Campaign;

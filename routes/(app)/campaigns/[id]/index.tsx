@@ -5,16 +5,16 @@ import { RangeTabs } from "@/components/RangeTabs.tsx";
 import { Button, LinkButton } from "@/components/ui/Button.tsx";
 import { Card } from "@/components/ui/Card.tsx";
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
-import type { CampaignStatus } from "@/db/schema.ts";
+import type { CampaignStatus } from "@/domain/campaigns.ts";
 import { canTransition } from "@/domain/campaign_status.ts";
 import type { Campaign } from "@/domain/campaigns.ts";
 import type { Creative } from "@/domain/creatives.ts";
 import { ConflictError, NotFoundError, PlatformError } from "@/domain/errors.ts";
-import { formatDate, formatMoney } from "@/lib/pages/format.ts";
-import { FormValues } from "@/lib/pages/forms.ts";
-import { redirect } from "@/lib/pages/http.ts";
-import { rangeDates, rangeFromUrl } from "@/lib/pages/ranges.ts";
-import type { SignedInState } from "@/lib/pages/state.ts";
+import { formatDate, formatMoney } from "@/pages/format.ts";
+import { FormValues } from "@/pages/forms.ts";
+import { redirect } from "@/pages/http.ts";
+import { rangeDates, rangeFromUrl } from "@/pages/ranges.ts";
+import type { SignedInState } from "@/pages/state.ts";
 
 /** The status buttons: what each posts, the status it leads to, and what it says afterwards. */
 const ACTIONS = {

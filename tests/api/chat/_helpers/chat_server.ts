@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { createApi } from "../../../../api/app.ts";
-import { AccessTokens } from "../../../../api/auth/access_tokens.ts";
+import { AccessTokens } from "../../../../auth/access_tokens.ts";
 import { ChatClient, type ChatClientOptions } from "../../../../api/chat/client.ts";
 import { CHAT_PATH, CHAT_SUBPROTOCOL } from "../../../../api/chat/protocol.ts";
 import {

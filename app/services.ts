@@ -1,0 +1,128 @@
+/**
+ * The composition root of one app instance: everything a request needs, opened once from the
+ * configuration and closed together on shutdown. REST, pages, and later the agent and the chat
+ * all receive this one object.
+ *
+ * @module
+ */
+import type { Plugin } from "$fresh/server.ts";
+import { openAppSaver } from "../agent/checkpoint/mod.ts";
+import { type AgentRuntime, createAgentRuntime, testHooksFromEnv } from "../agent/runs/mod.ts";
+import { createModel } from "../agent/models/mod.ts";
+import { type ApprovalGrants, createApprovalGrants } from "../mcp/grants.ts";
+import { AccessTokens } from "../auth/access_tokens.ts";
+import { loadJwtSecret } from "../auth/jwt_secret.ts";
+import { type Database, openDatabase } from "../db/mod.ts";
+import { createDomain, type Domain } from "../domain/mod.ts";
+import type { Config } from "../lib/config.ts";
+import {
+  type Coordination,
+  openCoordination,
+  type OpenCoordinationOptions,
+} from "../lib/coordination/mod.ts";
+import type { Logger } from "../lib/log.ts";
+import type { PageState } from "../pages/state.ts";
+
+/** The opened dependencies of one app instance. */
+export interface Services {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly db: Database;
+  readonly coordination: Coordination;
+  readonly domain: Domain;
+  readonly accessTokens: AccessTokens;
+  /** Approval grants, keyed from the JWT secret: the agent's gate issues them, `/mcp` checks them. */
+  readonly approvals: ApprovalGrants;
+  /**
+   * Durable agent runs and their reads. `main.ts` starts the recovery loop after listening and
+   * drains it on SIGTERM.
+   */
+  readonly runs: AgentRuntime;
+  /** Dependencies that do not answer, by name, with the reason; empty when all are up. */
+  checkReadiness(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** Opens the database (applying migrations), coordination and the domain on top of them. */
+export async function openServices(
+  config: Config,
+  log: Logger,
+  coordinationOptions: OpenCoordinationOptions = {},
+): Promise<Services> {
+  const db = await openDatabase(config);
+  const coordination = await openCoordination(config, coordinationOptions);
+  const secret = await loadJwtSecret(config, log);
+  const accessTokens = await AccessTokens.create(secret);
+  const approvals = await createApprovalGrants(secret);
+  const domain = createDomain({
+    db,
+    coordination,
+    signupCredits: config.SIGNUP_CREDITS,
+    passwordIterations: config.PASSWORD_PBKDF2_ITERATIONS,
+  });
+  const checkpoints = openAppSaver(db, config.DATABASE_URL);
+  const testHooks = testHooksFromEnv();
+  if (testHooks) log.warn("TEST HOOKS ENABLED (AAE_TEST_HOOKS=1): never in production");
+  const runs = createAgentRuntime({
+    db,
+    coordination,
+    domain,
+    log,
+    config,
+    accessTokens,
+    approvals,
+    model: testHooks?.model ?? createModel(config),
+    checkpointer: checkpoints.saver,
+    testHooks,
+  });
+  log.info("services opened", {
+    database: config.DATABASE_URL ? "mysql" : "embedded sqlite",
+    coordination: coordination.kind,
+  });
+  return {
+    config,
+    log,
+    db,
+    coordination,
+    domain,
+    accessTokens,
+    approvals,
+    runs,
+    async checkReadiness() {
+      const checks: [string, () => Promise<void>][] = [
+        ["database", () => db.ping()],
+        ["coordination", () => coordination.ping()],
+      ];
+      const failures: Record<string, string> = {};
+      await Promise.all(checks.map(async ([name, check]) => {
+        try {
+          await check();
+        } catch (error) {
+          failures[name] = error instanceof Error ? error.message : String(error);
+        }
+      }));
+      return failures;
+    },
+    async close() {
+      await coordination.close();
+      await checkpoints.close();
+      await db.close();
+    },
+  };
+}
+
+/** A page-layer plugin putting `services` into `ctx.state` for every page request. */
+export function servicesPlugin(services: Services): Plugin {
+  return {
+    name: "services",
+    middlewares: [{
+      path: "/",
+      middleware: {
+        handler: (_req, ctx) => {
+          (ctx.state as Partial<PageState>).services = services;
+          return ctx.next();
+        },
+      },
+    }],
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The full-page assistant (`/assistant` and `/assistant/<conversation id>`): the conversation
+ * list beside the chat island for the selected conversation, or a new one.
+ *
+ * @module
+ */
+import type { Conversation } from "@/domain/conversations.ts";
+import { PageHeader } from "@/components/PageHeader.tsx";
+import AssistantChat from "@/islands/AssistantChat.tsx";
+import { ConversationList } from "../chat/ConversationList.tsx";
+
+/** Conversations listed beside the chat. */
+export const LISTED_CONVERSATIONS = 50;
+
+interface AssistantPageProps {
+  conversations: readonly Conversation[];
+  total: number;
+  /** The conversation shown; null for a new one. */
+  current: Conversation | null;
+  /** Conversations with a run waiting for the user's approval. */
+  awaitingApproval: ReadonlySet<string>;
+}
+
+/** The page body. */
+export function AssistantPage(
+  { conversations, total, current, awaitingApproval }: AssistantPageProps,
+) {
+  return (
+    <>
+      <PageHeader title="Assistant">
+        Ask about your campaigns or tell the assistant what to change. Anything that spends money or
+        is hard to undo waits for your approval.
+      </PageHeader>
+      <div class="flex flex-col gap-4 lg:h-[calc(100vh-13rem)] lg:min-h-[32rem] lg:flex-row">
+        <ConversationList
+          conversations={conversations}
+          currentId={current?.id ?? null}
+          more={total > conversations.length}
+          awaitingApproval={awaitingApproval}
+        />
+        <section
+          aria-label={current ? `Conversation: ${current.title}` : "New conversation"}
+          class="flex h-[70vh] min-h-[28rem] min-w-0 flex-1 [contain:inline-size] flex-col overflow-hidden rounded-lg border border-neutral-200 bg-neutral-50/60 shadow-sm lg:h-auto dark:border-neutral-800 dark:bg-neutral-950/40"
+        >
+          <header class="flex items-center justify-between gap-3 border-b border-neutral-200 bg-white px-5 py-3 dark:border-neutral-800 dark:bg-neutral-900">
+            <h2 class="truncate text-sm font-semibold" data-conversation-heading>
+              {current?.title ?? "New conversation"}
+            </h2>
+          </header>
+          <noscript>
+            <p class="px-5 py-4 text-sm text-neutral-600 dark:text-neutral-400">
+              The chat needs JavaScript. Your campaigns, reports and credits are available from the
+              other pages without it.
+            </p>
+          </noscript>
+          <div class="min-h-0 flex-1">
+            <AssistantChat conversationId={current?.id ?? null} />
+          </div>
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Output schemas of the MCP tools (`structuredContent`), mirroring the domain's views so MCP
+ * clients see typed results and the SDK checks every result against them.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { APPROVAL_RULES, approvalPreviewSchema } from "../domain/approval.ts";
+import { CAMPAIGN_STATUSES } from "../domain/campaign_status.ts";
+import { BUDGET_TYPES, CAMPAIGN_OBJECTIVES } from "../domain/campaigns.ts";
+
+const decimalOrNull = z.string().nullable();
+
+/** Counts and derived ratios (ratios are exact decimal strings, null without a denominator). */
+export const metricTotalsSchema = z.object({
+  impressions: z.number(),
+  clicks: z.number(),
+  spendMinor: z.number(),
+  conversions: z.number(),
+  revenueMinor: z.number(),
+  ctr: decimalOrNull,
+  cpc: decimalOrNull,
+  cpa: decimalOrNull,
+  roas: decimalOrNull,
+});
+
+/** An ad account. */
+export const adAccountSchema = z.object({
+  id: z.string(),
+  platform: z.string(),
+  externalAccountId: z.string(),
+  name: z.string(),
+  currency: z.string(),
+  timezone: z.string(),
+  status: z.string(),
+  metricsSyncedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** A campaign. */
+export const campaignSchema = z.object({
+  id: z.string(),
+  adAccountId: z.string(),
+  externalId: z.string().nullable(),
+  name: z.string(),
+  objective: z.enum(CAMPAIGN_OBJECTIVES),
+  status: z.enum(CAMPAIGN_STATUSES),
+  budgetType: z.enum(BUDGET_TYPES),
+  budgetAmountMinor: z.number(),
+  currency: z.string(),
+  startDate: z.string().nullable(),
+  endDate: z.string().nullable(),
+  targeting: z.record(z.string(), z.unknown()),
+  landingUrl: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** A campaign in a list, with its last 7 complete days. */
+export const campaignListItemSchema = campaignSchema.extend({ last7Days: metricTotalsSchema });
+
+/** The shape of a list page's `structuredContent`. */
+export function pageShape<Item extends z.ZodType>(item: Item) {
+  return {
+    items: z.array(item),
+    total: z.number(),
+    skip: z.number(),
+    limit: z.number(),
+  };
+}
+
+/** `structuredContent` of a performance report. */
+export const performanceShape = {
+  from: z.string(),
+  to: z.string(),
+  adAccountId: z.string().nullable(),
+  campaignId: z.string().nullable(),
+  currency: z.string().nullable(),
+  totals: metricTotalsSchema,
+};
+
+/** `structuredContent` of a daily series. */
+export const dailyTrendShape = {
+  ...performanceShape,
+  daily: z.array(metricTotalsSchema.extend({ date: z.string() })),
+};
+
+/** A call the approval policy held back: what to show the user and what a grant must match. */
+export const pendingApprovalSchema = z.object({
+  tool: z.string(),
+  /** The exact arguments an approved call must carry again. */
+  arguments: z.record(z.string(), z.unknown()),
+  reason: z.string(),
+  rules: z.array(z.enum(APPROVAL_RULES)),
+  preview: approvalPreviewSchema,
+  previewDigest: z.string(),
+});
+
+/** `structuredContent` of a side-effecting campaign tool: applied, or waiting for approval. */
+export const campaignEffectShape = {
+  status: z.enum(["applied", "approval_required"]),
+  campaign: campaignSchema.optional(),
+  approval: pendingApprovalSchema.optional(),
+};

@@ -1,0 +1,173 @@
+/**
+ * How a tool is described: a typed definition (input shape, output shape, what it does, how its
+ * result reads) turned by `defineTool` into a uniform `McpTool` that one registration helper
+ * (`server.ts`) wires into the MCP server. Read tools just run. Write tools `plan` — load the
+ * state the approval policy decides on — and `stage`: make the ad platform call and hand back the
+ * database writes, which the call pipeline (`invoke.ts`) commits together with the call's
+ * idempotency record; they also get an optional `idempotencyKey` argument.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Actor } from "../domain/actor.ts";
+import type { ApprovalRequest } from "../domain/approval.ts";
+import type { Clock } from "../domain/clock.ts";
+import type { Domain } from "../domain/mod.ts";
+import type { PlatformRequestKey } from "../domain/platforms/adapter.ts";
+import type { StagedChange } from "../domain/staged_change.ts";
+import type { ComponentHint } from "./results.ts";
+
+/** What a tool runs with: the domain, on behalf of one actor, at the clock's "now". */
+export interface ToolContext {
+  readonly domain: Domain;
+  readonly actor: Actor;
+  readonly clock: Clock;
+}
+
+/** How a tool's data is returned: structured, as text, and as a component for the chat. */
+export interface Presentation {
+  structured: Record<string, unknown>;
+  text: string;
+  component: ComponentHint;
+}
+
+/** MCP tool annotations (hints for clients; the server enforces approval itself). */
+export interface ToolHints {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+interface CommonDefinition<Shape extends z.ZodRawShape, Data> {
+  name: string;
+  title: string;
+  description: string;
+  input: Shape;
+  /** Shape of `structuredContent` on success. */
+  output: z.ZodRawShape;
+  present(data: Data, args: z.output<z.ZodObject<Shape>>): Presentation;
+}
+
+/** A tool that only reads. */
+export interface ReadToolDefinition<Shape extends z.ZodRawShape, Data>
+  extends CommonDefinition<Shape, Data> {
+  kind: "read";
+  run(context: ToolContext, args: z.output<z.ZodObject<Shape>>): Promise<Data>;
+}
+
+/** A tool with side effects, subject to the approval policy and idempotency keys. */
+export interface WriteToolDefinition<Shape extends z.ZodRawShape, Data>
+  extends CommonDefinition<Shape, Data> {
+  kind: "write";
+  /** Only adds (never overwrites or removes) state. */
+  additive: boolean;
+  /** Repeating the same call has no further effect. */
+  idempotent: boolean;
+  /** Loads the current state and names the operation for `decideApproval`. */
+  plan(context: ToolContext, args: z.output<z.ZodObject<Shape>>): Promise<ApprovalRequest>;
+  /**
+   * Makes the change outside the database (the ad platform call, with `requestKey`: every
+   * attempt of one idempotent call passes the same key) and returns its database writes.
+   */
+  stage(
+    context: ToolContext,
+    args: z.output<z.ZodObject<Shape>>,
+    requestKey: PlatformRequestKey | undefined,
+  ): Promise<StagedChange<Data>>;
+}
+
+/** What every defined tool describes about itself. */
+interface McpToolInfo {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly input: z.ZodRawShape;
+  readonly output: z.ZodRawShape;
+  readonly annotations: ToolHints;
+}
+
+/** A read tool, with its argument types erased. */
+export interface McpReadTool extends McpToolInfo {
+  readonly kind: "read";
+  /** Runs the tool on validated arguments. */
+  execute(context: ToolContext, args: Record<string, unknown>): Promise<Presentation>;
+}
+
+/** A write tool, with its argument types erased. */
+export interface McpWriteTool extends McpToolInfo {
+  readonly kind: "write";
+  /** The approval request for these (already validated) arguments. */
+  plan(context: ToolContext, args: Record<string, unknown>): Promise<ApprovalRequest>;
+  /** Makes the platform call; the returned change commits the database writes. */
+  stage(
+    context: ToolContext,
+    args: Record<string, unknown>,
+    requestKey: PlatformRequestKey | undefined,
+  ): Promise<StagedChange<Presentation>>;
+}
+
+/** A defined tool; argument types are erased so tools of any shape fit one list. */
+export type McpTool = McpReadTool | McpWriteTool;
+
+/** Name of the optional argument carrying an idempotency key on write tools. */
+export const IDEMPOTENCY_KEY_ARGUMENT = "idempotencyKey";
+
+/** Idempotency key accepted on write tools (argument or `_meta`). */
+export const idempotencyKeySchema = z.string().min(1).max(200);
+
+/** Turns a typed definition into an `McpTool`. */
+export function defineTool<Shape extends z.ZodRawShape, Data>(
+  definition: ReadToolDefinition<Shape, Data> | WriteToolDefinition<Shape, Data>,
+): McpTool {
+  type Args = z.output<z.ZodObject<Shape>>;
+  // The SDK validates arguments against `input` before a handler runs, so the cast only
+  // restores the type it already checked.
+  const typed = (args: Record<string, unknown>) => args as Args;
+  const info = {
+    name: definition.name,
+    title: definition.title,
+    description: definition.description,
+    output: definition.output,
+  };
+  if (definition.kind === "read") {
+    const read = definition;
+    return {
+      ...info,
+      kind: "read",
+      input: read.input,
+      annotations: {
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+      async execute(context, args) {
+        return read.present(await read.run(context, typed(args)), typed(args));
+      },
+    };
+  }
+  const write = definition;
+  return {
+    ...info,
+    kind: "write",
+    input: {
+      ...write.input,
+      [IDEMPOTENCY_KEY_ARGUMENT]: idempotencyKeySchema.optional().describe(
+        "Optional idempotency key: repeating a call with the same key returns the first " +
+          "result instead of applying it again.",
+      ),
+    },
+    annotations: {
+      readOnlyHint: false,
+      destructiveHint: !write.additive,
+      idempotentHint: write.idempotent,
+      openWorldHint: true,
+    },
+    plan: (context, args) => write.plan(context, typed(args)),
+    async stage(context, args, requestKey) {
+      const change = await write.stage(context, typed(args), requestKey);
+      return { commit: async (db) => write.present(await change.commit(db), typed(args)) };
+    },
+  };
+}

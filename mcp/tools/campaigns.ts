@@ -1,0 +1,235 @@
+/**
+ * Campaign tools: list and get (read only); create, update, pause, resume and archive (write,
+ * subject to the approval policy).
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { CampaignStatus } from "../../domain/campaigns.ts";
+import { formatMinor } from "../../domain/approval.ts";
+import {
+  type Campaign,
+  createCampaignSchema,
+  listCampaignsSchema,
+  updateCampaignSchema,
+} from "../../domain/campaigns.ts";
+import {
+  campaignEffectShape,
+  campaignListItemSchema,
+  campaignSchema,
+  pageShape,
+} from "../schemas.ts";
+import { defineTool, type McpTool, type Presentation, type ToolContext } from "../tool.ts";
+
+const campaignId = { campaignId: z.uuid().describe("Campaign id") };
+
+/** `list_campaigns`: filtered, sorted, paginated, with last-7-day totals (table). */
+export const listCampaignsTool: McpTool = defineTool({
+  kind: "read",
+  name: "list_campaigns",
+  title: "List campaigns",
+  description:
+    "Lists the user's campaigns with their last 7 complete days of delivery (spend in minor " +
+    "units, conversions, CPA, ROAS). Filters: adAccountId, status, objective, search (name).",
+  input: listCampaignsSchema.shape,
+  output: pageShape(campaignListItemSchema),
+  run: ({ domain, actor }, args) => domain.campaigns.list(actor, args),
+  present: (page) => ({
+    structured: { ...page },
+    text: page.total === 0 ? "No campaigns match." : `${page.total} campaign(s): ` +
+      page.items.map((campaign) =>
+        `${describe(campaign)}, last 7 days spend ` +
+        `${formatMinor(campaign.last7Days.spendMinor, campaign.currency)}, ` +
+        `${campaign.last7Days.conversions} conversions [${campaign.id}]`
+      ).join("; "),
+    component: {
+      type: "table",
+      data: {
+        title: "Campaigns",
+        columns: [
+          { key: "name", label: "Name" },
+          { key: "status", label: "Status" },
+          { key: "objective", label: "Objective" },
+          { key: "budget", label: "Budget" },
+          { key: "spend7d", label: "Spend (7d)" },
+          { key: "conversions7d", label: "Conversions (7d)" },
+          { key: "cpa7d", label: "CPA (7d)" },
+          { key: "roas7d", label: "ROAS (7d)" },
+        ],
+        rows: page.items.map((campaign) => ({
+          id: campaign.id,
+          name: campaign.name,
+          status: campaign.status,
+          objective: campaign.objective,
+          budget: budgetOf(campaign),
+          spend7d: formatMinor(campaign.last7Days.spendMinor, campaign.currency),
+          conversions7d: campaign.last7Days.conversions,
+          cpa7d: campaign.last7Days.cpa,
+          roas7d: campaign.last7Days.roas,
+        })),
+        total: page.total,
+      },
+    },
+  }),
+});
+
+/** `get_campaign`: one campaign (card). */
+export const getCampaignTool: McpTool = defineTool({
+  kind: "read",
+  name: "get_campaign",
+  title: "Get campaign",
+  description: "Gets one of the user's campaigns by id.",
+  input: campaignId,
+  output: campaignSchema.shape,
+  run: ({ domain, actor }, args) => domain.campaigns.get(actor, args.campaignId),
+  present: (campaign) => ({ ...campaignCard(campaign), structured: { ...campaign } }),
+});
+
+/** `create_campaign`: a new draft campaign; always needs approval. */
+export const createCampaignTool: McpTool = defineTool({
+  kind: "write",
+  additive: true,
+  idempotent: false,
+  name: "create_campaign",
+  title: "Create campaign",
+  description: "Creates a draft campaign on an ad account. Budget amounts are in minor units " +
+    "(cents for USD). Requires the user's approval: without it the result is " +
+    '{status: "approval_required"} and nothing is created.',
+  input: createCampaignSchema.shape,
+  output: campaignEffectShape,
+  async plan({ domain, actor }, args) {
+    const account = await domain.adAccounts.get(actor, args.adAccountId);
+    return {
+      operation: "create_campaign",
+      input: args,
+      currency: account.currency,
+      accountName: account.name,
+    };
+  },
+  stage: ({ domain, actor }, args, requestKey) =>
+    domain.campaigns.staged.create(actor, args, requestKey),
+  present: (campaign) => applied(campaign, "Created"),
+});
+
+/** `update_campaign`: edits fields; a budget change above 20% needs approval. */
+export const updateCampaignTool: McpTool = defineTool({
+  kind: "write",
+  additive: false,
+  idempotent: true,
+  name: "update_campaign",
+  title: "Update campaign",
+  description: "Changes a campaign's name, budget (type, amount in minor units), schedule, " +
+    "targeting or landing URL; omitted fields stay. Changing the budget by more than 20% or its " +
+    'type requires the user\'s approval (result {status: "approval_required"}, nothing changed).',
+  input: { ...campaignId, ...updateCampaignSchema.shape },
+  output: campaignEffectShape,
+  async plan(context, { campaignId, ...input }) {
+    return {
+      operation: "update_campaign",
+      campaigns: [await current(context, campaignId)],
+      input,
+    };
+  },
+  stage: ({ domain, actor }, { campaignId, ...input }, requestKey) =>
+    domain.campaigns.staged.update(actor, campaignId, input, requestKey),
+  present: (campaign) => applied(campaign, "Updated"),
+});
+
+/** `pause_campaign`: active → paused. */
+export const pauseCampaignTool: McpTool = statusTool({
+  name: "pause_campaign",
+  title: "Pause campaign",
+  description: "Pauses an active campaign (stops delivery; can be resumed).",
+  verb: "Paused",
+  status: "paused",
+});
+
+/** `resume_campaign`: draft or paused → active; needs approval. */
+export const resumeCampaignTool: McpTool = statusTool({
+  name: "resume_campaign",
+  title: "Resume campaign",
+  description: "Activates a draft or paused campaign (starts spending). Requires the user's " +
+    'approval: without it the result is {status: "approval_required"} and nothing changes.',
+  verb: "Activated",
+  status: "active",
+});
+
+/** `archive_campaign`: → archived (final); needs approval. */
+export const archiveCampaignTool: McpTool = statusTool({
+  name: "archive_campaign",
+  title: "Archive campaign",
+  description: "Archives a campaign; this is final. Requires the user's approval: without it " +
+    'the result is {status: "approval_required"} and nothing changes.',
+  verb: "Archived",
+  status: "archived",
+});
+
+/** The three status tools differ only in operation, wording and target status. */
+function statusTool(options: {
+  name: "pause_campaign" | "resume_campaign" | "archive_campaign";
+  title: string;
+  description: string;
+  verb: string;
+  status: CampaignStatus;
+}): McpTool {
+  return defineTool({
+    kind: "write",
+    additive: false,
+    idempotent: true,
+    name: options.name,
+    title: options.title,
+    description: options.description,
+    input: campaignId,
+    output: campaignEffectShape,
+    plan: async (context, args) => ({
+      operation: options.name,
+      campaigns: [await current(context, args.campaignId)],
+    }),
+    stage: ({ domain, actor }, args, requestKey) =>
+      domain.campaigns.staged.changeStatus(actor, args.campaignId, options.status, requestKey),
+    present: (campaign) => applied(campaign, options.verb),
+  });
+}
+
+function current({ domain, actor }: ToolContext, id: string): Promise<Campaign> {
+  return domain.campaigns.get(actor, id);
+}
+
+function applied(campaign: Campaign, verb: string): Presentation {
+  const card = campaignCard(campaign);
+  return {
+    ...card,
+    text: `${verb} campaign ${card.text}`,
+    structured: { status: "applied", campaign: { ...campaign } },
+  };
+}
+
+function campaignCard(campaign: Campaign): Omit<Presentation, "structured"> {
+  return {
+    text: `${describe(campaign)} [${campaign.id}].`,
+    component: {
+      type: "card",
+      data: {
+        title: campaign.name,
+        fields: [
+          { label: "Status", value: campaign.status },
+          { label: "Objective", value: campaign.objective },
+          { label: "Budget", value: budgetOf(campaign) },
+          {
+            label: "Schedule",
+            value: `${campaign.startDate ?? "now"} – ${campaign.endDate ?? "open-ended"}`,
+          },
+          { label: "Landing page", value: campaign.landingUrl ?? "none" },
+        ],
+      },
+    },
+  };
+}
+
+function describe(campaign: Campaign): string {
+  return `"${campaign.name}" (${campaign.status}, ${campaign.objective}, ${budgetOf(campaign)})`;
+}
+
+function budgetOf(campaign: Campaign): string {
+  return `${formatMinor(campaign.budgetAmountMinor, campaign.currency)} ${campaign.budgetType}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * Reporting tools: performance totals and the daily trend of an account, a campaign or all
+ * accounts over a date range (default: the last 7 complete days), and the credit balance.
+ *
+ * Default dates are days of the scope's time zone (`metrics.timeZone`): the account's own for one
+ * account or campaign; for all accounts, their shared zone, else the user's.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { formatMinor } from "../../domain/approval.ts";
+import { addDays, dateOf, isoDateSchema } from "../../domain/dates.ts";
+import type { MetricTotals } from "../../domain/derived_metrics.ts";
+import type { PerformanceReport } from "../../domain/metrics.ts";
+import { dailyTrendShape, performanceShape } from "../schemas.ts";
+import { defineTool, type McpTool, type ToolContext } from "../tool.ts";
+
+const reportInput = {
+  adAccountId: z.uuid().optional().describe("Limit to one ad account"),
+  campaignId: z.uuid().optional().describe("Limit to one campaign"),
+  from: isoDateSchema.optional().describe("First day (YYYY-MM-DD); default 7 days before `to`"),
+  to: isoDateSchema.optional().describe(
+    "Last day (YYYY-MM-DD); default yesterday in the ad account's time zone",
+  ),
+};
+type ReportArgs = z.output<z.ZodObject<typeof reportInput>>;
+
+/** Yesterday in the time zone of the report's scope. */
+async function yesterdayOf(context: ToolContext, args: ReportArgs): Promise<string> {
+  const timeZone = await context.domain.metrics.timeZone(context.actor, args);
+  return addDays(dateOf(context.clock.now(), timeZone), -1);
+}
+
+/** Runs the report with the default range filled in. */
+async function report(context: ToolContext, args: ReportArgs) {
+  let to = args.to;
+  if (to === undefined) {
+    const yesterday = await yesterdayOf(context, args);
+    to = args.from && args.from > yesterday ? args.from : yesterday;
+  }
+  const from = args.from ?? addDays(to, -6);
+  const result = await context.domain.metrics.performance(context.actor, { ...args, from, to });
+  return {
+    ...result,
+    adAccountId: args.adAccountId ?? null,
+    campaignId: args.campaignId ?? null,
+  };
+}
+type Report = PerformanceReport & { adAccountId: string | null; campaignId: string | null };
+
+function scopeOf(data: Report): string {
+  if (data.campaignId) return `campaign ${data.campaignId}`;
+  if (data.adAccountId) return `ad account ${data.adAccountId}`;
+  return "all ad accounts";
+}
+
+function totalsText(totals: MetricTotals, currency: string): string {
+  return `spend ${formatMinor(totals.spendMinor, currency)}, ${totals.impressions} impressions, ` +
+    `${totals.clicks} clicks (CTR ${totals.ctr ?? "n/a"}, CPC ${totals.cpc ?? "n/a"}), ` +
+    `${totals.conversions} conversions (CPA ${totals.cpa ?? "n/a"}), revenue ` +
+    `${formatMinor(totals.revenueMinor, currency)} (ROAS ${totals.roas ?? "n/a"})`;
+}
+
+/** `performance_summary`: totals over a range (card). */
+export const performanceSummaryTool: McpTool = defineTool({
+  kind: "read",
+  name: "performance_summary",
+  title: "Performance summary",
+  description: "Totals (impressions, clicks, spend, conversions, revenue; CTR, CPC, CPA, ROAS) " +
+    "for one campaign, one ad account, or all accounts over a date range. Money is in minor " +
+    "units; ratios are decimal strings. Default range: the last 7 complete days.",
+  input: reportInput,
+  output: performanceShape,
+  run: report,
+  present: (data) => {
+    const currency = data.currency ?? "USD";
+    const { daily: _daily, ...summary } = data;
+    return {
+      structured: summary,
+      text: `Performance of ${scopeOf(data)} from ${data.from} to ${data.to}: ` +
+        `${totalsText(data.totals, currency)}.`,
+      component: {
+        type: "card",
+        data: {
+          title: `Performance ${data.from} – ${data.to}`,
+          fields: [
+            { label: "Spend", value: formatMinor(data.totals.spendMinor, currency) },
+            { label: "Impressions", value: String(data.totals.impressions) },
+            { label: "Clicks", value: String(data.totals.clicks) },
+            { label: "CTR", value: data.totals.ctr ?? "n/a" },
+            { label: "Conversions", value: String(data.totals.conversions) },
+            { label: "CPA", value: data.totals.cpa ?? "n/a" },
+            { label: "Revenue", value: formatMinor(data.totals.revenueMinor, currency) },
+            { label: "ROAS", value: data.totals.roas ?? "n/a" },
+          ],
+        },
+      },
+    };
+  },
+});
+
+/** `daily_trend`: the daily series over a range (chart). */
+export const dailyTrendTool: McpTool = defineTool({
+  kind: "read",
+  name: "daily_trend",
+  title: "Daily trend",
+  description: "Day-by-day metrics (every day present, empty days zero) for one campaign, one ad " +
+    "account, or all accounts over a date range, plus totals. Default: the last 7 complete days.",
+  input: reportInput,
+  output: dailyTrendShape,
+  run: report,
+  present: (data) => {
+    const currency = data.currency ?? "USD";
+    const best = data.daily.reduce<(typeof data.daily)[number] | null>(
+      (top, day) => !top || day.spendMinor > top.spendMinor ? day : top,
+      null,
+    );
+    return {
+      structured: { ...data },
+      text: `Daily trend of ${scopeOf(data)}, ${data.from} to ${data.to} ` +
+        `(${data.daily.length} days): ${totalsText(data.totals, currency)}.` +
+        (best && best.spendMinor > 0
+          ? ` Highest spend on ${best.date}: ${formatMinor(best.spendMinor, currency)}.`
+          : ""),
+      component: {
+        type: "chart",
+        data: {
+          title: `Daily trend ${data.from} – ${data.to}`,
+          kind: "line",
+          x: "date",
+          series: [
+            { key: "spendMinor", label: "Spend" },
+            { key: "clicks", label: "Clicks" },
+            { key: "conversions", label: "Conversions" },
+            { key: "revenueMinor", label: "Revenue" },
+          ],
+          points: data.daily.map((day) => ({ ...day })),
+          currency: data.currency,
+        },
+      },
+    };
+  },
+});
+
+/** `credit_balance`: the user's AI credit balance (card). */
+export const creditBalanceTool: McpTool = defineTool({
+  kind: "read",
+  name: "credit_balance",
+  title: "Credit balance",
+  description: "The user's current AI credit balance.",
+  input: {},
+  output: { balance: z.number() },
+  run: ({ domain, actor }) => domain.credits.balance(actor),
+  present: (balance) => ({
+    structured: { balance },
+    text: `Credit balance: ${balance} credits.`,
+    component: {
+      type: "card",
+      data: { title: "Credits", fields: [{ label: "Balance", value: String(balance) }] },
+    },
+  }),
+});

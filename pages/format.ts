@@ -1,0 +1,132 @@
+/**
+ * Display formatting for pages: money from minor units and the domain's exact decimal strings
+ * go to `Intl.NumberFormat` as decimal strings, so nothing is rounded through a binary float.
+ *
+ * @module
+ */
+import { currencyExponent } from "../domain/currency.ts";
+import { minorToDecimal } from "./money.ts";
+
+/** Pages render in one locale for now; the user's locale setting can replace it later. */
+const LOCALE = "en-US";
+
+const cache = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let format = cache.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE, options);
+    cache.set(key, format);
+  }
+  return format;
+}
+
+/** `Intl.NumberFormat#format` accepts exact decimal strings; the DOM typings lag behind. */
+function formatDecimal(format: Intl.NumberFormat, decimal: string): string {
+  return (format.format as (value: string) => string)(decimal);
+}
+
+/** Minor units as money: `123456, "USD"` → `"$1,234.56"`. */
+export function formatMoney(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  const format = numberFormat(`money:${currency}`, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: exponent,
+    maximumFractionDigits: exponent,
+  });
+  return formatDecimal(format, minorToDecimal(minor, exponent));
+}
+
+/** Minor units as compact money for chart axes: `1234500, "USD"` → `"$12K"`. */
+export function formatMoneyCompact(minor: number, currency: string): string {
+  const format = numberFormat(`compact:${currency}`, {
+    style: "currency",
+    currency,
+    notation: "compact",
+    maximumFractionDigits: 1,
+  });
+  return formatDecimal(format, minorToDecimal(Math.round(minor), currencyExponent(currency)));
+}
+
+/** A major-unit decimal string (such as a CPA) as money; an em dash when absent. */
+export function formatDecimalMoney(decimal: string | null, currency: string): string {
+  if (decimal === null) return "—";
+  const exponent = currencyExponent(currency);
+  const format = numberFormat(`money:${currency}`, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: exponent,
+    maximumFractionDigits: exponent,
+  });
+  return formatDecimal(format, decimal);
+}
+
+/** A whole count: `12345` → `"12,345"`. */
+export function formatCount(value: number): string {
+  return numberFormat("count", { maximumFractionDigits: 0 }).format(value);
+}
+
+/** A fraction as a percentage with two decimals: `"0.012345"` → `"1.23%"`. */
+export function formatPercent(fraction: string | null): string {
+  if (fraction === null) return "—";
+  const format = numberFormat("percent", {
+    style: "percent",
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return formatDecimal(format, fraction);
+}
+
+/** Return on ad spend as a multiple: `"3.2100"` → `"3.21×"`. */
+export function formatRoas(ratio: string | null): string {
+  if (ratio === null) return "—";
+  const format = numberFormat("roas", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `${formatDecimal(format, ratio)}×`;
+}
+
+/** A `YYYY-MM-DD` date as `Nov 3, 2026` (UTC, so the day never shifts). */
+export function formatDate(date: string): string {
+  return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString(LOCALE, {
+    timeZone: "UTC",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+  });
+}
+
+/**
+ * An ISO moment as `Nov 3, 2026, 14:05 UTC`, or `Nov 3, 2026, 14:05:07 UTC` with `seconds` (where
+ * steps a second apart must read apart, as on a run's timeline).
+ */
+export function formatDateTime(iso: string, { seconds = false } = {}): string {
+  return new Date(iso).toLocaleString(LOCALE, {
+    timeZone: "UTC",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(seconds ? { second: "2-digit" } : {}),
+    hourCycle: "h23",
+    timeZoneName: "short",
+  });
+}
+
+/** A span in the largest unit that keeps it readable: `840 ms`, `2.4 s`, `3 min 5 s`, `1 h 2 min`. */
+export function formatDuration(ms: number): string {
+  const value = Math.max(0, Math.round(ms));
+  if (value < 1_000) return `${value} ms`;
+  if (value < 10_000) return `${(value / 1_000).toFixed(1)} s`;
+  if (value < 60_000) return `${Math.round(value / 1_000)} s`;
+  const seconds = Math.round(value / 1_000);
+  if (seconds < 3_600) {
+    const rest = seconds % 60;
+    return rest === 0
+      ? `${Math.floor(seconds / 60)} min`
+      : `${Math.floor(seconds / 60)} min ${rest} s`;
+  }
+  const minutes = Math.round(seconds / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${rest} min`;
+}

@@ -1,0 +1,89 @@
+/**
+ * Signing in and out from pages with the same functions the REST API uses: the domain creates
+ * the session, `issueTokens` the access token, `sessionCookies` the browser cookies.
+ *
+ * @module
+ */
+import { issueTokens, sessionClient } from "../auth/authenticate.ts";
+import {
+  clearSessionCookies,
+  REFRESH_COOKIE,
+  requestCookies,
+  sessionCookies,
+} from "../auth/cookies.ts";
+import { RateLimitedError } from "../api/errors.ts";
+import { enforceLimit } from "../api/middleware/rate_limit.ts";
+import type { Actor } from "../domain/actor.ts";
+import type { PageServices } from "./state.ts";
+
+/** The client's IP address: the socket peer, or the first forwarded hop behind a proxy. */
+export function pageClientIp(
+  req: Request,
+  remoteAddr: Deno.NetAddr,
+  services: PageServices,
+): string {
+  if (services.config.TRUST_PROXY) {
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+  }
+  return remoteAddr.hostname ?? "unknown";
+}
+
+/** Starts a session for `actor` and answers the cookies that store it in the browser. */
+export async function startSession(
+  services: PageServices,
+  req: Request,
+  ip: string,
+  actor: Actor,
+): Promise<string[]> {
+  const session = await services.domain.sessions.create(actor, sessionClient(req, ip));
+  const tokens = await issueTokens(services, { ...session, actor });
+  return sessionCookies(
+    {
+      accessToken: tokens.accessToken,
+      accessTtlSeconds: tokens.expiresIn,
+      refreshToken: tokens.refreshToken,
+      refreshExpiresAt: tokens.refreshExpiresAt,
+    },
+    services.config,
+  );
+}
+
+/** Revokes the browser's session (if its refresh cookie is the actor's) and clears cookies. */
+export async function endSession(
+  services: PageServices,
+  req: Request,
+  actor: Actor | null,
+): Promise<string[]> {
+  const refresh = requestCookies(req)[REFRESH_COOKIE];
+  if (actor && refresh) await services.domain.sessions.logout(actor, refresh);
+  return clearSessionCookies(services.config);
+}
+
+/**
+ * Counts a sign-in or registration attempt against the same limits as the API (per client IP
+ * and, with `email`, per account); the retry delay in seconds once over the limit, else null.
+ */
+export async function authAttemptLimited(
+  services: PageServices,
+  ip: string,
+  email?: string,
+): Promise<number | null> {
+  const { config, coordination } = services;
+  const windowMs = config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000;
+  try {
+    await enforceLimit(coordination, `auth-ip:${ip}`, config.LOGIN_RATE_LIMIT_PER_IP, windowMs);
+    if (email) {
+      await enforceLimit(
+        coordination,
+        `login:${email.trim().toLowerCase()}`,
+        config.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+        windowMs,
+      );
+    }
+    return null;
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) throw error;
+    return Number(error.headers["Retry-After"] ?? 60);
+  }
+}

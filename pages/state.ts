@@ -1,0 +1,45 @@
+/**
+ * The `ctx.state` shapes pages read: every page has the theme, the flash message and the app's
+ * services; pages of the signed-in app also have the actor, the user and the credit balance.
+ *
+ * @module
+ */
+import type { RunReads } from "../agent/runs/views.ts";
+import type { AccessTokens } from "../auth/access_tokens.ts";
+import type { User } from "../domain/accounts.ts";
+import type { Actor } from "../domain/actor.ts";
+import type { Domain } from "../domain/mod.ts";
+import type { Config } from "../lib/config.ts";
+import type { Coordination } from "../lib/coordination/types.ts";
+import type { Theme } from "../lib/theme.ts";
+import type { Flash } from "./flash.ts";
+
+/**
+ * What pages use of the app: the domain, the reads of agent runs, and what signing in needs
+ * (tokens, and coordination for the attempt limits). The composition root's `Services` has it.
+ */
+export interface PageServices {
+  readonly config: Config;
+  readonly domain: Domain;
+  readonly runs: RunReads;
+  readonly accessTokens: AccessTokens;
+  readonly coordination: Coordination;
+}
+
+/** State of every page request. */
+export interface PageState {
+  services: PageServices;
+  theme: Theme;
+  /** The one-shot message carried over a redirect, if any. */
+  flash: Flash | null;
+  /** The page's own title for `<title>`; set it before rendering (handler or async route). */
+  title?: string;
+}
+
+/** State of pages in the signed-in app (set by `routes/(app)/_middleware.ts`). */
+export interface SignedInState extends PageState {
+  actor: Actor;
+  user: User;
+  /** Credit balance, shown in the navigation frame. */
+  credits: number;
+}
