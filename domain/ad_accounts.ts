@@ -12,7 +12,7 @@ import { isoFromDb, isoFromDbOrNull } from "../db/time.ts";
 import { timezoneSchema } from "./accounts.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
-import { CURRENCY_EXPONENTS, type CurrencyCode } from "./currency.ts";
+import { CURRENCY_EXPONENTS, type CurrencyCode } from "./money.ts";
 import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { adapterFor, platformCall } from "./platform_calls.ts";

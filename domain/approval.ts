@@ -15,7 +15,7 @@
 import { z } from "zod";
 import { CAMPAIGN_STATUSES } from "./campaign_status.ts";
 import { BUDGET_TYPES, createCampaignSchema, updateCampaignSchema } from "./campaigns.ts";
-import { currencyExponent } from "./currency.ts";
+import { formatMinor } from "./money.ts";
 import { decimalRatio } from "./derived_metrics.ts";
 
 /** A budget change strictly above this percentage of the current amount needs approval. */
@@ -355,17 +355,6 @@ function percentSuffix(before: number, after: number): string {
   if (before === after || before === 0) return "";
   const percent = decimalRatio(Math.abs(after - before) * 100, before, 1);
   return ` (${after > before ? "+" : "-"}${percent}%)`;
-}
-
-/** `USD 50.00` from minor units, exactly. */
-export function formatMinor(amountMinor: number, currency: string): string {
-  const exponent = currencyExponent(currency);
-  const sign = amountMinor < 0 ? "-" : "";
-  const digits = Math.abs(amountMinor).toString().padStart(exponent + 1, "0");
-  const major = exponent === 0
-    ? digits
-    : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
-  return `${currency} ${sign}${major}`;
 }
 
 function sameValue(left: unknown, right: unknown): boolean {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { currencyExponent } from "./currency.ts";
+import { currencyExponent } from "./money.ts";
 
 /** Summed delivery counts; money in minor units. */
 export interface MetricCounts {

@@ -13,7 +13,7 @@ import {
 } from "../domain/campaigns.ts";
 import type { BudgetType, CampaignObjective } from "../domain/campaigns.ts";
 import type { FieldErrors, FormValues } from "./forms.ts";
-import { moneyInputValue, parseMoneyFor } from "./money.ts";
+import { moneyInputValue, parseMoneyFor } from "../domain/money.ts";
 
 /** The form's fields, as typed. */
 export interface CampaignFormValues {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { currencyExponent } from "../domain/currency.ts";
-import { minorToDecimal } from "./money.ts";
+import { currencyExponent } from "../domain/money.ts";
+import { minorToDecimal } from "../domain/money.ts";
 
 /** Pages render in one locale for now; the user's locale setting can replace it later. */
 const LOCALE = "en-US";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { currencyExponent } from "../../domain/currency.ts";
+import { currencyExponent } from "../../domain/money.ts";
 import { type ParsedAmount, toMinorUnits } from "./offline_amounts.ts";
 import { type BudgetChange, scaleMinor } from "./offline_budget.ts";
 import { structuredFromText } from "./offline_text.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { currencyExponent } from "../../domain/currency.ts";
+import { currencyExponent } from "../../domain/money.ts";
 import { formatMoney, groupThousands } from "./offline_amounts.ts";
 import { isRecord, type ParsedToolResult } from "./tool_result.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { parseNumber, toMinorUnits } from "./offline_amounts.ts";
-import { currencyExponent } from "../../domain/currency.ts";
+import { currencyExponent } from "../../domain/money.ts";
 
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 

@@ -16,7 +16,7 @@
  * @module
  */
 import type { CampaignObjective } from "../../db/schema.ts";
-import { type CurrencyCode, currencyExponent } from "../currency.ts";
+import { type CurrencyCode, currencyExponent } from "../money.ts";
 import { addDays, dateOf, daysBetween, weekdayOf } from "../dates.ts";
 import type { PlatformAccount, PlatformCampaign, PlatformDailyMetrics } from "./adapter.ts";
 

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { CampaignStatus } from "../../domain/campaigns.ts";
-import { formatMinor } from "../../domain/approval.ts";
+import { formatMinor } from "../../domain/money.ts";
 import {
   type Campaign,
   createCampaignSchema,

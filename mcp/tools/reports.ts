@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { formatMinor } from "../../domain/approval.ts";
+import { formatMinor } from "../../domain/money.ts";
 import { addDays, dateOf, isoDateSchema } from "../../domain/dates.ts";
 import type { MetricTotals } from "../../domain/derived_metrics.ts";
 import type { PerformanceReport } from "../../domain/metrics.ts";

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/Button.tsx";
 import { Card } from "@/components/ui/Card.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
 import type { AdAccount } from "@/domain/ad_accounts.ts";
-import { CURRENCY_EXPONENTS, type CurrencyCode } from "@/domain/currency.ts";
+import { CURRENCY_EXPONENTS, type CurrencyCode } from "@/domain/money.ts";
 import { NotFoundError, ValidationError } from "@/domain/errors.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";

@@ -9,9 +9,9 @@ import {
   type CampaignState,
   canonicalJson,
   decideApproval,
-  formatMinor,
   READ_ONLY_OPERATIONS,
 } from "../../domain/approval.ts";
+import { formatMinor } from "../../domain/money.ts";
 
 const ACCOUNT_ID = "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f";
 

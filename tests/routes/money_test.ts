@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { minorToDecimal, parseMoney } from "../../pages/money.ts";
+import { minorToDecimal, parseMoney } from "../../domain/money.ts";
 
 Deno.test("money typed in major units becomes exact minor units", async (t) => {
   await t.step("known amounts, including ones binary floats get wrong", () => {

@@ -1,7 +1,7 @@
 /** The sandbox delivery model: deterministic, budget-bound, realistic, with anomalies. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { CURRENCY_EXPONENTS, type CurrencyCode } from "../../../domain/currency.ts";
+import { CURRENCY_EXPONENTS, type CurrencyCode } from "../../../domain/money.ts";
 import { addDays, eachDate, weekdayOf } from "../../../domain/dates.ts";
 import type { PlatformAccount, PlatformCampaign } from "../../../domain/platforms/adapter.ts";
 import { createSandboxPlatform } from "../../../domain/platforms/sandbox.ts";

@@ -1,11 +1,31 @@
 /**
- * Money as the pages read and write it: amounts typed in major units ("50.00") become integer
- * minor units by string arithmetic, never through binary floats, and minor units print back as
- * exact decimals.
+ * Money, the one place that knows it: the currencies ad accounts may use and the decimals of
+ * their minor unit; minor units printed as exact decimals (`formatMinor`, `minorToDecimal`); and
+ * typed amounts parsed into minor units by string arithmetic, never through binary floats
+ * (`parseMoney`). Free of zod on purpose: the chat's browser code formats money with it.
  *
  * @module
  */
-import { currencyExponent } from "../domain/currency.ts";
+/** Minor-unit exponent per supported ISO 4217 code. */
+export const CURRENCY_EXPONENTS = {
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  CAD: 2,
+  AUD: 2,
+  BRL: 2,
+  INR: 2,
+  JPY: 0,
+  KRW: 0,
+} as const satisfies Record<string, number>;
+
+/** A supported currency code. */
+export type CurrencyCode = keyof typeof CURRENCY_EXPONENTS;
+
+/** Decimals of the minor unit of `currency` (2 for unknown codes). */
+export function currencyExponent(currency: string): number {
+  return (CURRENCY_EXPONENTS as Record<string, number>)[currency] ?? 2;
+}
 
 /** The outcome of parsing a typed amount: minor units, or why it is not an amount. */
 export type MoneyParse = { ok: true; minor: number } | { ok: false; message: string };
@@ -45,6 +65,23 @@ export function minorToDecimal(minor: number, exponent: number): string {
   const digits = BigInt(Math.abs(minor)).toString().padStart(exponent + 1, "0");
   const text = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return negative ? `-${text}` : text;
+}
+
+/** `USD 50.00` (or `USD 1,250.00` with `grouping`) from minor units, exactly. */
+export function formatMinor(
+  amountMinor: number,
+  currency: string,
+  options: { grouping?: boolean } = {},
+): string {
+  const decimal = minorToDecimal(amountMinor, currencyExponent(currency));
+  return `${currency} ${options.grouping ? groupThousands(decimal) : decimal}`;
+}
+
+/** Thousands separators in the whole part of a decimal: `"-1234567.5"` → `"-1,234,567.5"`. */
+export function groupThousands(decimal: string): string {
+  const [whole, fraction] = decimal.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 /** Parses an amount for `currency` (its minor-unit exponent decides the decimals allowed). */
