@@ -67,6 +67,23 @@ export async function issueTokens(
   };
 }
 
+/** `Set-Cookie` values storing freshly issued tokens in the browser. */
+export function tokenCookies(
+  tokens: IssuedTokens,
+  deps: { config: Pick<Config, "PUBLIC_URL">; clock?: Clock },
+): string[] {
+  return sessionCookies(
+    {
+      accessToken: tokens.accessToken,
+      accessTtlSeconds: tokens.expiresIn,
+      refreshToken: tokens.refreshToken,
+      refreshExpiresAt: tokens.refreshExpiresAt,
+    },
+    deps.config,
+    now(deps),
+  );
+}
+
 /** The `Authorization: Bearer` credential, `undefined` without the header, "" when malformed. */
 export function bearerCredential(req: Request): string | undefined {
   const header = req.headers.get("authorization");
@@ -150,16 +167,7 @@ async function rotateCookie(
       actor: rotated.actor,
       method: "cookie",
       sessionId: rotated.session.id,
-      setCookies: sessionCookies(
-        {
-          accessToken: tokens.accessToken,
-          accessTtlSeconds: tokens.expiresIn,
-          refreshToken: tokens.refreshToken,
-          refreshExpiresAt: tokens.refreshExpiresAt,
-        },
-        deps.config,
-        now(deps),
-      ),
+      setCookies: tokenCookies(tokens, deps),
     };
   } catch (error) {
     if (error instanceof UnauthenticatedError) return null;

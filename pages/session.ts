@@ -4,13 +4,8 @@
  *
  * @module
  */
-import { issueTokens, sessionClient } from "../auth/authenticate.ts";
-import {
-  clearSessionCookies,
-  REFRESH_COOKIE,
-  requestCookies,
-  sessionCookies,
-} from "../auth/cookies.ts";
+import { issueTokens, sessionClient, tokenCookies } from "../auth/authenticate.ts";
+import { clearSessionCookies, REFRESH_COOKIE, requestCookies } from "../auth/cookies.ts";
 import { RateLimitedError } from "../api/errors.ts";
 import { enforceLimit } from "../api/middleware/rate_limit.ts";
 import type { Actor } from "../domain/actor.ts";
@@ -38,15 +33,7 @@ export async function startSession(
 ): Promise<string[]> {
   const session = await services.domain.sessions.create(actor, sessionClient(req, ip));
   const tokens = await issueTokens(services, { ...session, actor });
-  return sessionCookies(
-    {
-      accessToken: tokens.accessToken,
-      accessTtlSeconds: tokens.expiresIn,
-      refreshToken: tokens.refreshToken,
-      refreshExpiresAt: tokens.refreshExpiresAt,
-    },
-    services.config,
-  );
+  return tokenCookies(tokens, services);
 }
 
 /** Revokes the browser's session (if its refresh cookie is the actor's) and clears cookies. */

@@ -10,13 +10,13 @@ import type { Context } from "hono";
 import { credentialsSchema, registerSchema, type User } from "../../domain/accounts.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { NotFoundError, UnauthenticatedError } from "../../domain/errors.ts";
-import { type IssuedTokens, issueTokens, sessionClient } from "../../auth/authenticate.ts";
 import {
-  clearSessionCookies,
-  REFRESH_COOKIE,
-  requestCookies,
-  sessionCookies,
-} from "../../auth/cookies.ts";
+  type IssuedTokens,
+  issueTokens,
+  sessionClient,
+  tokenCookies,
+} from "../../auth/authenticate.ts";
+import { clearSessionCookies, REFRESH_COOKIE, requestCookies } from "../../auth/cookies.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type ApiEnv, type RouteContext } from "../context.ts";
 import { assertCsrfSafe } from "../middleware/auth.ts";
@@ -126,17 +126,9 @@ export function registerAuthRoutes(app: ApiApp, { deps, guards }: RouteContext):
       const tokens = await issueTokens(deps, rotated);
       const user = await domain.accounts.getProfile(rotated.actor);
       if (fromCookie) {
-        const cookies = sessionCookies(
-          {
-            accessToken: tokens.accessToken,
-            accessTtlSeconds: tokens.expiresIn,
-            refreshToken: tokens.refreshToken,
-            refreshExpiresAt: tokens.refreshExpiresAt,
-          },
-          deps.config,
-          deps.clock?.now(),
-        );
-        for (const cookie of cookies) c.header("Set-Cookie", cookie, { append: true });
+        for (const cookie of tokenCookies(tokens, deps)) {
+          c.header("Set-Cookie", cookie, { append: true });
+        }
       }
       return respond(c, tokenPair(tokens, user), "Refreshed");
     },

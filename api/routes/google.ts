@@ -11,8 +11,8 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { serialize } from "hono/utils/cookie";
 import { NotFoundError, UnauthenticatedError } from "../../domain/errors.ts";
-import { issueTokens, sessionClient } from "../../auth/authenticate.ts";
-import { requestCookies, secureCookies, sessionCookies } from "../../auth/cookies.ts";
+import { issueTokens, sessionClient, tokenCookies } from "../../auth/authenticate.ts";
+import { requestCookies, secureCookies } from "../../auth/cookies.ts";
 import { createGoogleSignIn } from "../../auth/google.ts";
 import type { ApiApp, ApiEnv, RouteContext } from "../context.ts";
 import { clientIp, limitAuthByIp } from "../middleware/rate_limit.ts";
@@ -136,17 +136,9 @@ export function registerGoogleRoutes(app: ApiApp, { deps }: RouteContext): void 
       if (c.req.header("accept")?.includes("application/json")) {
         return respond(c, tokenPair(tokens, user), "Signed in");
       }
-      const cookies = sessionCookies(
-        {
-          accessToken: tokens.accessToken,
-          accessTtlSeconds: tokens.expiresIn,
-          refreshToken: tokens.refreshToken,
-          refreshExpiresAt: tokens.refreshExpiresAt,
-        },
-        deps.config,
-        deps.clock?.now(),
-      );
-      for (const value of cookies) c.header("Set-Cookie", value, { append: true });
+      for (const value of tokenCookies(tokens, deps)) {
+        c.header("Set-Cookie", value, { append: true });
+      }
       return c.redirect(safeReturnPath(String(saved.return_to ?? "/")), 302);
     },
   );
