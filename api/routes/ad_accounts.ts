@@ -8,6 +8,7 @@ import { connectSandboxAccountSchema, renameAdAccountSchema } from "../../domain
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
+import { itemRoutes } from "../item_routes.ts";
 import {
   dataResponse,
   jsonBody,
@@ -17,7 +18,6 @@ import {
   respondPage,
 } from "../openapi.ts";
 import { AdAccountSchema } from "../schemas/ads.ts";
-import { IdParamsSchema } from "../schemas/common.ts";
 
 const connectSchema = connectSandboxAccountSchema.extend({
   /** Only the simulated sandbox platform can be connected today. */
@@ -56,27 +56,20 @@ export function registerAdAccountRoutes(app: ApiApp, { deps, guards }: RouteCont
     async (c) => respondPage(c, await adAccounts.list(actorOf(c), c.req.valid("query"))),
   );
 
+  const item = itemRoutes(guards, {
+    path: "/ad-accounts",
+    tags,
+    item: AdAccountSchema,
+    noun: "ad account",
+  });
+
   app.openapi(
-    privateRoute(guards, {
-      method: "get",
-      path: "/ad-accounts/{id}",
-      tags,
-      summary: "Get an ad account",
-      request: { params: IdParamsSchema },
-      responses: { 200: dataResponse(AdAccountSchema, "The ad account") },
-    }),
+    item.get("Get an ad account"),
     async (c) => respond(c, await adAccounts.get(actorOf(c), c.req.valid("param").id), "OK"),
   );
 
   app.openapi(
-    privateRoute(guards, {
-      method: "patch",
-      path: "/ad-accounts/{id}",
-      tags,
-      summary: "Rename an ad account",
-      request: { params: IdParamsSchema, body: jsonBody(snakeSchema(renameAdAccountSchema)) },
-      responses: { 200: dataResponse(AdAccountSchema, "The renamed ad account") },
-    }),
+    item.change("patch", "Rename an ad account", renameAdAccountSchema, "The renamed ad account"),
     async (c) => {
       const input = fromSnake(renameAdAccountSchema, c.req.valid("json"));
       const account = await adAccounts.rename(actorOf(c), c.req.valid("param").id, input);
@@ -85,14 +78,7 @@ export function registerAdAccountRoutes(app: ApiApp, { deps, guards }: RouteCont
   );
 
   app.openapi(
-    privateRoute(guards, {
-      method: "delete",
-      path: "/ad-accounts/{id}",
-      tags,
-      summary: "Disconnect an ad account (soft delete)",
-      request: { params: IdParamsSchema },
-      responses: { 200: dataResponse(z.null(), "Disconnected") },
-    }),
+    item.remove("Disconnect an ad account (soft delete)", "Disconnected"),
     async (c) => {
       await adAccounts.disconnect(actorOf(c), c.req.valid("param").id);
       return respond(c, null, "Disconnected");

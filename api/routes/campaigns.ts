@@ -14,6 +14,7 @@ import { isoDateSchema } from "../../domain/dates.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import { fromSnake, snakeObject, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
+import { itemRoutes } from "../item_routes.ts";
 import {
   dataResponse,
   jsonBody,
@@ -75,27 +76,20 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
     },
   );
 
+  const item = itemRoutes(guards, {
+    path: "/campaigns",
+    tags,
+    item: CampaignSchema,
+    noun: "campaign",
+  });
+
   app.openapi(
-    privateRoute(guards, {
-      method: "get",
-      path: "/campaigns/{id}",
-      tags,
-      summary: "Get a campaign",
-      request: { params: IdParamsSchema },
-      responses: { 200: dataResponse(CampaignSchema, "The campaign") },
-    }),
+    item.get("Get a campaign"),
     async (c) => respond(c, await campaigns.get(actorOf(c), c.req.valid("param").id), "OK"),
   );
 
   app.openapi(
-    privateRoute(guards, {
-      method: "put",
-      path: "/campaigns/{id}",
-      tags,
-      summary: "Replace every editable field of a campaign",
-      request: { params: IdParamsSchema, body: jsonBody(snakeSchema(replaceCampaignSchema)) },
-      responses: { 200: dataResponse(CampaignSchema, "The updated campaign") },
-    }),
+    item.change("put", "Replace every editable field of a campaign", replaceCampaignSchema),
     async (c) => {
       const input = fromSnake(replaceCampaignSchema, c.req.valid("json"));
       const campaign = await campaigns.update(actorOf(c), c.req.valid("param").id, input);
@@ -104,14 +98,7 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
   );
 
   app.openapi(
-    privateRoute(guards, {
-      method: "patch",
-      path: "/campaigns/{id}",
-      tags,
-      summary: "Change some fields of a campaign (null clears)",
-      request: { params: IdParamsSchema, body: jsonBody(snakeSchema(updateCampaignSchema)) },
-      responses: { 200: dataResponse(CampaignSchema, "The updated campaign") },
-    }),
+    item.change("patch", "Change some fields of a campaign (null clears)", updateCampaignSchema),
     async (c) => {
       const input = fromSnake(updateCampaignSchema, c.req.valid("json"));
       const campaign = await campaigns.update(actorOf(c), c.req.valid("param").id, input);
@@ -120,14 +107,7 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
   );
 
   app.openapi(
-    privateRoute(guards, {
-      method: "delete",
-      path: "/campaigns/{id}",
-      tags,
-      summary: "Delete a campaign (soft delete; pause or archive it first)",
-      request: { params: IdParamsSchema },
-      responses: { 200: dataResponse(z.null(), "Deleted") },
-    }),
+    item.remove("Delete a campaign (soft delete; pause or archive it first)"),
     async (c) => {
       await campaigns.delete(actorOf(c), c.req.valid("param").id);
       return respond(c, null, "Deleted");

@@ -8,6 +8,7 @@ import { createCreativeSchema, updateCreativeSchema } from "../../domain/creativ
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
+import { itemRoutes } from "../item_routes.ts";
 import {
   dataResponse,
   jsonBody,
@@ -17,7 +18,6 @@ import {
   respondPage,
 } from "../openapi.ts";
 import { CreativeSchema } from "../schemas/ads.ts";
-import { IdParamsSchema } from "../schemas/common.ts";
 
 const newCreativeSchema = createCreativeSchema.extend({ campaignId: z.uuid() });
 const listCreativesSchema = pageSchema.extend({
@@ -59,27 +59,24 @@ export function registerCreativeRoutes(app: ApiApp, { deps, guards }: RouteConte
     },
   );
 
+  const item = itemRoutes(guards, {
+    path: "/creatives",
+    tags,
+    item: CreativeSchema,
+    noun: "creative",
+  });
+
   app.openapi(
-    privateRoute(guards, {
-      method: "get",
-      path: "/creatives/{id}",
-      tags,
-      summary: "Get a creative",
-      request: { params: IdParamsSchema },
-      responses: { 200: dataResponse(CreativeSchema, "The creative") },
-    }),
+    item.get("Get a creative"),
     async (c) => respond(c, await creatives.get(actorOf(c), c.req.valid("param").id), "OK"),
   );
 
   app.openapi(
-    privateRoute(guards, {
-      method: "patch",
-      path: "/creatives/{id}",
-      tags,
-      summary: "Change some fields of a creative (null clears optional ones)",
-      request: { params: IdParamsSchema, body: jsonBody(snakeSchema(updateCreativeSchema)) },
-      responses: { 200: dataResponse(CreativeSchema, "The updated creative") },
-    }),
+    item.change(
+      "patch",
+      "Change some fields of a creative (null clears optional ones)",
+      updateCreativeSchema,
+    ),
     async (c) => {
       const input = fromSnake(updateCreativeSchema, c.req.valid("json"));
       const creative = await creatives.update(actorOf(c), c.req.valid("param").id, input);
@@ -88,14 +85,7 @@ export function registerCreativeRoutes(app: ApiApp, { deps, guards }: RouteConte
   );
 
   app.openapi(
-    privateRoute(guards, {
-      method: "delete",
-      path: "/creatives/{id}",
-      tags,
-      summary: "Delete a creative (soft delete)",
-      request: { params: IdParamsSchema },
-      responses: { 200: dataResponse(z.null(), "Deleted") },
-    }),
+    item.remove("Delete a creative (soft delete)"),
     async (c) => {
       await creatives.delete(actorOf(c), c.req.valid("param").id);
       return respond(c, null, "Deleted");
