@@ -53,10 +53,11 @@ export function parseMoney(text: string, exponent: number): MoneyParse {
         : `must have at most ${exponent} decimals`,
     };
   }
-  const minor = BigInt(whole) * 10n ** BigInt(exponent) +
-    BigInt(fraction.padEnd(exponent, "0") || "0");
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, message: "is too large" };
-  return { ok: true, minor: Number(minor) };
+  const minor = toMinorUnits(
+    { digits: BigInt(whole + fraction), scale: fraction.length },
+    exponent,
+  );
+  return minor === null ? { ok: false, message: "is too large" } : { ok: true, minor };
 }
 
 /** Minor units as an exact plain decimal in major units: `1999, 2` → `"19.99"`. */
@@ -82,6 +83,25 @@ export function groupThousands(decimal: string): string {
   const [whole, fraction] = decimal.split(".");
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/**
+ * The amount in minor units of a currency with `exponent` decimals, or null when it has more
+ * precision than the currency (e.g. "$1.234") or does not fit a safe integer.
+ */
+export function toMinorUnits(
+  amount: { digits: bigint; scale: number },
+  exponent: number,
+): number | null {
+  let minor: bigint;
+  if (amount.scale <= exponent) {
+    minor = amount.digits * 10n ** BigInt(exponent - amount.scale);
+  } else {
+    const divisor = 10n ** BigInt(amount.scale - exponent);
+    if (amount.digits % divisor !== 0n) return null;
+    minor = amount.digits / divisor;
+  }
+  return minor <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(minor) : null;
 }
 
 /** Parses an amount for `currency` (its minor-unit exponent decides the decimals allowed). */

@@ -129,36 +129,3 @@ export function parseNumber(
   }
   return { digits, scale };
 }
-
-/**
- * The amount in minor units of a currency with `exponent` decimals, or null when it has more
- * precision than the currency (e.g. "$1.234") or does not fit a safe integer.
- */
-export function toMinorUnits(
-  amount: { digits: bigint; scale: number },
-  exponent: number,
-): number | null {
-  let minor: bigint;
-  if (amount.scale <= exponent) {
-    minor = amount.digits * 10n ** BigInt(exponent - amount.scale);
-  } else {
-    const divisor = 10n ** BigInt(amount.scale - exponent);
-    if (amount.digits % divisor !== 0n) return null;
-    minor = amount.digits / divisor;
-  }
-  return minor <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(minor) : null;
-}
-
-/** "USD 1,234.56" from minor units, exactly, with thousands separators. */
-export function formatMoney(amountMinor: number, currency: string, exponent: number): string {
-  const sign = amountMinor < 0 ? "-" : "";
-  const digits = Math.abs(Math.trunc(amountMinor)).toString().padStart(exponent + 1, "0");
-  const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
-  const fraction = exponent === 0 ? "" : `.${digits.slice(-exponent)}`;
-  return `${currency} ${sign}${groupThousands(whole)}${fraction}`;
-}
-
-/** "1234567" → "1,234,567". */
-export function groupThousands(whole: string): string {
-  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}

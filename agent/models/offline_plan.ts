@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { currencyExponent } from "../../domain/money.ts";
-import { type ParsedAmount, toMinorUnits } from "./offline_amounts.ts";
+import { currencyExponent, toMinorUnits } from "../../domain/money.ts";
+import type { ParsedAmount } from "./offline_amounts.ts";
 import { type BudgetChange, scaleMinor } from "./offline_budget.ts";
 import { structuredFromText } from "./offline_text.ts";
 import { defaultPeriod } from "./offline_dates.ts";

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { currencyExponent } from "../../domain/money.ts";
-import { formatMoney, groupThousands } from "./offline_amounts.ts";
+import { currencyExponent, formatMinor, groupThousands } from "../../domain/money.ts";
 import { isRecord, type ParsedToolResult } from "./tool_result.ts";
 
 /** A campaign as the list and write tools return it (fields the answers use). */
@@ -64,7 +63,7 @@ export function helpReply(unknown: boolean): string {
 
 /** Money in a campaign's or report's currency. */
 export function money(amountMinor: number, currency: string): string {
-  return formatMoney(amountMinor, currency, currencyExponent(currency));
+  return formatMinor(amountMinor, currency, { grouping: true });
 }
 
 /** "USD 50.00/day" or "USD 500.00 lifetime". */

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { parseNumber, toMinorUnits } from "./offline_amounts.ts";
-import { currencyExponent } from "../../domain/money.ts";
+import { parseNumber } from "./offline_amounts.ts";
+import { currencyExponent, toMinorUnits } from "../../domain/money.ts";
 
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 

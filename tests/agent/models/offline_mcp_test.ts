@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type CallToolResult, Client, connectInProcess } from "../../../mcp/mod.ts";
-import { formatMoney } from "../../../agent/models/offline_amounts.ts";
+import { formatMinor } from "../../../domain/money.ts";
 import { OfflineModel } from "../../../agent/models/offline.ts";
 import type {
   ChatModel,
@@ -112,7 +112,9 @@ backendTest("offline assistant drives the real MCP tools", async (t, backend) =>
       assert.ok(expected.totals.spendMinor > 0, "the sandbox delivered");
       assert.match(reply, /Performance for all ad accounts, last week \(2026-11-16 – 2026-11-22\)/);
       assert.ok(
-        reply.includes(`Spend: ${formatMoney(expected.totals.spendMinor, "USD", 2)}`),
+        reply.includes(
+          `Spend: ${formatMinor(expected.totals.spendMinor, "USD", { grouping: true })}`,
+        ),
         reply,
       );
       assert.ok(

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { findAmount, formatMoney, toMinorUnits } from "../../../agent/models/offline_amounts.ts";
+import { findAmount } from "../../../agent/models/offline_amounts.ts";
+import { formatMinor, toMinorUnits } from "../../../domain/money.ts";
 import { scaleMinor } from "../../../agent/models/offline_budget.ts";
 import { findPeriod, parseDate } from "../../../agent/models/offline_dates.ts";
 import { OfflineModel } from "../../../agent/models/offline.ts";
@@ -484,7 +485,7 @@ Deno.test("offline parsing: amounts, periods, names", async (t) => {
   await t.step("property: formatting and parsing round-trip", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (minor) => {
-        const text = formatMoney(minor, "USD", 2).replace("USD ", "$");
+        const text = formatMinor(minor, "USD", { grouping: true }).replace("USD ", "$");
         return toMinorUnits(findAmount(text)!, 2) === minor;
       }),
       { numRuns: 300 },
