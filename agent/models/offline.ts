@@ -11,8 +11,8 @@
  * @module
  */
 import { dateOf } from "../../domain/dates.ts";
-import { classify, type Intent } from "./offline_intents.ts";
-import { type DoneCall, nextStep, type Step } from "./offline_plan.ts";
+import { classify, classifyAll, type Intent } from "./offline_intents.ts";
+import { confirmedCommand, type DoneCall, nextStepForAll, type Step } from "./offline_plan.ts";
 import { parseToolResult } from "./tool_result.ts";
 import type { ChatModel, ModelMessage, ModelRequest, ModelToolCall, ModelTurn } from "./types.ts";
 
@@ -60,7 +60,7 @@ export class OfflineModel implements ChatModel {
     if (userIndex < 0) return text("Hi! Ask me about your campaigns.");
     // The runner picks the zone: the user's accounts' shared zone, else the user's own.
     const today = dateOf(this.#now(), request.timeZone ?? "UTC");
-    const intent = intentOf(messages, userIndex, today);
+    const intents = intentsOf(messages, userIndex, today);
     const done = callsSince(messages, userIndex);
     const rounds =
       messages.slice(userIndex).filter((message) =>
@@ -69,15 +69,48 @@ export class OfflineModel implements ChatModel {
     if (rounds >= MAX_TOOL_ROUNDS) {
       return text("Sorry, I got stuck answering that. Could you rephrase it?");
     }
-    const step = nextStep(intent, done, today);
+    const step = nextStepForAll(intents, done, today);
     return toTurn(step, request, messages.length);
   }
 }
 
-/** The intent of the latest user message, read with the previous one when answering a question. */
-function intentOf(messages: ModelMessage[], userIndex: number, today: string): Intent {
+const AFTER_YES_OR_NO = String
+  .raw`(?:[\s,]+(?:please|pls|thanks|thank you|do it|go ahead))*\s*[!.]*\s*$`;
+const YES = new RegExp(
+  String
+    .raw`^\s*(?:y|yes|yep|yeah|yup|sure|correct|right|ok(?:ay)?|please do|do it|go ahead|confirm(?:ed)?)` +
+    AFTER_YES_OR_NO,
+  "iu",
+);
+const NO = new RegExp(
+  String.raw`^\s*(?:n|no|nope|nah|cancel|don't|never\s*mind)` + AFTER_YES_OR_NO,
+  "iu",
+);
+
+/**
+ * The requests of the latest user message: a "yes" to "Did you mean: …?" is the command that
+ * question spelled out; otherwise the message, read with the previous one when it answers a
+ * question.
+ */
+function intentsOf(messages: ModelMessage[], userIndex: number, today: string): Intent[] {
   const latest = messages[userIndex].content;
-  const intent = classify(latest, today);
+  const asked = messages.slice(0, userIndex).findLast((message) => message.role === "assistant");
+  const command = asked ? confirmedCommand(asked.content) : null;
+  if (command && YES.test(latest)) return classifyAll(command, today);
+  if (command && NO.test(latest)) return [{ kind: "declined" }];
+  const intents = classifyAll(latest, today);
+  if (intents.length > 1) return intents;
+  return [intentOf(messages, userIndex, today, intents[0])];
+}
+
+/** The intent of the latest user message, read with the previous one when answering a question. */
+function intentOf(
+  messages: ModelMessage[],
+  userIndex: number,
+  today: string,
+  intent: Intent,
+): Intent {
+  const latest = messages[userIndex].content;
   if (!needsContext(intent)) return intent;
   const asked = messages.slice(0, userIndex).findLast((message) => message.role === "assistant");
   if (!asked || !asked.content.trim().endsWith("?")) return intent;

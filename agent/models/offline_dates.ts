@@ -70,6 +70,20 @@ interface Rule {
 
 const yesterdayOf = (today: string) => addDays(today, -1);
 
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+/** A weekday, in full or in its usual short forms (not "sat"/"sun", which are also words). */
+const WEEKDAY = String
+  .raw`(sunday|monday|tuesday|wednesday|thursday|friday|saturday|mon|tues?|wed|thu(?:rs?)?|fri)\b`;
+
+/** The latest `written` weekday strictly before `today` ("since Monday" on a Monday: a week). */
+function weekdayBefore(written: string, today: string): string {
+  const target = WEEKDAYS.findIndex((day) => day.startsWith(written.slice(0, 3).toLowerCase()));
+  const back = (weekdayOf(today) - target + 7) % 7 || 7;
+  return addDays(today, -back);
+}
+
+const capitalised = (word: string) => `${word[0].toUpperCase()}${word.slice(1).toLowerCase()}`;
+
 /** Rules from most to least specific; the first that matches wins. */
 const RULES: Rule[] = [
   {
@@ -91,6 +105,39 @@ const RULES: Rule[] = [
     resolve: (match, today) => {
       const from = parseDate(match[1], today);
       return from ? { from, to: today, label: `since ${from}` } : null;
+    },
+  },
+  {
+    regex: new RegExp(String.raw`\bsince\s+(?:last\s+)?${WEEKDAY}`, "iu"),
+    resolve: (match, today) => {
+      const from = weekdayBefore(match[1], today);
+      return { from, to: today, label: `since ${capitalised(match[1])} ${from}` };
+    },
+  },
+  {
+    regex: /\bsince\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\b/iu,
+    resolve: (match, today) => {
+      // The latest such day of a month, not after today.
+      const day = Number(match[1]);
+      const from = withYear(Number(today.slice(5, 7)), day, Number(today.slice(0, 4)), today);
+      const earlier = from && from <= today ? from : previousMonthDay(today, day);
+      return earlier ? { from: earlier, to: today, label: `since ${earlier}` } : null;
+    },
+  },
+  {
+    regex: /\b(?:the\s+)?week\s+before\s+last(?:\s+week)?\b/iu,
+    resolve: (_match, today) => {
+      const monday = addDays(mondayOf(today), -14);
+      return { from: monday, to: addDays(monday, 6), label: "the week before last" };
+    },
+  },
+  {
+    regex: /\bweekend\b/iu,
+    resolve: (_match, today) => {
+      // The latest weekend that has begun: Saturday strictly before today, or today.
+      const saturday = weekdayOf(today) === 6 ? today : weekdayBefore("saturday", today);
+      const sunday = addDays(saturday, 1) < today ? addDays(saturday, 1) : today;
+      return { from: saturday, to: sunday, label: "the weekend" };
     },
   },
   {
@@ -213,6 +260,17 @@ const RULES: Rule[] = [
       return day ? { from: day, to: day, label: day } : null;
     },
   },
+  {
+    // Last: "Black Friday" in a name is not a date; a weekday needs "last", "on" or "past".
+    regex: new RegExp(
+      String.raw`\b(?:last|this\s+past|past|previous|on)\s+${WEEKDAY}`,
+      "iu",
+    ),
+    resolve: (match, today) => {
+      const day = weekdayBefore(match[1], today);
+      return { from: day, to: day, label: `${capitalised(match[1])} ${day}` };
+    },
+  },
 ];
 
 /** The first report period named in `text`, resolved against `today` (YYYY-MM-DD); or null. */
@@ -272,6 +330,12 @@ function withYear(
   const candidate = validDate(thisYear, month, day);
   if (candidate && candidate <= today) return candidate;
   return validDate(thisYear - 1, month, day);
+}
+
+/** Day `day` of the month before `today`'s, or null when that month has no such day. */
+function previousMonthDay(today: string, day: number): string | null {
+  const lastMonth = addDays(`${today.slice(0, 8)}01`, -1);
+  return validDate(Number(lastMonth.slice(0, 4)), Number(lastMonth.slice(5, 7)), day);
 }
 
 function validDate(year: number, month: number, day: number): string | null {

@@ -9,23 +9,38 @@ import { type BudgetChange, findBudgetChange } from "./offline_budget.ts";
 import { findPeriod, type Period } from "./offline_dates.ts";
 import {
   findBudgetType,
-  findIntroducedName,
+  findNewCampaignName,
   findObjective,
   findQuotedName,
   findStatusFilter,
   type Objective,
   significantTokens,
+  similar,
   without,
 } from "./offline_parse.ts";
 
 /** A campaign status change. */
 export type StatusAction = "pause" | "resume" | "archive";
 
+/** How a change request was read. */
+export interface WriteFlags {
+  /** "all", "every", "everything": several campaigns at once. */
+  bulk: boolean;
+  /** Command words were corrected for typos: confirm before acting. */
+  confirm: boolean;
+}
+
 /** What one message asks for. */
 export type Intent =
   | { kind: "list_campaigns"; status: "active" | "paused" | "draft" | "archived" | null }
   | { kind: "list_accounts" }
-  | { kind: "performance"; period: Period | null; campaignPhrase: string | null }
+  | {
+    kind: "performance";
+    period: Period | null;
+    campaignPhrase: string | null;
+    /** The text seems to name dates, but no period could be read from it. */
+    datesUnread: boolean;
+  }
   | {
     kind: "create";
     name: string | null;
@@ -35,20 +50,29 @@ export type Intent =
     /** The text minus name and amount (to find an ad account named in it). */
     rest: string;
   }
-  | { kind: "status"; action: StatusAction; phrase: string }
-  | {
+  | ({ kind: "status"; action: StatusAction; phrase: string } & WriteFlags)
+  | ({
     kind: "budget";
     phrase: string;
     change: BudgetChange | null;
     budgetType: "daily" | "lifetime" | null;
-  }
+  } & WriteFlags)
   | { kind: "credits" }
   | { kind: "thanks" }
+  /** "No" to a "Did you mean …?" question. */
+  | { kind: "declined" }
   | { kind: "help" }
   | { kind: "unknown" };
 
 const CREATE_VERB =
   /\b(?:create|make|set\s*up|build|add|start|launch|spin\s+up|open|draft|new)\b/iu;
+/** Verbs that only ever mean a new campaign: a message with one of them is never a change. */
+const STRONG_CREATE = /\b(?:create|set\s*up|build|spin\s+up|draft)\b/iu;
+/** Several campaigns at once. */
+const BULK = /\b(?:all|every|everything|each)\b/iu;
+/** Words that suggest the user named dates (to say so when none could be read). */
+const DATE_CUES =
+  /\b(?:since|during|from|between|until|till|before|after|ago|weekend|holidays?|season|quarter|q[1-4]|christmas|last|past|previous|this|next|week|month|year)\b/iu;
 const NEW_CAMPAIGN =
   /\b(?:new|another|a|an)\b[^.?!;]{0,80}?\bcampaign\b|\bcampaign\s+(?:called|named|titled)\b/iu;
 const BUDGET_WORDS = /\bbudgets?\b/iu;
@@ -77,7 +101,10 @@ export function classify(text: string, today: string): Intent {
   // Words inside a quoted name must not trigger intents ("pause 'Stop Smoking Ads'").
   const plain = without(text, [quoted]);
 
-  if (CREATE_VERB.test(plain) && NEW_CAMPAIGN.test(plain)) return createIntent(text);
+  if (STRONG_CREATE.test(plain) || (CREATE_VERB.test(plain) && NEW_CAMPAIGN.test(plain))) {
+    return createIntent(text);
+  }
+  const flags = { bulk: !quoted && BULK.test(plain), confirm: false };
 
   const change = findBudgetChange(plain);
   if (BUDGET_WORDS.test(plain) || (change && BUDGET_VERBS.test(plain))) {
@@ -87,6 +114,7 @@ export function classify(text: string, today: string): Intent {
       phrase: quoted?.name ?? without(text, spans),
       change,
       budgetType: findBudgetType(plain),
+      ...flags,
     };
   }
 
@@ -97,13 +125,18 @@ export function classify(text: string, today: string): Intent {
     : RESUME.test(plain)
     ? "resume"
     : null;
-  if (action) return { kind: "status", action, phrase: quoted?.name ?? text };
+  if (action) return { kind: "status", action, phrase: quoted?.name ?? text, ...flags };
 
   if (CREDITS.test(plain)) return { kind: "credits" };
 
   const period = findPeriod(text, today);
   if (PERFORMANCE.test(plain) || period) {
-    return { kind: "performance", period, campaignPhrase: campaignPhraseOf(text, quoted?.name) };
+    return {
+      kind: "performance",
+      period,
+      campaignPhrase: campaignPhraseOf(text, quoted?.name),
+      datesUnread: !period && DATE_CUES.test(plain),
+    };
   }
   if (ACCOUNTS.test(plain) && !/\bcampaigns?\b/iu.test(plain)) return { kind: "list_accounts" };
   if (LIST.test(plain)) return { kind: "list_campaigns", status: findStatusFilter(plain) };
@@ -113,7 +146,7 @@ export function classify(text: string, today: string): Intent {
 function createIntent(text: string): Intent {
   const quoted = findQuotedName(text);
   const amount = findAmount(without(text, [quoted]));
-  const introduced = quoted ? null : findIntroducedName(without(text, [amount]));
+  const introduced = quoted ? null : findNewCampaignName(without(text, [amount]));
   const name = quoted?.name ?? introduced?.name ?? null;
   const rest = without(text, [quoted, introduced, amount]);
   return {
@@ -162,3 +195,93 @@ const GENERIC = new Set([
   "yesterday",
   "today",
 ]);
+
+/** Command words a typo is corrected to ("pasue" → "pause"); names are never corrected here. */
+const COMMAND_WORDS = [
+  "pause",
+  "resume",
+  "unpause",
+  "restart",
+  "reactivate",
+  "archive",
+  "delete",
+  "remove",
+  "increase",
+  "decrease",
+  "raise",
+  "lower",
+  "reduce",
+  "double",
+  "halve",
+  "budget",
+  "change",
+  "update",
+  "campaign",
+  "campaigns",
+  "show",
+  "list",
+  "create",
+];
+
+/**
+ * `text` with misspelt command words corrected, or null when there is nothing to correct. Only
+ * words of four letters or more that are one typo away from exactly one command word change.
+ */
+function correctCommandWords(text: string): string | null {
+  let changed = false;
+  const corrected = text.replace(/\p{L}{4,}/gu, (word) => {
+    const lower = word.toLowerCase();
+    if (COMMAND_WORDS.includes(lower)) return word;
+    const matches = COMMAND_WORDS.filter((command) => similar(lower, command));
+    if (matches.length !== 1) return word;
+    changed = true;
+    return matches[0];
+  });
+  return changed ? corrected : null;
+}
+
+/** Whether the rules failed to read `intent` (so a typo may be to blame). */
+function unread(intent: Intent): boolean {
+  return intent.kind === "unknown" || (intent.kind === "budget" && intent.change === null);
+}
+
+/**
+ * Classifies `text`, correcting typos in command words when the text cannot be read as written:
+ * a change read through a correction is marked to be confirmed before anything is done.
+ */
+export function classifyTolerant(text: string, today: string): Intent {
+  const intent = classify(text, today);
+  if (!unread(intent)) return intent;
+  const corrected = correctCommandWords(text);
+  if (!corrected) return intent;
+  const second = classify(corrected, today);
+  if (unread(second)) return intent;
+  if (second.kind === "status" || second.kind === "budget") return { ...second, confirm: true };
+  return second;
+}
+
+/** A verb that starts a request of its own ("… and raise", "…, then double"). */
+const CLAUSE_VERB =
+  /^(?:(?:please|pls|also|then|and|now)\s+)*(?:pause|stop|halt|resume|unpause|restart|reactivate|activate|archive|delete|remove|raise|increase|decrease|lower|cut|reduce|bump|boost|double|halve|triple|set|change|update|make|turn|switch|put|drop|trim|show|list)\b/iu;
+const CLAUSE_BREAK = /\s*[,;]\s*|\s+(?:and|then)\s+/giu;
+
+/**
+ * Every request in `text`, in order: "pause X and raise Y's budget by 20%" is two. Text is split
+ * only where a new action verb starts; a create request is always read whole.
+ */
+export function classifyAll(text: string, today: string): Intent[] {
+  const whole = classifyTolerant(text, today);
+  if (whole.kind === "create") return [whole];
+  const quoted = findQuotedName(text);
+  const clauses: string[] = [];
+  let start = 0;
+  for (const match of without(text, [quoted]).matchAll(CLAUSE_BREAK)) {
+    const end = (match.index ?? 0) + match[0].length;
+    if (!CLAUSE_VERB.test(text.slice(end))) continue;
+    clauses.push(text.slice(start, match.index));
+    start = end;
+  }
+  clauses.push(text.slice(start));
+  if (clauses.length < 2) return [whole];
+  return clauses.map((clause) => classifyTolerant(clause, today));
+}

@@ -4,9 +4,10 @@
  *
  * @module
  */
+import { CAMPAIGN_OBJECTIVES } from "../../domain/campaigns.ts";
 
 /** Campaign objectives the tools accept. */
-export type Objective = "awareness" | "traffic" | "engagement" | "leads" | "conversions" | "sales";
+export type Objective = (typeof CAMPAIGN_OBJECTIVES)[number];
 
 /** A span of text that was recognised (so later rules can ignore it). */
 export interface Span {
@@ -62,6 +63,33 @@ export function findIntroducedName(text: string): FoundName | null {
   return { name, start: match.index, end: match.index + match[0].length };
 }
 
+/** Words after "campaign" or a create verb that start a description, not a name. */
+const NOT_A_NAME = String
+  .raw`(?!(?:a|an|the|new|another|campaign|me|us|my|our|called|named|titled|for|with|at|to|on|in|of|budget|that|which|using|and)\b)`;
+
+/**
+ * The name of a campaign to create: introduced ("called …"), or written straight after the word
+ * campaign ("create campaign Autumn Deals, …") or after the create verb ("create Holiday Gifts
+ * with …", "create Autumn Deals campaign …").
+ */
+export function findNewCampaignName(text: string): FoundName | null {
+  const introduced = findIntroducedName(text);
+  if (introduced) return introduced;
+  const patterns = [
+    String.raw`\bcampaign\s*:?\s+${NOT_A_NAME}(.+?)${NAME_STOP}`,
+    String.raw`\b(?:create|set\s*up|build|spin\s+up|draft)\s+${NOT_A_NAME}(.+?)${NAME_STOP}`,
+  ];
+  for (const pattern of patterns) {
+    const match = new RegExp(pattern, "iu").exec(text);
+    if (!match) continue;
+    const name = match[1].replace(/\s+campaign$/iu, "").trim();
+    if (/\p{L}/u.test(name)) {
+      return { name, start: match.index, end: match.index + match[0].length };
+    }
+  }
+  return null;
+}
+
 /** `text` with the given spans blanked out (keeps indexes of the rest stable). */
 export function without(text: string, spans: readonly (Span | null | undefined)[]): string {
   let result = text;
@@ -89,14 +117,7 @@ export function findObjective(text: string): Objective | null {
 }
 
 /** Every objective, for "which objective?" questions. */
-export const OBJECTIVES: readonly Objective[] = [
-  "awareness",
-  "traffic",
-  "engagement",
-  "leads",
-  "conversions",
-  "sales",
-];
+export const OBJECTIVES: readonly Objective[] = CAMPAIGN_OBJECTIVES;
 
 /** "daily" or "lifetime" when `text` says which kind of budget. */
 export function findBudgetType(text: string): "daily" | "lifetime" | null {
@@ -129,7 +150,8 @@ const STOPWORDS = new Set(
     "raise increase decrease lower cut reduce up down new pause stop halt resume unpause restart " +
     "reactivate activate start launch enable disable archive delete remove get rid kill retire " +
     "turn off switch back again is be was per day dollars bucks usd eur euros called named " +
-    "which one s ad ads account accounts want like would should let lets do"
+    "which one s ad ads account accounts want like would should let lets do also then too " +
+    "as well for now"
   ).split(" "),
 );
 
@@ -142,6 +164,37 @@ export function significantTokens(text: string): string[] {
 export function normalise(text: string): string {
   return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .replace(/'s\b/g, "").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+/**
+ * The items whose whole name (normalised: case, accents and punctuation aside) is written in
+ * `text` as whole words, in the order they appear — longest names first where they overlap.
+ * Empty unless every other significant word of `text` belongs to a found name, so "pause
+ * autumn sale 2" never settles on a campaign called "Autumn Sale".
+ */
+export function namesIn<T>(text: string, items: readonly T[], nameOf: (item: T) => string): T[] {
+  const haystack = ` ${normalise(text)} `;
+  const found = items
+    .map((item) => ({ item, needle: normalise(nameOf(item)) }))
+    .filter(({ needle }) => needle.length > 0 && haystack.includes(` ${needle} `))
+    .map((entry) => ({ ...entry, at: haystack.indexOf(` ${entry.needle} `) + 1 }))
+    .sort((left, right) => right.needle.length - left.needle.length);
+  const kept: typeof found = [];
+  for (const entry of found) {
+    const end = entry.at + entry.needle.length;
+    if (kept.some((other) => entry.at < other.at + other.needle.length && other.at < end)) {
+      continue;
+    }
+    kept.push(entry);
+  }
+  kept.sort((left, right) => left.at - right.at);
+  const named = new Set(kept.flatMap((entry) => significantTokens(entry.needle)));
+  const rest = without(
+    haystack,
+    kept.map((entry) => ({ start: entry.at, end: entry.at + entry.needle.length })),
+  );
+  if (significantTokens(rest).some((token) => !named.has(token))) return [];
+  return kept.map((entry) => entry.item);
 }
 
 /** A candidate and how well a phrase matched it. */
@@ -214,7 +267,7 @@ export function resolveByName<T>(
 }
 
 /** Equal, or (for words of 4+ letters) one edit apart — tolerates a typo like "blak". */
-function similar(word: string, token: string): boolean {
+export function similar(word: string, token: string): boolean {
   if (word === token) return true;
   if (word.length < 4 || token.length < 4 || Math.abs(word.length - token.length) > 1) {
     return false;
@@ -222,7 +275,17 @@ function similar(word: string, token: string): boolean {
   return editDistanceAtMostOne(word, token);
 }
 
+/** One insertion, deletion, substitution or swap of neighbours ("pasue") at most. */
 function editDistanceAtMostOne(left: string, right: string): boolean {
+  if (left.length === right.length) {
+    const at = [...left].findIndex((char, index) => char !== right[index]);
+    if (
+      at >= 0 && left[at] === right[at + 1] && left[at + 1] === right[at] &&
+      left.slice(at + 2) === right.slice(at + 2)
+    ) {
+      return true;
+    }
+  }
   let i = 0;
   let j = 0;
   let edits = 0;

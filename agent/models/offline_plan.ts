@@ -12,7 +12,13 @@ import { type BudgetChange, scaleMinor } from "./offline_budget.ts";
 import { structuredFromText } from "./offline_text.ts";
 import { defaultPeriod } from "./offline_dates.ts";
 import type { Intent, StatusAction } from "./offline_intents.ts";
-import { OBJECTIVES, rankByName, resolveByName } from "./offline_parse.ts";
+import {
+  findStatusFilter,
+  namesIn,
+  OBJECTIVES,
+  rankByName,
+  resolveByName,
+} from "./offline_parse.ts";
 import {
   type AccountView,
   budgetText,
@@ -20,6 +26,7 @@ import {
   type CampaignView,
   DONE_VERB,
   helpReply,
+  money,
   performanceReply,
   writeOutcome,
 } from "./offline_replies.ts";
@@ -53,6 +60,8 @@ export function nextStep(intent: Intent, done: readonly DoneCall[], today: strin
       return reply(helpReply(false));
     case "thanks":
       return reply("You're welcome! Anything else about your campaigns?");
+    case "declined":
+      return reply("OK, I've left everything as it was.");
     case "unknown":
       return reply(helpReply(true));
     case "credits":
@@ -66,11 +75,50 @@ export function nextStep(intent: Intent, done: readonly DoneCall[], today: strin
     case "create":
       return create(intent, done);
     case "status":
-      return changeStatus(intent.action, intent.phrase, done);
+      return changeStatus(intent, done);
     case "budget":
       return changeBudget(intent, done);
   }
 }
+
+/**
+ * The next step for several requests in one message, taken in order: each gets its own writes
+ * (and sees the reads made before it), and the answer reports every part — questions last, so
+ * a short reply answers them.
+ */
+export function nextStepForAll(
+  intents: readonly Intent[],
+  done: readonly DoneCall[],
+  today: string,
+): Step {
+  if (intents.length === 1) return nextStep(intents[0], done, today);
+  const answers: string[] = [];
+  let position = 0;
+  for (const intent of intents) {
+    const reads = done.slice(0, position).filter((item) => READS.has(item.name));
+    const own: DoneCall[] = [];
+    for (;;) {
+      const step = intent.kind === "unknown"
+        ? reply("I didn't understand one part of your message, so I did nothing for it.")
+        : nextStep(intent, [...reads, ...own], today);
+      if (step.kind === "reply") {
+        answers.push(step.text);
+        break;
+      }
+      const made = done.slice(position, position + step.calls.length);
+      if (made.length < step.calls.length) return step;
+      own.push(...made);
+      position += made.length;
+    }
+  }
+  const questions = answers.filter((answer) => answer.trim().endsWith("?"));
+  return reply(
+    [...answers.filter((answer) => !questions.includes(answer)), ...questions].join("\n\n"),
+  );
+}
+
+/** Tools that only read, so later requests of the same message may reuse their results. */
+const READS = new Set(["list_campaigns", "list_ad_accounts", "credit_balance"]);
 
 function last(done: readonly DoneCall[], name: string): DoneCall | undefined {
   return done.findLast((item) => item.name === name);
@@ -135,7 +183,14 @@ function listCampaigns(status: string | null, done: readonly DoneCall[]): Step {
   if (!outcome.ok) return outcome.step;
   const data = outcome.data;
   const { items, total } = itemsOf<CampaignView>(data);
-  return reply(campaignTable(items, total, status));
+  if (status !== null) return reply(campaignTable(items, total, status));
+  const shown = items.filter(live);
+  const hidden = items.length - shown.length;
+  const note = hidden > 0
+    ? `\n\n${hidden} archived campaign${hidden === 1 ? " is" : "s are"} not shown; ` +
+      "ask for “archived campaigns” to see them."
+    : "";
+  return reply(campaignTable(shown, total - hidden, null) + note);
 }
 
 function performance(
@@ -168,55 +223,122 @@ function performance(
   const data = outcome.data;
   if (!isRecord(data.totals)) return reply(summary.result.text);
   const trendData = trend && !trend.result.isError ? trend.result.structured : null;
-  return reply(performanceReply(scope, period.label, data, trendData));
+  const answer = performanceReply(scope, period.label, data, trendData);
+  if (!intent.datesUnread) return reply(answer);
+  return reply(
+    `I couldn't read a date range in your message, so this covers ${period.label} ` +
+      `(${period.from} – ${period.to}). You can say e.g. “since Monday”, “last month” or ` +
+      `“from Oct 3 to Oct 9”.\n\n${answer}`,
+  );
 }
 
 type Lookup =
   | { kind: "found"; campaign: CampaignView }
   | { kind: "step"; step: Step };
 
-/**
- * Finds the campaign `phrase` names through `list_campaigns` (all campaigns, then a name search
- * if the first page did not have it); asks when it is ambiguous or missing.
- */
-function findCampaign(phrase: string, done: readonly DoneCall[], verb: string): Lookup {
+/** Not archived: archived campaigns stay out of lists and prompts unless asked for. */
+const live = (item: CampaignView) => item.status !== "archived";
+
+/** The campaigns listed this turn (all campaigns, then a name search), or the step to get them. */
+function campaignsRead(
+  phrase: string,
+  done: readonly DoneCall[],
+  hasMatch: (items: CampaignView[]) => boolean,
+): { kind: "items"; items: CampaignView[] } | { kind: "step"; step: Step } {
   const lists = done.filter((item) => item.name === "list_campaigns");
   if (lists.length === 0) {
     return { kind: "step", step: call("list_campaigns", { limit: LOOKUP_LIMIT }) };
   }
-  const latest = lists[lists.length - 1];
-  const outcome = read(latest);
+  const outcome = read(lists[lists.length - 1]);
   if (!outcome.ok) return { kind: "step", step: outcome.step };
-  const data = outcome.data;
-  const { items, total } = itemsOf<CampaignView>(data);
-  const resolution = resolveByName(phrase, items, (item) => item.name);
+  const { items, total } = itemsOf<CampaignView>(outcome.data);
+  const searched = lists.some((item) => typeof item.args.search === "string");
+  const search = searchTermOf(phrase);
+  if (!hasMatch(items) && total > items.length && !searched && search) {
+    return { kind: "step", step: call("list_campaigns", { search, limit: LOOKUP_LIMIT }) };
+  }
+  return { kind: "items", items };
+}
+
+/**
+ * Finds the campaign `phrase` names through `list_campaigns`, for a report: the exact name, or
+ * the one best match (reading never changes anything); asks when it is ambiguous or missing.
+ */
+function findCampaign(phrase: string, done: readonly DoneCall[], verb: string): Lookup {
+  const listed = campaignsRead(
+    phrase,
+    done,
+    (items) => resolveByName(phrase, items, (item) => item.name).kind !== "none",
+  );
+  if (listed.kind === "step") return listed;
+  const exact = namesIn(phrase, listed.items, (item) => item.name);
+  if (exact.length === 1) return { kind: "found", campaign: exact[0] };
+  const candidates = listed.items.filter(live);
+  const resolution = resolveByName(phrase, candidates, (item) => item.name);
   if (resolution.kind === "one") return { kind: "found", campaign: resolution.item };
   if (resolution.kind === "ambiguous") {
-    const names = resolution.items.map((item) => `“${item.name}” (${item.status})`);
+    return { kind: "step", step: reply(whichQuestion(verb, resolution.items)) };
+  }
+  return { kind: "step", step: reply(notFound(phrase, candidates)) };
+}
+
+/** Campaigns a change request names, or the step that asks (a change needs exact names). */
+type Targets =
+  | { kind: "found"; campaigns: CampaignView[] }
+  | { kind: "step"; step: Step }
+  | { kind: "suggest"; campaign: CampaignView };
+
+/**
+ * The campaigns `phrase` names exactly (case and punctuation aside). Anything less only leads
+ * to a question: one close match is offered for confirmation, several are listed to choose from.
+ */
+function findTargets(phrase: string, done: readonly DoneCall[], verb: string): Targets {
+  const listed = campaignsRead(
+    phrase,
+    done,
+    (items) => namesIn(phrase, items, (item) => item.name).length > 0,
+  );
+  if (listed.kind === "step") return listed;
+  const exact = namesIn(phrase, listed.items, (item) => item.name);
+  if (exact.length > 0) return { kind: "found", campaigns: exact };
+  const candidates = listed.items.filter(live);
+  const ranked = rankByName(phrase, candidates, (item) => item.name)
+    .filter((match) => match.coverage >= 0.5 || match.precision >= 0.5);
+  if (ranked.length === 1) return { kind: "suggest", campaign: ranked[0].item };
+  if (ranked.length > 1) {
     return {
       kind: "step",
-      step: reply(`Which campaign should I ${verb}: ${names.join(", or ")}?`),
+      step: reply(whichQuestion(verb, ranked.slice(0, 5).map((match) => match.item))),
     };
   }
-  const searched = lists.some((item) => typeof item.args.search === "string");
-  if (total > items.length && !searched) {
-    const search = searchTermOf(phrase);
-    if (search) {
-      return { kind: "step", step: call("list_campaigns", { search, limit: LOOKUP_LIMIT }) };
-    }
-  }
-  if (items.length === 0) {
-    return { kind: "step", step: reply("You don't have any campaigns yet.") };
-  }
-  const close = rankByName(phrase, items, (item) => item.name).slice(0, 3)
+  return { kind: "step", step: reply(notFound(phrase, candidates)) };
+}
+
+function whichQuestion(verb: string, campaigns: readonly CampaignView[]): string {
+  const names = campaigns.map((item) => `“${item.name}” (${item.status})`);
+  return `Which campaign should I ${verb}: ${names.join(", or ")}?`;
+}
+
+function notFound(phrase: string, candidates: readonly CampaignView[]): string {
+  if (candidates.length === 0) return "You don't have any campaigns yet.";
+  const close = rankByName(phrase, candidates, (item) => item.name).slice(0, 3)
     .map((match) => `“${match.item.name}”`);
   const hint = close.length > 0
     ? ` Did you mean ${close.join(" or ")}?`
-    : ` Your campaigns: ${items.slice(0, 8).map((item) => `“${item.name}”`).join(", ")}.`;
-  return {
-    kind: "step",
-    step: reply(`I couldn't tell which campaign you want me to ${verb}.${hint}`),
-  };
+    : ` Your campaigns: ${
+      candidates.slice(0, 8).map((item) => `“${item.name}”`).join(", ")
+    }. Which one do you mean?`;
+  return `I couldn't find a campaign by that name.${hint}`;
+}
+
+/** A question whose "yes" carries out `command` (read back by the offline model). */
+export function confirmQuestion(command: string): string {
+  return `Did you mean: ${command}?`;
+}
+
+/** The command a "yes" confirms, from the assistant's last question; null if it asked none. */
+export function confirmedCommand(question: string): string | null {
+  return /Did you mean: ([^\n]+)\?\s*$/u.exec(question.trim())?.[1] ?? null;
 }
 
 /** The longest significant word of a phrase, for the server's substring search. */
@@ -233,31 +355,80 @@ const ACTION_TOOL = {
 
 const TARGET_STATUS = { pause: "paused", resume: "active", archive: "archived" } as const;
 
-function changeStatus(action: StatusAction, phrase: string, done: readonly DoneCall[]): Step {
+/** Who a status action can apply to. */
+const APPLIES: Record<StatusAction, (item: CampaignView) => boolean> = {
+  pause: (item) => item.status === "active",
+  resume: (item) => item.status === "paused" || item.status === "draft",
+  archive: live,
+};
+
+function changeStatus(
+  intent: Extract<Intent, { kind: "status" }>,
+  done: readonly DoneCall[],
+): Step {
+  const { action } = intent;
   const tool = ACTION_TOOL[action];
-  const written = last(done, tool);
-  const lookup = findCampaign(phrase, done, action);
-  if (lookup.kind !== "found") return lookup.step;
-  const campaign = lookup.campaign;
-  if (written) {
-    return reply(writeOutcome(
-      written.result,
-      `${action} “${campaign.name}”`,
-      (after) => `${DONE_VERB[action]} “${after.name}”. It is now ${after.status}.`,
+  const found = findTargets(intent.phrase, done, action);
+  if (found.kind === "step" && found.step.kind === "call") return found.step;
+  if (found.kind !== "found") {
+    if (intent.bulk) return bulkReply(action, intent.phrase, done, APPLIES[action]);
+    if (found.kind === "step") return found.step;
+    return reply(confirmQuestion(`${action} “${found.campaign.name}”`));
+  }
+  const campaigns = found.campaigns;
+  const written = (campaign: CampaignView) =>
+    done.find((item) => item.name === tool && item.args.campaignId === campaign.id);
+  if (intent.confirm && campaigns.every((campaign) => !written(campaign))) {
+    return reply(confirmQuestion(
+      campaigns.map((campaign) => `${action} “${campaign.name}”`).join(" and "),
     ));
   }
-  if (campaign.status === TARGET_STATUS[action]) {
-    return reply(`“${campaign.name}” is already ${campaign.status}; nothing to do.`);
+  const lines: string[] = [];
+  for (const campaign of campaigns) {
+    const result = written(campaign);
+    if (result) {
+      lines.push(writeOutcome(
+        result.result,
+        `${action} “${campaign.name}”`,
+        (after) => `${DONE_VERB[action]} “${after.name}”. It is now ${after.status}.`,
+      ));
+    } else if (campaign.status === TARGET_STATUS[action]) {
+      lines.push(`“${campaign.name}” is already ${campaign.status}; nothing to do.`);
+    } else if (campaign.status === "archived") {
+      lines.push(`“${campaign.name}” is archived, which is final; it can't be changed.`);
+    } else if (!APPLIES[action](campaign)) {
+      lines.push(
+        `“${campaign.name}” is ${campaign.status}, not active, so there is nothing to pause.`,
+      );
+    } else {
+      return call(tool, { campaignId: campaign.id });
+    }
   }
-  if (campaign.status === "archived") {
-    return reply(`“${campaign.name}” is archived, which is final; it can't be changed.`);
-  }
-  if (action === "pause" && campaign.status !== "active") {
-    return reply(
-      `“${campaign.name}” is ${campaign.status}, not active, so there is nothing to pause.`,
-    );
-  }
-  return call(tool, { campaignId: campaign.id });
+  return reply(lines.join("\n"));
+}
+
+/**
+ * The honest answer to "pause all my campaigns": there is no tool that changes several
+ * campaigns in one approved step, so name every campaign it would touch and take them one at a
+ * time.
+ */
+function bulkReply(
+  verb: string,
+  phrase: string,
+  done: readonly DoneCall[],
+  applies: (item: CampaignView) => boolean,
+): Step {
+  const listed = campaignsRead(phrase, done, () => true);
+  if (listed.kind === "step") return listed.step;
+  const status = findStatusFilter(phrase);
+  const touched = listed.items.filter((item) =>
+    applies(item) && (status === null || item.status === status)
+  );
+  const lead = `I can do that one campaign at a time: I don't ${verb} several campaigns in one ` +
+    "step, so each change gets its own check (and approval where needed).";
+  if (touched.length === 0) return reply(`${lead} None of your campaigns needs that right now.`);
+  const names = touched.map((item) => `“${item.name}” (${item.status})`).join(", ");
+  return reply(`${lead} It would touch ${names}. Which one should I ${verb} first?`);
 }
 
 /** An amount in `currency` minor units, or the reply explaining why not. */
@@ -283,9 +454,15 @@ function changeBudget(
       "What should the new budget be (for example “$80 a day”, “+20%” or “$500 lifetime”)?",
     );
   }
-  const lookup = findCampaign(intent.phrase, done, "change the budget of");
-  if (lookup.kind !== "found") return lookup.step;
-  const campaign = lookup.campaign;
+  const verb = "change the budget of";
+  const found = findTargets(intent.phrase, done, verb);
+  if (found.kind === "step" && found.step.kind === "call") return found.step;
+  if (intent.bulk && found.kind !== "found") return bulkReply(verb, intent.phrase, done, live);
+  if (found.kind === "step") return found.step;
+  if (found.kind === "found" && found.campaigns.length > 1) {
+    return reply(whichQuestion(verb, found.campaigns));
+  }
+  const campaign = found.kind === "found" ? found.campaigns[0] : found.campaign;
   const written = last(done, "update_campaign");
   if (written) {
     return reply(writeOutcome(
@@ -299,6 +476,11 @@ function changeBudget(
   const minor = newBudgetOf(intent.change, campaign);
   if (typeof minor === "string") return reply(minor);
   const budgetType = intent.budgetType ?? campaign.budgetType;
+  if (found.kind === "suggest" || intent.confirm) {
+    return reply(confirmQuestion(
+      `set the ${budgetType} budget of “${campaign.name}” to ${money(minor, campaign.currency)}`,
+    ));
+  }
   if (minor === campaign.budgetAmountMinor && budgetType === campaign.budgetType) {
     return reply(`“${campaign.name}” already has a budget of ${budgetText(campaign)}.`);
   }

@@ -54,7 +54,8 @@ const totals = {
   roas: "3.8880",
 };
 
-function campaign(
+/** A canned campaign (USD, on the canned account) as the list tools return it. */
+export function campaign(
   id: string,
   name: string,
   status: string,
@@ -107,12 +108,26 @@ export const ACCOUNT = {
 
 /** Answers a tool call from the canned data (write tools apply, as after an approval). */
 export function cannedTool(call: ModelToolCall): ToolResultLike {
+  return cannedToolsOver(CAMPAIGNS)(call);
+}
+
+/** Like `cannedTool`, over another set of campaigns. */
+export function cannedToolsOver(
+  campaigns: readonly ReturnType<typeof campaign>[],
+): (call: ModelToolCall) => ToolResultLike {
+  return (call) => answer(campaigns, call);
+}
+
+function answer(
+  campaigns: readonly ReturnType<typeof campaign>[],
+  call: ModelToolCall,
+): ToolResultLike {
   const args = call.args;
   switch (call.name) {
     case "list_ad_accounts":
       return ok("1 ad account", { items: [ACCOUNT], total: 1, skip: 0, limit: 20 });
     case "list_campaigns": {
-      const items = CAMPAIGNS.filter((item) =>
+      const items = campaigns.filter((item) =>
         (args.status === undefined || item.status === args.status) &&
         (args.search === undefined ||
           item.name.toLowerCase().includes(String(args.search).toLowerCase()))
@@ -155,7 +170,7 @@ export function cannedTool(call: ModelToolCall): ToolResultLike {
     case "pause_campaign":
     case "resume_campaign":
     case "archive_campaign": {
-      const found = CAMPAIGNS.find((item) => item.id === args.campaignId);
+      const found = campaigns.find((item) => item.id === args.campaignId);
       if (!found) return { content: [{ type: "text", text: "campaign not found" }], isError: true };
       const status =
         { pause_campaign: "paused", resume_campaign: "active", archive_campaign: "archived" }[
@@ -205,13 +220,19 @@ export async function converse(
     /** How results are stored in `tool` messages; default: the agent graph's encoding. */
     encode?: (result: ToolResultLike) => string;
     maxSteps?: number;
+    /** The time zone the runner would pass (the ad accounts' zone). */
+    timeZone?: string;
   } = {},
 ): Promise<Conversation> {
   const messages: ModelMessage[] = [...(options.history ?? []), { role: "user", content: text }];
   const calls: ModelToolCall[] = [];
   const tool = options.tool ?? cannedTool;
   for (let step = 0; step < (options.maxSteps ?? 6); step++) {
-    const turn = await model.generate({ messages, tools: TOOL_SPECS });
+    const turn = await model.generate({
+      messages,
+      tools: TOOL_SPECS,
+      timeZone: options.timeZone,
+    });
     messages.push({ role: "assistant", content: turn.content, toolCalls: turn.toolCalls });
     if (turn.toolCalls.length === 0) return { calls, reply: turn.content, messages };
     for (const call of turn.toolCalls) {

@@ -87,7 +87,13 @@ const SEEN: Row[] = [
     args: { name: "Reach Out", objective: "awareness", budgetAmountMinor: 5_000 },
   },
   {
+    // Not the exact name: a question, never a change.
     say: "pause Spring Sale",
+    calls: ["list_campaigns"],
+    reply: /^Did you mean: pause “Spring Sale — Search”\?$/,
+  },
+  {
+    say: "pause Spring Sale - Search",
     calls: ["list_campaigns", "pause_campaign"],
     args: { campaignId: IDS.spring },
     reply: /Paused “Spring Sale — Search”. It is now paused/,
@@ -103,28 +109,44 @@ const SEEN: Row[] = [
     args: { campaignId: IDS.brand },
   },
   { say: "pause Newsletter Leads", calls: ["list_campaigns"], reply: /already paused/ },
-  { say: "pause the Newsleter Leeds campaign", calls: ["list_campaigns"], reply: /already paused/ },
   {
-    say: "set the budget of Spring Sale to $80",
+    say: "pause the Newsleter Leeds campaign",
+    calls: ["list_campaigns"],
+    reply: /Did you mean: pause “Newsletter Leads”\?/,
+  },
+  {
+    say: "set the budget of Spring Sale Search to $80",
     calls: ["list_campaigns", "update_campaign"],
     args: { campaignId: IDS.spring, budgetAmountMinor: 8_000 },
     reply: /USD 80\.00\/day \(was USD 50\.00\/day\)/,
   },
   {
-    say: "set the budget of Spring Sale to 50.5",
+    say: "set the budget of Spring Sale Search to 50.5",
     calls: ["list_campaigns", "update_campaign"],
     args: { budgetAmountMinor: 5_050 },
   },
   {
-    say: "set the budget of Spring Sale to $500 lifetime",
+    say: "set the budget of Spring Sale Search to $500 lifetime",
     calls: ["list_campaigns", "update_campaign"],
     args: { budgetAmountMinor: 50_000, budgetType: "lifetime" },
   },
-  { say: "set the budget of Spring Sale to $50", calls: ["list_campaigns"], reply: /already has/ },
-  { say: "set the budget of Spring Sale to €40", calls: ["list_campaigns"], reply: /in USD/ },
-  { say: "set the budget of Spring Sale to $1.234", calls: ["list_campaigns"], reply: /decimals/ },
+  {
+    say: "set the budget of Spring Sale Search to $50",
+    calls: ["list_campaigns"],
+    reply: /already has/,
+  },
+  {
+    say: "set the budget of Spring Sale Search to €40",
+    calls: ["list_campaigns"],
+    reply: /in USD/,
+  },
+  {
+    say: "set the budget of Spring Sale Search to $1.234",
+    calls: ["list_campaigns"],
+    reply: /decimals/,
+  },
   { say: "set the budget of Spring Sale", calls: [], reply: /What should the new budget be/ },
-  { say: "pause the zebra campaign", calls: ["list_campaigns"], reply: /couldn't tell which/ },
+  { say: "pause the zebra campaign", calls: ["list_campaigns"], reply: /couldn't find a campaign/ },
   { say: "what's my credit balance", calls: ["credit_balance"], reply: /87 credits/ },
   { say: "list my ad accounts", calls: ["list_ad_accounts"], reply: /Demo Store/ },
   {
@@ -145,17 +167,17 @@ const SEEN: Row[] = [
     args: { campaignId: IDS.blackFriday, from: "2026-11-25", to: "2026-11-25" },
   },
   {
-    say: "double the budget of spring sale",
+    say: "double the budget of spring sale search",
     calls: ["list_campaigns", "update_campaign"],
     args: { budgetAmountMinor: 10_000 },
   },
   {
-    say: "increase the spring sale budget by 20%",
+    say: "increase the spring sale search budget by 20%",
     calls: ["list_campaigns", "update_campaign"],
     args: { budgetAmountMinor: 6_000 },
   },
   {
-    say: "cut black friday budget by $10",
+    say: "cut black friday blowout budget by $10",
     calls: ["list_campaigns", "update_campaign"],
     args: { campaignId: IDS.blackFriday, budgetAmountMinor: 5_000 },
   },
@@ -209,7 +231,7 @@ Deno.test("offline assistant: conversations and outcomes", async (t) => {
   });
 
   await t.step("a budget change without an amount: asks, then applies the answer", async () => {
-    const first = await converse(model, "change the budget for black friday");
+    const first = await converse(model, "change the budget for black friday blowout");
     assert.deepEqual(first.calls, []);
     assert.match(first.reply, /What should the new budget be/);
     const second = await converse(model, "75 bucks", { history: first.messages });
@@ -241,7 +263,7 @@ Deno.test("offline assistant: conversations and outcomes", async (t) => {
       first.reply,
       /Which campaign should I pause: “Spring Sale — Search”.*“Spring Sale — Social”/,
     );
-    const second = await converse(model, "the search one", {
+    const second = await converse(model, "Spring Sale — Search", {
       history: first.messages,
       tool: twoSales,
     });
@@ -268,7 +290,7 @@ Deno.test("offline assistant: conversations and outcomes", async (t) => {
           },
         }
         : cannedTool(call);
-    const { reply } = await converse(model, "archive black friday", { tool: held });
+    const { reply } = await converse(model, "archive black friday blowout", { tool: held });
     assert.match(
       reply,
       /need your approval first\. Archive “Black Friday Blowout”\. Nothing has changed yet\./,
@@ -283,7 +305,7 @@ Deno.test("offline assistant: conversations and outcomes", async (t) => {
           isError: true,
         }
         : cannedTool(call);
-    const { reply } = await converse(model, "pause spring sale", { tool: failing });
+    const { reply } = await converse(model, "pause spring sale search", { tool: failing });
     assert.match(
       reply,
       /I couldn't pause “Spring Sale — Search”: campaign cannot be paused right now/,

@@ -20,8 +20,9 @@ interface Row {
 const UNSEEN: Row[] = [
   {
     say: "pls pause the Spring Sale campaign",
-    calls: ["list_campaigns", "pause_campaign"],
-    args: { campaignId: IDS.spring },
+    // Not the exact name (issue 18): a confirmation question, never a change.
+    calls: ["list_campaigns"],
+    reply: /^Did you mean: .+\?$/,
   },
   {
     say: "what did I spend over the past 2 weeks?",
@@ -31,8 +32,9 @@ const UNSEEN: Row[] = [
   },
   {
     say: "bump the budget for black friday to 75 bucks",
-    calls: ["list_campaigns", "update_campaign"],
-    args: { campaignId: IDS.blackFriday, budgetAmountMinor: 7_500 },
+    // Not the exact name (issue 18): a confirmation question, never a change.
+    calls: ["list_campaigns"],
+    reply: /^Did you mean: .+\?$/,
   },
   {
     say: "make a new leads campaign 'Webinar Q1' at $30 per day",
@@ -58,8 +60,9 @@ const UNSEEN: Row[] = [
   },
   {
     say: "get rid of the black friday one",
-    calls: ["list_campaigns", "archive_campaign"],
-    args: { campaignId: IDS.blackFriday },
+    // Not the exact name (issue 18): a confirmation question, never a change.
+    calls: ["list_campaigns"],
+    reply: /^Did you mean: .+\?$/,
   },
   {
     say: "list everything that's currently running",
@@ -95,8 +98,9 @@ const UNSEEN: Row[] = [
   },
   {
     say: "change Spring Sale's daily budget to 42.75",
-    calls: ["list_campaigns", "update_campaign"],
-    args: { campaignId: IDS.spring, budgetAmountMinor: 4_275 },
+    // Not the exact name (issue 18): a confirmation question, never a change.
+    calls: ["list_campaigns"],
+    reply: /^Did you mean: .+\?$/,
   },
   { say: "what's the weather like in Paris?", calls: [], reply: /GEMINI_API_KEY/ },
   { say: "create a traffic campaign called Test", calls: [], reply: /budget/i },
