@@ -128,32 +128,47 @@ export function sessionClient(req: Request, ipAddress?: string): SessionClientIn
 
 async function fromCookies(deps: AuthDependencies, req: Request): Promise<RequestAuth | null> {
   const cookies = requestCookies(req);
-  const access = cookies[ACCESS_COOKIE];
-  if (access) {
-    const claims = await deps.accessTokens.verify(access, now(deps));
-    if (claims) {
-      return {
-        actor: { userId: claims.userId, role: claims.role },
-        method: "cookie",
-        sessionId: claims.sessionId,
-        setCookies: [],
-      };
-    }
-  }
   const refresh = cookies[REFRESH_COOKIE];
-  if (!refresh) return null;
-  // Parallel requests of one page carry the same refresh cookie: rotate once and share the
-  // result, instead of the second rotation looking like token reuse and revoking the session.
-  let rotation = rotations.get(refresh);
-  if (!rotation) {
-    rotation = rotateCookie(deps, req, refresh).finally(() => rotations.delete(refresh));
-    rotations.set(refresh, rotation);
+  // Parallel requests of one page carry the same refresh cookie: they rotate it once and share
+  // the result, instead of a later rotation looking like token reuse and revoking the session.
+  // A request joins before its first await, so a sibling whose access-token check finishes after
+  // the rotation still shares it; a request arriving after all siblings finished does not.
+  const group = refresh ? joinRotationGroup(refresh) : null;
+  try {
+    const access = cookies[ACCESS_COOKIE];
+    if (access) {
+      const claims = await deps.accessTokens.verify(access, now(deps));
+      if (claims) {
+        return {
+          actor: { userId: claims.userId, role: claims.role },
+          method: "cookie",
+          sessionId: claims.sessionId,
+          setCookies: [],
+        };
+      }
+    }
+    if (!group) return null;
+    group.rotation ??= rotateCookie(deps, req, refresh);
+    return await group.rotation;
+  } finally {
+    if (group && --group.members === 0) rotationGroups.delete(refresh);
   }
-  return await rotation;
 }
 
-/** Cookie rotations in flight in this process, by refresh token. */
-const rotations = new Map<string, Promise<RequestAuth | null>>();
+/** Requests of this process in progress with one refresh cookie, and its rotation once begun. */
+interface RotationGroup {
+  members: number;
+  rotation?: Promise<RequestAuth | null>;
+}
+
+const rotationGroups = new Map<string, RotationGroup>();
+
+function joinRotationGroup(refresh: string): RotationGroup {
+  let group = rotationGroups.get(refresh);
+  if (!group) rotationGroups.set(refresh, group = { members: 0 });
+  group.members++;
+  return group;
+}
 
 async function rotateCookie(
   deps: AuthDependencies,
