@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { CampaignStatus } from "../../domain/campaigns.ts";
+import { BUDGET_CHANGE_THRESHOLD_PERCENT } from "../../domain/approval.ts";
 import { formatMinor } from "../../domain/money.ts";
 import {
   type Campaign,
@@ -111,7 +112,7 @@ export const createCampaignTool: McpTool = defineTool({
   present: (campaign) => applied(campaign, "Created"),
 });
 
-/** `update_campaign`: edits fields; a budget change above 20% needs approval. */
+/** `update_campaign`: edits fields; a budget change above the approval threshold needs approval. */
 export const updateCampaignTool: McpTool = defineTool({
   kind: "write",
   additive: false,
@@ -119,7 +120,8 @@ export const updateCampaignTool: McpTool = defineTool({
   name: "update_campaign",
   title: "Update campaign",
   description: "Changes a campaign's name, budget (type, amount in minor units), schedule, " +
-    "targeting or landing URL; omitted fields stay. Changing the budget by more than 20% or its " +
+    "targeting or landing URL; omitted fields stay. Changing the budget by more than " +
+    `${BUDGET_CHANGE_THRESHOLD_PERCENT}% or its ` +
     'type requires the user\'s approval (result {status: "approval_required"}, nothing changed).',
   input: { ...campaignId, ...updateCampaignSchema.shape },
   output: campaignEffectShape,
