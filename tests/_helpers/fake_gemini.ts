@@ -139,7 +139,8 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
   const script: FakeTurn[] = [...(options.turns ?? [])];
   const requests: FakeRequest[] = [];
   const signatures = new Map<string, string>();
-  const issuedCalls = new Set<string>();
+  /** Function-call name by the signature issued with it. */
+  const signedNames = new Map<string, string>();
   const counters = { calls: 0, placeholders: 0 };
   const hanging = new Set<ReadableStreamDefaultController<Uint8Array>>();
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
@@ -176,7 +177,9 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
       });
     }
     const invalid = unknownField(body, apiVersion) ?? responsesMismatch(body.contents) ??
-      (SIGNING_MODEL.test(model) ? signatureProblem(body.contents, signatures, counters) : null);
+      (SIGNING_MODEL.test(model)
+        ? signatureProblem(body.contents, signatures, signedNames, counters)
+        : null);
     if (invalid) return refuse({ error: 400, message: invalid });
     const turn = script.shift();
     if (!turn) return errorResponse({ error: 500, message: "fake Gemini: script exhausted" });
@@ -186,13 +189,13 @@ export function startFakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
       const call = part.functionCall as Record<string, unknown> | undefined;
       if (!call || !signing) return part;
       const id = typeof call.id === "string" ? call.id : `fc-${++counters.calls}`;
-      issuedCalls.add(id);
       const issued: Record<string, unknown> = { ...part, functionCall: { ...call, id } };
       if (firstCall && typeof part.thoughtSignature !== "string") {
         issued.thoughtSignature = btoa(`sig:${id}:${crypto.randomUUID()}`);
       }
       if (typeof issued.thoughtSignature === "string") {
         signatures.set(id, issued.thoughtSignature);
+        signedNames.set(issued.thoughtSignature, String(call.name));
       }
       return issued;
     };
@@ -336,6 +339,7 @@ function responsesMismatch(contents: Contents): string | null {
 function signatureProblem(
   contents: Contents,
   issued: Map<string, string>,
+  issuedNames: Map<string, string>,
   counters: { placeholders: number },
 ): string | null {
   const start = contents.findLastIndex((content) =>
@@ -357,7 +361,11 @@ function signatureProblem(
       counters.placeholders++;
       continue;
     }
-    if (typeof call.id !== "string" || issued.get(call.id) !== signature) {
+    // Without ids (v1), the signature must still be one issued for a call of that name.
+    const genuine = typeof call.id === "string"
+      ? issued.get(call.id) === signature
+      : issuedNames.get(signature) === call.name;
+    if (!genuine) {
       return `Corrupted thought signature for function call \`${call.name}\` at contents[${index}].`;
     }
   }
@@ -430,7 +438,10 @@ function errorResponse(turn: Extract<FakeTurn, { error: number }>): Response {
     });
   }
   if (turn.retryDelay) {
-    details.push({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: turn.retryDelay });
+    details.push({
+      "@type": "type.googleapis.com/google.rpc.RetryInfo",
+      retryDelay: turn.retryDelay,
+    });
   }
   const quotaMessage = "You exceeded your current quota, please check your plan and billing " +
     "details. For more information on this error, head to: " +

@@ -117,7 +117,9 @@ Deno.test("Gemini against the strict fake", async (t) => {
 
         // A second step, by another instance (as after a restart), from the graph's state.
         const step1 = asGraphCalls(first.toolCalls, 0);
-        fake.enqueue({ chunks: [[{ functionCall: { name: "pause_campaign", args: { id: "c" } } }]] });
+        fake.enqueue({
+          chunks: [[{ functionCall: { name: "pause_campaign", args: { id: "c" } } }]],
+        });
         const history: ModelMessage[] = [
           USER,
           { role: "assistant", content: "", toolCalls: step1 },
@@ -127,14 +129,25 @@ Deno.test("Gemini against the strict fake", async (t) => {
         const step2 = asGraphCalls(second.toolCalls, 1);
         fake.enqueue({ chunks: [["Paused it."]] });
         const third = await model().generate({
-          messages: [...history, { role: "assistant", content: "", toolCalls: step2 }, ...answers(step2)],
+          messages: [
+            ...history,
+            { role: "assistant", content: "", toolCalls: step2 },
+            ...answers(step2),
+          ],
           tools: TOOLS,
         });
         assert.equal(third.content, "Paused it.");
-        assert.deepEqual(fake.requests.map((request) => request.refused), [undefined, undefined, undefined]);
+        assert.deepEqual(fake.requests.map((request) => request.refused), [
+          undefined,
+          undefined,
+          undefined,
+        ]);
         assert.equal(fake.placeholders, 0, "no signature was replaced by the placeholder");
         const sent = fake.requests[2].body.contents;
-        assert.deepEqual(sent[1].parts.map((part) => part.thoughtSignature), [list.signature, undefined]);
+        assert.deepEqual(sent[1].parts.map((part) => part.thoughtSignature), [
+          list.signature,
+          undefined,
+        ]);
         assert.equal(sent[3].parts[0].thoughtSignature, second.toolCalls[0].signature);
         assert.deepEqual(
           sent[2].parts.map((part) => (part.functionResponse as { id: string }).id),
@@ -203,7 +216,10 @@ Deno.test("Gemini against the strict fake", async (t) => {
         fake.enqueue({ chunks: [[]], finishReason: reason }, { chunks: [["second try"]] });
         const turn = await model().generate({ messages: [USER], tools: TOOLS });
         assert.equal(turn.content, "second try");
-        fake.enqueue({ chunks: [[]], finishReason: reason }, { chunks: [[]], finishReason: reason });
+        fake.enqueue({ chunks: [[]], finishReason: reason }, {
+          chunks: [[]],
+          finishReason: reason,
+        });
         const error = await failureOf(model().generate({ messages: [USER], tools: TOOLS }));
         assert.equal(fake.requests.length, 4, "one retry, not more");
         assert.equal(fake.pending(), 0);
@@ -331,14 +347,21 @@ Deno.test("Gemini against the strict fake", async (t) => {
 
 Deno.test("GEMINI_BASE_URL with or without a version path", () => {
   const base = (env: Record<string, string>) => loadConfig(env).GEMINI_BASE_URL;
-  assert.equal(base({ GEMINI_BASE_URL: "https://proxy.example/gemini" }), "https://proxy.example/gemini");
-  assert.equal(base({ GEMINI_BASE_URL: "https://proxy.example/gemini/v1beta/" }), "https://proxy.example/gemini");
+  assert.equal(
+    base({ GEMINI_BASE_URL: "https://proxy.example/gemini" }),
+    "https://proxy.example/gemini",
+  );
+  assert.equal(
+    base({ GEMINI_BASE_URL: "https://proxy.example/gemini/v1beta/" }),
+    "https://proxy.example/gemini",
+  );
   const v1 = loadConfig({ GEMINI_BASE_URL: "https://proxy.example/v1", GEMINI_API_VERSION: "v1" });
   assert.equal(v1.GEMINI_BASE_URL, "https://proxy.example");
   assert.throws(
     () => loadConfig({ GEMINI_BASE_URL: "https://proxy.example/v1" }),
     (error: unknown) =>
-      error instanceof ConfigError && /GEMINI_BASE_URL.*v1.*GEMINI_API_VERSION/s.test(error.message),
+      error instanceof ConfigError &&
+      /GEMINI_BASE_URL.*v1.*GEMINI_API_VERSION/s.test(error.message),
   );
   assert.equal(loadConfig({}).GEMINI_MODEL, "gemini-3.8-flash");
   assert.equal(loadConfig({}).GEMINI_API_VERSION, "v1beta");

@@ -131,7 +131,8 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
 
   await t.step("function call round trip", async () => {
     await withFake(async (fake) => {
-      const model = modelFor(fake);
+      // A model that neither signs its calls nor always gives them ids.
+      const model = modelFor(fake, { model: "gemini-flash-latest" });
       const campaignId = "1a2b3c4d-0000-4000-8000-000000000001";
       fake.enqueue({
         chunks: [[
@@ -245,9 +246,14 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
       });
       const modelTurn = fake.requests[1].body.contents[1];
       assert.equal(modelTurn.parts[0].thoughtSignature, "c2lnbmF0dXJl");
-      // A plain-text tool result is passed on as the output.
+      assert.equal(fake.requests[1].refused, undefined);
+      // A plain-text tool result is passed on as the output, under Gemini's call id.
       assert.deepEqual(fake.requests[1].body.contents[2].parts[0], {
-        functionResponse: { name: "pause_campaign", response: { output: "done" } },
+        functionResponse: {
+          id: first.toolCalls[0].providerId,
+          name: "pause_campaign",
+          response: { output: "done" },
+        },
       });
     });
   });
