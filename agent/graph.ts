@@ -110,6 +110,8 @@ export interface AgentHooks {
   settleStep(key: string, status: AgentStepStatus, output: unknown): Promise<void>;
   /** Charges credits once per key; throws `InsufficientCreditsError` when short. */
   charge(key: string, credits: number, description: string): Promise<void>;
+  /** Gives back what is left of the charge made under `key` (once). */
+  refund(key: string, description: string): Promise<void>;
   addTokens(usage: TokenUsage): Promise<void>;
   onDelta(text: string): void;
   onStep(notice: StepNotice): Promise<void>;
@@ -150,6 +152,8 @@ export function toolCallId(turn: number, index: number): string {
 /** Builds and compiles the agent graph. */
 export function buildAgentGraph(options: AgentGraphOptions) {
   const { runId, model, toolbox, hooks } = options;
+  /** Waits between model retries in this run, shared so they stay within one budget. */
+  const retryWait = { spentMs: 0 };
 
   const systemMessage = () =>
     `${options.systemPrompt}\n${
@@ -193,20 +197,34 @@ export function buildAgentGraph(options: AgentGraphOptions) {
         timeZone: options.timeZone,
         onDelta: hooks.onDelta,
         signal: hooks.signal,
+        retryWait,
       });
     } catch (error) {
       await hooks.finishStep(step, "failed", { error: String(error) });
+      // The call produced nothing: its credit goes back. Not when it was stopped (cancel, lost
+      // lease): then the run continues elsewhere and replays this call under the same charge.
+      if (!hooks.signal.aborted) {
+        await hooks.refund(
+          modelCallChargeKey(runId, turn),
+          `Refund: assistant model call ${turn + 1} of run ${runId} failed`,
+        );
+      }
       throw error;
     }
-    const toolCalls = result.toolCalls.map((call, index) => ({
+    // Our ids stay stable across replays (they key idempotency); the provider's id and thought
+    // signature ride along in the state, so the checkpoint keeps them for the next model call.
+    const toolCalls: ModelToolCall[] = result.toolCalls.map((call, index) => ({
       id: toolCallId(turn, index),
       name: call.name,
       args: call.args ?? {},
+      ...(call.providerId ? { providerId: call.providerId } : {}),
+      ...(call.signature ? { signature: call.signature } : {}),
     }));
     await hooks.addTokens(result.usage);
     await hooks.finishStep(step, "succeeded", {
       content: result.content,
-      toolCalls,
+      // The step record shows the calls, not their opaque signatures.
+      toolCalls: toolCalls.map(({ id, name, args }) => ({ id, name, args })),
       usage: result.usage,
     });
     return {

@@ -66,6 +66,14 @@ export interface CreditsService {
   charge(actor: Actor, input: ChargeCreditsInput): Promise<CreditEntry>;
   /** Refunds (part of) a charge; refunds of one charge never exceed it. */
   refund(actor: Actor, input: RefundCreditsInput): Promise<CreditEntry>;
+  /**
+   * Refunds what is left of the charge recorded under `chargeKey`, once (under the key
+   * `${chargeKey}:refund`); null when there is no such charge.
+   */
+  refundCharge(
+    actor: Actor,
+    input: { chargeKey: string; description: string },
+  ): Promise<CreditEntry | null>;
 }
 
 /** Builds the credits service. */
@@ -111,7 +119,7 @@ export function createCreditsService(context: DomainContext): CreditsService {
     return toCreditEntry(existing);
   }
 
-  return {
+  const service: CreditsService = {
     async balance(actor) {
       const row = await db.kysely.selectFrom("credit_balances").select("balance")
         .where("user_id", "=", actor.userId).executeTakeFirst();
@@ -175,7 +183,20 @@ export function createCreditsService(context: DomainContext): CreditsService {
         };
       });
     },
+
+    async refundCharge(actor, { chargeKey, description }) {
+      const charge = await db.kysely.selectFrom("credit_ledger").select("id")
+        .where("user_id", "=", actor.userId).where("idempotency_key", "=", chargeKey)
+        .where("kind", "=", "charge").executeTakeFirst();
+      if (!charge) return null;
+      return await service.refund(actor, {
+        chargeId: charge.id,
+        idempotencyKey: `${chargeKey}:refund`,
+        description,
+      });
+    },
   };
+  return service;
 }
 
 /** A ledger entry about to be appended (its balance is computed under the lock). */

@@ -18,8 +18,19 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   JWT_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   GEMINI_API_KEY: z.string().optional(),
-  GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
+  /** A current Gemini model; retired names answer 404 (see Google's deprecation list). */
+  GEMINI_MODEL: z.string().default("gemini-3.8-flash"),
+  /**
+   * Gemini API version. v1beta is the one with function-call ids and the newest models; the
+   * SDK alone would pick v1.
+   */
+  GEMINI_API_VERSION: z.enum(["v1beta", "v1", "v1alpha"]).default("v1beta"),
+  /** Another endpoint speaking the Gemini API; a trailing version path is accepted (see below). */
   GEMINI_BASE_URL: z.url().optional(),
+  /** Gemini: longest total wait for rate-limit retries (server's `retryDelay`) in one run (ms). */
+  GEMINI_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(90_000),
+  /** Gemini: a request or stream silent this long (ms) is abandoned and retried. */
+  GEMINI_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   MCP_SERVER_URL: z.url().optional(),
   /** Agent runs: lease of the runner of a conversation, extended by a heartbeat (ms). */
   AGENT_LEASE_TTL_MS: z.coerce.number().int().min(1_000).default(10_000),
@@ -55,7 +66,29 @@ export const configSchema = z.object({
   LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
   /** Window of the sign-in limits, in seconds. */
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+}).transform((config, ctx) => {
+  const base = splitBaseUrl(config.GEMINI_BASE_URL);
+  if (base.version && base.version !== config.GEMINI_API_VERSION) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["GEMINI_BASE_URL"],
+      message: `ends in /${base.version} but GEMINI_API_VERSION is ${config.GEMINI_API_VERSION}: ` +
+        `drop the version from the URL, or set GEMINI_API_VERSION=${base.version}`,
+    });
+    return z.NEVER;
+  }
+  return { ...config, GEMINI_BASE_URL: base.url as string | undefined };
 });
+
+/**
+ * A Gemini base URL without a trailing API version path: the SDK appends the version itself, so
+ * `https://host/v1beta` would become `https://host/v1beta/v1beta/...` (404).
+ */
+function splitBaseUrl(url: string | undefined): { url: string | undefined; version?: string } {
+  const match = url ? /^(.*?)\/(v1|v1beta|v1alpha)\/?$/.exec(url) : null;
+  if (!match) return { url: url?.replace(/\/+$/, "") };
+  return { url: match[1], version: match[2] };
+}
 
 /** Validated configuration. */
 export type Config = z.infer<typeof configSchema>;

@@ -1,118 +1,113 @@
 /**
  * Gemini behind `ChatModel`, through the official `@google/genai` SDK: streamed generation
- * (`generateContentStream`, one `onDelta` per text chunk), function calling over the MCP tools,
- * token usage, the caller's abort signal, and typed errors. Transient failures (429, 408, 5xx,
- * network) are retried a bounded number of times with exponential backoff and jitter — but only
- * while no text has been streamed, so a retry never repeats deltas the user already saw.
+ * (`generateContentStream`, one `onDelta` per text chunk), function calling over the MCP tools
+ * (Gemini's call ids and thought signatures kept on the calls and sent back unchanged), token
+ * usage, the caller's abort signal, an idle timeout, and typed errors. Transient failures (429,
+ * 408, 5xx, network, a stalled stream) are retried with exponential backoff and jitter, waiting at
+ * least the server's `retryDelay`, within a per-run wait budget — but only while no text has been
+ * streamed, so a retry never repeats deltas the user already saw. Each finish reason has a defined
+ * outcome (`gemini_finish.ts`).
  *
  * @module
  */
-import { ApiError, type GenerateContentResponse, GoogleGenAI } from "@google/genai";
+import { type GenerateContentResponse, GoogleGenAI } from "@google/genai";
 import { generatedCallId, toContents, toFunctionDeclarations } from "./gemini_convert.ts";
+import { GeminiError, toGeminiError } from "./gemini_errors.ts";
+import { finishOutcome } from "./gemini_finish.ts";
 import type { ChatModel, ModelRequest, ModelToolCall, ModelTurn, TokenUsage } from "./types.ts";
 
-/** Default model when GEMINI_MODEL is not set. */
-export const DEFAULT_GEMINI_MODEL = "gemini-2.5-flash";
+export { GeminiError, type GeminiErrorKind, toGeminiError } from "./gemini_errors.ts";
+
+/** Default model when GEMINI_MODEL is not set (keep in step with `lib/config.ts`). */
+export const DEFAULT_GEMINI_MODEL = "gemini-3.8-flash";
+
+/** The endpoint of the Gemini Developer API. */
+const GOOGLE_BASE_URL = "https://generativelanguage.googleapis.com";
 
 /** Options of `GeminiModel`. */
 export interface GeminiModelOptions {
   apiKey: string;
-  /** Default `gemini-2.5-flash`. */
+  /** Default `DEFAULT_GEMINI_MODEL`. */
   model?: string;
-  /** Another endpoint (a proxy, or a local fake in tests). */
+  /** Another endpoint (a proxy, or a local fake in tests), without a version path. */
   baseUrl?: string;
-  /** API version path segment; default: the SDK's. */
+  /** API version path segment; default `v1beta` (v1 has no function-call ids). */
   apiVersion?: string;
   /** Attempts per call, the first included; default 3. */
   maxAttempts?: number;
   /** First backoff; doubles per retry (with jitter) up to `maxBackoffMs`. Default 500 ms. */
   initialBackoffMs?: number;
-  /** Default 8000 ms; also caps a server-requested retry delay. */
+  /** Cap of our own backoff (a longer server-requested delay is honoured). Default 8000 ms. */
   maxBackoffMs?: number;
-  /** Per-attempt timeout in ms (SDK `httpOptions.timeout`); default none. */
-  timeoutMs?: number;
+  /** Longest total wait between retries in one run (`ModelRequest.retryWait`); default 90 s. */
+  retryBudgetMs?: number;
+  /** A request or stream silent this long is abandoned as a transient failure; default 60 s. */
+  idleTimeoutMs?: number;
   /** Sampling temperature; default: the model's. */
   temperature?: number;
   /** Jitter source in [0, 1); default `Math.random` (tests pin it). */
   random?: () => number;
-}
-
-/** Why a Gemini call failed. */
-export type GeminiErrorKind =
-  | "auth"
-  | "rate_limited"
-  | "unavailable"
-  | "bad_request"
-  | "not_found"
-  | "network"
-  | "blocked"
-  | "bad_response";
-
-/** A failed Gemini call, with a message fit to show an operator. */
-export class GeminiError extends Error {
-  override name = "GeminiError";
-  /** What went wrong. */
-  readonly kind: GeminiErrorKind;
-  /** HTTP status, when there was a response. */
-  readonly status: number | null;
-  /** Whether trying again later may succeed. */
-  readonly retryable: boolean;
-  /** Attempts made before giving up. */
-  readonly attempts: number;
-
-  constructor(
-    message: string,
-    details: { kind: GeminiErrorKind; status: number | null; retryable: boolean; attempts: number },
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.kind = details.kind;
-    this.status = details.status;
-    this.retryable = details.retryable;
-    this.attempts = details.attempts;
-  }
+  /** Waits between attempts; default a timer (tests record the delays instead). */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 }
 
 /** Gemini 3 rejects a replayed call without its thought signature; this documented value
- * tells it to skip the check when the original signature is gone (e.g. after a restart). */
+ * tells it to skip the check for history that never had one. */
 const SKIP_SIGNATURE = "skip_thought_signature_validator";
-/** Thought signatures kept in memory (by tool-call id) to send back with the history. */
-const SIGNATURE_CACHE_SIZE = 2_000;
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Models that sign their function calls and require the signatures back (Gemini 3 and later). */
+const SIGNING_MODEL = /^gemini-([3-9]|[1-9]\d)(\.|-|$)/;
+/** Finish-reason retries per call ("retry once"). */
+const FINISH_RETRIES = 1;
 
 /** Gemini via `@google/genai`. */
 export class GeminiModel implements ChatModel {
   readonly name: string;
   readonly #client: GoogleGenAI;
+  readonly #callIds: boolean;
   readonly #options:
     & Required<
-      Pick<GeminiModelOptions, "maxAttempts" | "initialBackoffMs" | "maxBackoffMs" | "random">
+      Pick<
+        GeminiModelOptions,
+        | "maxAttempts"
+        | "initialBackoffMs"
+        | "maxBackoffMs"
+        | "retryBudgetMs"
+        | "idleTimeoutMs"
+        | "random"
+        | "sleep"
+      >
     >
     & { temperature?: number };
-  readonly #signatures = new Map<string, string>();
 
   constructor(options: GeminiModelOptions) {
     if (!options.apiKey) throw new Error("GeminiModel needs an API key (GEMINI_API_KEY)");
     this.name = options.model ?? DEFAULT_GEMINI_MODEL;
+    const apiVersion = options.apiVersion ?? "v1beta";
+    this.#callIds = apiVersion !== "v1";
+    // Every option explicit: the SDK would otherwise read GOOGLE_GENAI_USE_VERTEXAI,
+    // GOOGLE_GEMINI_BASE_URL, GOOGLE_GENAI_API_VERSION or GOOGLE_API_KEY from the environment.
     this.#client = new GoogleGenAI({
+      vertexai: false,
       apiKey: options.apiKey,
-      ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
-      httpOptions: {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-      },
+      apiVersion,
+      httpOptions: { baseUrl: options.baseUrl ?? GOOGLE_BASE_URL },
     });
     this.#options = {
       maxAttempts: Math.max(1, options.maxAttempts ?? 3),
       initialBackoffMs: options.initialBackoffMs ?? 500,
       maxBackoffMs: options.maxBackoffMs ?? 8_000,
+      retryBudgetMs: options.retryBudgetMs ?? 90_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
       random: options.random ?? Math.random,
+      sleep: options.sleep ?? sleep,
       temperature: options.temperature,
     };
   }
 
   async generate(request: ModelRequest): Promise<ModelTurn> {
-    const { maxAttempts } = this.#options;
+    const { maxAttempts, retryBudgetMs } = this.#options;
+    const budget = request.retryWait ?? { spentMs: 0 };
+    let finishRetries = 0;
     for (let attempt = 1;; attempt++) {
       request.signal?.throwIfAborted();
       const progress = { streamed: false };
@@ -123,91 +118,144 @@ export class GeminiModel implements ChatModel {
         if (request.signal?.aborted) throw request.signal.reason;
         const failure = toGeminiError(error, attempt);
         if (!failure.retryable || progress.streamed || attempt >= maxAttempts) throw failure;
-        await sleep(this.#backoff(attempt, error), request.signal);
+        if (failure.kind === "bad_response" && finishRetries++ >= FINISH_RETRIES) throw failure;
+        const wait = this.#backoff(attempt, failure);
+        // Past the run's budget, waiting only delays the same answer: fail now.
+        if (budget.spentMs + wait > retryBudgetMs) {
+          throw failure.after(attempt, { retryable: false });
+        }
+        budget.spentMs += wait;
+        await this.#options.sleep(wait, request.signal);
       }
     }
   }
 
   async #attempt(request: ModelRequest, progress: { streamed: boolean }): Promise<ModelTurn> {
     const { systemInstruction, contents } = toContents(request.messages, {
-      signatureOf: (id) => this.#signatures.get(id),
-      fallbackSignature: /gemini-3/i.test(this.name) ? SKIP_SIGNATURE : undefined,
+      callIds: this.#callIds,
+      fallbackSignature: SIGNING_MODEL.test(this.name) ? SKIP_SIGNATURE : undefined,
     });
-    const stream = await this.#client.models.generateContentStream({
-      model: this.name,
-      contents,
-      config: {
-        ...(systemInstruction ? { systemInstruction } : {}),
-        ...(request.tools.length > 0
-          ? { tools: [{ functionDeclarations: toFunctionDeclarations(request.tools) }] }
-          : {}),
-        ...(this.#options.temperature !== undefined
-          ? { temperature: this.#options.temperature }
-          : {}),
-        // We run the tools ourselves (through the agent and the approval gate).
-        automaticFunctionCalling: { disable: true },
-        abortSignal: request.signal,
-      },
-    });
-    let content = "";
-    const toolCalls: ModelToolCall[] = [];
-    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-    let finishReason: string | undefined;
-    let blockReason: string | undefined;
-    for await (const chunk of stream) {
-      usage = usageOf(chunk) ?? usage;
-      blockReason = chunk.promptFeedback?.blockReason ?? blockReason;
-      const candidate = chunk.candidates?.[0];
-      finishReason = candidate?.finishReason ?? finishReason;
-      for (const part of candidate?.content?.parts ?? []) {
-        if (part.functionCall?.name) {
-          const index = toolCalls.length;
-          const id = part.functionCall.id ||
-            generatedCallId(request.messages.length, index, part.functionCall.name);
-          toolCalls.push({ id, name: part.functionCall.name, args: part.functionCall.args ?? {} });
-          if (part.thoughtSignature) this.#remember(id, part.thoughtSignature);
-        } else if (typeof part.text === "string" && part.text && !part.thought) {
-          content += part.text;
-          progress.streamed = true;
-          request.onDelta?.(part.text);
+    const idle = new IdleWatch(this.#options.idleTimeoutMs, request.signal);
+    try {
+      const stream = await idle.race(this.#client.models.generateContentStream({
+        model: this.name,
+        contents,
+        config: {
+          ...(systemInstruction ? { systemInstruction } : {}),
+          ...(request.tools.length > 0
+            ? { tools: [{ functionDeclarations: toFunctionDeclarations(request.tools) }] }
+            : {}),
+          ...(this.#options.temperature !== undefined
+            ? { temperature: this.#options.temperature }
+            : {}),
+          // We run the tools ourselves (through the agent and the approval gate).
+          automaticFunctionCalling: { disable: true },
+          abortSignal: idle.signal,
+        },
+      }));
+      let content = "";
+      const toolCalls: ModelToolCall[] = [];
+      let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+      let finishReason: string | undefined;
+      const emit = (text: string) => {
+        content += text;
+        progress.streamed = true;
+        request.onDelta?.(text);
+      };
+      const chunks = stream[Symbol.asyncIterator]();
+      for (
+        let next = await idle.race(chunks.next());
+        !next.done;
+        next = await idle.race(chunks.next())
+      ) {
+        const chunk = next.value;
+        usage = usageOf(chunk) ?? usage;
+        if (chunk.promptFeedback?.blockReason) finishReason = "SAFETY";
+        const candidate = chunk.candidates?.[0];
+        finishReason = candidate?.finishReason ?? finishReason;
+        for (const part of candidate?.content?.parts ?? []) {
+          if (part.functionCall?.name) {
+            const providerId = part.functionCall.id || undefined;
+            toolCalls.push({
+              id: providerId ??
+                generatedCallId(request.messages.length, toolCalls.length, part.functionCall.name),
+              name: part.functionCall.name,
+              args: part.functionCall.args ?? {},
+              ...(providerId ? { providerId } : {}),
+              ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}),
+            });
+          } else if (typeof part.text === "string" && part.text && !part.thought) {
+            emit(part.text);
+          }
         }
       }
-    }
-    if (!content && toolCalls.length === 0) {
-      if (blockReason || /SAFETY|PROHIBITED|BLOCKLIST|SPII|RECITATION/.test(finishReason ?? "")) {
-        throw new GeminiError(
-          `Gemini declined to answer (${blockReason ?? finishReason}).`,
-          { kind: "blocked", status: null, retryable: false, attempts: 1 },
-        );
-      }
-      if (finishReason === "MALFORMED_FUNCTION_CALL") {
-        // The model produced an unusable call; a fresh attempt usually fixes it.
-        throw new GeminiError("Gemini produced a malformed function call.", {
-          kind: "bad_response",
+      const outcome = finishOutcome(finishReason, {
+        text: content.trim().length > 0,
+        toolCalls: toolCalls.length > 0,
+      });
+      if (outcome.action === "truncated") emit(`\n\n${outcome.note}`);
+      if (outcome.action === "retry" || outcome.action === "fail") {
+        throw new GeminiError(`Gemini ended the turn with ${finishReason ?? "no finish reason"}.`, {
+          kind: outcome.kind,
           status: null,
-          retryable: true,
+          retryable: outcome.action === "retry",
           attempts: 1,
+          userMessage: outcome.message,
         });
       }
-    }
-    return { content, toolCalls, usage };
-  }
-
-  #remember(id: string, signature: string): void {
-    this.#signatures.set(id, signature);
-    if (this.#signatures.size > SIGNATURE_CACHE_SIZE) {
-      const oldest = this.#signatures.keys().next().value;
-      if (oldest !== undefined) this.#signatures.delete(oldest);
+      return { content, toolCalls, usage };
+    } finally {
+      idle.stop();
     }
   }
 
   /** Exponential backoff with jitter; a server-given retry delay wins when longer. */
-  #backoff(attempt: number, error: unknown): number {
+  #backoff(attempt: number, failure: GeminiError): number {
     const { initialBackoffMs, maxBackoffMs, random } = this.#options;
     const exponential = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));
     const jittered = exponential / 2 + (exponential / 2) * random();
-    const requested = retryDelayOf(error);
-    return Math.min(maxBackoffMs, Math.max(jittered, requested ?? 0));
+    return Math.max(jittered, failure.retryDelayMs ?? 0);
+  }
+}
+
+/**
+ * Abandons a request whose response (or next stream chunk) takes longer than `ms`: `race`
+ * rejects with a retryable timeout `GeminiError` and `signal` aborts the SDK's fetch. Each
+ * `race` restarts the clock, so only silence counts, not a long answer.
+ */
+class IdleWatch {
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  readonly signal: AbortSignal;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(ms: number, caller: AbortSignal | undefined) {
+    this.#ms = ms;
+    this.signal = caller
+      ? AbortSignal.any([caller, this.#controller.signal])
+      : this.#controller.signal;
+  }
+
+  race<T>(promise: Promise<T>): Promise<T> {
+    this.stop();
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const timeout = new GeminiError(`Gemini sent nothing for ${this.#ms} ms.`, {
+          kind: "timeout",
+          status: null,
+          retryable: true,
+          attempts: 1,
+        });
+        this.#controller.abort(timeout);
+        reject(timeout);
+      }, this.#ms);
+      this.#timer = timer;
+      promise.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
   }
 }
 
@@ -220,88 +268,6 @@ function usageOf(chunk: GenerateContentResponse): TokenUsage | null {
     // Thinking tokens are billed as output.
     outputTokens: (meta.candidatesTokenCount ?? 0) + (meta.thoughtsTokenCount ?? 0),
   };
-}
-
-/** The `RetryInfo.retryDelay` ("7s") Gemini may send with a 429, in ms. */
-function retryDelayOf(error: unknown): number | null {
-  if (!(error instanceof ApiError)) return null;
-  const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(error.message);
-  return match ? Math.round(Number(match[1]) * 1000) : null;
-}
-
-/** The API's own error message from the SDK's JSON-encoded `ApiError.message`. */
-function apiMessageOf(error: ApiError): string {
-  const json = error.message.slice(error.message.indexOf("{"));
-  try {
-    const body = JSON.parse(json) as { error?: { message?: unknown } };
-    if (typeof body.error?.message === "string" && body.error.message) return body.error.message;
-  } catch {
-    // Not JSON: fall through to the raw message.
-  }
-  return error.message;
-}
-
-/** Classifies any failure of an attempt as a `GeminiError`. */
-export function toGeminiError(error: unknown, attempts: number): GeminiError {
-  if (error instanceof GeminiError) {
-    return new GeminiError(error.message, {
-      kind: error.kind,
-      status: error.status,
-      retryable: error.retryable,
-      attempts,
-    }, { cause: error.cause });
-  }
-  if (error instanceof ApiError) {
-    const status = error.status;
-    const detail = apiMessageOf(error);
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    const details = (kind: GeminiErrorKind) => ({
-      kind,
-      status,
-      retryable: RETRYABLE_STATUSES.has(status),
-      attempts,
-    });
-    if (status === 401 || status === 403 || /API key not valid|API_KEY_INVALID/i.test(detail)) {
-      return new GeminiError(
-        `Gemini rejected the API key (HTTP ${status}): ${detail}. Check GEMINI_API_KEY.`,
-        { ...details("auth"), retryable: false },
-        { cause: error },
-      );
-    }
-    if (status === 429) {
-      return new GeminiError(
-        `Gemini rate limit or quota exceeded (HTTP 429)${tries}: ${detail}`,
-        details("rate_limited"),
-        { cause: error },
-      );
-    }
-    if (status === 404) {
-      return new GeminiError(
-        `Gemini model or endpoint not found (HTTP 404): ${detail}. Check GEMINI_MODEL.`,
-        details("not_found"),
-        { cause: error },
-      );
-    }
-    if (status >= 500 || status === 408) {
-      return new GeminiError(
-        `Gemini is unavailable (HTTP ${status})${tries}: ${detail}`,
-        details("unavailable"),
-        { cause: error },
-      );
-    }
-    return new GeminiError(
-      `Gemini rejected the request (HTTP ${status}): ${detail}`,
-      details("bad_request"),
-      { cause: error },
-    );
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new GeminiError(`Could not reach Gemini: ${message}`, {
-    kind: "network",
-    status: null,
-    retryable: true,
-    attempts,
-  }, { cause: error });
 }
 
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */

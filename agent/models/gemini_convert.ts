@@ -1,8 +1,8 @@
 /**
  * Translation between our model interface and Gemini's `generateContent` JSON: `ToolSpec`s to
  * function declarations (with a JSON Schema cleaned to what Gemini accepts), the `ModelMessage`
- * history to `contents` (with `functionCall` / `functionResponse` parts), and the tool-call ids
- * Gemini does not always give.
+ * history to `contents` (with `functionCall` / `functionResponse` parts, Gemini's call ids and
+ * thought signatures as they were received), and the tool-call ids Gemini does not always give.
  *
  * @module
  */
@@ -109,7 +109,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Prefix of the tool-call ids we make up when Gemini gives none (never sent back to Gemini). */
-export const GENERATED_ID_PREFIX = "gc_";
+const GENERATED_ID_PREFIX = "gc_";
 
 /**
  * A stable id for the `index`-th call of the model turn that follows `messageCount` messages:
@@ -132,9 +132,12 @@ function fnv1a(text: string): string {
 
 /** What `toContents` needs besides the messages. */
 export interface HistoryOptions {
-  /** The thought signature Gemini attached to a call, by tool-call id (when still known). */
-  signatureOf?: (toolCallId: string) => string | undefined;
-  /** Used for a call whose signature is unknown (Gemini 3 rejects calls without one). */
+  /** Send Gemini's call ids (`functionCall.id`, `functionResponse.id`); v1 has no such field. */
+  callIds?: boolean;
+  /**
+   * For a model turn whose calls carry no signature at all (history from before signatures were
+   * kept, or from another model): Gemini 3 rejects such calls unless given this placeholder.
+   */
   fallbackSignature?: string;
 }
 
@@ -145,6 +148,9 @@ export function toContents(
 ): { systemInstruction: string | undefined; contents: Content[] } {
   const system: string[] = [];
   const contents: Content[] = [];
+  /** Gemini's id of each call, by our id, for the function response that answers it. */
+  const providerIds = new Map<string, string>();
+  const withId = (id: string | undefined) => options.callIds && id ? { id } : {};
   for (const message of messages) {
     switch (message.role) {
       case "system":
@@ -156,17 +162,16 @@ export function toContents(
       case "assistant": {
         const parts: Part[] = [];
         if (message.content) parts.push({ text: message.content });
-        (message.toolCalls ?? []).forEach((call, index) => {
+        const calls = message.toolCalls ?? [];
+        const unsigned = calls.every((call) => !call.signature);
+        calls.forEach((call, index) => {
+          if (call.providerId) providerIds.set(call.id, call.providerId);
           const part: Part = {
-            functionCall: {
-              ...(call.id.startsWith(GENERATED_ID_PREFIX) ? {} : { id: call.id }),
-              name: call.name,
-              args: call.args,
-            },
+            functionCall: { ...withId(call.providerId), name: call.name, args: call.args },
           };
-          // Only the first call of a turn carries the signature, as Gemini returns it.
-          const signature = options.signatureOf?.(call.id) ??
-            (index === 0 ? options.fallbackSignature : undefined);
+          // Exactly as received: Gemini signs only the first call of a turn.
+          const signature = call.signature ??
+            (unsigned && index === 0 ? options.fallbackSignature : undefined);
           if (signature) part.thoughtSignature = signature;
           parts.push(part);
         });
@@ -176,9 +181,7 @@ export function toContents(
       case "tool": {
         const part: Part = {
           functionResponse: {
-            ...(message.toolCallId.startsWith(GENERATED_ID_PREFIX)
-              ? {}
-              : { id: message.toolCallId }),
+            ...withId(providerIds.get(message.toolCallId)),
             name: message.name,
             response: functionResponseOf(message.content),
           },

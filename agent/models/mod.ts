@@ -16,6 +16,7 @@ export {
   GeminiModel,
   type GeminiModelOptions,
 } from "./gemini.ts";
+export { type ExplainedModelError, explainModelError } from "./gemini_errors.ts";
 export { OfflineModel, type OfflineModelOptions } from "./offline.ts";
 export {
   type Script,
@@ -33,21 +34,31 @@ export {
 
 /** Extra options for the model `createModel` builds (tests: clocks, retry timing). */
 export interface CreateModelOptions {
-  gemini?: Partial<Omit<GeminiModelOptions, "apiKey" | "model" | "baseUrl">>;
+  gemini?: Partial<Omit<GeminiModelOptions, "apiKey" | "model" | "baseUrl" | "apiVersion">>;
   offline?: OfflineModelOptions;
 }
 
+/** The configuration `createModel` reads (the Gemini tuning variables may be left out). */
+export type ModelConfig =
+  & Pick<Config, "GEMINI_API_KEY" | "GEMINI_MODEL">
+  & Partial<
+    Pick<
+      Config,
+      "GEMINI_BASE_URL" | "GEMINI_API_VERSION" | "GEMINI_RETRY_BUDGET_MS" | "GEMINI_IDLE_TIMEOUT_MS"
+    >
+  >;
+
 /** Gemini when `GEMINI_API_KEY` is set, else the offline assistant. */
-export function createModel(
-  config: Pick<Config, "GEMINI_API_KEY" | "GEMINI_MODEL" | "GEMINI_BASE_URL">,
-  options: CreateModelOptions = {},
-): ChatModel {
+export function createModel(config: ModelConfig, options: CreateModelOptions = {}): ChatModel {
   if (config.GEMINI_API_KEY) {
     return new GeminiModel({
+      retryBudgetMs: config.GEMINI_RETRY_BUDGET_MS,
+      idleTimeoutMs: config.GEMINI_IDLE_TIMEOUT_MS,
       ...options.gemini,
       apiKey: config.GEMINI_API_KEY,
       model: config.GEMINI_MODEL,
       baseUrl: config.GEMINI_BASE_URL,
+      apiVersion: config.GEMINI_API_VERSION,
     });
   }
   return new OfflineModel(options.offline);

@@ -22,6 +22,16 @@ export interface ModelToolCall {
   id: string;
   name: string;
   args: Record<string, unknown>;
+  /**
+   * The provider's own id of the call (Gemini's `functionCall.id`), sent back with the call and
+   * its response. Kept apart from `id`, which must stay stable when a call is replayed.
+   */
+  providerId?: string;
+  /**
+   * Opaque signature of the model's reasoning (Gemini's `thoughtSignature`), sent back unchanged
+   * with the call: Gemini 3 refuses a tool-using turn whose calls come back without it.
+   */
+  signature?: string;
 }
 
 /** One message of the conversation as the model sees it. */
@@ -53,11 +63,16 @@ export interface ModelRequest {
   /** Called with each piece of text as it streams, before `generate` resolves. */
   onDelta?: (text: string) => void;
   signal?: AbortSignal;
+  /**
+   * Time spent waiting between retries so far in this run (ms), shared by its model calls so
+   * rate-limit waits stay within one budget per run; the model adds its waits.
+   */
+  retryWait?: { spentMs: number };
 }
 
 /** A chat model. */
 export interface ChatModel {
-  /** For logs and step records, e.g. `gemini-2.5-flash` or `offline`. */
+  /** For logs and step records, e.g. `gemini-3.8-flash` or `offline`. */
   readonly name: string;
   generate(request: ModelRequest): Promise<ModelTurn>;
 }

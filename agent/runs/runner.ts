@@ -28,6 +28,7 @@ import {
   buildAgentGraph,
 } from "../graph.ts";
 import { GuardedSaver, type KyselySaver } from "../checkpoint/mod.ts";
+import { explainModelError } from "../models/gemini_errors.ts";
 import type { ChatModel, ModelMessage } from "../models/types.ts";
 import { SYSTEM_PROMPT } from "../prompt.ts";
 import { openToolbox, type Toolbox } from "../tools.ts";
@@ -281,6 +282,15 @@ async function handleStop(
           `(${error.message}). Nothing further was changed. Add credits and ask again.`,
       );
     }
+    const modelFailure = explainModelError(error);
+    if (modelFailure) {
+      ctx.log.warn("agent run stopped by the model", { run: run.id, error: String(error) });
+      return await explained(
+        modelFailure.code,
+        String(error).slice(0, 2_000),
+        modelFailure.message,
+      );
+    }
     ctx.log.error("agent run failed", { run: run.id, error: String(error) });
     const message = "The assistant failed to complete this request.";
     await events.emit("error", message, { code: "run_failed" });
@@ -383,6 +393,10 @@ function hooksFor(
     async charge(key, credits, description) {
       await fence.check();
       await ctx.domain.credits.charge(actor, { amount: credits, idempotencyKey: key, description });
+    },
+    async refund(chargeKey, description) {
+      await fence.check();
+      await ctx.domain.credits.refundCharge(actor, { chargeKey, description });
     },
     addTokens: (usage) => fence.addTokens(usage.inputTokens, usage.outputTokens),
     onDelta: (text) => events.delta(text),

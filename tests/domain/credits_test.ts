@@ -71,6 +71,27 @@ backendTest("credits", async (t, { domain, db }) => {
     }
   });
 
+  await t.step("refundCharge: by the charge's key, once", async () => {
+    const actor = await registerUser(domain);
+    assert.equal(
+      await credits.refundCharge(actor, { chargeKey: "run:x:model:0", description: "r" }),
+      null,
+    );
+    await credits.charge(actor, { amount: 1, idempotencyKey: "run:x:model:0", description: "m" });
+    const refund = await credits.refundCharge(actor, {
+      chargeKey: "run:x:model:0",
+      description: "failed call",
+    });
+    assert.equal(refund?.amount, 1);
+    assert.equal(refund?.idempotencyKey, "run:x:model:0:refund");
+    const again = await credits.refundCharge(actor, {
+      chargeKey: "run:x:model:0",
+      description: "failed call",
+    });
+    assert.deepEqual(again, refund);
+    assert.equal(await credits.balance(actor), 100);
+  });
+
   await t.step("refunds return credits and never exceed the charge", async () => {
     const actor = await registerUser(domain);
     const charge = await credits.charge(actor, {

@@ -91,9 +91,10 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
 
       const [request] = fake.requests;
       assert.equal(request.stream, true);
-      assert.equal(request.apiVersion, "v1");
+      // A current model on the version that has function-call ids (the SDK alone says v1).
+      assert.equal(request.apiVersion, "v1beta");
       assert.equal(request.apiKey, KEY);
-      assert.equal(request.model, "gemini-2.5-flash");
+      assert.equal(request.model, "gemini-3.8-flash");
       assert.deepEqual(request.body.systemInstruction?.parts, [{ text: "You are AAE." }]);
       assert.deepEqual(request.body.contents, [{ role: "user", parts: [{ text: "Say hello" }] }]);
       const declaration = request.body.tools?.[0].functionDeclarations?.[0];
@@ -130,7 +131,8 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
 
   await t.step("function call round trip", async () => {
     await withFake(async (fake) => {
-      const model = modelFor(fake);
+      // A model that neither signs its calls nor always gives them ids.
+      const model = modelFor(fake, { model: "gemini-flash-latest" });
       const campaignId = "1a2b3c4d-0000-4000-8000-000000000001";
       fake.enqueue({
         chunks: [[
@@ -244,9 +246,14 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
       });
       const modelTurn = fake.requests[1].body.contents[1];
       assert.equal(modelTurn.parts[0].thoughtSignature, "c2lnbmF0dXJl");
-      // A plain-text tool result is passed on as the output.
+      assert.equal(fake.requests[1].refused, undefined);
+      // A plain-text tool result is passed on as the output, under Gemini's call id.
       assert.deepEqual(fake.requests[1].body.contents[2].parts[0], {
-        functionResponse: { name: "pause_campaign", response: { output: "done" } },
+        functionResponse: {
+          id: first.toolCalls[0].providerId,
+          name: "pause_campaign",
+          response: { output: "done" },
+        },
       });
     });
   });
@@ -375,15 +382,15 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
     });
   });
 
-  await t.step("v1beta and another model name", async () => {
+  await t.step("v1 and another model name", async () => {
     await withFake(async (fake) => {
-      fake.enqueue({ chunks: [["beta"]] });
-      const model = modelFor(fake, { apiVersion: "v1beta", model: "gemini-2.5-pro" });
-      assert.equal(model.name, "gemini-2.5-pro");
+      fake.enqueue({ chunks: [["stable"]] });
+      const model = modelFor(fake, { apiVersion: "v1", model: "gemini-3.8-pro" });
+      assert.equal(model.name, "gemini-3.8-pro");
       const turn = await model.generate({ messages: [{ role: "user", content: "hi" }], tools: [] });
-      assert.equal(turn.content, "beta");
-      assert.equal(fake.requests[0].apiVersion, "v1beta");
-      assert.equal(fake.requests[0].model, "gemini-2.5-pro");
+      assert.equal(turn.content, "stable");
+      assert.equal(fake.requests[0].apiVersion, "v1");
+      assert.equal(fake.requests[0].model, "gemini-3.8-pro");
     });
   });
 
@@ -403,7 +410,7 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
       fake.enqueue({ chunks: [["from gemini"]] });
       const gemini = createModel({
         GEMINI_API_KEY: KEY,
-        GEMINI_MODEL: "gemini-2.5-flash",
+        GEMINI_MODEL: "gemini-3.8-flash",
         GEMINI_BASE_URL: fake.url,
       });
       assert.ok(gemini instanceof GeminiModel);
@@ -412,7 +419,7 @@ Deno.test("GeminiModel (real SDK, fake server)", async (t) => {
         tools: [],
       });
       assert.equal(turn.content, "from gemini");
-      const offline = createModel({ GEMINI_MODEL: "gemini-2.5-flash" });
+      const offline = createModel({ GEMINI_MODEL: "gemini-3.8-flash" });
       assert.ok(offline instanceof OfflineModel);
       assert.equal(offline.name, "offline");
     });

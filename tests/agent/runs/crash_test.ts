@@ -9,8 +9,10 @@
  * of stopping. The run must complete with exactly one campaign, one charge per model call, and
  * one final assistant message.
  *
- * Twice: with the test-only scripted model, and with the production Gemini model (the real
- * `@google/genai` SDK) talking to a local fake Gemini server. Runs on the embedded default
+ * The run has three model steps (read the accounts, create the campaign, answer), the approval in
+ * the middle. Twice: with the test-only scripted model, and with the production Gemini model (the
+ * real `@google/genai` SDK, default model) talking to the strict fake Gemini server, which checks
+ * that every thought signature it issued comes back unchanged after the restarts. Runs on the embedded default
  * (SQLite + in-process coordination), and on MariaDB + Redis when DATABASE_URL / REDIS_URL are
  * set.
  */
@@ -167,8 +169,9 @@ async function crashChain(t: Deno.TestContext, modelKind: "scripted" | "gemini")
         assert.deepEqual(charges.map((c) => c.idempotency_key).sort(), [
           `run:${runId}:model:0`,
           `run:${runId}:model:1`,
+          `run:${runId}:model:2`,
         ]);
-        assert.equal(await domain.credits.balance(actor), balanceBefore - 2);
+        assert.equal(await domain.credits.balance(actor), balanceBefore - 3);
         const steps = await db.kysely.selectFrom("agent_steps")
           .select(["kind", "status", "attempt", "idempotency_key"])
           .where("run_id", "=", runId).orderBy("seq").execute();
@@ -179,11 +182,24 @@ async function crashChain(t: Deno.TestContext, modelKind: "scripted" | "gemini")
         assert.ok(finalEvents.length >= 1);
         assert.ok(Number((await run()).lease_epoch) >= 5, "each restart took over the lease");
         if (gemini) {
-          // One request per model turn despite five crashes; the second carries the result.
-          assert.equal(gemini.requests.length, 2);
-          const sent = JSON.stringify(gemini.requests[1].body.contents);
+          // One request per model turn despite five crashes; the last carries the results.
+          assert.deepEqual(gemini.requests.map((request) => request.refused), [
+            undefined,
+            undefined,
+            undefined,
+          ]);
+          const sent = JSON.stringify(gemini.requests[2].body.contents);
           assert.match(sent, /functionResponse/);
           assert.match(sent, new RegExp(name));
+          // Both steps' thought signatures came back exactly as issued, across the restarts.
+          assert.equal(gemini.placeholders, 0);
+          const returned = gemini.requests[2].body.contents.filter((c) => c.role === "model")
+            .map((content) => {
+              const call = content.parts.find((part) => part.functionCall)!;
+              return [(call.functionCall as { id: string }).id, call.thoughtSignature];
+            });
+          assert.deepEqual(returned, [...gemini.signatures.entries()]);
+          assert.equal(returned.length, 2);
         }
       });
     } finally {
@@ -202,11 +218,17 @@ const ARGS = (plan: Plan) => ({
   budgetAmountMinor: 5_000,
 });
 
-/** The same two turns for either model: create the campaign, then say so. */
+/** The same three turns for either model: look up accounts, create the campaign, say so. */
 async function scriptModel(plan: Plan, script: string, gemini?: FakeGemini): Promise<void> {
   if (gemini) {
     gemini.enqueue(
       {
+        thoughts: ["Check the ad accounts first."],
+        chunks: [[{ functionCall: { name: "list_ad_accounts" } }]],
+        usage: { promptTokenCount: 40, candidatesTokenCount: 5 },
+      },
+      {
+        thoughts: ["Create the campaign in the sandbox account."],
         chunks: [["Let me create that."], [{
           functionCall: { name: "create_campaign", args: ARGS(plan) },
         }]],
@@ -223,6 +245,7 @@ async function scriptModel(plan: Plan, script: string, gemini?: FakeGemini): Pro
     script,
     JSON.stringify({
       turns: [
+        { toolCalls: [{ name: "list_ad_accounts" }] },
         {
           content: "Let me create that.",
           toolCalls: [{ name: "create_campaign", args: ARGS(plan) }],
