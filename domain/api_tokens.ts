@@ -13,7 +13,7 @@ import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError, UnauthenticatedError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { randomSecret, sha256Hex } from "./secrets.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
 /** Every API token starts with this, so secret scanners and users recognize it. */
 export const API_TOKEN_PREFIX = "aae_";
@@ -24,7 +24,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Input of `apiTokens.create`. */
 export const createApiTokenSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: plainText().trim().min(1).max(100),
   /** ISO 8601 moment after which the token stops working; omit for no expiry. */
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });

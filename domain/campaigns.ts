@@ -41,7 +41,7 @@ import {
 } from "./platform_calls.ts";
 import type { PlatformRequestKey } from "./platforms/adapter.ts";
 import type { StagedChange } from "./staged_change.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
 /** Every objective. */
 export const CAMPAIGN_OBJECTIVES = [
@@ -68,7 +68,7 @@ export const targetingSchema = z.strictObject({
   ageMin: z.number().int().min(13).max(65).optional(),
   ageMax: z.number().int().min(13).max(65).optional(),
   genders: z.array(z.enum(["female", "male", "unknown"])).max(3).optional(),
-  interests: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  interests: z.array(plainText().trim().min(1).max(100)).max(100).optional(),
   devices: z.array(z.enum(["mobile", "desktop", "tablet"])).max(3).optional(),
 }).refine((targeting) => (targeting.ageMin ?? 13) <= (targeting.ageMax ?? 65), {
   message: "must not be below ageMin",
@@ -81,7 +81,7 @@ export type Targeting = z.output<typeof targetingSchema>;
 export const landingUrlSchema = z.url({ protocol: /^https?$/, hostname: z.regexes.domain })
   .max(2048);
 
-const nameSchema = z.string().trim().min(1).max(200);
+const nameSchema = plainText().trim().min(1).max(200);
 const budgetAmountSchema = z.number().int().positive().max(MAX_BUDGET_MINOR);
 
 /** Input of `campaigns.create`; the campaign starts as a draft. */

@@ -21,12 +21,12 @@ import {
   fenceMatchesRun,
   runWriteFenceSchema,
 } from "./run_fence.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
 /** Title given to conversations created without one. */
 export const DEFAULT_CONVERSATION_TITLE = "New conversation";
 
-const titleSchema = z.string().trim().min(1).max(200);
+const titleSchema = plainText().trim().min(1).max(200);
 
 /** Input of `conversations.create`. */
 export const createConversationSchema = z.object({

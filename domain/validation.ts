@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { ValidationError } from "./errors.ts";
+import { CONTROL_CHARACTERS_MESSAGE, isPlainText } from "./text.ts";
 
 /** Parses `input` with `schema` or throws `ValidationError`. */
 export function parseInput<Schema extends z.ZodType>(
@@ -19,4 +20,13 @@ export function parseInput<Schema extends z.ZodType>(
       message: issue.message,
     })),
   );
+}
+
+/**
+ * A string schema for text people type, enforcing `isPlainText`; chain limits after it
+ * (`plainText().trim().max(200)`). The check runs first, on the text as sent, so trimming cannot
+ * hide a leading control character.
+ */
+export function plainText(): z.ZodString {
+  return z.string().refine(isPlainText, CONTROL_CHARACTERS_MESSAGE);
 }
