@@ -10,7 +10,7 @@ import type { ApiTokensTable } from "../db/schema.ts";
 import { isoFromDb, isoFromDbOrNull, toDbTimestamp } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
-import { NotFoundError, UnauthenticatedError } from "./errors.ts";
+import { NotFoundError, UnauthenticatedError, ValidationError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { randomSecret, sha256Hex } from "./secrets.ts";
 import { parseInput, plainText } from "./validation.ts";
@@ -70,6 +70,9 @@ export function createApiTokensService(context: DomainContext): ApiTokensService
   return {
     async create(actor, input) {
       const { name, expiresAt } = parseInput(createApiTokenSchema, input);
+      if (expiresAt !== undefined && Date.parse(expiresAt) <= context.clock.now().getTime()) {
+        throw new ValidationError([{ field: "expiresAt", message: "must be in the future" }]);
+      }
       const secret = `${API_TOKEN_PREFIX}${randomSecret()}`;
       const now = nowForDb(context);
       const row: Selectable<ApiTokensTable> = {

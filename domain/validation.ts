@@ -30,3 +30,20 @@ export function parseInput<Schema extends z.ZodType>(
 export function plainText(): z.ZodString {
   return z.string().refine(isPlainText, CONTROL_CHARACTERS_MESSAGE);
 }
+
+/** Plain decimal digits, as a person writes a count ("16", "07"); at most 15 so it stays exact. */
+const DECIMAL_DIGITS = /^[0-9]{1,15}$/;
+
+/**
+ * A whole number that may arrive as a query-string text. Only plain decimal digits convert:
+ * `Number()` would also read "0x10", "0b11", "1e1", "16.0", " 16" and "" (as 0), which no client
+ * means; those stay text and are refused, naming the field. Numbers pass through to `bounds`.
+ */
+export function decimalInteger(bounds: { min: number; max?: number }) {
+  const whole = z.number({ error: "must be a whole number in decimal digits" }).int()
+    .min(bounds.min);
+  return z.preprocess(
+    (value) => typeof value === "string" && DECIMAL_DIGITS.test(value) ? Number(value) : value,
+    bounds.max === undefined ? whole : whole.max(bounds.max),
+  );
+}
