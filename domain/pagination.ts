@@ -15,8 +15,10 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** `skip` and `limit` query parameters (query-string texts in plain decimal digits). */
 export const pageSchema = z.object({
-  skip: decimalInteger({ min: 0 }).default(0),
-  limit: decimalInteger({ min: 1, max: MAX_PAGE_SIZE }).default(DEFAULT_PAGE_SIZE),
+  skip: decimalInteger({ min: 0 }).default(0).describe("Items to skip (default 0)."),
+  limit: decimalInteger({ min: 1, max: MAX_PAGE_SIZE }).default(DEFAULT_PAGE_SIZE).describe(
+    `Page size, at most ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
+  ),
 });
 
 /** Parsed pagination parameters. */
