@@ -20,7 +20,6 @@ import {
   type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -55,6 +54,16 @@ export interface McpServerOptions {
   tools?: readonly McpTool[];
   /** TEST ONLY: pause points of the crash tests (see `InvokeDependencies.pause`). */
   pause?: (point: string) => Promise<void>;
+}
+
+/**
+ * A JSON-RPC error answered as is: the SDK sends any thrown error's `code` and `message`, and
+ * `McpError` would put "MCP error <code>: " in front of the message, which clients prefix again.
+ */
+class ProtocolError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
 }
 
 /** A tool with its argument and result schemas built once. */
@@ -123,7 +132,7 @@ async function callTool(
   entry: ServedTool | undefined,
   params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> },
 ): Promise<CallToolResult> {
-  if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
+  if (!entry) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
   let args: Record<string, unknown>;
   try {
     args = parseInput(entry.input, params.arguments ?? {});
@@ -136,7 +145,7 @@ async function callTool(
     deps.log?.error("MCP tool result does not match its output schema", {
       tool: entry.tool.name,
     });
-    throw new McpError(ErrorCode.InternalError, "internal error: invalid tool result");
+    throw new ProtocolError(ErrorCode.InternalError, "internal error: invalid tool result");
   }
   return result;
 }

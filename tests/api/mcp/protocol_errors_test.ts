@@ -56,7 +56,7 @@ backendTest("MCP protocol errors and input schemas", async (t, backend) => {
       assert.equal(answer.id, 7);
       assert.equal(answer.result, undefined, JSON.stringify(answer));
       assert.equal(answer.error?.code, -32602, JSON.stringify(answer));
-      assert.equal(typeof answer.error?.message, "string");
+      assert.equal(answer.error?.message, "Unknown tool: no_such_tool");
     });
 
     await t.step("…and a rejected promise (McpError) for an SDK client", async () => {
