@@ -38,8 +38,11 @@ const DECIMAL_DIGITS = /^[0-9]{1,15}$/;
  * A whole number that may arrive as a query-string text. Only plain decimal digits convert:
  * `Number()` would also read "0x10", "0b11", "1e1", "16.0", " 16" and "" (as 0), which no client
  * means; those stay text and are refused, naming the field. Numbers pass through to `bounds`.
+ * Typed by what it accepts (the preprocess step alone would make the input type `unknown`).
  */
-export function decimalInteger(bounds: { min: number; max?: number }) {
+export function decimalInteger(
+  bounds: { min: number; max?: number },
+): z.ZodType<number, number | string> {
   const whole = z.number({ error: "must be a whole number in decimal digits" }).int()
     .min(bounds.min);
   return z.preprocess(
