@@ -44,24 +44,26 @@ export async function createApp(
     })
     : undefined;
   options.shutdownSignal?.addEventListener("abort", () => void chat?.close());
-  return async (req, info) => {
-    const { pathname } = new URL(req.url);
+  // Not async: each handler's promise is returned as it is, without another frame around it.
+  return (req, info) => {
+    const url = new URL(req.url);
+    const { pathname } = url;
     if (pathname === API_BASE_PATH || pathname.startsWith(`${API_BASE_PATH}/`)) {
-      return await api.fetch(req, { remoteAddr: info.remoteAddr });
+      return api.fetch(req, { remoteAddr: info.remoteAddr });
     }
     switch (pathname) {
       case "/healthz":
         return Response.json({ status: "ok" });
       case "/readyz":
-        return await readiness(services);
+        return readiness(services);
       case "/mcp":
-        return await mcp(req);
+        return mcp(req);
       case CHAT_PATH:
         return chat
-          ? await chat.handle(req)
+          ? chat.handle(req)
           : Response.json({ detail: "Chat is not available" }, { status: 503 });
     }
-    return await pages(req, info);
+    return pages(req, info, url);
   };
 }
 
