@@ -8,6 +8,7 @@
 import type { Plugin } from "$fresh/server.ts";
 import { openAppSaver } from "../agent/checkpoint/mod.ts";
 import { type AgentRuntime, createAgentRuntime, testHooksFromEnv } from "../agent/runs/mod.ts";
+import { runStatusSummary } from "../agent/runs/views.ts";
 import { createModel } from "../agent/models/mod.ts";
 import { createApprovalGrants } from "../api/mcp/grants.ts";
 import { AccessTokens } from "../api/auth/access_tokens.ts";
@@ -21,6 +22,7 @@ import {
   type OpenCoordinationOptions,
 } from "./coordination/mod.ts";
 import type { Logger } from "./log.ts";
+import { setRunStatusSource } from "./metrics.ts";
 
 /** The opened dependencies of one app instance. */
 export interface Services {
@@ -72,6 +74,8 @@ export async function openServices(
     checkpointer: checkpoints.saver,
     testHooks,
   });
+  // The run gauges of `/metrics` read this database at each scrape (until it closes).
+  const stopRunMetrics = setRunStatusSource(() => runStatusSummary(db, new Date()));
   log.info("services opened", {
     database: config.DATABASE_URL ? "mysql" : "embedded sqlite",
     coordination: coordination.kind,
@@ -100,6 +104,7 @@ export async function openServices(
       return failures;
     },
     async close() {
+      stopRunMetrics();
       await coordination.close();
       await checkpoints.close();
       await db.close();
