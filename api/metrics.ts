@@ -73,17 +73,20 @@ export const pageMetricsPlugin: Plugin = {
   middlewares: [{
     path: "/",
     middleware: {
-      handler: async (req, ctx) => {
+      // Promise callbacks rather than an async function: one frame less on every page.
+      handler: (req, ctx) => {
         const started = performance.now();
-        let status = 500;
-        try {
-          const response = await ctx.next();
-          status = response.status;
-          return response;
-        } finally {
+        const record = (status: number) => {
           const route = ctx.destination === "route" ? ctx.route : ctx.destination;
           observeRequest(req.method, route, status, started);
-        }
+        };
+        return ctx.next().then((response) => {
+          record(response.status);
+          return response;
+        }, (error) => {
+          record(500);
+          throw error;
+        });
       },
     },
   }],

@@ -123,6 +123,17 @@ Deno.test({
           assert.ok(sum > 0 && sum < 60, `latency sum ${sum} for ${key}`);
         }
         assert.doesNotMatch(after, /route="\/campaigns\/abc"/, "raw paths are not labels");
+        const landing = { method: "GET", route: "/", status: "200" };
+        const buckets = [...after.matchAll(
+          /^aae_http_request_duration_seconds_bucket\{le="([^"]+)",method="GET",route="\/",status="200"\} (\S+)$/gm,
+        )].map((m) => [m[1], Number(m[2])] as const);
+        assert.ok(buckets.length > 2);
+        assert.deepStrictEqual(
+          buckets.map(([, n]) => n),
+          buckets.map(([, n]) => n).toSorted((a, b) => a - b),
+          "buckets are cumulative",
+        );
+        assert.deepStrictEqual(buckets.at(-1), ["+Inf", count(after, landing)]);
       });
 
       await t.step("runs by status, step durations and event fan-out lag", async () => {
