@@ -1,6 +1,7 @@
 /**
- * Server entry: opens the services, then serves the health checks, the REST API at `/api/v1`,
- * the MCP server at `/mcp` and the pages, side by side (Hono stays out of the page pipeline).
+ * Server entry: opens the services, then serves the health checks, the Prometheus metrics at
+ * `/metrics`, the REST API at `/api/v1`, the MCP server at `/mcp` and the pages, side by side
+ * (Hono stays out of the page pipeline).
  * `deno task start` runs this file; tests call `createApp` with services of their own.
  *
  * @module
@@ -10,6 +11,7 @@ import { API_BASE_PATH, createApi } from "./api/app.ts";
 import { CHAT_PATH } from "./api/chat/protocol.ts";
 import { createChatServer } from "./api/chat/server.ts";
 import { createMcpHandler } from "./api/mcp_http.ts";
+import { createMetricsHandler, METRICS_PATH, pageMetricsPlugin, timed } from "./api/metrics.ts";
 import config from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { ConfigError, loadConfig } from "./lib/config.ts";
@@ -29,10 +31,11 @@ export async function createApp(
 ): Promise<Deno.ServeHandler> {
   const pages = await createHandler(manifest, {
     ...config,
-    plugins: [...config.plugins ?? [], servicesPlugin(services)],
+    plugins: [...config.plugins ?? [], pageMetricsPlugin, servicesPlugin(services)],
   });
   const api = createApi(services);
   const mcp = createMcpHandler(services);
+  const metrics = createMetricsHandler(services.config.METRICS_TOKEN);
   // Outside Hono: its response handling would break the 101 upgrade response.
   const chat = services.runs
     ? createChatServer({
@@ -44,24 +47,33 @@ export async function createApp(
     })
     : undefined;
   options.shutdownSignal?.addEventListener("abort", () => void chat?.close());
-  return async (req, info) => {
-    const { pathname } = new URL(req.url);
+  // Not async: each handler's promise is returned as it is, without another frame around it.
+  return (req, info) => {
+    const url = new URL(req.url);
+    const { pathname } = url;
     if (pathname === API_BASE_PATH || pathname.startsWith(`${API_BASE_PATH}/`)) {
-      return await api.fetch(req, { remoteAddr: info.remoteAddr });
+      return api.fetch(req, { remoteAddr: info.remoteAddr });
     }
     switch (pathname) {
       case "/healthz":
-        return Response.json({ status: "ok" });
+        return timed(req, pathname, () => Response.json({ status: "ok" }));
       case "/readyz":
-        return await readiness(services);
+        return timed(req, pathname, () => readiness(services));
+      case METRICS_PATH:
+        return timed(req, pathname, () => metrics(req));
       case "/mcp":
-        return await mcp(req);
+        return timed(req, pathname, () => mcp(req));
       case CHAT_PATH:
-        return chat
-          ? await chat.handle(req)
-          : Response.json({ detail: "Chat is not available" }, { status: 503 });
+        return timed(
+          req,
+          pathname,
+          () =>
+            chat
+              ? chat.handle(req)
+              : Response.json({ detail: "Chat is not available" }, { status: 503 }),
+        );
     }
-    return await pages(req, info);
+    return pages(req, info, url);
   };
 }
 

@@ -13,6 +13,7 @@ import { handleError, handleNotFound, validationHook } from "./errors.ts";
 import { requireAuth } from "./middleware/auth.ts";
 import { bodyLimit } from "./middleware/body_limit.ts";
 import { idempotency } from "./middleware/idempotency.ts";
+import { recordRequest } from "./middleware/metrics.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { requestContext } from "./middleware/request_context.ts";
 import { BEARER_SCHEME } from "./openapi.ts";
@@ -63,7 +64,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook }).basePath(API_BASE_PATH);
   app.onError(handleError);
   app.notFound(handleNotFound);
-  app.use("*", requestContext(deps.log), bodyLimit());
+  app.use("*", recordRequest, requestContext(deps.log), bodyLimit());
 
   const authenticated = requireAuth(deps);
   const rateLimited = apiRateLimit(deps);

@@ -8,6 +8,7 @@
 import type { Plugin } from "$fresh/server.ts";
 import { openAppSaver } from "../agent/checkpoint/mod.ts";
 import { type AgentRuntime, createAgentRuntime, testHooksFromEnv } from "../agent/runs/mod.ts";
+import { runStatusSummary } from "../agent/runs/views.ts";
 import { createModel } from "../agent/models/mod.ts";
 import { type ApprovalGrants, createApprovalGrants } from "../mcp/grants.ts";
 import { AccessTokens } from "../auth/access_tokens.ts";
@@ -22,6 +23,7 @@ import {
 } from "../lib/coordination/mod.ts";
 import type { Logger } from "../lib/log.ts";
 import type { PageState } from "../pages/state.ts";
+import { setRunStatusSource } from "../lib/metrics.ts";
 
 /** The opened dependencies of one app instance. */
 export interface Services {
@@ -75,6 +77,8 @@ export async function openServices(
     checkpointer: checkpoints.saver,
     testHooks,
   });
+  // The run gauges of `/metrics` read this database at each scrape (until it closes).
+  const stopRunMetrics = setRunStatusSource(() => runStatusSummary(db, new Date()));
   log.info("services opened", {
     database: config.DATABASE_URL ? "mysql" : "embedded sqlite",
     coordination: coordination.kind,
@@ -104,6 +108,7 @@ export async function openServices(
       return failures;
     },
     async close() {
+      stopRunMetrics();
       await coordination.close();
       await checkpoints.close();
       await db.close();

@@ -14,6 +14,7 @@ import { fromDbJson, toDbJson } from "../db/json.ts";
 import { forUpdate, lockingTransaction } from "../db/locking.ts";
 import type { ConversationEventsTable } from "../db/schema.ts";
 import { isoFromDb } from "../db/time.ts";
+import { eventFanoutLag } from "../lib/metrics.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
@@ -242,6 +243,8 @@ export function createConversationEventsService(context: DomainContext): Convers
           } catch {
             return; // not ours; readers repair any gap from the database
           }
+          const lag = Date.now() - Date.parse(event.created_at);
+          if (Number.isFinite(lag)) eventFanoutLag.observe(Math.max(0, lag) / 1000);
           try {
             listener(event);
           } catch (error) {

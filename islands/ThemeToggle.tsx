@@ -1,4 +1,4 @@
-import { useSignal } from "@preact/signals";
+import { useState } from "preact/hooks";
 import { type Theme, themeCookie } from "@/lib/theme.ts";
 
 interface ThemeToggleProps {
@@ -11,13 +11,15 @@ interface ThemeToggleProps {
  * cookie; once hydrated it switches instantly and writes the same cookie itself.
  */
 export default function ThemeToggle(props: ThemeToggleProps) {
-  const theme = useSignal<Theme>(props.theme);
-  const next: Theme = theme.value === "dark" ? "light" : "dark";
+  // A hook rather than a signal: the other islands of app pages use hooks too, so this island
+  // adds no signals library to the page's JavaScript.
+  const [theme, setTheme] = useState<Theme>(props.theme);
+  const next: Theme = theme === "dark" ? "light" : "dark";
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     document.documentElement.classList.toggle("dark", next === "dark");
     document.cookie = themeCookie(next);
-    theme.value = next;
+    setTheme(next);
   };
   return (
     <form
@@ -29,7 +31,7 @@ export default function ThemeToggle(props: ThemeToggleProps) {
       <input type="hidden" name="theme" value={next} />
       <span class="text-sm text-neutral-600 dark:text-neutral-300">
         Current theme:{" "}
-        <strong data-testid="current-theme">{theme.value === "dark" ? "Dark" : "Light"}</strong>
+        <strong data-testid="current-theme">{theme === "dark" ? "Dark" : "Light"}</strong>
       </span>
       <button
         type="submit"

@@ -66,6 +66,8 @@ export const configSchema = z.object({
   LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
   /** Window of the sign-in limits, in seconds. */
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Bearer token that `/metrics` requires; without it the endpoint is off (404). */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 }).transform((config, ctx) => {
   const base = splitBaseUrl(config.GEMINI_BASE_URL);
   if (base.version && base.version !== config.GEMINI_API_VERSION) {

@@ -22,6 +22,7 @@ import { toDbTimestamp } from "../../db/time.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Lease, Leases } from "../../lib/coordination/types.ts";
+import { agentStepDuration, leaseTakeovers } from "../../lib/metrics.ts";
 
 /** An `agent_runs` row. */
 export type RunRow = Selectable<AgentRunsTable>;
@@ -98,6 +99,8 @@ export async function claimRun(
     .where("status", "in", RUNNABLE_STATUSES)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return null;
+  // Still `running` in the row: its previous runner stopped mid-run (died or drained).
+  if (run.status === "running") leaseTakeovers.inc();
   return { run: { ...run, lease_owner: owner, lease_epoch: epoch, status: "running" }, epoch };
 }
 
@@ -292,6 +295,7 @@ export class RunFence {
       .where(this.#ownsRun())
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
+    agentStepDuration.observe({ status }, duration / 1000);
     return duration;
   }
 

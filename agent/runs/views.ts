@@ -1,18 +1,20 @@
 /**
  * `RunView`: a run with its steps, as the transports and REST show it; `RunDetailView`, the same
- * view plus what the run page adds (lease, idempotency keys, credits and tokens per step); and
- * `listRunSummaries`, a user's runs newest first; `RunReads`, what pages read of them.
+ * view plus what the run page adds (lease, idempotency keys, credits and tokens per step);
+ * `listRunSummaries`, a user's runs newest first; `RunReads`, what pages read of them; and
+ * `runStatusSummary`, for the metrics.
  *
  * @module
  */
 import type { Database } from "../../db/database.ts";
 import { fromDbJson } from "../../db/json.ts";
-import type { AgentRunStatus } from "../../db/schema.ts";
+import { AGENT_RUN_STATUSES, type AgentRunStatus } from "../../db/schema.ts";
 import { isoFromDb, isoFromDbOrNull } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { creditsChargedByKey } from "../../domain/credits.ts";
 import { modelCallChargeKey, toolCallChargeKey } from "../../domain/agent_pricing.ts";
 import { type Page, type PageQuery, paginate } from "../../domain/pagination.ts";
+import type { RunStatusSummary } from "../../lib/metrics.ts";
 import type { RunStepView, RunView } from "./types.ts";
 import { loadOwnedRun, pendingOf, type RunRow, type StepRow } from "./store.ts";
 
@@ -239,5 +241,32 @@ export function createRunReads(db: Database): RunReads {
     runDetail: async (actor, runId) =>
       await runDetailView(db, await loadOwnedRun(db, actor.userId, runId)),
     conversationsAwaitingApproval: (actor) => conversationsAwaitingApproval(db, actor.userId),
+  };
+}
+
+/**
+ * Runs by status across all users (every status listed, zeros included, so a gauge reads 0
+ * rather than vanishing), and how long the least recently updated `running` run has gone
+ * without an update: its runner updates it at every model call, so a stuck run's age grows.
+ */
+export async function runStatusSummary(db: Database, now: Date): Promise<RunStatusSummary> {
+  const [rows, oldest] = await Promise.all([
+    db.kysely.selectFrom("agent_runs")
+      .select((eb) => ["status", eb.fn.countAll<number | string | bigint>().as("count")])
+      .groupBy("status").execute(),
+    db.kysely.selectFrom("agent_runs")
+      .select((eb) => eb.fn.min("updated_at").as("updated_at"))
+      .where("status", "=", "running").executeTakeFirst(),
+  ]);
+  const counts: Record<string, number> = Object.fromEntries(
+    AGENT_RUN_STATUSES.map((status) => [status, 0]),
+  );
+  for (const row of rows) counts[row.status] = Number(row.count);
+  const updated = oldest?.updated_at ? Date.parse(isoFromDb(oldest.updated_at)) : null;
+  return {
+    counts,
+    oldestRunningUpdateAgeSeconds: updated === null
+      ? 0
+      : Math.max(0, (now.getTime() - updated) / 1000),
   };
 }

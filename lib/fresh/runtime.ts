@@ -6,7 +6,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { useContext } from "preact/hooks";
-import { getBuildId, RenderScope } from "./src/runtime/context.ts";
+import { currentScope, getBuildId, RenderScope } from "./src/runtime/context.ts";
 
 /** True when running in the browser. */
 export const IS_BROWSER: boolean = typeof document !== "undefined";
@@ -30,6 +30,6 @@ export function asset(path: string): string {
 
 /** Moves its children into the document's `<head>` when rendered on the server. */
 export function Head(props: { children?: ComponentChildren }): null {
-  useContext(RenderScope)?.page.head.push(props.children);
+  currentScope(useContext(RenderScope))?.page.head.push(props.children);
   return null;
 }

@@ -85,13 +85,15 @@ Deno.test("islands on the server", async (t) => {
         lazy.push(new URL(target, new URL(url, "http://localhost")).pathname);
       }
     }
-    assert.ok(lazy.length > 0, "LazyNote's bundle imports a chunk dynamically");
+    // LazyNote's chunk, and the boot script's own (devalue, signals) for pages that need them.
+    const texts: string[] = [];
     for (const url of lazy) {
       assert.ok(!preloads.has(url), `${url} is not preloaded`);
       const res = await request(url);
       assert.equal(res.status, 200, url);
-      assert.match(await res.text(), /loaded on demand/);
+      texts.push(await res.text());
     }
+    assert.ok(texts.some((text) => /loaded on demand/.test(text)), "LazyNote's chunk is served");
   });
 });
 

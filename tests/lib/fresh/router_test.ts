@@ -3,6 +3,8 @@ import fc from "fast-check";
 import {
   comparePatterns,
   compilePattern,
+  findRoute,
+  indexRoutes,
   matchPattern,
   pathToPattern,
 } from "$fresh/src/server/router.ts";
@@ -62,6 +64,31 @@ Deno.test("router", async (t) => {
           }
         },
       ),
+    );
+  });
+
+  await t.step("the route index finds what trying every pattern in order finds (property)", () => {
+    const segment = fc.constantFrom("a", "b", ":id", ":rest*", "a-:id");
+    const pattern = fc.array(segment, { minLength: 0, maxLength: 3 }).map((parts) => {
+      // A catch-all only ends a pattern, and parameter names must differ within one.
+      const cut = parts.findIndex((part) => part.endsWith("*"));
+      const kept = cut < 0 ? parts : parts.slice(0, cut + 1);
+      return "/" + kept.map((part, i) => part.replace(/:(\w+)/, `:$1${i}`)).join("/");
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(pattern, { maxLength: 8 }),
+        fc.array(fc.constantFrom("a", "b", "a-1", "x"), { maxLength: 4 }),
+        (texts, parts) => {
+          const routes = texts.map(compilePattern).sort(comparePatterns);
+          const path = "/" + parts.join("/");
+          const linear = routes.find((route) => matchPattern(route, path));
+          const found = findRoute(indexRoutes(routes), path);
+          assert.equal(found?.route, linear);
+          if (linear) assert.deepStrictEqual(found?.params, matchPattern(linear, path));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { computed, signal } from "@preact/signals";
 import { deserialize, isSignal, serialize } from "$fresh/src/serializer.ts";
+import { readProps } from "$fresh/src/runtime/props.ts";
 
 /** Leaves that devalue must carry across with their type. */
 const leaf = fc.oneof(
@@ -85,5 +86,45 @@ Deno.test("serializer", async (t) => {
     const revived = deserialize(serialize({ doubled })) as { doubled: unknown };
     assert.ok(isSignal(revived.doubled));
     assert.equal(revived.doubled.value, 4);
+  });
+
+  await t.step("plain props travel as JSON, which the browser reads without devalue", async () => {
+    const props = [{ theme: "dark", count: 3, tags: ["a", "b"], nested: { ok: true, none: null } }];
+    const text = serialize(props);
+    assert.deepStrictEqual(JSON.parse(text), { json: props });
+    assert.deepStrictEqual(deserialize(text), props);
+    assert.deepStrictEqual(await readProps(text), props);
+  });
+
+  await t.step("what JSON would change goes through devalue, in the browser too", async () => {
+    const shared = { n: 1 };
+    const cases: unknown[] = [
+      [{ at: new Date(0) }],
+      [{ missing: undefined }],
+      [{ a: shared, b: shared }],
+      [-0],
+      [Object.create(null)],
+      [[1, , 3]],
+      // Mentions the signal tag without holding a signal.
+      [{ text: '["Signal",1]', at: new Date(0) }],
+      [{ count: signal(5) }],
+    ];
+    for (const value of cases) {
+      const text = serialize(value);
+      assert.ok(!text.startsWith("{"), `devalue for ${Deno.inspect(value)}`);
+      const read = await readProps(text);
+      assert.deepStrictEqual(
+        Deno.inspect(read, { depth: 5 }),
+        Deno.inspect(deserialize(text), { depth: 5 }),
+      );
+    }
+    const [{ a, b }] = await readProps(serialize([{ a: shared, b: shared }])) as {
+      a: unknown;
+      b: unknown;
+    }[];
+    assert.equal(a, b, "a shared object stays shared");
+    const [{ count }] = await readProps(serialize([{ count: signal(5) }])) as { count: unknown }[];
+    assert.ok(isSignal(count));
+    assert.equal(count.value, 5);
   });
 });

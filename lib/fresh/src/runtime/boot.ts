@@ -6,9 +6,9 @@
  * @module
  */
 import { type ComponentChildren, type ComponentType, h, hydrate, type VNode } from "preact";
-import { deserialize } from "../serializer.ts";
 import { setBuildId } from "./context.ts";
 import { type IslandMarker, markers, parseIslandMarker } from "./markers.ts";
+import { readProps } from "./props.ts";
 
 /** Island modules by island name, as imported by the page's boot script. */
 export type IslandModules = Record<string, Record<string, unknown>>;
@@ -117,8 +117,12 @@ function walk(page: Page, parent: Node): void {
 }
 
 /** Renders every island of the page; `stateId` names the script element holding the props. */
-export function boot(modules: IslandModules, buildId: string, stateId: string): void {
+export async function boot(
+  modules: IslandModules,
+  buildId: string,
+  stateId: string,
+): Promise<void> {
   setBuildId(buildId);
   const text = document.getElementById(stateId)?.textContent ?? "[]";
-  walk({ modules, props: deserialize(text) as Record<string, unknown>[] }, document.body);
+  walk({ modules, props: await readProps(text) as Record<string, unknown>[] }, document.body);
 }

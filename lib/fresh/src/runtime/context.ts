@@ -28,8 +28,31 @@ export interface RenderScope {
   insideIsland: boolean;
 }
 
-/** Present while the server renders a page. */
+/** Provided where a server render enters a scope other than the page's own: islands, slots. */
 export const RenderScope = createContext<RenderScope | null>(null);
+
+/** The scope of the page being rendered, outside any island; null in the browser. */
+let pageScope: RenderScope | null = null;
+
+/**
+ * Runs `render` (a synchronous server render) with `scope` as the page's scope. A variable
+ * instead of a Provider around every page spares each render a context level; renders are
+ * synchronous, so one page's scope cannot leak into another's.
+ */
+export function renderInScope<T>(scope: RenderScope, render: () => T): T {
+  const outer = pageScope;
+  pageScope = scope;
+  try {
+    return render();
+  } finally {
+    pageScope = outer;
+  }
+}
+
+/** The scope a component renders in: the nearest provided one, else the page's. */
+export function currentScope(provided: RenderScope | null | undefined): RenderScope | null {
+  return provided ?? pageScope;
+}
 
 let buildId = "";
 

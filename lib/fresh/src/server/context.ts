@@ -5,8 +5,14 @@
  *
  * @module
  */
-import type { FreshContext, Handlers, PluginMiddleware, RenderInit } from "../types.ts";
-import { matchPattern } from "./router.ts";
+import type {
+  FreshContext,
+  Handlers,
+  MiddlewareHandler,
+  PluginMiddleware,
+  RenderInit,
+} from "../types.ts";
+import { findRoute, matchPattern, type RouteIndex } from "./router.ts";
 import { type PageAssets, renderPage } from "./render.ts";
 import type { Route, RouteTable } from "./routes.ts";
 import { serveStatic, type StaticFile, type StaticLookup } from "./static.ts";
@@ -14,6 +20,8 @@ import { serveStatic, type StaticFile, type StaticLookup } from "./static.ts";
 /** What the pipeline needs besides the request. */
 export interface Pipeline {
   table: RouteTable;
+  /** `table.routes`, indexed once for matching. */
+  routes: RouteIndex<Route>;
   assets: PageAssets;
   findStatic: StaticLookup;
   /** Plugin middlewares, outermost of all. */
@@ -28,16 +36,42 @@ type Destination = { kind: "static"; file: StaticFile } | {
   params: Record<string, string>;
 } | { kind: "notFound" };
 
-async function resolveDestination(p: Pipeline, req: Request, url: URL): Promise<Destination> {
-  if (req.method === "GET" || req.method === "HEAD") {
-    const file = await p.findStatic(url.pathname);
-    if (file) return { kind: "static", file };
-  }
-  for (const route of p.table.routes) {
-    const params = matchPattern(route, url.pathname);
-    if (params) return { kind: "route", route, params };
-  }
-  return { kind: "notFound" };
+function routeDestination(p: Pipeline, pathname: string): Destination {
+  const found = findRoute(p.routes, pathname);
+  return found ? { kind: "route", ...found } : { kind: "notFound" };
+}
+
+/** A static file for GET and HEAD, else the matching route; a promise only when looked up on disk. */
+function resolveDestination(
+  p: Pipeline,
+  req: Request,
+  url: URL,
+): Destination | Promise<Destination> {
+  if (req.method !== "GET" && req.method !== "HEAD") return routeDestination(p, url.pathname);
+  const found = p.findStatic(url.pathname);
+  const choose = (file: StaticFile | null): Destination =>
+    file ? { kind: "static", file } : routeDestination(p, url.pathname);
+  return found instanceof Promise ? found.then(choose) : choose(found);
+}
+
+/** Each route's middleware chain when every plugin middleware applies, the usual case. */
+const fullChains = new WeakMap<Route, MiddlewareHandler[]>();
+
+/** The middlewares a request runs through, outermost first. */
+function chainFor(p: Pipeline, route: Route | undefined, pathname: string): MiddlewareHandler[] {
+  const cacheable = route?.middlewares &&
+    p.pluginMiddlewares.every(({ path }) => pathname.startsWith(path));
+  const cached = cacheable ? fullChains.get(route) : undefined;
+  if (cached) return cached;
+  const plugins = p.pluginMiddlewares.filter(({ path }) => pathname.startsWith(path));
+  const chain = [
+    ...plugins.flatMap(({ middleware }) => middleware.handler),
+    ...route?.middlewares ?? p.table.urlMiddlewares
+      .filter((middleware) => matchPattern(middleware, pathname))
+      .flatMap((middleware) => middleware.handlers),
+  ];
+  if (cacheable) fullChains.set(route, chain);
+  return chain;
 }
 
 const HTML = "text/html; charset=utf-8";
@@ -56,7 +90,7 @@ function html(body: string, status: number, init?: RenderInit): Response {
 }
 
 /** Renders `route` with the context's data; plain-text fallback when the route has no page. */
-async function render(
+function render(
   p: Pipeline,
   route: Route,
   req: Request,
@@ -66,15 +100,31 @@ async function render(
 ): Promise<Response> {
   if (!route.component) {
     const text = status === 404 ? "Not Found" : "Internal Server Error";
-    return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+    return Promise.resolve(
+      new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8" } }),
+    );
   }
-  const result = await renderPage(route, { req, ctx, assets: p.assets });
-  return typeof result === "string" ? html(result, init?.status ?? status, init) : result;
+  const respond = (result: string | Response) =>
+    typeof result === "string" ? html(result, init?.status ?? status, init) : result;
+  // Not an async function: a page of plain components then costs one promise, not three.
+  try {
+    const result = renderPage(route, { req, ctx, assets: p.assets });
+    return result instanceof Promise ? result.then(respond) : Promise.resolve(respond(result));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
-/** Calls the route's handler for the request method: HEAD uses GET, unknown methods get 405. */
-async function runRoute(route: Route, req: Request, ctx: FreshContext): Promise<Response> {
-  if (route.handle) return await route.handle(req, ctx);
+/**
+ * Calls the route's handler for the request method: HEAD uses GET, unknown methods get 405.
+ * Hands the handler's result straight back (its caller awaits it), sparing an async frame.
+ */
+function runRoute(
+  route: Route,
+  req: Request,
+  ctx: FreshContext,
+): Response | Promise<Response> {
+  if (route.handle) return route.handle(req, ctx);
   const handler = route.methods[req.method as keyof Handlers] ??
     (req.method === "HEAD" ? route.methods.GET : undefined);
   if (!handler) {
@@ -83,8 +133,10 @@ async function runRoute(route: Route, req: Request, ctx: FreshContext): Promise<
       headers: { allow: route.allow, "content-type": "text/plain; charset=utf-8" },
     });
   }
-  const response = await handler(req, ctx);
-  return req.method === "HEAD" && response.body ? new Response(null, response) : response;
+  if (req.method !== "HEAD") return handler(req, ctx);
+  return Promise.resolve(handler(req, ctx)).then((response) =>
+    response.body ? new Response(null, response) : response
+  );
 }
 
 /** Handles one page-layer request end to end. */
@@ -94,15 +146,10 @@ export async function handle(
   url: URL,
   info: Deno.ServeHandlerInfo,
 ): Promise<Response> {
-  const destination = await resolveDestination(p, req, url);
+  const resolved = resolveDestination(p, req, url);
+  const destination = resolved instanceof Promise ? await resolved : resolved;
   const route = destination.kind === "route" ? destination.route : undefined;
-  const chain = [
-    ...p.pluginMiddlewares.filter(({ path }) => url.pathname.startsWith(path))
-      .flatMap(({ middleware }) => middleware.handler),
-    ...route?.middlewares ?? p.table.urlMiddlewares
-      .filter((middleware) => matchPattern(middleware, url.pathname))
-      .flatMap((middleware) => middleware.handlers),
-  ];
+  const chain = chainFor(p, route, url.pathname);
   let index = 0;
   const ctx: FreshContext = {
     url,
@@ -121,18 +168,27 @@ export async function handle(
       ctx.data = data;
       return render(p, p.table.notFound, req, ctx, 404);
     },
-    next: async () => {
-      const middleware = chain[index++];
-      if (middleware) return await middleware(req, ctx);
-      switch (destination.kind) {
-        case "static":
-          return await serveStatic(req, destination.file, p.isVersioned(url));
-        case "route":
-          return await runRoute(destination.route, req, ctx);
-        case "notFound":
-          return await ctx.renderNotFound();
+    // Not an async function: `Promise.resolve` passes a handler's promise on as it is, so each
+    // middleware level costs no extra promise; a synchronous throw still becomes a rejection.
+    next: () => {
+      try {
+        return Promise.resolve(step());
+      } catch (error) {
+        return Promise.reject(error);
       }
     },
+  };
+  const step = (): Response | Promise<Response> => {
+    const middleware = chain[index++];
+    if (middleware) return middleware(req, ctx);
+    switch (destination.kind) {
+      case "static":
+        return serveStatic(req, destination.file, p.isVersioned(url));
+      case "route":
+        return runRoute(destination.route, req, ctx);
+      case "notFound":
+        return ctx.renderNotFound();
+    }
   };
   try {
     return await ctx.next();

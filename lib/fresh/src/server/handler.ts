@@ -15,7 +15,7 @@ import { readTree } from "./bundle.ts";
 import { handle, type Pipeline } from "./context.ts";
 import { islandName, registerIslands } from "./islands.ts";
 import type { PageAssets } from "./render.ts";
-import { comparePatterns } from "./router.ts";
+import { comparePatterns, indexRoutes } from "./router.ts";
 import { buildRouteTable, makeRoute, type RouteTable } from "./routes.ts";
 import { contentType, IMMUTABLE, indexStatic, liveStatic, staticLookup } from "./static.ts";
 
@@ -97,13 +97,23 @@ function addPluginRoutes(table: RouteTable, config: FreshConfig): void {
 }
 
 /**
+ * The page handler. A caller that has already parsed the request's URL (to route between
+ * handlers) may pass it, sparing a second parse.
+ */
+export type PageHandler = (
+  req: Request,
+  info: Deno.ServeHandlerInfo,
+  url?: URL,
+) => Promise<Response>;
+
+/**
  * Creates the page handler for a manifest. Usable on its own beside other handlers (such as an
  * API app): it answers every request it receives, with `_404` for unknown paths.
  */
 export async function createHandler(
   manifest: Manifest,
   config: FreshConfig = {},
-): Promise<(req: Request, info: Deno.ServeHandlerInfo) => Promise<Response>> {
+): Promise<PageHandler> {
   const dev = isDev();
   const table = buildRouteTable(manifest);
   addPluginRoutes(table, config);
@@ -118,6 +128,7 @@ export async function createHandler(
   const prefix = `/_frsh/${snapshot.buildId}/${JS_DIR}/`;
   const pipeline: Pipeline = {
     table,
+    routes: indexRoutes(table.routes),
     assets: pageAssets(snapshot, dev),
     findStatic: dev
       ? staticLookup(built, liveStatic(publicDir))
@@ -125,8 +136,8 @@ export async function createHandler(
     isVersioned: (url) => url.searchParams.get(ASSET_CACHE_PARAM) === snapshot.buildId,
     pluginMiddlewares: (config.plugins ?? []).flatMap((plugin) => plugin.middlewares ?? []),
   };
-  return (req, info) => {
-    const url = new URL(req.url);
+  return (req, info, parsed) => {
+    const url = parsed ?? new URL(req.url);
     const { pathname } = url;
     if (dev && pathname === ALIVE_PATH) return Promise.resolve(aliveResponse());
     if (pathname.length > 1 && pathname.endsWith("/")) {

@@ -15,7 +15,7 @@ import {
   options,
   type VNode,
 } from "preact";
-import { RenderScope } from "../runtime/context.ts";
+import { currentScope, RenderScope } from "../runtime/context.ts";
 import { markers } from "../runtime/markers.ts";
 import { isSignal } from "../serializer.ts";
 
@@ -53,7 +53,8 @@ function Slot(
 
 function wrap(component: AnyComponent, name: string, exportName: string): AnyComponent {
   // `contextType` rather than hooks: a hook-free component is cheaper to render on the server.
-  function IslandRoot(props: Record<string, unknown>, scope?: RenderScope | null) {
+  function IslandRoot(props: Record<string, unknown>, provided?: RenderScope | null) {
+    const scope = currentScope(provided);
     if (!scope || scope.insideIsland) return unwrapped(component, props);
     const { page } = scope;
     const id = page.islands.length;

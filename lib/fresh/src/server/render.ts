@@ -8,7 +8,7 @@
 import { type ComponentChildren, type ComponentType, Fragment, h, type VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { AsyncRoute, FreshContext, PageProps } from "../types.ts";
-import { type PageCollector, RenderScope } from "../runtime/context.ts";
+import { type PageCollector, renderInScope } from "../runtime/context.ts";
 import { serialize } from "../serializer.ts";
 import type { AnyPage, Route } from "./routes.ts";
 
@@ -141,9 +141,59 @@ export interface RenderRequest {
   assets: PageAssets;
 }
 
-/** Renders `route`'s page to a complete HTML document, or returns a component's Response. */
-export async function renderPage(route: Route, request: RenderRequest): Promise<string | Response> {
-  const { req, ctx, assets } = request;
+/** The HTML document of a composed page, with its `<Head>` content and island markup added. */
+function toHtml(route: Route, content: VNode, assets: PageAssets): string {
+  const collector: PageCollector = { head: [], islands: [] };
+  const document = route.needsDocument ? h(DefaultDocument, null, content) : content;
+  const html = "<!DOCTYPE html>" +
+    renderInScope({ page: collector, insideIsland: false }, () => renderToString(document));
+  let head = collector.head.length > 0 ? renderToString(h(Fragment, null, collector.head)) : "";
+  let body = assets.devScript ?? "";
+  if (collector.islands.length > 0) {
+    const islands = islandMarkup(collector, assets);
+    head += islands.head;
+    body = islands.body + body;
+  }
+  return inject(html, head, body);
+}
+
+/**
+ * Wraps `content` (the page wrapped in its first `applied` wrappers) in the rest, then renders.
+ * Waits only where a part is async, so pages of plain components render without a microtask.
+ */
+function compose(
+  route: Route,
+  props: PageProps,
+  request: RenderRequest,
+  content: VNode | Response | Promise<VNode | Response>,
+  applied: number,
+): string | Response | Promise<string | Response> {
+  for (let i = applied;; i++) {
+    if (content instanceof Promise) {
+      const at = i;
+      return content.then((resolved) => compose(route, props, request, resolved, at));
+    }
+    if (content instanceof Response) return content;
+    if (i === route.wrappers.length) return toHtml(route, content, request.assets);
+    const inner: VNode = content;
+    content = part(
+      route.wrappers[i],
+      { ...props, Component: () => inner },
+      request.req,
+      request.ctx,
+    );
+  }
+}
+
+/**
+ * Renders `route`'s page to a complete HTML document, or returns a component's Response; a
+ * promise only when a component is async.
+ */
+export function renderPage(
+  route: Route,
+  request: RenderRequest,
+): string | Response | Promise<string | Response> {
+  const { req, ctx } = request;
   if (!route.component) throw new Error(`${route.file} has no default export to render`);
   const props: PageProps = {
     url: ctx.url,
@@ -154,32 +204,5 @@ export async function renderPage(route: Route, request: RenderRequest): Promise<
     error: ctx.error,
     Component: () => null,
   };
-  let content: VNode | Response | Promise<VNode | Response> = part(
-    route.component,
-    props,
-    req,
-    ctx,
-  );
-  for (const wrapper of route.wrappers) {
-    if (content instanceof Promise) content = await content;
-    if (content instanceof Response) return content;
-    const inner: VNode = content;
-    content = part(wrapper, { ...props, Component: () => inner }, req, ctx);
-  }
-  if (content instanceof Promise) content = await content;
-  if (content instanceof Response) return content;
-  const collector: PageCollector = { head: [], islands: [] };
-  const document = route.needsDocument ? h(DefaultDocument, null, content) : content;
-  const html = "<!DOCTYPE html>" +
-    renderToString(
-      h(RenderScope.Provider, { value: { page: collector, insideIsland: false } }, document),
-    );
-  let head = collector.head.length > 0 ? renderToString(h(Fragment, null, collector.head)) : "";
-  let body = assets.devScript ?? "";
-  if (collector.islands.length > 0) {
-    const islands = islandMarkup(collector, assets);
-    head += islands.head;
-    body = islands.body + body;
-  }
-  return inject(html, head, body);
+  return compose(route, props, request, part(route.component, props, req, ctx), 0);
 }

@@ -84,12 +84,49 @@ export function comparePatterns(a: RoutePattern, b: RoutePattern): number {
   return a.pattern.localeCompare(b.pattern);
 }
 
+/** Routes prepared for matching: exact paths in a map, patterns with parameters in order. */
+export interface RouteIndex<T extends RoutePattern> {
+  exact: Map<string, T>;
+  dynamic: T[];
+}
+
+/**
+ * Indexes routes sorted by `comparePatterns`. A pattern without parameters beats every other
+ * pattern matching the same path (its segments all rank first), so it is found by one map
+ * lookup instead of trying each regular expression before it.
+ */
+export function indexRoutes<T extends RoutePattern>(sorted: readonly T[]): RouteIndex<T> {
+  const exact = new Map<string, T>();
+  const dynamic: T[] = [];
+  for (const route of sorted) {
+    if (route.ranks.some((rank) => rank !== Rank.Static)) dynamic.push(route);
+    else if (!exact.has(route.pattern)) exact.set(route.pattern, route);
+  }
+  return { exact, dynamic };
+}
+
+/** The first route matching `pathname` with its params, or null. */
+export function findRoute<T extends RoutePattern>(
+  index: RouteIndex<T>,
+  pathname: string,
+): { route: T; params: Record<string, string> } | null {
+  const route = index.exact.get(pathname);
+  if (route) return { route, params: {} };
+  for (const route of index.dynamic) {
+    const params = matchPattern(route, pathname);
+    if (params) return { route, params };
+  }
+  return null;
+}
+
 /** Matches `pathname` against `route`, returning its decoded params or null. */
 export function matchPattern(route: RoutePattern, pathname: string): Record<string, string> | null {
   const match = route.regexp.exec(pathname);
   if (!match) return null;
   const params: Record<string, string> = {};
-  for (const [name, value] of Object.entries(match.groups ?? {})) {
+  const groups = match.groups;
+  for (const name in groups) {
+    const value = groups[name];
     params[name] = value === undefined ? "" : safeDecode(value);
   }
   return params;

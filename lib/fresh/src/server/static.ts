@@ -46,7 +46,12 @@ export interface StaticFile {
   body?: Uint8Array<ArrayBuffer>;
 }
 
+/** Anything decoding or normalizing could change: escapes, `.` segments, doubled slashes. */
+const UNNORMALIZED = /%|\/\.|\/\//;
+
 function toRelative(pathname: string): string | null {
+  // Most paths are already plain; they skip the decode and normalize, checked on every page.
+  if (!UNNORMALIZED.test(pathname)) return pathname;
   let relative: string;
   try {
     relative = normalize(decodeURIComponent(pathname));
@@ -68,8 +73,10 @@ async function statFile(path: string): Promise<StaticFile | null> {
   }
 }
 
-/** Finds a static file by URL path. */
-export type StaticLookup = (pathname: string) => Promise<StaticFile | null>;
+/** Finds a static file by URL path; an in-memory index answers without a promise. */
+export type StaticLookup = (
+  pathname: string,
+) => StaticFile | null | Promise<StaticFile | null>;
 
 /** Looks each request up on disk, so added and edited files show at once (dev mode). */
 export function liveStatic(dir: string): StaticLookup {
@@ -119,8 +126,8 @@ export function staticLookup(
   return (pathname) => {
     const relative = toRelative(pathname);
     const file = relative === null ? undefined : files.get(relative);
-    if (file) return Promise.resolve(file);
-    return fallback ? fallback(pathname) : Promise.resolve(null);
+    if (file) return file;
+    return fallback ? fallback(pathname) : null;
   };
 }
 
