@@ -17,6 +17,7 @@ import {
   Client,
   connectInProcess,
   IDEMPOTENCY_META_KEY,
+  refusalResult,
 } from "../mcp/mod.ts";
 import type { Actor } from "../domain/actor.ts";
 import type { Domain } from "../domain/mod.ts";
@@ -83,6 +84,15 @@ export async function openToolbox(deps: ToolboxDependencies, actor: Actor): Prom
     specs,
     isWrite: (name) => writes.has(name),
     async call(name, args, options = {}) {
+      // A name the model made up is its mistake to correct, not a protocol failure: answer it
+      // as a tool error here (the server would reject the call with JSON-RPC -32602).
+      if (!specs.some((spec) => spec.name === name)) {
+        return refusalResult(
+          "unknown_tool",
+          404,
+          `Unknown tool ${name}; use one of the listed tools.`,
+        );
+      }
       const meta: Record<string, unknown> = {};
       if (options.idempotencyKey) meta[IDEMPOTENCY_META_KEY] = options.idempotencyKey;
       if (options.approvalGrant) meta[APPROVAL_GRANT_META_KEY] = options.approvalGrant;

@@ -98,7 +98,7 @@ function hasObject(schema: z.ZodType): boolean {
   if (schema instanceof z.ZodObject) return true;
   if (
     schema instanceof z.ZodOptional || schema instanceof z.ZodNullable ||
-    schema instanceof z.ZodDefault
+    schema instanceof z.ZodDefault || schema instanceof z.ZodNonOptional
   ) {
     return hasObject(schema.unwrap() as z.ZodType);
   }
@@ -119,6 +119,11 @@ function rebuild(schema: z.ZodType): z.ZodType {
   }
   if (schema instanceof z.ZodOptional) return rebuild(schema.unwrap() as z.ZodType).optional();
   if (schema instanceof z.ZodNullable) return rebuild(schema.unwrap() as z.ZodType).nullable();
+  // `.required()` wraps each field in a ZodNonOptional; without this case a required nested
+  // object would keep its camelCase keys.
+  if (schema instanceof z.ZodNonOptional) {
+    return rebuild(schema.unwrap() as z.ZodType).nonoptional();
+  }
   if (schema instanceof z.ZodDefault) {
     const fallback = toSnake(schema._zod.def.defaultValue);
     return rebuild(schema.unwrap() as z.ZodType).default(fallback as never);

@@ -14,11 +14,11 @@ import { type DomainContext, nowForDb } from "./context.ts";
 import { openCreditBalance } from "./credits.ts";
 import { ConflictError, NotFoundError, UnauthenticatedError } from "./errors.ts";
 import type { PasswordHasher } from "./password.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
 const emailSchema = z.email().max(320).transform((email) => email.toLowerCase());
 const passwordSchema = z.string().min(8, "must be at least 8 characters").max(1024);
-const displayNameSchema = z.string().trim().min(1).max(100);
+const displayNameSchema = plainText().trim().min(1).max(100);
 
 /** A BCP 47 language tag such as `en` or `pt-BR`. */
 export const localeSchema = z.string().max(35).refine((tag) => {

@@ -16,9 +16,9 @@ import { CURRENCY_EXPONENTS, type CurrencyCode } from "./money.ts";
 import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { adapterFor, platformCall } from "./platform_calls.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
-const accountNameSchema = z.string().trim().min(1).max(200);
+const accountNameSchema = plainText().trim().min(1).max(200);
 
 /** Input of `adAccounts.connectSandbox`. */
 export const connectSandboxAccountSchema = z.object({

@@ -10,10 +10,10 @@ import type { ApiTokensTable } from "../db/schema.ts";
 import { isoFromDb, isoFromDbOrNull, toDbTimestamp } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
-import { NotFoundError, UnauthenticatedError } from "./errors.ts";
+import { NotFoundError, UnauthenticatedError, ValidationError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { randomSecret, sha256Hex } from "./secrets.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
 /** Every API token starts with this, so secret scanners and users recognize it. */
 export const API_TOKEN_PREFIX = "aae_";
@@ -24,7 +24,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Input of `apiTokens.create`. */
 export const createApiTokenSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: plainText().trim().min(1).max(100),
   /** ISO 8601 moment after which the token stops working; omit for no expiry. */
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
@@ -70,6 +70,9 @@ export function createApiTokensService(context: DomainContext): ApiTokensService
   return {
     async create(actor, input) {
       const { name, expiresAt } = parseInput(createApiTokenSchema, input);
+      if (expiresAt !== undefined && Date.parse(expiresAt) <= context.clock.now().getTime()) {
+        throw new ValidationError([{ field: "expiresAt", message: "must be in the future" }]);
+      }
       const secret = `${API_TOKEN_PREFIX}${randomSecret()}`;
       const now = nowForDb(context);
       const row: Selectable<ApiTokensTable> = {

@@ -41,7 +41,7 @@ import {
 } from "./platform_calls.ts";
 import type { PlatformRequestKey } from "./platforms/adapter.ts";
 import type { StagedChange } from "./staged_change.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
 export type { BudgetType, CampaignObjective, CampaignStatus };
 
@@ -61,16 +61,30 @@ export const BUDGET_TYPES = ["daily", "lifetime"] as const satisfies readonly Bu
 /** Largest budget accepted, in minor units (a guard against unit mistakes). */
 const MAX_BUDGET_MINOR = 100_000_000_000;
 
+/** Language names in English, used only to tell known language and region codes from others. */
+const LANGUAGE_NAMES = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+
+/**
+ * A targeting language: two lowercase letters of ISO 639-1, optionally `-` and two uppercase
+ * letters of an ISO 3166-1 region (`en`, `pt-BR`), naming a language (and region) the runtime's
+ * Unicode data knows — so `xx` or `fr-XX` are refused, not just misspelt shapes.
+ */
+const languageCodeSchema = z.string().regex(/^[a-z]{2}(?:-[A-Z]{2})?$/, {
+  message: "must be an ISO 639-1 language code, optionally with a region (en, pt-BR)",
+  abort: true,
+}).refine((code) => LANGUAGE_NAMES.of(code) !== undefined, "is not a known language code");
+
 /** Audience targeting stored as JSON on the campaign. */
 export const targetingSchema = z.strictObject({
   /** ISO 3166-1 alpha-2 country codes. */
   countries: z.array(z.string().regex(/^[A-Z]{2}$/, "must be an ISO country code")).max(250)
     .optional(),
-  languages: z.array(z.string().min(2).max(35)).max(50).optional(),
+  /** ISO 639-1 language codes, optionally with an ISO 3166-1 region: `en`, `pt-BR`. */
+  languages: z.array(languageCodeSchema).max(50).optional(),
   ageMin: z.number().int().min(13).max(65).optional(),
   ageMax: z.number().int().min(13).max(65).optional(),
   genders: z.array(z.enum(["female", "male", "unknown"])).max(3).optional(),
-  interests: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  interests: z.array(plainText().trim().min(1).max(100)).max(100).optional(),
   devices: z.array(z.enum(["mobile", "desktop", "tablet"])).max(3).optional(),
 }).refine((targeting) => (targeting.ageMin ?? 13) <= (targeting.ageMax ?? 65), {
   message: "must not be below ageMin",
@@ -83,7 +97,15 @@ export type Targeting = z.output<typeof targetingSchema>;
 export const landingUrlSchema = z.url({ protocol: /^https?$/, hostname: z.regexes.domain })
   .max(2048);
 
-const nameSchema = z.string().trim().min(1).max(200);
+const nameSchema = plainText().trim().min(1).max(200);
+
+/** Earliest and latest schedule dates: a wider range is a typo, not a plan. */
+const EARLIEST_DATE = "2000-01-01";
+const LATEST_DATE = "2100-12-31";
+const scheduleDateSchema = isoDateSchema.refine(
+  (date) => date >= EARLIEST_DATE && date <= LATEST_DATE,
+  `must be between ${EARLIEST_DATE} and ${LATEST_DATE}`,
+);
 const budgetAmountSchema = z.number().int().positive().max(MAX_BUDGET_MINOR);
 
 /** Input of `campaigns.create`; the campaign starts as a draft. */
@@ -94,8 +116,8 @@ export const createCampaignSchema = z.object({
   budgetType: z.enum(BUDGET_TYPES),
   /** In minor units of the ad account's currency (cents for USD). */
   budgetAmountMinor: budgetAmountSchema,
-  startDate: isoDateSchema.nullable().default(null),
-  endDate: isoDateSchema.nullable().default(null),
+  startDate: scheduleDateSchema.nullable().default(null),
+  endDate: scheduleDateSchema.nullable().default(null),
   targeting: targetingSchema.default({}),
   landingUrl: landingUrlSchema.nullable().default(null),
 });
@@ -107,8 +129,8 @@ export const updateCampaignSchema = z.strictObject({
   name: nameSchema.optional(),
   budgetType: z.enum(BUDGET_TYPES).optional(),
   budgetAmountMinor: budgetAmountSchema.optional(),
-  startDate: isoDateSchema.nullable().optional(),
-  endDate: isoDateSchema.nullable().optional(),
+  startDate: scheduleDateSchema.nullable().optional(),
+  endDate: scheduleDateSchema.nullable().optional(),
   targeting: targetingSchema.optional(),
   landingUrl: landingUrlSchema.nullable().optional(),
 });

@@ -21,12 +21,12 @@ import {
   fenceMatchesRun,
   runWriteFenceSchema,
 } from "./run_fence.ts";
-import { parseInput } from "./validation.ts";
+import { decimalInteger, parseInput, plainText } from "./validation.ts";
 
 /** Title given to conversations created without one. */
 export const DEFAULT_CONVERSATION_TITLE = "New conversation";
 
-const titleSchema = z.string().trim().min(1).max(200);
+const titleSchema = plainText().trim().min(1).max(200);
 
 /** Input of `conversations.create`. */
 export const createConversationSchema = z.object({
@@ -69,8 +69,8 @@ export type AppendMessageInput = z.input<typeof appendMessageSchema>;
 /** Query of `conversations.listMessages`. */
 export const listMessagesSchema = z.object({
   /** Only messages with a larger sequence number (for replay after reconnect). */
-  afterSeq: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  afterSeq: decimalInteger({ min: 0 }).default(0),
+  limit: decimalInteger({ min: 1, max: 500 }).default(100),
 });
 /** Query of `conversations.listMessages`. */
 export type ListMessagesQuery = z.input<typeof listMessagesSchema>;

@@ -12,13 +12,13 @@ import { landingUrlSchema } from "./campaigns.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
 const creativeFields = {
-  headline: z.string().trim().min(1).max(255),
-  body: z.string().trim().min(1).max(5000),
+  headline: plainText().trim().min(1).max(255),
+  body: plainText().trim().min(1).max(5000),
   /** Button label such as "Shop now". */
-  callToAction: z.string().trim().min(1).max(64).nullable(),
+  callToAction: plainText().trim().min(1).max(64).nullable(),
   /** Image or video URL. */
   mediaUrl: landingUrlSchema.nullable(),
 };

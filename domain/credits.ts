@@ -15,7 +15,7 @@ import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { ConflictError, InsufficientCreditsError, NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
-import { parseInput } from "./validation.ts";
+import { parseInput, plainText } from "./validation.ts";
 
 /** Largest single charge or refund, a guard against unit mistakes. */
 const MAX_CREDIT_AMOUNT = 1_000_000_000;
@@ -27,7 +27,7 @@ export const chargeCreditsSchema = z.object({
   amount: z.number().int().positive().max(MAX_CREDIT_AMOUNT),
   /** Same key, same user → the same entry is returned and nothing is charged again. */
   idempotencyKey: idempotencyKeySchema,
-  description: z.string().trim().min(1).max(500),
+  description: plainText().trim().min(1).max(500),
 });
 /** Input of `credits.charge`. */
 export type ChargeCreditsInput = z.input<typeof chargeCreditsSchema>;
@@ -38,7 +38,7 @@ export const refundCreditsSchema = z.object({
   /** Defaults to whatever of the charge is not refunded yet. */
   amount: z.number().int().positive().max(MAX_CREDIT_AMOUNT).optional(),
   idempotencyKey: idempotencyKeySchema,
-  description: z.string().trim().min(1).max(500).default("Refund"),
+  description: plainText().trim().min(1).max(500).default("Refund"),
 });
 /** Input of `credits.refund`. */
 export type RefundCreditsInput = z.input<typeof refundCreditsSchema>;

@@ -6,14 +6,19 @@
 import type { SelectQueryBuilder } from "kysely";
 import { z } from "zod";
 import type { DB } from "../db/schema.ts";
+import { decimalInteger } from "./validation.ts";
 
 /** Maximum page size any list accepts. */
 export const MAX_PAGE_SIZE = 100;
+/** Page size of a list when `limit` is not given. */
+export const DEFAULT_PAGE_SIZE = 20;
 
-/** `skip` and `limit` query parameters (strings from a query string are coerced). */
+/** `skip` and `limit` query parameters (query-string texts in plain decimal digits). */
 export const pageSchema = z.object({
-  skip: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+  skip: decimalInteger({ min: 0 }).default(0).describe("Items to skip (default 0)."),
+  limit: decimalInteger({ min: 1, max: MAX_PAGE_SIZE }).default(DEFAULT_PAGE_SIZE).describe(
+    `Page size, at most ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
+  ),
 });
 
 /** Parsed pagination parameters. */

@@ -22,6 +22,7 @@ export {
   COMPONENT_META_KEY,
   type ComponentHint,
   ERROR_META_KEY,
+  refusalResult,
   REPLAYED_META_KEY,
 } from "./results.ts";
 export { createMcpServer, type McpServerOptions, type McpServices, SERVER_INFO } from "./server.ts";

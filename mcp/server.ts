@@ -1,19 +1,36 @@
 /**
- * The MCP server of one authenticated actor: every tool of `tools/mod.ts` registered through one
- * helper, each call running on the domain as that actor (tenant isolation comes from the domain's
- * actor-scoped queries). Servers are cheap; HTTP builds one per request, in-process clients one
- * per connection.
+ * The MCP server of one authenticated actor: every tool of `tools/mod.ts`, each call running on
+ * the domain as that actor (tenant isolation comes from the domain's actor-scoped queries).
+ * Servers are cheap; HTTP builds one per request, in-process clients one per connection.
+ *
+ * `tools/list` and `tools/call` are handled here on the SDK's low-level `Server` rather than by
+ * its `McpServer`, which answers a call of an unknown tool with an `isError` result: the MCP
+ * tools spec makes that a protocol error (JSON-RPC -32602), so clients can tell "no such tool"
+ * from a tool that ran and failed. Input schemas are strict objects (unknown properties are
+ * refused, `additionalProperties: false` in the listing); invalid arguments are a tool error
+ * (`aae/error` code `validation`), which the model reading it can correct.
  *
  * @module
  */
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+// @ts-types="@modelcontextprotocol/sdk/server/index"
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ErrorCode,
+  ListToolsRequestSchema,
+  type Tool,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import type { Actor } from "../domain/actor.ts";
 import { type Clock, systemClock } from "../domain/clock.ts";
 import type { Domain } from "../domain/mod.ts";
+import { parseInput } from "../domain/validation.ts";
 import type { Logger } from "../lib/log.ts";
 import type { ApprovalGrants } from "./grants.ts";
 import { type InvokeDependencies, invokeTool } from "./invoke.ts";
+import { errorResult } from "./results.ts";
 import type { McpTool } from "./tool.ts";
 import { TOOLS } from "./tools/mod.ts";
 
@@ -47,13 +64,31 @@ export interface McpServerOptions {
   pause?: (point: string) => Promise<void>;
 }
 
+/**
+ * A JSON-RPC error answered as is: the SDK sends any thrown error's `code` and `message`, and
+ * `McpError` would put "MCP error <code>: " in front of the message, which clients prefix again.
+ */
+class ProtocolError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+/** A tool with its argument and result schemas built once. */
+interface ServedTool {
+  tool: McpTool;
+  input: z.ZodObject;
+  output: z.ZodObject;
+  listing: Tool;
+}
+
 /** Builds an MCP server whose tools act as `actor`. */
 export function createMcpServer(
   domain: Domain,
   actor: Actor,
   options: McpServerOptions,
-): McpServer {
-  const server = new McpServer(SERVER_INFO, {
+): Server {
+  const server = new Server(SERVER_INFO, {
     capabilities: { tools: {} },
     instructions: INSTRUCTIONS,
   });
@@ -65,21 +100,60 @@ export function createMcpServer(
     log: options.log,
     pause: options.pause,
   };
-  for (const tool of options.tools ?? TOOLS) registerTool(server, tool, deps);
+  const served = new Map((options.tools ?? TOOLS).map((tool) => [tool.name, serve(tool)]));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: [...served.values()].map((entry) => entry.listing),
+  }));
+  server.setRequestHandler(
+    CallToolRequestSchema,
+    ({ params }) => callTool(deps, served.get(params.name), params),
+  );
   return server;
 }
 
-/** The one registration helper: schema, annotations, and the shared call pipeline. */
-function registerTool(server: McpServer, tool: McpTool, deps: InvokeDependencies): void {
-  server.registerTool(
-    tool.name,
-    {
+function serve(tool: McpTool): ServedTool {
+  const input = z.strictObject(tool.input);
+  const output = z.object(tool.output);
+  return {
+    tool,
+    input,
+    output,
+    listing: {
+      name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.input,
-      outputSchema: tool.output,
+      inputSchema: jsonSchema(input, "input"),
+      outputSchema: jsonSchema(output, "output"),
       annotations: { title: tool.title, ...tool.annotations },
     },
-    (args: Record<string, unknown>, extra) => invokeTool(deps, tool, args, extra._meta),
-  );
+  };
+}
+
+/** JSON Schema (draft-07, as the SDK lists zod schemas) of an object schema. */
+function jsonSchema(schema: z.ZodObject, io: "input" | "output") {
+  return z.toJSONSchema(schema, { target: "draft-7", io }) as Tool["inputSchema"];
+}
+
+/** One `tools/call`: unknown tool → protocol error; bad arguments → tool error; else invoke. */
+async function callTool(
+  deps: InvokeDependencies,
+  entry: ServedTool | undefined,
+  params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> },
+): Promise<CallToolResult> {
+  if (!entry) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
+  let args: Record<string, unknown>;
+  try {
+    args = parseInput(entry.input, params.arguments ?? {});
+  } catch (error) {
+    return errorResult(error, deps.log, entry.tool.name);
+  }
+  const result = await invokeTool(deps, entry.tool, args, params._meta);
+  if (!result.isError && !entry.output.safeParse(result.structuredContent).success) {
+    // A result that breaks its own published schema is our bug, not the caller's.
+    deps.log?.error("MCP tool result does not match its output schema", {
+      tool: entry.tool.name,
+    });
+    throw new ProtocolError(ErrorCode.InternalError, "internal error: invalid tool result");
+  }
+  return result;
 }

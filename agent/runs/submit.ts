@@ -14,6 +14,7 @@ import type { Actor } from "../../domain/actor.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { DEFAULT_CONVERSATION_TITLE } from "../../domain/conversations.ts";
 import type { Domain } from "../../domain/mod.ts";
+import { CONTROL_CHARACTERS_MESSAGE, isPlainText } from "../../domain/text.ts";
 import type { Logger } from "../../lib/log.ts";
 import { RunEvents } from "./events.ts";
 import type { SubmitMessageInput, SubmittedMessage } from "./types.ts";
@@ -46,6 +47,9 @@ export async function submitMessage(
       field: "content",
       message: `must be 1 to ${MAX_MESSAGE_CHARS} characters`,
     }]);
+  }
+  if (!isPlainText(content)) {
+    throw new ValidationError([{ field: "content", message: CONTROL_CHARACTERS_MESSAGE }]);
   }
   const clientMessageId = input.clientMessageId?.trim() || null;
   if (clientMessageId && clientMessageId.length > 128) {

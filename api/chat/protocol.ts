@@ -1,12 +1,14 @@
 /**
  * The chat protocol of `/ws/chat`, as zod schemas shared by the server and browser clients (this
- * module imports nothing but `zod/mini`, zod's tree-shakable functional API, so it bundles small
- * for the browser; do not import classic `zod` here). Every message is the seed envelope
+ * module imports nothing but `zod/mini`, zod's tree-shakable functional API, and the import-free
+ * text rule of `domain/text.ts`, so it bundles small for the browser; do not import classic `zod`
+ * here). Every message is the seed envelope
  * `{"type", "content", "metadata"}`; the README's "Chat protocol" section is the prose version.
  *
  * @module
  */
 import * as z from "zod/mini";
+import { CONTROL_CHARACTERS_MESSAGE, isPlainText } from "../../domain/text.ts";
 
 /** The subprotocol clients offer and the server echoes. */
 export const CHAT_SUBPROTOCOL = "aae.v1";
@@ -80,7 +82,12 @@ const shortContent = z._default(z.string().check(z.maxLength(1000)), "");
 /** `user`: a message to the assistant. */
 export const UserMessageSchema = z.object({
   type: z.literal("user"),
-  content: z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_USER_CONTENT_CHARS)),
+  content: z.string().check(
+    z.refine(isPlainText, CONTROL_CHARACTERS_MESSAGE),
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(MAX_USER_CONTENT_CHARS),
+  ),
   metadata: z._default(
     z.object({
       /** Absent: start a new conversation. */

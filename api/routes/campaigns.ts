@@ -12,7 +12,7 @@ import {
 } from "../../domain/campaigns.ts";
 import { isoDateSchema } from "../../domain/dates.ts";
 import { NotFoundError } from "../../domain/errors.ts";
-import { fromSnake, snakeObject, snakeSchema } from "../case.ts";
+import { fromSnake, type SnakeCased, snakeObject, snakeSchema } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { itemRoutes } from "../item_routes.ts";
 import {
@@ -27,6 +27,38 @@ import { CampaignListItemSchema, CampaignSchema, PerformanceReportSchema } from 
 import { IdParamsSchema } from "../schemas/common.ts";
 
 const replaceCampaignSchema = updateCampaignSchema.required();
+
+/**
+ * PUT takes the representation GET returns. The fields it cannot change (`status` changes through
+ * the action routes; the rest is fixed at creation) may be sent back as they are and are ignored,
+ * as output-only fields are in Google's API guidelines (AIP-203).
+ */
+const READ_ONLY_FIELDS = {
+  id: true,
+  ad_account_id: true,
+  external_id: true,
+  objective: true,
+  status: true,
+  currency: true,
+  created_at: true,
+  updated_at: true,
+} as const;
+const readOnlyShape = Object.fromEntries(
+  Object.entries(CampaignSchema.pick(READ_ONLY_FIELDS).shape).map(([key, field]) => [
+    key,
+    field.optional().openapi({ readOnly: true, description: "Read-only; ignored by PUT." }),
+  ]),
+);
+const replaceBodySchema = snakeObject(replaceCampaignSchema).extend(readOnlyShape);
+
+/** The editable fields of a PUT body (read-only ones dropped). */
+function editableFields(body: Record<string, unknown>) {
+  const editable = Object.entries(body).filter(([key]) => !Object.hasOwn(READ_ONLY_FIELDS, key));
+  return fromSnake(
+    replaceCampaignSchema,
+    Object.fromEntries(editable) as SnakeCased<z.output<typeof replaceCampaignSchema>>,
+  );
+}
 const metricsQuerySchema = z.object({ from: isoDateSchema, to: isoDateSchema });
 
 /** Status actions: path segment → domain method and message. */
@@ -89,9 +121,18 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
   );
 
   app.openapi(
-    item.change("put", "Replace every editable field of a campaign", replaceCampaignSchema),
+    privateRoute(guards, {
+      method: "put",
+      path: "/campaigns/{id}",
+      tags,
+      summary: "Replace every editable field of a campaign",
+      description: "Send every editable field, e.g. the `data` of `GET /campaigns/{id}` with " +
+        "changes; its read-only fields may stay in the body and are ignored.",
+      request: { params: IdParamsSchema, body: jsonBody(replaceBodySchema) },
+      responses: { 200: dataResponse(CampaignSchema, "The updated campaign") },
+    }),
     async (c) => {
-      const input = fromSnake(replaceCampaignSchema, c.req.valid("json"));
+      const input = editableFields(c.req.valid("json"));
       const campaign = await campaigns.update(actorOf(c), c.req.valid("param").id, input);
       return respond(c, campaign, "Updated");
     },

@@ -12,6 +12,7 @@ import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { jsonBody, privateRoute } from "../openapi.ts";
 import { ErrorSchema, IdParamsSchema } from "../schemas/common.ts";
+import { decimalInteger } from "../../domain/validation.ts";
 
 /** Body of `POST /conversations/{id}/messages`. */
 const PostMessageSchema = z.object({
@@ -39,7 +40,7 @@ const LastEventIdHeader = z.object({
 });
 
 const LastEventIdQuery = z.object({
-  last_event_id: z.coerce.number().int().min(0).optional().openapi({
+  last_event_id: decimalInteger({ min: 0 }).optional().openapi({
     description: "Same as the `Last-Event-ID` header, for clients that cannot set headers.",
   }),
 });

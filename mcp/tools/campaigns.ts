@@ -14,6 +14,7 @@ import {
   listCampaignsSchema,
   updateCampaignSchema,
 } from "../../domain/campaigns.ts";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../domain/pagination.ts";
 import {
   campaignEffectShape,
   campaignListItemSchema,
@@ -31,7 +32,9 @@ export const listCampaignsTool: McpTool = defineTool({
   title: "List campaigns",
   description:
     "Lists the user's campaigns with their last 7 complete days of delivery (spend in minor " +
-    "units, conversions, CPA, ROAS). Filters: adAccountId, status, objective, search (name).",
+    "units, conversions, CPA, ROAS). Filters: adAccountId, status, objective, search (name). " +
+    `Returns ${DEFAULT_PAGE_SIZE} campaigns per page unless \`limit\` (at most ${MAX_PAGE_SIZE}) ` +
+    "says otherwise; `total` counts all matches and `skip` pages through them.",
   input: listCampaignsSchema.shape,
   output: pageShape(campaignListItemSchema),
   run: ({ domain, actor }, args) => domain.campaigns.list(actor, args),

@@ -237,6 +237,8 @@ chatTest("chat protocol over a real WebSocket", async (t, server) => {
       ["[1, 2]", "invalid_json"],
       [{ type: "shout", content: "hi", metadata: { request_id: "u" } }, "unknown_type"],
       [{ type: "user", content: "", metadata: {} }, "invalid_message"],
+      [{ type: "user", content: "a\u0000b", metadata: {} }, "invalid_message"],
+      [{ type: "user", content: "stop\u001b[2J", metadata: {} }, "invalid_message"],
       [{ type: "resume", metadata: { conversation_id: "not-a-uuid" } }, "invalid_message"],
       [{ type: "confirm", metadata: { run_id: crypto.randomUUID() } }, "invalid_message"],
       [
