@@ -102,7 +102,10 @@ export interface StepNotice {
 
 /** What the graph asks of the runner. */
 export interface AgentHooks {
-  /** Called first in every node: throws to stop the run (cancelled, drained, fenced out). */
+  /**
+   * Called first in every node: throws to stop the run (cancelled, drained, fenced out). What it
+   * cannot tell without the database, the node's first fenced write (`beginStep`) checks.
+   */
   boundary(): Promise<void>;
   beginStep(start: StepStart): Promise<OpenStep>;
   finishStep(step: OpenStep, status: AgentStepStatus, output: unknown): Promise<number>;

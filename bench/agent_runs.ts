@@ -6,12 +6,17 @@
  * and tool calls made in a plain loop (no graph, no persistence). The difference per step is
  * what durability costs.
  *
+ * Round trips per step are counted the same way: every statement Kysely sends (transaction
+ * control included; a multi-statement group commit counts once) and every coordination call
+ * (a Redis round trip each on Redis), durable minus plain, divided by the steps.
+ *
  * Usage: `deno task bench agent_runs [--runs=N] [--mysql=URL] [--redis=URL]` (default 10 runs;
  * MariaDB/MySQL and Redis rows are skipped when unreachable).
  *
  * @module
  */
 import { join } from "node:path";
+import type { LogConfig } from "kysely";
 import { createPool } from "mysql2";
 import { AccessTokens } from "../auth/access_tokens.ts";
 import { createApprovalGrants } from "../mcp/grants.ts";
@@ -54,8 +59,56 @@ class BenchModel implements ChatModel {
   }
 }
 
+/** Round trips counted so far. */
+interface Trips {
+  /** Statements sent to the database. */
+  statements: number;
+  /** Of those, explicit commits. */
+  commits: number;
+  /** Coordination calls (leases, publishes). */
+  coordination: number;
+}
+
+/** A Kysely log that counts statements into `trips`. */
+function countingLog(trips: Trips): LogConfig {
+  return (event) => {
+    trips.statements++;
+    if (/\bcommit$/i.test(event.query.sql.trim())) trips.commits++;
+  };
+}
+
+/** `inner`, counting each lease and publish call into `trips`. */
+function countingCoordination(inner: Coordination, trips: Trips): Coordination {
+  const counted = <Args extends unknown[], Result>(call: (...args: Args) => Promise<Result>) =>
+  (
+    ...args: Args
+  ) => {
+    trips.coordination++;
+    return call(...args);
+  };
+  const { leases, pubsub } = inner;
+  return {
+    kind: inner.kind,
+    leases: {
+      acquire: counted(leases.acquire.bind(leases)),
+      extend: counted(leases.extend.bind(leases)),
+      release: counted(leases.release.bind(leases)),
+      isCurrent: counted(leases.isCurrent.bind(leases)),
+      assertCurrent: counted(leases.assertCurrent.bind(leases)),
+    },
+    pubsub: {
+      publish: counted(pubsub.publish.bind(pubsub)),
+      subscribe: pubsub.subscribe.bind(pubsub),
+    },
+    counters: inner.counters,
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+}
+
 interface Backend {
   name: string;
+  trips: Trips;
   db: Database;
   coordination: Coordination;
   /** As the app sets it up (`openAppSaver`); default: a saver on `db`. */
@@ -65,12 +118,14 @@ interface Backend {
 
 async function sqliteBackend(): Promise<Backend> {
   const dir = await Deno.makeTempDir({ prefix: "aae-bench-runs-" });
-  const db = openSqlite(join(dir, "bench.sqlite"));
+  const trips: Trips = { statements: 0, commits: 0, coordination: 0 };
+  const db = openSqlite(join(dir, "bench.sqlite"), { log: countingLog(trips) });
   await migrateToLatest(db);
   return {
     name: "sqlite + memory",
+    trips,
     db,
-    coordination: createMemoryCoordination(),
+    coordination: countingCoordination(createMemoryCoordination(), trips),
     async close() {
       await db.close();
       await Deno.remove(dir, { recursive: true });
@@ -97,13 +152,15 @@ async function mysqlBackend(url: string, redisUrl: string): Promise<Backend | un
   }
   const scratch = new URL(url);
   scratch.pathname = `/${name}`;
-  const db = openMysql(scratch.toString());
+  const trips: Trips = { statements: 0, commits: 0, coordination: 0 };
+  const db = openMysql(scratch.toString(), { log: countingLog(trips) });
   await migrateToLatest(db);
-  const checkpoints = openAppSaver(db, scratch.toString());
+  const checkpoints = openAppSaver(db, scratch.toString(), { log: countingLog(trips) });
   return {
     name: "mariadb + redis",
+    trips,
     db,
-    coordination,
+    coordination: countingCoordination(coordination, trips),
     checkpointer: checkpoints.saver,
     async close() {
       await coordination.close();
@@ -115,11 +172,32 @@ async function mysqlBackend(url: string, redisUrl: string): Promise<Backend | un
   };
 }
 
-/** Per-conversation times (ms): plain loop and through the runtime. */
-async function measure(
-  backend: Backend,
-  runs: number,
-): Promise<{ plain: number[]; durable: number[] }> {
+/** What `measure` reports. */
+interface Measured {
+  /** Per-conversation times (ms): plain loop and through the runtime. */
+  plain: number[];
+  durable: number[];
+  /** Round trips of all measured conversations: plain loop and through the runtime. */
+  plainTrips: Trips;
+  durableTrips: Trips;
+}
+
+function tripsSince(trips: Trips, before: Trips): Trips {
+  return {
+    statements: trips.statements - before.statements,
+    commits: trips.commits - before.commits,
+    coordination: trips.coordination - before.coordination,
+  };
+}
+
+function addTrips(total: Trips, more: Trips): void {
+  total.statements += more.statements;
+  total.commits += more.commits;
+  total.coordination += more.coordination;
+}
+
+/** Times and round trips of `runs` conversations each way (after one warm-up). */
+async function measure(backend: Backend, runs: number): Promise<Measured> {
   const config = loadConfig({ JWT_SECRET_KEY: SECRET, LOG_LEVEL: "error" });
   const log = createLogger("error");
   const domain = createDomain({
@@ -149,8 +227,12 @@ async function measure(
   });
   const plain: number[] = [];
   const durable: number[] = [];
+  const zero = (): Trips => ({ statements: 0, commits: 0, coordination: 0 });
+  const plainTrips = zero();
+  const durableTrips = zero();
   for (let index = 0; index < runs + 1; index++) {
     // Baseline: the same model turns and tool calls, nothing persisted.
+    let before = { ...backend.trips };
     let start = performance.now();
     const toolbox = await openToolbox({ config, domain, log, approvals, accessTokens }, actor);
     const messages: ModelRequest["messages"] = [{ role: "user", content: "Summarize" }];
@@ -170,11 +252,14 @@ async function measure(
     }
     await toolbox.close();
     const plainMs = performance.now() - start;
+    const plainCount = tripsSince(backend.trips, before);
 
+    before = { ...backend.trips };
     start = performance.now();
     const submitted = await runtime.submit(actor, { content: "Summarize everything" });
     await runtime.idle();
     const durableMs = performance.now() - start;
+    const durableCount = tripsSince(backend.trips, before);
     const view = await runtime.get(actor, submitted.runId);
     if (view.status !== "completed" || view.steps.length !== 2 * MODEL_CALLS - 1) {
       throw new Error(`run ended ${view.status} with ${view.steps.length} steps`);
@@ -182,10 +267,12 @@ async function measure(
     if (index > 0) { // the first conversation warms caches and JIT
       plain.push(plainMs);
       durable.push(durableMs);
+      addTrips(plainTrips, plainCount);
+      addTrips(durableTrips, durableCount);
     }
   }
   await runtime.drain();
-  return { plain, durable };
+  return { plain, durable, plainTrips, durableTrips };
 }
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -209,14 +296,20 @@ export async function main(args: string[]): Promise<void> {
   else console.log(`MariaDB/MySQL or Redis not reachable (${mysqlUrl}, ${redisUrl}): skipped`);
   for (const backend of backends) {
     try {
-      const { plain, durable } = await measure(backend, runs);
+      const { plain, durable, plainTrips, durableTrips } = await measure(backend, runs);
       const overhead = durable.map((value, index) => (value - plain[index]) / steps);
+      const extra = tripsSince(durableTrips, plainTrips);
+      const perStep = (count: number) => (count / runs / steps).toFixed(1);
       console.log(
         `${backend.name.padEnd(18)} plain p50 ${ms(percentile(plain, 50))}  durable p50 ${
           ms(percentile(durable, 50))
         } p95 ${ms(percentile(durable, 95))}  overhead/step p50 ${
           ms(percentile(overhead, 50))
-        } p95 ${ms(percentile(overhead, 95))}`,
+        } p95 ${ms(percentile(overhead, 95))} (${
+          (percentile(durable, 50) / percentile(plain, 50)).toFixed(1)
+        }× plain)\n${" ".repeat(18)} round trips/step: ${perStep(extra.statements)} statements (${
+          perStep(extra.commits)
+        } commits), ${perStep(extra.coordination)} coordination calls`,
       );
     } finally {
       await backend.close();

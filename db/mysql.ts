@@ -6,7 +6,7 @@
  * @module
  */
 import { createPool } from "mysql2";
-import { CompiledQuery, Kysely, MysqlDialect } from "kysely";
+import { CompiledQuery, Kysely, type LogConfig, MysqlDialect } from "kysely";
 import { redactUrl } from "../lib/redact_url.ts";
 import type { DB } from "./schema.ts";
 import { type Database, wrapKysely } from "./database.ts";
@@ -21,6 +21,8 @@ export interface MysqlOptions {
    * round trip; the app's shared pool keeps it off.
    */
   multipleStatements?: boolean;
+  /** Kysely's query log: sees every statement sent, transaction control included. */
+  log?: LogConfig;
 }
 
 /** Opens a pool for a `mysql://user:pass@host:port/database` URL. */
@@ -45,6 +47,7 @@ export function openMysql(url: string, options: MysqlOptions = {}): Database {
         await connection.executeQuery(CompiledQuery.raw("SET time_zone = '+00:00'"));
       },
     }),
+    log: options.log,
   });
   return wrapKysely(kysely, "mysql", redactUrl(url));
 }

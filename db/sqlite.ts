@@ -7,7 +7,13 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from "kysely";
+import {
+  Kysely,
+  type LogConfig,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteStatement,
+} from "kysely";
 import type { DB } from "./schema.ts";
 import { type Database, wrapKysely } from "./database.ts";
 
@@ -54,8 +60,14 @@ export class NodeSqliteAdapter implements SqliteDatabase {
   }
 }
 
+/** Options of `openSqlite`. */
+export interface SqliteOptions {
+  /** Kysely's query log: sees every statement sent, transaction control included. */
+  log?: LogConfig;
+}
+
 /** Opens (creating if needed) an SQLite file with WAL, foreign keys and a busy timeout. */
-export function openSqlite(path: string): Database {
+export function openSqlite(path: string, options: SqliteOptions = {}): Database {
   const file = new DatabaseSync(path);
   file.exec("PRAGMA journal_mode = WAL");
   file.exec("PRAGMA synchronous = NORMAL");
@@ -63,6 +75,7 @@ export function openSqlite(path: string): Database {
   file.exec("PRAGMA busy_timeout = 5000");
   const kysely = new Kysely<DB>({
     dialect: new SqliteDialect({ database: new NodeSqliteAdapter(file) }),
+    log: options.log,
   });
   return wrapKysely(kysely, "sqlite", `sqlite:${path}`);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Database } from "../../db/database.ts";
-import { openMysql } from "../../db/mysql.ts";
+import { type MysqlOptions, openMysql } from "../../db/mysql.ts";
 import { KyselySaver } from "./kysely_saver.ts";
 
 /** Connections of the saver's own pool (one per concurrently stored step is plenty). */
@@ -20,14 +20,22 @@ export interface AppSaver {
   close(): Promise<void>;
 }
 
-/** The app's saver on `db`; `mysqlUrl` is `db`'s URL when it is MySQL. */
-export function openAppSaver(db: Database, mysqlUrl: string | undefined): AppSaver {
+/**
+ * The app's saver on `db`; `mysqlUrl` is `db`'s URL when it is MySQL. `pool` options go to the
+ * saver's own pool (e.g. a query log).
+ */
+export function openAppSaver(
+  db: Database,
+  mysqlUrl: string | undefined,
+  pool: Pick<MysqlOptions, "log"> = {},
+): AppSaver {
   if (db.dialect !== "mysql" || mysqlUrl === undefined) {
     return { saver: new KyselySaver(db), close: () => Promise.resolve() };
   }
-  const pool = openMysql(mysqlUrl, {
+  const own = openMysql(mysqlUrl, {
+    ...pool,
     multipleStatements: true,
     connectionLimit: SAVER_POOL_SIZE,
   });
-  return { saver: new KyselySaver(pool, { groupCommit: true }), close: () => pool.close() };
+  return { saver: new KyselySaver(own, { groupCommit: true }), close: () => own.close() };
 }

@@ -364,11 +364,12 @@ function hooksFor(
 ): AgentHooks {
   return {
     signal: abort.signal,
-    async boundary() {
-      if (abort.signal.aborted) throw abort.signal.reason;
-      if (ctx.isDraining()) throw new RunnerDrainingError(fence.runId);
-      const control = await fence.check();
-      if (control.cancel_requested_at) throw new RunCancelledError(fence.runId);
+    // Local checks only: the cancel request and the lease epoch are checked by the step's own
+    // fenced write (`beginStep`), or by `recordedDecision` at the gate, in the same statement.
+    boundary() {
+      if (abort.signal.aborted) return Promise.reject(abort.signal.reason);
+      if (ctx.isDraining()) return Promise.reject(new RunnerDrainingError(fence.runId));
+      return Promise.resolve();
     },
     beginStep: (start) => fence.beginStep(start),
     finishStep: (step, status, output) => fence.finishStep(step, status, output),
@@ -382,18 +383,17 @@ function hooksFor(
           id: row.id,
           seq: row.seq,
           attempt: row.attempt,
-          previousStatus: null,
-          previousOutput: null,
           startedMs: row.started_at ? Date.parse(isoFromDb(row.started_at)) : fence.now().getTime(),
         },
         status,
         output,
       );
     },
-    async charge(key, credits, description) {
-      await fence.check();
-      await ctx.domain.credits.charge(actor, { amount: credits, idempotencyKey: key, description });
-    },
+    // Charges follow their step's fenced `beginStep`, which just checked the epoch (as a separate
+    // check would, not atomically with the charge); the key makes a charge happen once anyway.
+    charge: (key, credits, description) =>
+      ctx.domain.credits.charge(actor, { amount: credits, idempotencyKey: key, description })
+        .then(() => {}),
     async refund(chargeKey, description) {
       await fence.check();
       await ctx.domain.credits.refundCharge(actor, { chargeKey, description });
@@ -414,7 +414,9 @@ function hooksFor(
       return Promise.resolve();
     },
     async recordedDecision(confirmationId) {
-      const decision = decisionOf(await fence.check());
+      const control = await fence.check();
+      if (control.cancel_requested_at) throw new RunCancelledError(fence.runId);
+      const decision = decisionOf(control);
       return decision?.confirmationId === confirmationId ? decision.decision : null;
     },
     issueGrant: (pending) => ctx.approvals.issue(actor, pending),
@@ -433,7 +435,7 @@ function startHeartbeat(
     if (busy || abort.signal.aborted) return;
     busy = true;
     try {
-      if (!await ctx.leases.extend(fence.lease, ctx.leaseTtlMs)) {
+      if (!await fence.leases.extend(fence.lease, ctx.leaseTtlMs)) {
         abort.abort(new RunFencedOutError(fence.runId, fence.epoch));
         return;
       }

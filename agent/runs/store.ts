@@ -4,6 +4,11 @@
  * row's `lease_epoch`; each of its writes re-checks that epoch inside the same statement, so a
  * paused or partitioned runner whose run was taken over writes nothing (0 rows → abort).
  *
+ * The database epoch alone decides: another runner must claim the run (bumping the epoch) before
+ * it writes anything, so a write that still finds this runner's epoch cannot race one. The
+ * coordination lease only keeps two runners from starting at once; the runner's heartbeat extends
+ * it and stops the run when it is lost, so writes do not ask coordination again.
+ *
  * @module
  */
 import { type Expression, expressionBuilder, type Selectable, type SqlBool } from "kysely";
@@ -23,6 +28,7 @@ import { NotFoundError } from "../../domain/errors.ts";
 import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Lease, Leases } from "../../lib/coordination/types.ts";
 import { agentStepDuration, leaseTakeovers } from "../../lib/metrics.ts";
+import { RunCancelledError } from "./errors.ts";
 
 /** An `agent_runs` row. */
 export type RunRow = Selectable<AgentRunsTable>;
@@ -109,9 +115,6 @@ export interface OpenStep {
   id: string;
   seq: number;
   attempt: number;
-  /** Status before this attempt (`succeeded` means an earlier attempt finished it). */
-  previousStatus: AgentStepStatus | null;
-  previousOutput: unknown;
   startedMs: number;
 }
 
@@ -124,8 +127,17 @@ export interface StepStart {
   input: unknown;
 }
 
+/** A step row this runner knows: the run's steps change only through its fence. */
+type KnownStep = Pick<StepRow, "id" | "seq" | "attempt">;
+
 /** The writes of one runner holding one run at one lease epoch. */
 export class RunFence {
+  /**
+   * The run's steps by idempotency key, read once: while this runner's epoch is the run's, only
+   * it writes them (and once it is not, every write is refused anyway).
+   */
+  #steps: Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> | undefined;
+
   constructor(
     readonly db: Database,
     readonly leases: Leases,
@@ -137,13 +149,10 @@ export class RunFence {
   ) {}
 
   /**
-   * Checks that the lease is still held and the row still carries this epoch; returns the
-   * run's control fields (cancel request, recorded decision).
+   * Checks that the row still carries this epoch; returns the run's control fields (cancel
+   * request, recorded decision).
    */
   async check(): Promise<Pick<RunRow, "cancel_requested_at" | "confirmation_decision">> {
-    if (!await this.leases.isCurrent(this.lease)) {
-      throw new RunFencedOutError(this.runId, this.epoch);
-    }
     const row = await this.db.kysely.selectFrom("agent_runs")
       .select(["lease_epoch", "cancel_requested_at", "confirmation_decision"])
       .where("id", "=", this.runId).executeTakeFirst();
@@ -166,7 +175,6 @@ export class RunFence {
 
   /** Updates the run row, fenced. */
   async updateRun(changes: Partial<Omit<RunRow, "id" | "lease_epoch">>): Promise<void> {
-    await this.#assertLease();
     const result = await this.db.kysely.updateTable("agent_runs")
       .set({ ...changes, updated_at: toDbTimestamp(this.now()) })
       .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
@@ -176,7 +184,6 @@ export class RunFence {
 
   /** Adds a model call's token usage to the run, fenced. */
   async addTokens(input: number, output: number): Promise<void> {
-    await this.#assertLease();
     const result = await this.db.kysely.updateTable("agent_runs")
       .set((eb) => ({
         input_tokens: eb("input_tokens", "+", input),
@@ -188,14 +195,16 @@ export class RunFence {
     if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
   }
 
-  /** Opens (or, for a key seen before, reopens with attempt + 1) a step row, fenced. */
+  /**
+   * Opens (or, for a key seen before, reopens with attempt + 1) a step row, fenced: the statement
+   * writes only while the run carries this epoch and no cancel was requested, so a step of a run
+   * taken over or cancelled never starts (`RunFencedOutError` / `RunCancelledError`).
+   */
   async beginStep(start: StepStart): Promise<OpenStep> {
-    await this.#assertLease();
     const startedMs = this.now().getTime();
     const stamp = toDbTimestamp(new Date(startedMs));
-    const existing = await this.db.kysely.selectFrom("agent_steps").selectAll()
-      .where("run_id", "=", this.runId).where("idempotency_key", "=", start.key)
-      .executeTakeFirst();
+    const steps = await this.#knownSteps();
+    const existing = steps.byKey.get(start.key);
     if (existing) {
       const attempt = existing.attempt + 1;
       const result = await this.db.kysely.updateTable("agent_steps")
@@ -209,22 +218,13 @@ export class RunFence {
           updated_at: stamp,
         })
         .where("id", "=", existing.id)
-        .where(this.#ownsRun())
+        .where(this.#ownsLiveRun())
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
-      return {
-        id: existing.id,
-        seq: existing.seq,
-        attempt,
-        previousStatus: existing.status,
-        previousOutput: fromDbJson(existing.output),
-        startedMs,
-      };
+      if (Number(result.numUpdatedRows) !== 1) throw await this.#whyRefused();
+      steps.byKey.set(start.key, { ...existing, attempt });
+      return { id: existing.id, seq: existing.seq, attempt, startedMs };
     }
-    const last = await this.db.kysely.selectFrom("agent_steps")
-      .select((eb) => eb.fn.max("seq").as("seq"))
-      .where("run_id", "=", this.runId).executeTakeFirst();
-    const seq = Number(last?.seq ?? 0) + 1;
+    const seq = steps.lastSeq + 1;
     const id = crypto.randomUUID();
     // INSERT … SELECT from the run row at our epoch: a stale runner inserts nothing.
     const result = await this.db.kysely.insertInto("agent_steps")
@@ -269,17 +269,17 @@ export class RunFence {
             run.val(stamp).as("updated_at"),
           ])
           .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
+          .where("cancel_requested_at", "is", null)
       )
       .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) {
-      throw new RunFencedOutError(this.runId, this.epoch);
-    }
-    return { id, seq, attempt: 1, previousStatus: null, previousOutput: null, startedMs };
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) throw await this.#whyRefused();
+    steps.byKey.set(start.key, { id, seq, attempt: 1 });
+    steps.lastSeq = seq;
+    return { id, seq, attempt: 1, startedMs };
   }
 
   /** Closes a step with its outcome, fenced; returns its duration. */
   async finishStep(step: OpenStep, status: AgentStepStatus, output: unknown): Promise<number> {
-    await this.#assertLease();
     const finished = this.now();
     const duration = Math.max(0, finished.getTime() - step.startedMs);
     const stamp = toDbTimestamp(finished);
@@ -299,10 +299,31 @@ export class RunFence {
     return duration;
   }
 
-  async #assertLease(): Promise<void> {
-    if (!await this.leases.isCurrent(this.lease)) {
-      throw new RunFencedOutError(this.runId, this.epoch);
-    }
+  #knownSteps(): Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> {
+    if (this.#steps) return this.#steps;
+    const steps = this.db.kysely.selectFrom("agent_steps")
+      .select(["id", "seq", "attempt", "idempotency_key"])
+      .where("run_id", "=", this.runId).execute()
+      .then((rows) => ({
+        byKey: new Map(
+          rows.flatMap((row) => row.idempotency_key === null ? [] : [[row.idempotency_key, row]]),
+        ),
+        lastSeq: Math.max(0, ...rows.map((row) => Number(row.seq))),
+      }));
+    this.#steps = steps;
+    // A failed read is not remembered: the next step reads again.
+    steps.catch(() => this.#steps = undefined);
+    return steps;
+  }
+
+  /** Why a step write found no row: the run was cancelled, or it is no longer this runner's. */
+  async #whyRefused(): Promise<Error> {
+    const row = await this.db.kysely.selectFrom("agent_runs")
+      .select(["lease_epoch", "cancel_requested_at"])
+      .where("id", "=", this.runId).executeTakeFirst();
+    return row && Number(row.lease_epoch) === this.epoch && row.cancel_requested_at
+      ? new RunCancelledError(this.runId)
+      : new RunFencedOutError(this.runId, this.epoch);
   }
 
   /** True while the run row carries this runner's epoch; evaluated by the statement using it. */
@@ -312,6 +333,17 @@ export class RunFence {
       eb.selectFrom("agent_runs").select("agent_runs.id")
         .where("agent_runs.id", "=", this.runId)
         .where("agent_runs.lease_epoch", "=", this.epoch),
+    );
+  }
+
+  /** `#ownsRun`, and no cancel was requested. */
+  #ownsLiveRun(): Expression<SqlBool> {
+    const eb = expressionBuilder<DB, never>();
+    return eb.exists(
+      eb.selectFrom("agent_runs").select("agent_runs.id")
+        .where("agent_runs.id", "=", this.runId)
+        .where("agent_runs.lease_epoch", "=", this.epoch)
+        .where("agent_runs.cancel_requested_at", "is", null),
     );
   }
 }
