@@ -28,8 +28,9 @@ export const CLOSE_CODES = {
   slowConsumer: 4008,
   /**
    * The credentials the socket was opened with expired or were revoked (an access JWT reached
-   * its `exp`; an API token was revoked or expired; the browser's sign-in was signed out,
-   * revoked or expired). API tokens and sign-ins are re-checked periodically (every
+   * its `exp`; an API token was revoked or expired; the sign-in of an access JWT or of the
+   * browser's cookies was signed out, revoked or expired). API tokens and sign-ins are
+   * re-checked periodically (every
    * `CHAT_REVALIDATE_INTERVAL_MS`, 60 s by default), so this comes at most one interval after a
    * revocation. Runs keep going on the server; only the stream stopped. Obtain fresh
    * credentials (`POST /api/v1/auth/refresh`), reconnect and resume from the last seen `seq`;

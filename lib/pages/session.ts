@@ -5,12 +5,9 @@
  * @module
  */
 import { issueTokens, sessionClient } from "../../api/auth/authenticate.ts";
-import {
-  clearSessionCookies,
-  REFRESH_COOKIE,
-  requestCookies,
-  sessionCookies,
-} from "../../api/auth/cookies.ts";
+import { clearSessionCookies, sessionCookies } from "../../api/auth/cookies.ts";
+import { endSignIn } from "../../api/auth/sign_out.ts";
+import type { RequestAuth } from "../../api/context.ts";
 import { RateLimitedError } from "../../api/errors.ts";
 import { enforceLimit } from "../../api/middleware/rate_limit.ts";
 import type { Actor } from "../../domain/actor.ts";
@@ -45,14 +42,12 @@ export async function startSession(
   );
 }
 
-/** Revokes the browser's session (if its refresh cookie is the actor's) and clears cookies. */
-export async function endSession(
-  services: Services,
-  req: Request,
-  actor: Actor | null,
-): Promise<string[]> {
-  const refresh = requestCookies(req)[REFRESH_COOKIE];
-  if (actor && refresh) await services.domain.sessions.logout(actor, refresh);
+/**
+ * Ends the sign-in the browser is signed in with (its session cookies'), so neither its refresh
+ * cookie nor its access cookie works any more, and answers the cookies that clear them.
+ */
+export async function endSession(services: Services, auth: RequestAuth | null): Promise<string[]> {
+  if (auth) await endSignIn(services.domain, auth);
   return clearSessionCookies(services.config);
 }
 
