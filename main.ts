@@ -7,7 +7,7 @@
  * @module
  */
 import { createHandler } from "$fresh/server.ts";
-import { API_BASE_PATH, createApi } from "./api/app.ts";
+import { createApi } from "./api/app.ts";
 import { CHAT_PATH } from "./api/chat/protocol.ts";
 import { createChatServer } from "./api/chat/server.ts";
 import { createMcpHandler } from "./api/mcp_http.ts";
@@ -17,6 +17,9 @@ import manifest from "./fresh.gen.ts";
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { createLogger } from "./lib/log.ts";
 import { openServices, type Services, servicesPlugin } from "./app/services.ts";
+
+/** Where the API's paths start, its versions (`API_BASE_PATH`) and unknown ones alike. */
+const API_PREFIX = "/api";
 
 /** Options of `createApp`. */
 export interface AppOptions {
@@ -51,7 +54,9 @@ export async function createApp(
   return (req, info) => {
     const url = new URL(req.url);
     const { pathname } = url;
-    if (pathname === API_BASE_PATH || pathname.startsWith(`${API_BASE_PATH}/`)) {
+    // All of `/api/` is the API's: another version, or a path that `..` segments led out of
+    // `/api/v1`, gets its JSON 404 rather than the HTML page.
+    if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) {
       return api.fetch(req, { remoteAddr: info.remoteAddr });
     }
     switch (pathname) {

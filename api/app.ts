@@ -1,7 +1,7 @@
 /**
  * The REST API at `/api/v1`: a Hono app (OpenAPIHono) whose routes, request validation and
- * OpenAPI 3.1 document all come from the same zod schemas. Mount it beside the pages:
- * `if (pathname.startsWith("/api/v1")) return api.fetch(req, info)`.
+ * OpenAPI 3.1 document all come from the same zod schemas. Mount it beside the pages for every
+ * path under `/api/`, so that paths outside `/api/v1` get its JSON 404 rather than a page.
  *
  * @module
  */
@@ -24,6 +24,7 @@ import { registerCampaignRoutes } from "./routes/campaigns.ts";
 import { registerChatRoutes } from "./routes/chat.ts";
 import { registerCreativeRoutes } from "./routes/creatives.ts";
 import { registerGoogleRoutes } from "./routes/google.ts";
+import { registerHealthRoutes } from "./routes/health.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
@@ -47,6 +48,7 @@ const DESCRIPTION = `REST API of AAE, the Automated Ad Engine.
 - **Rate limits** answer 429 with \`Retry-After\`.`;
 
 const TAGS = [
+  { name: "Health", description: "Liveness for load balancers." },
   { name: "Auth", description: "Registration, sign-in, token refresh and sign-out." },
   { name: "Users", description: "The signed-in user." },
   { name: "API tokens", description: "Personal tokens for scripts and MCP clients." },
@@ -73,6 +75,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     guards: [authenticated, rateLimited, idempotency(deps)],
     guardsWithoutReplay: [authenticated, rateLimited],
   };
+  registerHealthRoutes(app);
   registerAuthRoutes(app, context);
   registerGoogleRoutes(app, context);
   registerUserRoutes(app, context);

@@ -56,8 +56,9 @@ export class AccessTokens {
   }
 
   /**
-   * Returns the claims of a valid token, or null for anything else: expired, forged, signed with
-   * another algorithm (including `alg: none`) or malformed.
+   * Returns the claims of a valid token, or null for anything else: expired or without an expiry,
+   * forged, signed with another algorithm (including `alg: none`) or malformed. Whether the
+   * token's sign-in still lasts is the caller's to check (`sessions.signedInActor`).
    */
   async verify(token: string, now = new Date()): Promise<AccessTokenClaims | null> {
     try {
@@ -66,6 +67,8 @@ export class AccessTokens {
         issuer,
         audience,
         currentDate: now,
+        // jose checks `exp` only when present; a token must never be valid forever.
+        requiredClaims: ["exp"],
       });
       if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
       if (payload.role !== "user" && payload.role !== "admin") return null;

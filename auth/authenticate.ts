@@ -11,7 +11,7 @@ import { API_TOKEN_PREFIX } from "../domain/api_tokens.ts";
 import { UnauthenticatedError } from "../domain/errors.ts";
 import type { SessionClientInput } from "../domain/sessions.ts";
 import type { Config } from "../lib/config.ts";
-import type { AccessTokens } from "./access_tokens.ts";
+import type { AccessTokenClaims, AccessTokens } from "./access_tokens.ts";
 import { ACCESS_COOKIE, REFRESH_COOKIE, requestCookies, sessionCookies } from "./cookies.ts";
 
 /** What request authentication needs. */
@@ -111,13 +111,21 @@ export async function authenticateBearer(
     }
   }
   const claims = await deps.accessTokens.verify(token, now(deps));
-  if (!claims) return null;
-  return {
-    actor: { userId: claims.userId, role: claims.role },
-    method: "access_token",
-    sessionId: claims.sessionId,
-    setCookies: [],
-  };
+  return claims ? await signedIn(deps, claims, "access_token") : null;
+}
+
+/**
+ * The caller of verified access-token claims while their sign-in lasts, or null: an access
+ * token stops working when its sign-in is signed out or revoked (or its user deleted), not only
+ * at its `exp`.
+ */
+async function signedIn(
+  deps: AuthDependencies,
+  claims: AccessTokenClaims,
+  method: "access_token" | "cookie",
+): Promise<RequestAuth | null> {
+  const actor = await deps.domain.sessions.signedInActor(claims.userId, claims.sessionId);
+  return actor ? { actor, method, sessionId: claims.sessionId, setCookies: [] } : null;
 }
 
 /** Client details recorded with a session. */
@@ -136,17 +144,13 @@ async function fromCookies(deps: AuthDependencies, req: Request): Promise<Reques
   const group = refresh ? joinRotationGroup(refresh) : null;
   try {
     const access = cookies[ACCESS_COOKIE];
-    if (access) {
-      const claims = await deps.accessTokens.verify(access, now(deps));
-      if (claims) {
-        return {
-          actor: { userId: claims.userId, role: claims.role },
-          method: "cookie",
-          sessionId: claims.sessionId,
-          setCookies: [],
-        };
-      }
+    const claims = access ? await deps.accessTokens.verify(access, now(deps)) : null;
+    if (claims) {
+      const auth = await signedIn(deps, claims, "cookie");
+      if (auth) return auth;
     }
+    // An expired access cookie is renewed from the refresh cookie; so is one whose sign-in ended,
+    // which the rotation then refuses, as it is the same sign-in.
     if (!group) return null;
     group.rotation ??= rotateCookie(deps, req, refresh);
     return await group.rotation;

@@ -38,30 +38,13 @@ export async function bearerStillValid(
 }
 
 /**
- * The sign-in (refresh-token family) that session `sessionId` belongs to, or null when that
- * session is no longer the live head of a family (signed out, revoked, expired, or rotated
- * since). Access tokens and cookies name the session current when they were issued.
+ * Whether the sign-in of session `sessionId` (an access token's or a session cookie's) still
+ * lasts for `actor`: the same check `authenticateRequest` makes on every request.
  */
-export async function liveSessionFamily(
+export async function signInStillLive(
   domain: Pick<Domain, "sessions">,
   actor: Actor,
   sessionId: string,
-): Promise<string | null> {
-  const live = await domain.sessions.list(actor);
-  return live.find((session) => session.id === sessionId)?.familyId ?? null;
-}
-
-/**
- * Whether a sign-in family is still live: its refresh token could still be exchanged, so a
- * browser holding it would stay signed in. False once it is signed out (`logout`), revoked
- * (one session or all), expired, or revoked for refresh-token reuse.
- */
-export async function sessionFamilyLive(
-  domain: Pick<Domain, "sessions">,
-  actor: Actor,
-  familyId: string,
 ): Promise<boolean> {
-  // `list` is the domain's own definition of a live session; rotation keeps the family.
-  const live = await domain.sessions.list(actor);
-  return live.some((session) => session.familyId === familyId);
+  return await domain.sessions.signedInActor(actor.userId, sessionId) !== null;
 }

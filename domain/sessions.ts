@@ -12,8 +12,9 @@ import type { SessionsTable } from "../db/schema.ts";
 import { isoFromDb, toDbTimestamp } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
-import { NotFoundError, UnauthenticatedError } from "./errors.ts";
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors.ts";
 import { randomSecret, sha256Hex } from "./secrets.ts";
+import { SignInCache } from "./sign_in_cache.ts";
 import { parseInput } from "./validation.ts";
 
 /** Default refresh-token lifetime: 30 days. */
@@ -58,8 +59,19 @@ export interface SessionsService {
     refreshToken: string,
     client?: SessionClientInput,
   ): Promise<IssuedSession & { actor: Actor }>;
-  /** Signs out the family of `refreshToken` if it belongs to the actor (idempotent). */
+  /**
+   * Signs out the family of `refreshToken` (idempotent). `ForbiddenError` when the token is not
+   * one of the actor's: nothing is signed out then.
+   */
   logout(actor: Actor, refreshToken: string): Promise<void>;
+  /**
+   * The actor behind session `sessionId` of user `userId` while that sign-in lasts — its family
+   * not signed out or revoked, the session not expired, its user not deleted — with the user's
+   * current role; null otherwise. Access tokens name the session they were issued with, so this
+   * is what makes one stop working when its sign-in ends. One primary-key lookup, cached for a
+   * few seconds (`SignInCache`: every instance drops the entries of a sign-out at once).
+   */
+  signedInActor(userId: string, sessionId: string): Promise<Actor | null>;
   /** Live sessions (the newest token of each unrevoked family). */
   list(actor: Actor): Promise<Session[]>;
   /** Revokes the family of one of the actor's sessions. */
@@ -74,6 +86,7 @@ export function createSessionsService(
   { refreshTokenTtlMs = DEFAULT_REFRESH_TOKEN_TTL_MS }: { refreshTokenTtlMs?: number } = {},
 ): SessionsService {
   const { db } = context;
+  const signIns = new SignInCache(context.coordination.pubsub);
 
   async function issue(
     queryable: Queryable,
@@ -107,6 +120,7 @@ export function createSessionsService(
       .where("user_id", "=", userId).where("revoked_at", "is", null);
     if (familyId) update = update.where("family_id", "=", familyId);
     await update.execute();
+    await signIns.ended(userId);
   }
 
   async function findByToken(refreshToken: string) {
@@ -151,7 +165,32 @@ export function createSessionsService(
 
     async logout(actor, refreshToken) {
       const row = await findByToken(refreshToken);
-      if (row && row.user_id === actor.userId) await revokeFamilies(actor.userId, row.family_id);
+      // Unknown and someone else's answer alike, so the answer tells nothing about the token.
+      if (!row || row.user_id !== actor.userId) {
+        throw new ForbiddenError(
+          "This refresh token is not one of your sign-ins; nothing was signed out",
+        );
+      }
+      await revokeFamilies(actor.userId, row.family_id);
+    },
+
+    async signedInActor(userId, sessionId) {
+      const actor = await signIns.lookup(sessionId, context.clock.now().getTime(), async () => {
+        // Revoking a family marks every row of it, so the session's own row says whether its
+        // sign-in was ended; a rotated row stays valid (rotation continues the sign-in).
+        const row = await db.kysely.selectFrom("sessions")
+          .innerJoin("users", "users.id", "sessions.user_id")
+          .select(["users.id", "users.role", "sessions.expires_at"])
+          .where("sessions.id", "=", sessionId)
+          .where("sessions.revoked_at", "is", null)
+          .where("sessions.expires_at", ">", nowForDb(context))
+          .where("users.deleted_at", "is", null)
+          .executeTakeFirst();
+        if (!row) return null;
+        const actor = { userId: row.id, role: row.role };
+        return { actor, expiresAtMs: Date.parse(isoFromDb(row.expires_at)) };
+      });
+      return actor?.userId === userId ? actor : null;
     },
 
     async list(actor) {

@@ -4,8 +4,14 @@
  *
  * @module
  */
-import { issueTokens, sessionClient, tokenCookies } from "../auth/authenticate.ts";
-import { clearSessionCookies, REFRESH_COOKIE, requestCookies } from "../auth/cookies.ts";
+import {
+  issueTokens,
+  type RequestAuth,
+  sessionClient,
+  tokenCookies,
+} from "../auth/authenticate.ts";
+import { clearSessionCookies } from "../auth/cookies.ts";
+import { endSignIn } from "../auth/sign_out.ts";
 import { RateLimitedError } from "../api/errors.ts";
 import { enforceLimit } from "../api/middleware/rate_limit.ts";
 import type { Actor } from "../domain/actor.ts";
@@ -36,14 +42,15 @@ export async function startSession(
   return tokenCookies(tokens, services);
 }
 
-/** Revokes the browser's session (if its refresh cookie is the actor's) and clears cookies. */
+/**
+ * Ends the sign-in the browser is signed in with (its session cookies'), so neither its refresh
+ * cookie nor its access cookie works any more, and answers the cookies that clear them.
+ */
 export async function endSession(
   services: PageServices,
-  req: Request,
-  actor: Actor | null,
+  auth: RequestAuth | null,
 ): Promise<string[]> {
-  const refresh = requestCookies(req)[REFRESH_COOKIE];
-  if (actor && refresh) await services.domain.sessions.logout(actor, refresh);
+  if (auth) await endSignIn(services.domain, auth);
   return clearSessionCookies(services.config);
 }
 

@@ -10,9 +10,9 @@
  *   (cross-site WebSocket hijacking).
  *
  * The check also says how long the credentials stay valid (`CredentialValidity`), so the socket
- * is closed with `CLOSE_CODES.credentialsExpired` when they lapse: an access JWT at its `exp`; an
- * API token, and the sign-in behind session cookies, by periodic re-checks (revocation,
- * sign-out). A cookie socket is bound to its sign-in (refresh-token family), not to the
+ * is closed with `CLOSE_CODES.credentialsExpired` when they lapse: an access JWT at its `exp`;
+ * an API token, and the sign-in behind an access JWT or session cookies, by periodic re-checks
+ * (revocation, sign-out). A cookie socket is bound to its sign-in (refresh-token family), not to the
  * 15-minute access cookie, so it keeps streaming across cookie rotations until that sign-in ends.
  *
  * @module
@@ -25,12 +25,7 @@ import {
   bearerCredential,
   isSameOrigin,
 } from "../../auth/authenticate.ts";
-import {
-  accessTokenExpiry,
-  bearerStillValid,
-  liveSessionFamily,
-  sessionFamilyLive,
-} from "../../auth/validity.ts";
+import { accessTokenExpiry, bearerStillValid, signInStillLive } from "../../auth/validity.ts";
 import { hasSessionCookie } from "../middleware/auth.ts";
 import type { CredentialValidity } from "./credentials.ts";
 import { BEARER_SUBPROTOCOL_PREFIX, CHAT_SUBPROTOCOL } from "./protocol.ts";
@@ -88,26 +83,28 @@ export async function authenticateUpgrade(
     auth = null;
   }
   if (!auth) return UNAUTHENTICATED;
-  const validity = await credentialValidity(auth, bearer, deps);
+  const validity = credentialValidity(auth, bearer, deps);
   if (!validity) return UNAUTHENTICATED;
   return { ok: true, auth, protocol, validity };
 }
 
 /**
- * How long the credentials of an authenticated upgrade stay valid; null when they already do
- * not (a cookie whose sign-in has ended, even though its access JWT has not expired yet).
+ * How long the credentials of an authenticated upgrade stay valid; null when they cannot be
+ * watched (an access JWT without a readable expiry or session).
  */
-async function credentialValidity(
+function credentialValidity(
   auth: RequestAuth,
   bearer: string | undefined,
   deps: AuthDependencies,
-): Promise<CredentialValidity | null> {
+): CredentialValidity | null {
   const { actor } = auth;
   switch (auth.method) {
     case "access_token": {
-      // Stateless, as in REST: valid until `exp`, and nothing could make it valid longer.
+      // Valid until `exp` at the latest, and only while its sign-in lasts, as in REST.
       const expiresAt = bearer === undefined ? null : accessTokenExpiry(bearer);
-      return expiresAt ? { expiresAt } : null;
+      const sessionId = auth.sessionId;
+      if (!expiresAt || sessionId === null) return null;
+      return { expiresAt, revalidate: () => signInStillLive(deps.domain, actor, sessionId) };
     }
     case "api_token": {
       if (bearer === undefined) return null;
@@ -116,12 +113,11 @@ async function credentialValidity(
     }
     case "cookie": {
       // The access cookie lives 15 minutes and the browser renews it by rotating the refresh
-      // token; the sign-in (family) is what stays, so that is what the socket is checked against.
-      const familyId = auth.sessionId === null
-        ? null
-        : await liveSessionFamily(deps.domain, actor, auth.sessionId);
-      if (familyId === null) return null;
-      return { revalidate: () => sessionFamilyLive(deps.domain, actor, familyId) };
+      // token; the sign-in is what stays, so that is what the socket is checked against (the
+      // session named by the cookie stays valid across rotations until its sign-in ends).
+      const sessionId = auth.sessionId;
+      if (sessionId === null) return null;
+      return { revalidate: () => signInStillLive(deps.domain, actor, sessionId) };
     }
   }
 }

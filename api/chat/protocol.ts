@@ -22,6 +22,13 @@ export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 /** Largest `user` message text, in characters. */
 export const MAX_USER_CONTENT_CHARS = 32_000;
 
+/**
+ * Frames in a row the server cannot read (not JSON, unknown type, malformed, too large, binary)
+ * after which it closes the socket with `CLOSE_CODES.policy`; any well-formed message resets
+ * the count. A working client never sends one, so this only stops a broken or hostile one.
+ */
+export const MAX_INVALID_MESSAGES_IN_A_ROW = 10;
+
 /** Close codes the server uses; 4xxx are application codes (4401 mirrors HTTP 401). */
 export const CLOSE_CODES = {
   /** Server shutting down or restarting: reconnect (elsewhere) and resume. */
@@ -30,8 +37,9 @@ export const CLOSE_CODES = {
   slowConsumer: 4008,
   /**
    * The credentials the socket was opened with expired or were revoked (an access JWT reached
-   * its `exp`; an API token was revoked or expired; the browser's sign-in was signed out,
-   * revoked or expired). API tokens and sign-ins are re-checked periodically (every
+   * its `exp`; an API token was revoked or expired; the sign-in of an access JWT or of the
+   * browser's cookies was signed out, revoked or expired). API tokens and sign-ins are
+   * re-checked periodically (every
    * `CHAT_REVALIDATE_INTERVAL_MS`, 60 s by default), so this comes at most one interval after a
    * revocation. Runs keep going on the server; only the stream stopped. Obtain fresh
    * credentials (`POST /api/v1/auth/refresh`), reconnect and resume from the last seen `seq`;
@@ -39,7 +47,10 @@ export const CLOSE_CODES = {
    * refused (HTTP 401 at the upgrade).
    */
   credentialsExpired: 4401,
-  /** Too many failed messages in a row (a broken client); do not reconnect blindly. */
+  /**
+   * `MAX_INVALID_MESSAGES_IN_A_ROW` unreadable messages in a row (a broken client); do not
+   * reconnect blindly.
+   */
   policy: 1008,
 } as const;
 

@@ -8,7 +8,9 @@
  *   most `maxPendingMessages` waiting; `ping` is answered at once;
  * - a send that would take the socket's unsent bytes past `maxBufferedBytes` closes it with
  *   `CLOSE_CODES.slowConsumer`: the run never waits for a reader, and the client resumes;
- * - a bad message is answered with an `error` and the socket stays usable;
+ * - a bad message is answered with an `error` and the socket stays usable, unless
+ *   `MAX_INVALID_MESSAGES_IN_A_ROW` unreadable ones come in a row: then it is closed with
+ *   `CLOSE_CODES.policy`;
  * - when the socket's credentials lapse (`CredentialWatch`: an access JWT's `exp`, a periodic
  *   re-check of an API token or sign-in), it is closed with `CLOSE_CODES.credentialsExpired`
  *   and its feeds stop, so nothing more is sent; runs it started keep going on the server.
@@ -27,6 +29,7 @@ import {
   type ClientMessage,
   CLOSE_CODES,
   type ErrorCode,
+  MAX_INVALID_MESSAGES_IN_A_ROW,
   parseClientFrame,
 } from "./protocol.ts";
 
@@ -106,6 +109,8 @@ export class ChatSession {
   readonly #credentials: CredentialWatch | undefined;
   /** A close waiting for the socket to open: Deno drops a close sent while still connecting. */
   #closeWhenOpen: [code: number, reason: string] | undefined;
+  /** Unreadable frames since the last well-formed one. */
+  #invalidInARow = 0;
 
   constructor(
     socket: ChatSocket,
@@ -147,14 +152,15 @@ export class ChatSession {
   receive(data: unknown): void {
     if (this.#closed || this.#credentials?.checkExpiry()) return;
     if (typeof data !== "string") {
-      this.#error("unsupported", "Only text frames are accepted");
+      this.#invalid("unsupported", "Only text frames are accepted");
       return;
     }
     const parsed = parseClientFrame(data);
     if (!parsed.ok) {
-      this.#error(parsed.code, parsed.detail, parsed.requestId);
+      this.#invalid(parsed.code, parsed.detail, parsed.requestId);
       return;
     }
+    this.#invalidInARow = 0;
     const message = parsed.message;
     if (message.type === "ping") {
       this.send({ type: "pong", content: "", metadata: requestIdOf(message) });
@@ -340,6 +346,22 @@ export class ChatSession {
 
   #ack(ack: AckMessage["metadata"]["ack"], fields: Omit<AckMessage["metadata"], "ack">): void {
     this.send({ type: "ack", content: "", metadata: { ack, ...fields } });
+  }
+
+  /** Answers an unreadable frame; too many in a row close the socket (a broken client). */
+  #invalid(code: ErrorCode, detail: string, requestId?: string): void {
+    this.#error(code, detail, requestId);
+    this.#invalidInARow += 1;
+    if (this.#invalidInARow < MAX_INVALID_MESSAGES_IN_A_ROW) return;
+    this.#deps.log.warn("chat socket sent too many invalid messages", {
+      userId: this.#actor.userId,
+      count: this.#invalidInARow,
+    });
+    // Closed from a later task, not from within the message event: Deno drops the connection
+    // without sending the close frame when `close()` runs while the client's next frames are
+    // already being read, and a broken client is usually still sending.
+    setTimeout(() => this.#closeSocket(CLOSE_CODES.policy, "too many invalid messages in a row"));
+    void this.dispose();
   }
 
   #error(code: ErrorCode, detail: string, requestId?: string): void {

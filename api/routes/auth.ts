@@ -9,7 +9,8 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { credentialsSchema, registerSchema, type User } from "../../domain/accounts.ts";
 import type { Actor } from "../../domain/actor.ts";
-import { NotFoundError, UnauthenticatedError } from "../../domain/errors.ts";
+import { UnauthenticatedError } from "../../domain/errors.ts";
+import { endSignIn } from "../../auth/sign_out.ts";
 import {
   type IssuedTokens,
   issueTokens,
@@ -18,7 +19,7 @@ import {
 } from "../../auth/authenticate.ts";
 import { clearSessionCookies, REFRESH_COOKIE, requestCookies } from "../../auth/cookies.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
-import { actorOf, type ApiApp, type ApiEnv, type RouteContext } from "../context.ts";
+import type { ApiApp, ApiEnv, RouteContext } from "../context.ts";
 import { assertCsrfSafe } from "../middleware/auth.ts";
 import { clientIp, limitAuthByIp, limitLogin } from "../middleware/rate_limit.ts";
 import { dataResponse, jsonBody, privateRoute, publicRoute, respond } from "../openapi.ts";
@@ -140,22 +141,17 @@ export function registerAuthRoutes(app: ApiApp, { deps, guards }: RouteContext):
       path: "/auth/logout",
       tags,
       summary: "Sign out",
-      description: "Revokes the sign-in of the given refresh token (or of the refresh cookie, " +
-        "or of the access token's session) and clears the session cookies.",
+      description: "Ends the sign-in of the given refresh token (or of the refresh cookie, " +
+        "or of the access token's session) and clears the session cookies. Every access token " +
+        "of that sign-in stops working at once. A refresh token that is not one of the " +
+        "caller's is refused with 403 and nothing is signed out.",
       request: { body: optionalJsonBody(RefreshBodySchema) },
       responses: { 200: dataResponse(z.null(), "Signed out") },
     }),
     async (c) => {
-      const actor = actorOf(c);
       const body = c.req.valid("json");
       const token = body.refresh_token ?? requestCookies(c.req.raw)[REFRESH_COOKIE];
-      const sessionId = c.get("auth").sessionId;
-      if (token) await domain.sessions.logout(actor, token);
-      else if (sessionId) {
-        await domain.sessions.revoke(actor, sessionId).catch((error) => {
-          if (!(error instanceof NotFoundError)) throw error;
-        });
-      }
+      await endSignIn(domain, c.get("auth"), token);
       c.get("auth").setCookies = clearSessionCookies(deps.config);
       return respond(c, null, "Signed out");
     },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { SignJWT, UnsecuredJWT } from "jose";
-import { apiTest } from "./_helpers/harness.ts";
+import { SIGN_IN_CACHE_TTL_MS } from "../../domain/sign_in_cache.ts";
+import { apiTest, TEST_JWT_SECRET } from "./_helpers/harness.ts";
 
 const MINUTE = 60_000;
 
@@ -363,3 +364,167 @@ apiTest("requests are rate limited per user", async (t, api) => {
     assert.ok(retryAfter >= 1 && retryAfter <= 60, String(retryAfter));
   });
 }, { config: { API_RATE_LIMIT_PER_MINUTE: "5" } });
+
+apiTest("an access token stops working when its sign-in ends", async (t, api) => {
+  const { client } = api;
+  const bearer = (token: string) => client.request("GET", "/users/me", { token });
+  const cookie = (token: string) =>
+    client.request("GET", "/users/me", { headers: { cookie: `aae_access=${token}` } });
+  const signIn = async (email: string, password: string) => {
+    const response = await client.request("POST", "/auth/login", { body: { email, password } });
+    assert.equal(response.status, 200, response.text);
+    return response.body.data as { access_token: string; refresh_token: string };
+  };
+
+  await t.step(
+    "after POST /auth/logout: 401 as bearer and as cookie; other sign-ins go on",
+    async () => {
+      const session = await api.register();
+      const elsewhere = await signIn(session.email, session.password);
+      assert.equal((await bearer(session.accessToken)).status, 200);
+      const out = await client.request("POST", "/auth/logout", {
+        token: session.accessToken,
+        body: { refresh_token: session.refreshToken },
+      });
+      assert.equal(out.status, 200);
+      const refused = await bearer(session.accessToken);
+      assert.equal(refused.status, 401);
+      assert.deepEqual(Object.keys(refused.body), ["detail"]);
+      assert.equal((await cookie(session.accessToken)).status, 401);
+      assert.equal((await bearer(elsewhere.access_token)).status, 200, "another sign-in");
+    },
+  );
+
+  await t.step("after POST /auth/logout with the access token only", async () => {
+    const session = await api.register();
+    const out = await client.request("POST", "/auth/logout", { token: session.accessToken });
+    assert.equal(out.status, 200);
+    assert.equal((await bearer(session.accessToken)).status, 401);
+    const refresh = await client.request("POST", "/auth/refresh", {
+      body: { refresh_token: session.refreshToken },
+    });
+    assert.equal(refresh.status, 401, "the sign-in itself ended");
+  });
+
+  await t.step("rotating the refresh token keeps the sign-in's earlier access token", async () => {
+    const session = await api.register();
+    const rotated = await client.request("POST", "/auth/refresh", {
+      body: { refresh_token: session.refreshToken },
+    });
+    assert.equal(rotated.status, 200);
+    assert.equal((await bearer(session.accessToken)).status, 200);
+    assert.equal((await bearer(rotated.body.data.access_token)).status, 200);
+  });
+
+  await t.step(
+    "after refresh-token reuse revokes the sign-in: every access token of it",
+    async () => {
+      const session = await api.register();
+      const rotated = await client.request("POST", "/auth/refresh", {
+        body: { refresh_token: session.refreshToken },
+      });
+      assert.equal(rotated.status, 200);
+      const reuse = await client.request("POST", "/auth/refresh", {
+        body: { refresh_token: session.refreshToken },
+      });
+      assert.equal(reuse.status, 401);
+      for (const token of [session.accessToken, rotated.body.data.access_token]) {
+        assert.equal((await bearer(token)).status, 401);
+        assert.equal((await cookie(token)).status, 401);
+      }
+    },
+  );
+
+  await t.step("an ended sign-in's access token cannot sign out another one", async () => {
+    const session = await api.register();
+    const elsewhere = await signIn(session.email, session.password);
+    await api.deps.domain.sessions.revokeAll({ userId: session.userId, role: "user" });
+    const fresh = await signIn(session.email, session.password);
+    const out = await client.request("POST", "/auth/logout", {
+      token: elsewhere.access_token,
+      body: { refresh_token: fresh.refresh_token },
+    });
+    assert.equal(out.status, 401);
+    assert.equal((await bearer(fresh.access_token)).status, 200);
+  });
+});
+
+apiTest(
+  "an access token without exp, or of a user who no longer exists, gets 401",
+  async (t, api) => {
+    const { client, backend } = api;
+    const me = (token: string) => client.request("GET", "/users/me", { token });
+    const key = new TextEncoder().encode(TEST_JWT_SECRET);
+    const session = await api.register();
+    const [, payload] = session.accessToken.split(".");
+    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+
+    await t.step("a validly signed token without exp", async () => {
+      const { exp: _exp, ...withoutExp } = claims;
+      const token = await new SignJWT(withoutExp).setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .sign(key);
+      assert.equal((await me(token)).status, 401);
+      // The same claims with exp pass, so the signature and the other claims are right.
+      const withExp = await new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .sign(key);
+      assert.equal((await me(withExp)).status, 200);
+    });
+
+    await t.step("a validly signed token of a user that never existed", async () => {
+      const token = await new SignJWT({ ...claims, sub: crypto.randomUUID() })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key);
+      assert.equal((await me(token)).status, 401);
+    });
+
+    await t.step("a token of a deleted user, as bearer and as cookie", async () => {
+      assert.equal((await me(session.accessToken)).status, 200);
+      await backend.db.kysely.updateTable("users").set({ deleted_at: "2026-11-26 12:00:00.000" })
+        .where("id", "=", session.userId).execute();
+      // Nothing announces a deletion made in the database: cached sign-ins notice it at expiry.
+      backend.clock.advance(SIGN_IN_CACHE_TTL_MS);
+      assert.equal((await me(session.accessToken)).status, 401);
+      const cookie = await client.request("GET", "/users/me", {
+        headers: { cookie: `aae_access=${session.accessToken}` },
+      });
+      assert.equal(cookie.status, 401);
+    });
+  },
+);
+
+apiTest("signing out with a refresh token that is not the caller's", async (t, api) => {
+  const { client } = api;
+  const alice = await api.register("alice");
+  const bob = await api.register("bob");
+
+  await t.step("is refused with {detail} and signs nobody out", async () => {
+    for (const refresh_token of [bob.refreshToken, "aaer_not-a-real-token"]) {
+      const out = await client.request("POST", "/auth/logout", {
+        token: alice.accessToken,
+        body: { refresh_token },
+      });
+      assert.ok(out.status >= 400 && out.status < 500, `${out.status} ${out.text}`);
+      assert.deepEqual(Object.keys(out.body), ["detail"]);
+      assert.equal(out.headers.getSetCookie().length, 0, "the caller's cookies are kept");
+    }
+    const aliceMe = await client.request("GET", "/users/me", { token: alice.accessToken });
+    assert.equal(aliceMe.status, 200, "the caller is still signed in");
+    const bobMe = await client.request("GET", "/users/me", { token: bob.accessToken });
+    assert.equal(bobMe.status, 200, "the token's owner is still signed in");
+    const bobRefresh = await client.request("POST", "/auth/refresh", {
+      body: { refresh_token: bob.refreshToken },
+    });
+    assert.equal(bobRefresh.status, 200);
+  });
+
+  await t.step("the caller's own refresh token still signs the caller out", async () => {
+    const out = await client.request("POST", "/auth/logout", {
+      token: alice.accessToken,
+      body: { refresh_token: alice.refreshToken },
+    });
+    assert.equal(out.status, 200);
+    assert.equal(
+      (await client.request("GET", "/users/me", { token: alice.accessToken })).status,
+      401,
+    );
+  });
+});

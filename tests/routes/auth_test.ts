@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../main.ts";
 import { DEMO_EMAIL, DEMO_PASSWORD } from "../../scripts/seed.ts";
-import { PageClient, pagesApp, seededDemo, signedUpClient } from "./_helpers/pages.ts";
+import { ORIGIN, PageClient, pagesApp, seededDemo, signedUpClient } from "./_helpers/pages.ts";
+import { fakeInfo } from "../_helpers/fixture_app.ts";
 
 Deno.test("sign-in, sign-out and the guarded app", async (t) => {
   const app = await pagesApp();
@@ -89,6 +90,7 @@ Deno.test("sign-in, sign-out and the guarded app", async (t) => {
   await t.step("signing out revokes the session and clears the cookies", async () => {
     const { client } = await signedUpClient(app);
     const refresh = client.cookies.get("aae_refresh")!;
+    const access = client.cookies.get("aae_access")!;
     const response = await client.post("/logout", {});
     assert.equal(response.status, 303);
     assert.equal(response.location, "/login");
@@ -100,6 +102,16 @@ Deno.test("sign-in, sign-out and the guarded app", async (t) => {
     const replay = new PageClient(app);
     replay.cookies.set("aae_refresh", refresh);
     assert.equal((await replay.get("/dashboard")).status, 303);
+    // Nor does the old access token, though it has not expired: not on pages, not on the API.
+    const stale = new PageClient(app);
+    stale.cookies.set("aae_access", access);
+    assert.equal((await stale.get("/dashboard")).status, 303);
+    assert.equal((await stale.get("/api/v1/users/me")).status, 401);
+    const bearer = await app.handler(
+      new Request(`${ORIGIN}/api/v1/users/me`, { headers: { authorization: `Bearer ${access}` } }),
+      fakeInfo,
+    );
+    assert.equal(bearer.status, 401);
   });
 
   await t.step("registration shows field errors, then signs the new user in", async () => {

@@ -108,6 +108,23 @@ backendTest("MCP over Streamable HTTP", async (t, backend) => {
       }
     });
 
+    await t.step("an access JWT stops working once its sign-in ends", async () => {
+      const { session: ending } = await domain.sessions.create(actor);
+      const { token } = await services.accessTokens.issue({
+        userId: actor.userId,
+        sessionId: ending.id,
+        role: actor.role,
+      });
+      const accepted = await post(served.url, { Authorization: `Bearer ${token}` });
+      assert.equal(accepted.status, 200);
+      await accepted.body?.cancel();
+      await domain.sessions.revoke(actor, ending.id);
+      const refused = await post(served.url, { Authorization: `Bearer ${token}` });
+      assert.equal(refused.status, 401);
+      assert.match(refused.headers.get("www-authenticate") ?? "", /error="invalid_token"/);
+      await refused.body?.cancel();
+    });
+
     await t.step("approval over HTTP: held, then applied with a grant in _meta", async () => {
       const approvals = services.approvals;
       const client = await connectHttp(served.url, apiToken);
