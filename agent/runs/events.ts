@@ -11,10 +11,14 @@
  * @module
  */
 import type { Actor } from "../../domain/actor.ts";
+import type { Transaction } from "kysely";
+import type { DB } from "../../db/schema.ts";
 import type {
+  ConversationEvent,
   ConversationEventsService,
   ConversationEventType,
 } from "../../domain/conversation_events.ts";
+import type { AppendMessageInput, Message } from "../../domain/conversations.ts";
 import { RunFencedOutError, type RunWriteFence } from "../../domain/run_fence.ts";
 import type { Logger } from "../../lib/log.ts";
 
@@ -22,6 +26,22 @@ import type { Logger } from "../../lib/log.ts";
 const DELTA_FLUSH_CHARS = 48;
 /** …or this many milliseconds after its first character, whichever comes first. */
 const DELTA_FLUSH_MS = 60;
+
+/** The writes of one `RunEvents.commit`: they commit together or not at all. */
+export interface RunWrites {
+  /** The transaction, for the run's own rows. */
+  readonly trx: Transaction<DB>;
+  /** An event of the run. */
+  emit(
+    type: ConversationEventType,
+    content: string,
+    metadata?: Record<string, unknown>,
+  ): Promise<ConversationEvent>;
+  /** A run status change. */
+  status(status: string, extra?: Record<string, unknown>): Promise<ConversationEvent>;
+  /** A message of the run in its conversation. */
+  appendMessage(input: Omit<AppendMessageInput, "fence" | "runId">): Promise<Message>;
+}
 
 /** Events of one run. */
 export class RunEvents {
@@ -72,6 +92,31 @@ export class RunEvents {
   /** A run status change. */
   status(status: string, extra: Record<string, unknown> = {}): Promise<void> {
     return this.emit("run", status, { status, ...extra });
+  }
+
+  /**
+   * Runs `work` in one transaction with the conversation (fenced to this runner's epoch, when
+   * it has one), after every event queued before it: the run's row changes made through
+   * `writes.trx` and the events and messages announcing them commit together. Unlike `emit`, a
+   * failure is thrown, and then nothing of it was stored.
+   */
+  commit<Result>(work: (writes: RunWrites) => Promise<Result>): Promise<Result> {
+    this.#takeDelta();
+    const runId = this.runId;
+    const committed = this.#chain.then(() =>
+      this.log.transaction(this.actor, this.conversationId, this.#fence, (writes) => {
+        const emit: RunWrites["emit"] = (type, content, metadata = {}) =>
+          writes.appendEvent({ type, content, runId, metadata });
+        return work({
+          trx: writes.trx,
+          emit,
+          status: (status, extra = {}) => emit("run", status, { status, ...extra }),
+          appendMessage: (input) => writes.appendMessage({ ...input, runId }),
+        });
+      })
+    );
+    this.#chain = committed.then(() => {}, () => {});
+    return committed;
   }
 
   #takeDelta(): void {

@@ -6,7 +6,13 @@
  *
  * @module
  */
-import { type Expression, expressionBuilder, type Selectable, type SqlBool } from "kysely";
+import {
+  type Expression,
+  expressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+} from "kysely";
 import type { WriteGuard } from "../checkpoint/mod.ts";
 import type { Database } from "../../db/database.ts";
 import { fromDbJson, toDbJson } from "../../db/json.ts";
@@ -161,10 +167,16 @@ export class RunFence {
     };
   }
 
-  /** Updates the run row, fenced. */
-  async updateRun(changes: Partial<Omit<RunRow, "id" | "lease_epoch">>): Promise<void> {
+  /**
+   * Updates the run row, fenced; through `executor` when it is part of a larger transaction
+   * (see `RunEvents.commit`).
+   */
+  async updateRun(
+    changes: Partial<Omit<RunRow, "id" | "lease_epoch">>,
+    executor: Kysely<DB> = this.db.kysely,
+  ): Promise<void> {
     await this.#assertLease();
-    const result = await this.db.kysely.updateTable("agent_runs")
+    const result = await executor.updateTable("agent_runs")
       .set({ ...changes, updated_at: toDbTimestamp(this.now()) })
       .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
       .executeTakeFirst();

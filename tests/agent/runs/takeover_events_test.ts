@@ -2,12 +2,8 @@
  * End to end, two runners of one run (B on coordination of its own, as after a lost Redis
  * lease, so only the database's lease epoch tells them apart):
  *
- * - A stores the run's final message and stalls before announcing it; B takes the run over with
- *   the next epoch and finishes it. When A wakes up, its final message event is refused by the
- *   event log's fence: the conversation shows the answer once, and after the takeover only B's
- *   events.
- * - A stalls after its fence check, just before storing the final message; B claims the run.
- *   A's message write is refused in its transaction, so the answer B then stores is the only one.
+ * - A stalls just before storing the final message; B claims the run. A's closing transaction
+ *   (answer, its event, the run's status) is refused, so the answer B then stores is the only one.
  */
 import assert from "node:assert/strict";
 import { claimRun } from "../../../agent/runs/store.ts";
@@ -21,59 +17,6 @@ backendTest("a runner that lost its run appends no more events", async (t, backe
   const { db, domain } = backend;
   const actor = await registerUser(domain, "takeover");
   const log = domain.conversationEvents;
-
-  await t.step("A's final message event after B's takeover is not appended", async () => {
-    const stall = stallAt("after_final_message");
-    const a = await openRuntime(backend, new ScriptModel([{ content: "Spend is on track." }]), {
-      AGENT_LEASE_TTL_MS: "60000",
-    }, stall.hooks);
-    const bModel = new ScriptModel([{ content: "B should not need the model." }]);
-    const b = await openRuntime({ ...backend, coordination: createMemoryCoordination() }, bModel);
-    try {
-      const submitted = await a.submit(actor, { content: "How is spend?" });
-      await stall.reached;
-      // Let A's buffered delta text reach the log while A still owns the run.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const beforeTakeover = await log.latestSeq(actor, submitted.conversationId);
-      const aEvents = await log.after(actor, submitted.conversationId, 0);
-      assert.equal(aEvents.some((event) => event.metadata.final === true), false);
-
-      await b.recover();
-      const view = await waitForRun(b, actor, submitted.runId, finished);
-      assert.equal(view.status, "completed");
-      assert.equal(bModel.requests.length, 0, "B continued from A's checkpoint");
-      const owner = await db.kysely.selectFrom("agent_runs").select(["lease_owner", "lease_epoch"])
-        .where("id", "=", submitted.runId).executeTakeFirstOrThrow();
-      assert.deepEqual([owner.lease_owner, Number(owner.lease_epoch)], [b.instanceId, 2]);
-      const summary = async () =>
-        (await log.after(actor, submitted.conversationId, beforeTakeover)).map((event) => [
-          event.type,
-          event.content,
-          event.metadata.final ?? null,
-        ]);
-      const fromB = [
-        ["run", "running", null],
-        ["assistant", "Spend is on track.", true],
-        ["run", "completed", null],
-      ];
-      assert.deepEqual(await summary(), fromB);
-
-      stall.wake();
-      await a.idle();
-      assert.deepEqual(await summary(), fromB, "A appended nothing after the takeover");
-      const all = await log.after(actor, submitted.conversationId, 0);
-      const finals = all.filter((event) => event.metadata.final === true);
-      assert.equal(finals.length, 1);
-      const messages = await domain.conversations.listMessages(actor, submitted.conversationId);
-      const answers = messages.filter((message) => message.role === "assistant");
-      assert.deepEqual(answers.map((message) => message.id), [finals[0].metadata.message_id]);
-      assert.equal((await b.get(actor, submitted.runId)).status, "completed");
-    } finally {
-      stall.wake();
-      await a.drain();
-      await b.drain();
-    }
-  });
 
   await t.step("A's final message after B's claim is not stored", async () => {
     // A passed its fence check and stalls just before storing the answer; B claims the run.
