@@ -47,6 +47,8 @@ export interface RunWrites {
 export class RunEvents {
   #chain: Promise<void> = Promise.resolve();
   #delta = "";
+  /** The model call whose text is streaming (its step key), carried by each delta. */
+  #stream: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #fence: RunWriteFence | undefined;
   #fencedOut = false;
@@ -70,6 +72,17 @@ export class RunEvents {
   emit(type: ConversationEventType, content: string, metadata: Record<string, unknown> = {}) {
     if (type !== "assistant" || metadata.delta !== true) this.#takeDelta();
     return this.#append(type, content, metadata);
+  }
+
+  /**
+   * A model call (step `key`) starts streaming. `replaces`: an earlier attempt of the same call,
+   * by a runner that lost the run, may already have streamed text that clients show; a marker
+   * (`metadata.replaces`) tells them to drop it, as this attempt's text takes its place.
+   */
+  startStream(key: string, replaces: boolean): void {
+    this.#takeDelta();
+    this.#stream = key;
+    if (replaces) void this.#append("assistant", "", { delta: true, stream: key, replaces: true });
   }
 
   /** Streamed assistant text; coalesced. */
@@ -125,7 +138,7 @@ export class RunEvents {
     if (!this.#delta) return;
     const text = this.#delta;
     this.#delta = "";
-    void this.#append("assistant", text, { delta: true });
+    void this.#append("assistant", text, { delta: true, stream: this.#stream });
   }
 
   #append(type: ConversationEventType, content: string, metadata: Record<string, unknown>) {

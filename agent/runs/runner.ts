@@ -377,7 +377,13 @@ function hooksFor(
       const control = await fence.check();
       if (control.cancel_requested_at) throw new RunCancelledError(fence.runId);
     },
-    beginStep: (start) => fence.beginStep(start),
+    async beginStep(start) {
+      const step = await fence.beginStep(start);
+      // A model call begun before belongs to a runner that lost the run: what it streamed is
+      // replaced by this attempt's text, not added to.
+      if (start.kind === "model_call") events.startStream(start.key, step.attempt > 1);
+      return step;
+    },
     finishStep: (step, status, output) => fence.finishStep(step, status, output),
     async settleStep(key, status, output) {
       const row = await fence.db.kysely.selectFrom("agent_steps")
