@@ -22,7 +22,11 @@ Deno.test({ name: NAME, ignore: !executable }, async () => {
     const { actor } = await domain.accounts.register({ email, password: PASSWORD });
     const conversation = await domain.conversations.create(actor, { title: "Spend" });
     const runId = crypto.randomUUID();
-    const append = (type: "user" | "assistant" | "run", content: string, metadata = {}) =>
+    const append = (
+      type: "user" | "assistant" | "run",
+      content: string,
+      metadata: Record<string, unknown> = {},
+    ) =>
       domain.conversationEvents.append(actor, conversation.id, { type, content, runId, metadata });
     const run = (status: string) => append("run", status, { status });
     await append("user", "How is spend today?");
