@@ -53,9 +53,9 @@ Deno.test({ name: NAME, ignore: !executable }, async () => {
     await page.goto(`${app.url}/assistant/${conversation.id}`);
     await page.locator("[data-chat-item=user]").waitFor();
     // Wait for the island to have folded the whole log (the run shows as completed).
-    await page.waitForFunction(() =>
-      !document.querySelector("[data-active-run]") &&
-      !document.querySelector("[data-chat-item=assistant][data-streaming]")
+    await page.waitForFunction(
+      "!document.querySelector('[data-active-run]') && " +
+        "!document.querySelector('[data-chat-item=assistant][data-streaming]')",
     );
     const answers = await page.locator("[data-chat-item=assistant]").allInnerTexts();
     assert.deepEqual(answers.map((text) => text.replace("Assistant:", "").trim()), [
