@@ -63,13 +63,9 @@ export interface ToolboxDependencies {
 
 /** Connects to the MCP server (in process, or `MCP_SERVER_URL`) as `actor` and lists its tools. */
 export async function openToolbox(deps: ToolboxDependencies, actor: Actor): Promise<Toolbox> {
-  const client = deps.config.MCP_SERVER_URL
+  const { client, end } = deps.config.MCP_SERVER_URL
     ? await connectRemote(deps, actor, deps.config.MCP_SERVER_URL)
-    : await connectInProcess(
-      deps,
-      actor,
-      { clientName: "aae-agent", pause: deps.testHooks?.pause },
-    );
+    : await connectLocal(deps, actor);
   const listed = await client.listTools();
   const writes = new Set<string>();
   const specs: ToolSpec[] = listed.tools.map((tool) => {
@@ -100,27 +96,51 @@ export async function openToolbox(deps: ToolboxDependencies, actor: Actor): Prom
       const { idempotencyKey: _ignored, ...clean } = args;
       return await client.callTool({ name, arguments: clean, _meta: meta }) as CallToolResult;
     },
-    close: () => client.close(),
+    close: end,
   };
+}
+
+/** A connected client and how to end its connection. */
+interface Connection {
+  client: Client;
+  end(): Promise<void>;
+}
+
+async function connectLocal(deps: ToolboxDependencies, actor: Actor): Promise<Connection> {
+  const client = await connectInProcess(deps, actor, {
+    clientName: "aae-agent",
+    pause: deps.testHooks?.pause,
+  });
+  return { client, end: () => client.close() };
 }
 
 async function connectRemote(
   deps: ToolboxDependencies,
   actor: Actor,
   url: string,
-): Promise<Client> {
-  // A token for this connection only; the session id marks it as the agent's.
+): Promise<Connection> {
+  // A sign-in of this connection's own (an access token works only while its sign-in lasts),
+  // ended when the connection closes; its refresh token is never used.
+  const { session } = await deps.domain.sessions.create(actor, { userAgent: "aae-agent" });
   const { token } = await deps.accessTokens.issue({
     userId: actor.userId,
     role: actor.role,
-    sessionId: "agent",
+    sessionId: session.id,
   });
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { Authorization: `Bearer ${token}` } },
   });
   const client = new Client({ name: "aae-agent", version: "1.0.0" });
   await client.connect(transport);
-  return client;
+  return {
+    client,
+    async end() {
+      await client.close();
+      await deps.domain.sessions.revoke(actor, session.id).catch(() => {
+        // Already ended, or the database is gone: the access token expires on its own.
+      });
+    },
+  };
 }
 
 /** The runner sets idempotency keys itself; the model is not shown the argument. */

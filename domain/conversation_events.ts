@@ -8,18 +8,24 @@
  *
  * @module
  */
-import type { Selectable } from "kysely";
+import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { fromDbJson, toDbJson } from "../db/json.ts";
-import { forUpdate, lockingTransaction } from "../db/locking.ts";
-import type { ConversationEventsTable } from "../db/schema.ts";
+import { lockingTransaction } from "../db/locking.ts";
+import type { ConversationEventsTable, DB } from "../db/schema.ts";
 import { isoFromDb } from "../db/time.ts";
 import { eventFanoutLag } from "../lib/metrics.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import {
-  assertRunFence,
+  type AppendMessageInput,
+  appendMessageSchema,
+  insertMessage,
+  lockConversation,
+  type Message,
+} from "./conversations.ts";
+import {
   FENCE_RUN_MISMATCH,
   fenceMatchesRun,
   type RunWriteFence,
@@ -76,6 +82,19 @@ export interface NewConversationEvent {
   fence?: RunWriteFence;
 }
 
+/**
+ * Writes to one conversation that commit together (see `ConversationEventsService.transaction`):
+ * events and messages through its methods, and the caller's own rows through `trx`.
+ */
+export interface ConversationWrites {
+  /** The transaction, for the caller's own writes (e.g. the run row the events announce). */
+  readonly trx: Transaction<DB>;
+  /** Stores an event with the next sequence number; published once the transaction commits. */
+  appendEvent(event: Omit<NewConversationEvent, "fence">): Promise<ConversationEvent>;
+  /** Stores a message with the next sequence number. */
+  appendMessage(input: Omit<AppendMessageInput, "fence">): Promise<Message>;
+}
+
 /** Receives live events of one conversation, in sequence order. */
 export type ConversationEventListener = (event: ConversationEvent) => void;
 
@@ -91,6 +110,18 @@ export interface ConversationEventsService {
     conversationId: string,
     event: NewConversationEvent,
   ): Promise<ConversationEvent>;
+  /**
+   * Runs `work` in one transaction that holds the conversation's lock and, with `fence`, the
+   * run's row at that lease epoch (`RunFencedOutError` otherwise): everything it writes commits
+   * together or not at all, so a crash cannot leave a state change without the event that
+   * announces it. Its events are published after the commit, in order.
+   */
+  transaction<Result>(
+    actor: Actor,
+    conversationId: string,
+    fence: RunWriteFence | undefined,
+    work: (writes: ConversationWrites) => Promise<Result>,
+  ): Promise<Result>;
   /** Events with `seq > afterSeq`, oldest first, at most `limit` (default 1000). */
   after(
     actor: Actor,
@@ -165,61 +196,98 @@ export function createConversationEventsService(context: DomainContext): Convers
     if (!row) throw new NotFoundError("conversation");
   }
 
-  return {
-    async append(actor, conversationId, event) {
-      const fields = parseInput(newEventSchema, event);
-      const metadata = Object.fromEntries(
-        Object.entries(fields.metadata).filter(([key]) => !RESERVED_METADATA.has(key)),
+  /**
+   * Inside a transaction holding the conversation's lock: stores the event with the next
+   * sequence number. The lock serializes appends of one conversation on every instance (as
+   * `credits` does with the balance row), so max(seq) + 1 is gapless and never doubled; under
+   * READ COMMITTED the max read after taking the lock sees the previous holder's row.
+   */
+  async function insertEvent(
+    trx: Transaction<DB>,
+    conversationId: string,
+    actor: Actor,
+    fields: z.output<typeof newEventSchema>,
+  ): Promise<ConversationEvent> {
+    const metadata = Object.fromEntries(
+      Object.entries(fields.metadata).filter(([key]) => !RESERVED_METADATA.has(key)),
+    );
+    const latest = await trx.selectFrom("conversation_events")
+      .select((eb) => eb.fn.max<number>("seq").as("seq"))
+      .where("conversation_id", "=", conversationId)
+      .executeTakeFirstOrThrow();
+    const now = nowForDb(context);
+    const row: Selectable<ConversationEventsTable> = {
+      id: context.ids(),
+      user_id: actor.userId,
+      conversation_id: conversationId,
+      seq: Number(latest.seq ?? 0) + 1,
+      type: fields.type,
+      content: fields.content,
+      metadata: toDbJson(metadata),
+      run_id: fields.runId,
+      created_at: now,
+      updated_at: now,
+    };
+    await trx.insertInto("conversation_events").values(row).execute();
+    return toEvent(row);
+  }
+
+  /**
+   * Published only once committed, so a subscriber never sees an event `after` cannot return.
+   * Pub/sub is best effort: a lost publish shows up as a seq gap (or a stale tail) that readers
+   * repair from the database; the append itself has succeeded, so it must not be reported as
+   * failed (the caller would retry and log the event twice).
+   */
+  async function publish(event: ConversationEvent): Promise<void> {
+    try {
+      await coordination.pubsub.publish(
+        conversationEventsChannel(event.metadata.conversation_id),
+        JSON.stringify(event),
       );
-      // The conversation row lock serializes appends of one conversation on every instance (as
-      // `credits` does with the balance row), so max(seq) + 1 is gapless and never doubled.
-      // Under READ COMMITTED the max read after taking the lock sees the previous holder's row.
-      const row = await lockingTransaction(db, async (trx) => {
-        const owner = await forUpdate(
-          trx.selectFrom("conversations").select("id")
-            .where("id", "=", conversationId).where("user_id", "=", actor.userId)
-            .where("deleted_at", "is", null),
-          db.dialect,
-        ).executeTakeFirst();
-        if (!owner) throw new NotFoundError("conversation");
-        // After the conversation lock, as every fenced conversation write (lock order: see
-        // `run_fence.ts`).
-        if (fields.fence) await assertRunFence(trx, db.dialect, conversationId, fields.fence);
-        const latest = await trx.selectFrom("conversation_events")
-          .select((eb) => eb.fn.max<number>("seq").as("seq"))
-          .where("conversation_id", "=", conversationId)
-          .executeTakeFirstOrThrow();
-        const now = nowForDb(context);
-        const inserted: Selectable<ConversationEventsTable> = {
-          id: context.ids(),
-          user_id: actor.userId,
-          conversation_id: conversationId,
-          seq: Number(latest.seq ?? 0) + 1,
-          type: fields.type,
-          content: fields.content,
-          metadata: toDbJson(metadata),
-          run_id: fields.runId,
-          created_at: now,
-          updated_at: now,
-        };
-        await trx.insertInto("conversation_events").values(inserted).execute();
-        return inserted;
+    } catch (error) {
+      console.error("conversation event publish failed", error);
+    }
+  }
+
+  const transaction: ConversationEventsService["transaction"] = async (
+    actor,
+    conversationId,
+    fence,
+    work,
+  ) => {
+    if (fence) parseInput(runWriteFenceSchema, fence);
+    const appended: ConversationEvent[] = [];
+    const result = await lockingTransaction(db, async (trx) => {
+      await lockConversation(trx, db.dialect, actor, conversationId, fence);
+      return await work({
+        trx,
+        async appendEvent(event) {
+          const fields = parseInput(newEventSchema, { ...event, fence });
+          const persisted = await insertEvent(trx, conversationId, actor, fields);
+          appended.push(persisted);
+          return persisted;
+        },
+        appendMessage: (input) =>
+          insertMessage(
+            context,
+            trx,
+            actor,
+            conversationId,
+            parseInput(appendMessageSchema, { ...input, fence }),
+          ),
       });
-      const persisted = toEvent(row);
-      // Published only once committed, so a subscriber never sees an event `after` cannot
-      // return. Pub/sub is best effort: a lost publish shows up as a seq gap (or a stale tail)
-      // that readers repair from the database; the append itself has succeeded, so it must not
-      // be reported as failed (the caller would retry and log the event twice).
-      try {
-        await coordination.pubsub.publish(
-          conversationEventsChannel(conversationId),
-          JSON.stringify(persisted),
-        );
-      } catch (error) {
-        console.error("conversation event publish failed", error);
-      }
-      return persisted;
+    });
+    for (const event of appended) await publish(event);
+    return result;
+  };
+
+  return {
+    append(actor, conversationId, event) {
+      const { fence, ...fields } = event;
+      return transaction(actor, conversationId, fence, (writes) => writes.appendEvent(fields));
     },
+
+    transaction,
 
     async after(actor, conversationId, afterSeq, limit = MAX_EVENTS_PER_READ) {
       const range = parseInput(afterSchema, { afterSeq, limit });

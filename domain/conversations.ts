@@ -5,9 +5,10 @@
  *
  * @module
  */
-import type { Selectable } from "kysely";
+import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import type { ConversationsTable, MessageRole, MessagesTable } from "../db/schema.ts";
+import type { SqlDialect } from "../db/database.ts";
+import type { ConversationsTable, DB, MessageRole, MessagesTable } from "../db/schema.ts";
 import { fromDbJson, toDbJson } from "../db/json.ts";
 import { forUpdate, lockingTransaction } from "../db/locking.ts";
 import { isoFromDb } from "../db/time.ts";
@@ -19,6 +20,7 @@ import {
   assertRunFence,
   FENCE_RUN_MISMATCH,
   fenceMatchesRun,
+  type RunWriteFence,
   runWriteFenceSchema,
 } from "./run_fence.ts";
 import { decimalInteger, parseInput, plainText } from "./validation.ts";
@@ -181,33 +183,8 @@ export function createConversationsService(context: DomainContext): Conversation
     async appendMessage(actor, conversationId, input) {
       const fields = parseInput(appendMessageSchema, input);
       return await lockingTransaction(db, async (trx) => {
-        const conversation = await forUpdate(
-          trx.selectFrom("conversations").select("last_seq")
-            .where("id", "=", conversationId).where("user_id", "=", actor.userId)
-            .where("deleted_at", "is", null),
-          db.dialect,
-        ).executeTakeFirst();
-        if (!conversation) throw new NotFoundError("conversation");
-        // After the conversation lock (lock order: see `run_fence.ts`).
-        if (fields.fence) await assertRunFence(trx, db.dialect, conversationId, fields.fence);
-        const now = nowForDb(context);
-        const row: Selectable<MessagesTable> = {
-          id: context.ids(),
-          user_id: actor.userId,
-          conversation_id: conversationId,
-          seq: conversation.last_seq + 1,
-          role: fields.role,
-          content: fields.content,
-          metadata: toDbJson(fields.metadata),
-          run_id: fields.runId,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        };
-        await trx.updateTable("conversations").set({ last_seq: row.seq, updated_at: now })
-          .where("id", "=", conversationId).execute();
-        await trx.insertInto("messages").values(row).execute();
-        return toMessage(row);
+        await lockConversation(trx, db.dialect, actor, conversationId, fields.fence);
+        return await insertMessage(context, trx, actor, conversationId, fields);
       });
     },
 
@@ -221,6 +198,62 @@ export function createConversationsService(context: DomainContext): Conversation
       return rows.map(toMessage);
     },
   };
+}
+
+/**
+ * Inside a locking transaction: takes the conversation's row lock, where every write to a
+ * conversation starts, then checks a runner's `fence` (lock order: see `run_fence.ts`).
+ * `NotFoundError` when the conversation is not the actor's; `RunFencedOutError` when the fence's
+ * epoch is no longer the run's. Both locks are held until the transaction ends.
+ */
+export async function lockConversation(
+  trx: Transaction<DB>,
+  dialect: SqlDialect,
+  actor: Actor,
+  conversationId: string,
+  fence: RunWriteFence | undefined,
+): Promise<void> {
+  const conversation = await forUpdate(
+    trx.selectFrom("conversations").select("id")
+      .where("id", "=", conversationId).where("user_id", "=", actor.userId)
+      .where("deleted_at", "is", null),
+    dialect,
+  ).executeTakeFirst();
+  if (!conversation) throw new NotFoundError("conversation");
+  if (fence) await assertRunFence(trx, dialect, conversationId, fence);
+}
+
+/**
+ * Inside a transaction that holds the conversation's lock (`lockConversation`, with the fields'
+ * fence): stores a message with the next sequence number.
+ */
+export async function insertMessage(
+  context: DomainContext,
+  trx: Transaction<DB>,
+  actor: Actor,
+  conversationId: string,
+  fields: z.output<typeof appendMessageSchema>,
+): Promise<Message> {
+  const conversation = await trx.selectFrom("conversations").select("last_seq")
+    .where("id", "=", conversationId).executeTakeFirstOrThrow();
+  const now = nowForDb(context);
+  const row: Selectable<MessagesTable> = {
+    id: context.ids(),
+    user_id: actor.userId,
+    conversation_id: conversationId,
+    seq: conversation.last_seq + 1,
+    role: fields.role,
+    content: fields.content,
+    metadata: toDbJson(fields.metadata),
+    run_id: fields.runId,
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
+  };
+  await trx.updateTable("conversations").set({ last_seq: row.seq, updated_at: now })
+    .where("id", "=", conversationId).execute();
+  await trx.insertInto("messages").values(row).execute();
+  return toMessage(row);
 }
 
 function toConversation(row: Selectable<ConversationsTable>): Conversation {

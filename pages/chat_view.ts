@@ -6,7 +6,10 @@
  * Streaming: the runner sends assistant text as `delta` events while the model writes, then the
  * run's final message once (`final: true`, carrying any embedded component). Deltas grow one
  * "streaming" item; the final message replaces it when it is the same text, so the answer is
- * shown once. Events at or below the last folded `seq` are ignored, so a replay after a
+ * shown once. Each delta names the model call it streams (`metadata.stream`); when a run is
+ * taken over after a crash, the new owner calls the model again and first sends a delta with
+ * `metadata.replaces: true` for that call: the text the earlier attempt streamed is dropped, so
+ * the answer is not shown twice. Events at or below the last folded `seq` are ignored, so a replay after a
  * reconnect never doubles anything.
  *
  * @module
@@ -59,6 +62,8 @@ export interface AssistantItem {
   text: string;
   streaming: boolean;
   component: EmbeddedComponent | null;
+  /** The model call whose streamed text this is (`metadata.stream`); null for a final message. */
+  stream: string | null;
 }
 
 /** A tool call, updated in place from started to finished. */
@@ -214,9 +219,9 @@ function apply(view: ChatView, event: ChatEvent): void {
       });
       return;
     case "assistant":
-      return metadata.delta === true
-        ? applyDelta(view, runId, key, event.content)
-        : applyFinal(view, runId, key, event);
+      if (metadata.delta !== true) return applyFinal(view, runId, key, event);
+      if (metadata.replaces === true) dropStream(view, runId, text(metadata.stream));
+      return applyDelta(view, runId, key, event.content, text(metadata.stream) || null);
     case "step":
       closeStream(view, runId);
       return applyStep(view, runId, key, event);
@@ -251,7 +256,14 @@ function streamKey(runId: string | null): string {
   return runId ?? "";
 }
 
-function applyDelta(view: ChatView, runId: string | null, key: string, piece: string): void {
+function applyDelta(
+  view: ChatView,
+  runId: string | null,
+  key: string,
+  piece: string,
+  stream: string | null,
+): void {
+  if (!piece) return;
   const index = view.open[streamKey(runId)];
   const item = index === undefined ? undefined : view.items[index];
   if (item?.kind === "assistant") {
@@ -259,7 +271,28 @@ function applyDelta(view: ChatView, runId: string | null, key: string, piece: st
     return;
   }
   view.open[streamKey(runId)] = view.items.length;
-  view.items.push({ kind: "assistant", key, runId, text: piece, streaming: true, component: null });
+  view.items.push({
+    kind: "assistant",
+    key,
+    runId,
+    text: piece,
+    streaming: true,
+    component: null,
+    stream,
+  });
+}
+
+/** Drops the text an earlier attempt of model call `stream` streamed (see the module doc). */
+function dropStream(view: ChatView, runId: string | null, stream: string): void {
+  delete view.open[streamKey(runId)];
+  for (let index = view.items.length - 1; index >= 0; index--) {
+    const item = view.items[index];
+    if (item.kind !== "assistant" || item.runId !== runId || item.stream !== stream) continue;
+    view.items.splice(index, 1);
+    for (const [run, open] of Object.entries(view.open)) {
+      if (open > index) view.open[run] = open - 1;
+    }
+  }
 }
 
 function applyFinal(view: ChatView, runId: string | null, key: string, event: ChatEvent): void {
@@ -271,6 +304,7 @@ function applyFinal(view: ChatView, runId: string | null, key: string, event: Ch
     text: event.content,
     streaming: false,
     component,
+    stream: null,
   };
   const index = view.open[streamKey(runId)];
   delete view.open[streamKey(runId)];

@@ -11,10 +11,14 @@
  * @module
  */
 import type { Actor } from "../../domain/actor.ts";
+import type { Transaction } from "kysely";
+import type { DB } from "../../db/schema.ts";
 import type {
+  ConversationEvent,
   ConversationEventsService,
   ConversationEventType,
 } from "../../domain/conversation_events.ts";
+import type { AppendMessageInput, Message } from "../../domain/conversations.ts";
 import { RunFencedOutError, type RunWriteFence } from "../../domain/run_fence.ts";
 import type { Logger } from "../../lib/log.ts";
 
@@ -23,10 +27,28 @@ const DELTA_FLUSH_CHARS = 48;
 /** …or this many milliseconds after its first character, whichever comes first. */
 const DELTA_FLUSH_MS = 60;
 
+/** The writes of one `RunEvents.commit`: they commit together or not at all. */
+export interface RunWrites {
+  /** The transaction, for the run's own rows. */
+  readonly trx: Transaction<DB>;
+  /** An event of the run. */
+  emit(
+    type: ConversationEventType,
+    content: string,
+    metadata?: Record<string, unknown>,
+  ): Promise<ConversationEvent>;
+  /** A run status change. */
+  status(status: string, extra?: Record<string, unknown>): Promise<ConversationEvent>;
+  /** A message of the run in its conversation. */
+  appendMessage(input: Omit<AppendMessageInput, "fence" | "runId">): Promise<Message>;
+}
+
 /** Events of one run. */
 export class RunEvents {
   #chain: Promise<void> = Promise.resolve();
   #delta = "";
+  /** The model call whose text is streaming (its step key), carried by each delta. */
+  #stream: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #fence: RunWriteFence | undefined;
   #fencedOut = false;
@@ -52,6 +74,17 @@ export class RunEvents {
     return this.#append(type, content, metadata);
   }
 
+  /**
+   * A model call (step `key`) starts streaming. `replaces`: an earlier attempt of the same call,
+   * by a runner that lost the run, may already have streamed text that clients show; a marker
+   * (`metadata.replaces`) tells them to drop it, as this attempt's text takes its place.
+   */
+  startStream(key: string, replaces: boolean): void {
+    this.#takeDelta();
+    this.#stream = key;
+    if (replaces) void this.#append("assistant", "", { delta: true, stream: key, replaces: true });
+  }
+
   /** Streamed assistant text; coalesced. */
   delta(text: string): void {
     if (!text) return;
@@ -74,13 +107,38 @@ export class RunEvents {
     return this.emit("run", status, { status, ...extra });
   }
 
+  /**
+   * Runs `work` in one transaction with the conversation (fenced to this runner's epoch, when
+   * it has one), after every event queued before it: the run's row changes made through
+   * `writes.trx` and the events and messages announcing them commit together. Unlike `emit`, a
+   * failure is thrown, and then nothing of it was stored.
+   */
+  commit<Result>(work: (writes: RunWrites) => Promise<Result>): Promise<Result> {
+    this.#takeDelta();
+    const runId = this.runId;
+    const committed = this.#chain.then(() =>
+      this.log.transaction(this.actor, this.conversationId, this.#fence, (writes) => {
+        const emit: RunWrites["emit"] = (type, content, metadata = {}) =>
+          writes.appendEvent({ type, content, runId, metadata });
+        return work({
+          trx: writes.trx,
+          emit,
+          status: (status, extra = {}) => emit("run", status, { status, ...extra }),
+          appendMessage: (input) => writes.appendMessage({ ...input, runId }),
+        });
+      })
+    );
+    this.#chain = committed.then(() => {}, () => {});
+    return committed;
+  }
+
   #takeDelta(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!this.#delta) return;
     const text = this.#delta;
     this.#delta = "";
-    void this.#append("assistant", text, { delta: true });
+    void this.#append("assistant", text, { delta: true, stream: this.#stream });
   }
 
   #append(type: ConversationEventType, content: string, metadata: Record<string, unknown>) {

@@ -8,9 +8,11 @@
  * @module
  */
 import { Command } from "@langchain/langgraph";
+import type { Transaction } from "kysely";
 import type { AccessTokens } from "../../auth/access_tokens.ts";
 import type { ApprovalGrants } from "../../mcp/mod.ts";
 import type { Database } from "../../db/database.ts";
+import type { AgentRunStatus, DB } from "../../db/schema.ts";
 import { toDbJson } from "../../db/json.ts";
 import { isoFromDb, toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
@@ -33,7 +35,7 @@ import type { ChatModel, ModelMessage } from "../models/types.ts";
 import { SYSTEM_PROMPT } from "../prompt.ts";
 import { openToolbox, type Toolbox } from "../tools.ts";
 import { RunCancelledError, RunnerDrainingError } from "./errors.ts";
-import { RunEvents, summarizeArguments } from "./events.ts";
+import { RunEvents, type RunWrites, summarizeArguments } from "./events.ts";
 import { decisionOf, type PendingConfirmation, RunFence, type RunRow } from "./store.ts";
 import type { TestHooks } from "./test_hooks.ts";
 
@@ -104,9 +106,9 @@ export async function executeClaimedRun(
     const input = await nextInput(ctx, actor, run, graph, config, fence, events);
     if (input === undefined) return;
     if (input !== "finished") await graph.invoke(input, config);
-    await settle(ctx, actor, run, graph, config, fence, events);
+    await settle(ctx, graph, config, fence, events);
   } catch (error) {
-    await handleStop(ctx, actor, run, fence, events, error, abort.signal);
+    await handleStop(ctx, run, fence, events, error, abort.signal);
   } finally {
     clearInterval(heartbeat);
     await events.flush();
@@ -151,7 +153,7 @@ async function nextInput(
         resume: { confirmationId: decision.confirmationId, decision: decision.decision },
       }) as GraphInput;
     }
-    await markWaiting(fence, events, request);
+    await markWaiting(ctx, fence, events, request);
     return undefined;
   }
   return snapshot.next.length === 0 ? "finished" : null;
@@ -160,8 +162,6 @@ async function nextInput(
 /** After the graph returns: wait for approval, or close the run as completed. */
 async function settle(
   ctx: RunnerContext,
-  actor: Actor,
-  run: RunRow,
   graph: AgentGraph,
   config: GraphConfig,
   fence: RunFence,
@@ -169,24 +169,27 @@ async function settle(
 ): Promise<void> {
   const snapshot = await graph.getState(config);
   const request = pendingRequest(snapshot.tasks);
-  if (request) return await markWaiting(fence, events, request);
+  if (request) return await markWaiting(ctx, fence, events, request);
   const state = snapshot.values as AgentStateValue;
   const last = [...state.messages].reverse().find((message) => message.role === "assistant");
   const content = last?.content?.trim() || "Done.";
   const metadata = state.component
     ? { component: state.component.type, data: state.component.data }
     : {};
-  await finishWithMessage(ctx, actor, run, fence, events, content, metadata);
-  await fence.updateRun({
-    status: "completed",
-    finished_at: stamp(ctx),
-    pending_confirmation: null,
-  });
-  await events.status("completed");
+  await ctx.testHooks?.pause("before_final_message");
+  await commitStatus(
+    ctx,
+    fence,
+    events,
+    { status: "completed", finished_at: stamp(ctx), pending_confirmation: null },
+    {},
+    (writes) => writeAnswer(ctx, writes, content, metadata),
+  );
 }
 
 /** Records the approval request and parks the run until its owner answers. */
 async function markWaiting(
+  ctx: RunnerContext,
   fence: RunFence,
   events: RunEvents,
   request: ApprovalRequest,
@@ -211,35 +214,36 @@ async function markWaiting(
     preview: request.preview,
     reason: request.reason,
   };
-  await fence.updateRun({
+  const summary = (request.preview as { summary?: string } | null)?.summary;
+  const waiting = {
     status: "waiting_confirmation",
     pending_confirmation: toDbJson(pending),
     confirmation_decision: null,
-  });
-  const summary = (request.preview as { summary?: string } | null)?.summary;
-  await events.emit("confirmation", summary ?? `Approve ${request.tool}?`, {
-    confirmation_id: request.confirmationId,
-    tool: request.tool,
-    tool_call_id: request.toolCallId,
-    arguments: request.arguments,
-    reason: request.reason,
-    preview: request.preview,
-    // Rendered like a tool result's embedded component.
-    component: "confirmation",
-    data: {
+  } as const;
+  await commitStatus(ctx, fence, events, waiting, { confirmation_id: request.confirmationId }, (
+    writes,
+  ) =>
+    writes.emit("confirmation", summary ?? `Approve ${request.tool}?`, {
       confirmation_id: request.confirmationId,
       tool: request.tool,
+      tool_call_id: request.toolCallId,
+      arguments: request.arguments,
       reason: request.reason,
       preview: request.preview,
-    },
-  });
-  await events.status("waiting_confirmation", { confirmation_id: request.confirmationId });
+      // Rendered like a tool result's embedded component.
+      component: "confirmation",
+      data: {
+        confirmation_id: request.confirmationId,
+        tool: request.tool,
+        reason: request.reason,
+        preview: request.preview,
+      },
+    }));
 }
 
 /** Why the graph stopped early, turned into the run's final state. */
 async function handleStop(
   ctx: RunnerContext,
-  actor: Actor,
   run: RunRow,
   fence: RunFence,
   events: RunEvents,
@@ -249,10 +253,14 @@ async function handleStop(
   const reason = signal.aborted ? signal.reason : undefined;
   try {
     if (error instanceof RunCancelledError || reason instanceof RunCancelledError) {
-      await closeOpenSteps(fence);
-      await fence.updateRun({ status: "cancelled", finished_at: stamp(ctx) });
-      await events.status("cancelled");
-      return;
+      return await commitStatus(
+        ctx,
+        fence,
+        events,
+        { status: "cancelled", finished_at: stamp(ctx) },
+        {},
+        (writes) => closeOpenSteps(fence, writes.trx),
+      );
     }
     if (
       error instanceof RunFencedOutError || error instanceof RunnerDrainingError ||
@@ -263,17 +271,23 @@ async function handleStop(
       return;
     }
     // Failures the user can act on: said in the conversation, then the run fails with the code.
-    const explained = async (code: string, detail: string, text: string) => {
-      await events.emit("error", detail, { code });
-      await finishWithMessage(ctx, actor, run, fence, events, text, { error_code: code });
-      await fence.updateRun({
-        status: "failed",
-        finished_at: stamp(ctx),
-        error: detail,
-        error_code: code,
-      });
-      await events.status("failed", { code });
-    };
+    const explained = (code: string, detail: string, text: string) =>
+      commitStatus(
+        ctx,
+        fence,
+        events,
+        {
+          status: "failed",
+          finished_at: stamp(ctx),
+          error: detail,
+          error_code: code,
+        },
+        { code },
+        async (writes) => {
+          await writes.emit("error", detail, { code });
+          await writeAnswer(ctx, writes, text, { error_code: code });
+        },
+      );
     if (error instanceof InsufficientCreditsError) {
       return await explained(
         "insufficient_credits",
@@ -293,63 +307,66 @@ async function handleStop(
     }
     ctx.log.error("agent run failed", { run: run.id, error: String(error) });
     const message = "The assistant failed to complete this request.";
-    await events.emit("error", message, { code: "run_failed" });
-    await fence.updateRun({
-      status: "failed",
-      finished_at: stamp(ctx),
-      error: String(error).slice(0, 2_000),
-      error_code: "run_failed",
-    });
-    await events.status("failed", { code: "run_failed" });
+    await commitStatus(
+      ctx,
+      fence,
+      events,
+      {
+        status: "failed",
+        finished_at: stamp(ctx),
+        error: String(error).slice(0, 2_000),
+        error_code: "run_failed",
+      },
+      { code: "run_failed" },
+      (writes) => writes.emit("error", message, { code: "run_failed" }),
+    );
   } catch (secondary) {
     // Typically fenced out while closing: the new owner will close the run.
     ctx.log.warn("run not closed by this runner", { run: run.id, error: String(secondary) });
   }
 }
 
+/** What a status change sets on the run row. */
+type RunChanges = Parameters<RunFence["updateRun"]>[0] & { status: AgentRunStatus };
+
 /**
- * Stores the run's final assistant message — once: a runner that resumes after a crash between
- * storing it and closing the run finds it and does not add another.
+ * Moves the run to `changes.status` in one transaction, fenced to this runner's epoch, with the
+ * conversation writes that announce it: `announce`'s (the answer, an error, a confirmation…),
+ * then the `run` status event. A crash or a takeover leaves all of it or none, so a run never
+ * ends (or parks) without telling its conversation, and a new owner never repeats an answer
+ * that was already told.
  */
-async function finishWithMessage(
+async function commitStatus(
   ctx: RunnerContext,
-  actor: Actor,
-  run: RunRow,
   fence: RunFence,
   events: RunEvents,
+  changes: RunChanges,
+  extra: Record<string, unknown>,
+  announce: (writes: RunWrites) => Promise<unknown>,
+): Promise<void> {
+  await events.commit(async (writes) => {
+    await announce(writes);
+    await fence.updateRun(changes, writes.trx);
+    await ctx.testHooks?.pause(`before_status_event:${changes.status}`);
+    await writes.status(changes.status, extra);
+  });
+}
+
+/** Stores the run's answer and its `final` event, within the transaction that closes the run. */
+async function writeAnswer(
+  ctx: RunnerContext,
+  writes: RunWrites,
   content: string,
   metadata: Record<string, unknown>,
 ): Promise<void> {
-  await fence.check();
-  await ctx.testHooks?.pause("before_final_message");
-  const existing = await ctx.db.kysely.selectFrom("messages").select("id")
-    .where("run_id", "=", run.id).where("role", "=", "assistant").where(
-      "user_id",
-      "=",
-      actor.userId,
-    )
-    .executeTakeFirst();
-  const messageId = existing?.id ?? (await ctx.domain.conversations.appendMessage(
-    actor,
-    run.conversation_id,
-    {
-      role: "assistant",
-      content,
-      metadata,
-      runId: run.id,
-      // `fence.check()` above is not atomic with this write; the fence in its transaction is.
-      fence: { runId: run.id, leaseEpoch: fence.epoch },
-    },
-  )).id;
-  await ctx.testHooks?.pause("after_final_message");
-  await events.flush();
-  await events.emit("assistant", content, { ...metadata, message_id: messageId, final: true });
+  const message = await writes.appendMessage({ role: "assistant", content, metadata });
+  await writes.emit("assistant", content, { ...metadata, message_id: message.id, final: true });
+  await ctx.testHooks?.pause("after_final_event");
 }
 
-/** Marks steps left running or pending as cancelled. */
-async function closeOpenSteps(fence: RunFence): Promise<void> {
-  await fence.check();
-  await fence.db.kysely.updateTable("agent_steps")
+/** Marks steps left running or pending as cancelled (within the run's closing transaction). */
+async function closeOpenSteps(fence: RunFence, trx: Transaction<DB>): Promise<void> {
+  await trx.updateTable("agent_steps")
     .set({ status: "cancelled", updated_at: toDbTimestamp(fence.now()) })
     .where("run_id", "=", fence.runId).where("status", "in", ["running", "pending"])
     .execute();
@@ -371,7 +388,13 @@ function hooksFor(
       if (ctx.isDraining()) return Promise.reject(new RunnerDrainingError(fence.runId));
       return Promise.resolve();
     },
-    beginStep: (start) => fence.beginStep(start),
+    async beginStep(start) {
+      const step = await fence.beginStep(start);
+      // A model call begun before belongs to a runner that lost the run: what it streamed is
+      // replaced by this attempt's text, not added to.
+      if (start.kind === "model_call") events.startStream(start.key, step.attempt > 1);
+      return step;
+    },
     finishStep: (step, status, output) => fence.finishStep(step, status, output),
     async settleStep(key, status, output) {
       const row = await fence.db.kysely.selectFrom("agent_steps")

@@ -240,24 +240,25 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     if (
       !current?.cancel_requested_at || !["queued", "waiting_confirmation"].includes(current.status)
     ) return;
-    const result = await db.kysely.updateTable("agent_runs")
-      .set({
-        status: "cancelled",
-        lease_epoch: Number(current.lease_epoch) + 1,
-        lease_owner: instanceId,
-        finished_at: stamp(),
-        updated_at: stamp(),
-      })
-      .where("id", "=", run.id).where("lease_epoch", "=", current.lease_epoch)
-      .where("status", "in", ["queued", "waiting_confirmation"])
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return;
-    await db.kysely.updateTable("agent_steps")
-      .set({ status: "cancelled", updated_at: stamp() })
-      .where("run_id", "=", run.id).where("status", "in", ["running", "pending"]).execute();
-    const events = eventsOf({ userId: run.user_id, role: "user" }, run);
-    await events.status("cancelled");
-    await events.flush();
+    // The status, the steps and the event announcing it commit together (see `RunEvents.commit`).
+    await eventsOf({ userId: run.user_id, role: "user" }, run).commit(async (writes) => {
+      const result = await writes.trx.updateTable("agent_runs")
+        .set({
+          status: "cancelled",
+          lease_epoch: Number(current.lease_epoch) + 1,
+          lease_owner: instanceId,
+          finished_at: stamp(),
+          updated_at: stamp(),
+        })
+        .where("id", "=", run.id).where("lease_epoch", "=", current.lease_epoch)
+        .where("status", "in", ["queued", "waiting_confirmation"])
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return;
+      await writes.trx.updateTable("agent_steps")
+        .set({ status: "cancelled", updated_at: stamp() })
+        .where("run_id", "=", run.id).where("status", "in", ["running", "pending"]).execute();
+      await writes.status("cancelled");
+    });
   }
 
   return {

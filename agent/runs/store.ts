@@ -11,7 +11,13 @@
  *
  * @module
  */
-import { type Expression, expressionBuilder, type Selectable, type SqlBool } from "kysely";
+import {
+  type Expression,
+  expressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+} from "kysely";
 import type { WriteGuard } from "../checkpoint/mod.ts";
 import type { Database } from "../../db/database.ts";
 import { fromDbJson, toDbJson } from "../../db/json.ts";
@@ -173,9 +179,15 @@ export class RunFence {
     };
   }
 
-  /** Updates the run row, fenced. */
-  async updateRun(changes: Partial<Omit<RunRow, "id" | "lease_epoch">>): Promise<void> {
-    const result = await this.db.kysely.updateTable("agent_runs")
+  /**
+   * Updates the run row, fenced; through `executor` when it is part of a larger transaction
+   * (see `RunEvents.commit`).
+   */
+  async updateRun(
+    changes: Partial<Omit<RunRow, "id" | "lease_epoch">>,
+    executor: Kysely<DB> = this.db.kysely,
+  ): Promise<void> {
+    const result = await executor.updateTable("agent_runs")
       .set({ ...changes, updated_at: toDbTimestamp(this.now()) })
       .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
       .executeTakeFirst();

@@ -9,7 +9,10 @@
  *   there. Each point pauses once per process. Points: `before_tool_call:<tool>` and
  *   `after_tool_call:<tool>` (a call without grant), `before_approved_call:<tool>` and
  *   `after_approved_call:<tool>` (the call carrying the owner's grant), `before_final_message`
- *   and `after_final_message` (storing the run's answer); and, inside a write tool call of the
+ *   (the answer is ready, nothing of it stored); inside the transaction that moves the run to a
+ *   new status (`commitStatus` in `runner.ts`; nothing of it committed), `after_final_event`
+ *   (the answer and its event are written) and `before_status_event:<status>` (the run row
+ *   is updated, its `run` event not yet written); and, inside a write tool call of the
  *   in-process MCP server (`mcp/invoke.ts`), `after_platform_call:<tool>` (the ad platform
  *   was called, the database transaction of the effect has not begun) and
  *   `before_effect_commit:<tool>` (inside that transaction: the domain's writes are made, the

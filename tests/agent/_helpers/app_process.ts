@@ -95,10 +95,15 @@ export async function sharedData(): Promise<SharedData> {
   };
 }
 
-/** A bearer token for `actor`, signed with the processes' secret. */
-export async function tokenFor(actor: Actor): Promise<string> {
+/**
+ * A bearer token for `actor`, signed with the processes' secret, of a real sign-in (an access
+ * token only works while its sign-in lasts).
+ */
+export async function tokenFor(domain: Domain, actor: Actor): Promise<string> {
+  const { session } = await domain.sessions.create(actor);
   const tokens = await AccessTokens.create(PROCESS_JWT_SECRET);
-  return (await tokens.issue({ userId: actor.userId, role: actor.role, sessionId: "test" })).token;
+  return (await tokens.issue({ userId: actor.userId, role: actor.role, sessionId: session.id }))
+    .token;
 }
 
 /** JSON over HTTP with a bearer token. */

@@ -20,6 +20,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { api, type AppProcess, sharedData, startApp, tokenFor } from "../_helpers/app_process.ts";
 import { type FakeGemini, startFakeGemini } from "../../_helpers/fake_gemini.ts";
+import { emptyView, foldEvents } from "../../../pages/chat_view.ts";
 
 const LEASE_TTL_MS = 2_000;
 
@@ -74,7 +75,7 @@ async function crashChain(t: Deno.TestContext, modelKind: "scripted" | "gemini")
       const conversation = await domain.conversations.create(actor, { title: "Crash" });
       const name = `Crash proof ${crypto.randomUUID().slice(0, 6)}`;
       await scriptModel({ adAccountId: account.id, name }, script, gemini);
-      const token = await tokenFor(actor);
+      const token = await tokenFor(domain, actor);
       const balanceBefore = await domain.credits.balance(actor);
       const posted = await api(
         app.url,
@@ -150,9 +151,14 @@ async function crashChain(t: Deno.TestContext, modelKind: "scripted" | "gemini")
         await restart("after_approved_call:create_campaign");
         await app!.waitFor("AAE_TEST_PAUSED after_approved_call:create_campaign");
         assert.equal(await campaigns(), 1, "the effect happened");
-        await restart("after_final_message");
-        await app!.waitFor("AAE_TEST_PAUSED after_final_message");
+        await restart("after_final_event");
+        await app!.waitFor("AAE_TEST_PAUSED after_final_event");
         assert.equal(await campaigns(), 1, "replayed, not applied again");
+      });
+
+      await t.step("killed between the run's final status and its event", async () => {
+        await restart("before_status_event:completed");
+        await app!.waitFor("AAE_TEST_PAUSED before_status_event:completed");
       });
 
       await t.step("killed after the final message: the run completes, all once", async () => {
@@ -176,10 +182,22 @@ async function crashChain(t: Deno.TestContext, modelKind: "scripted" | "gemini")
           .select(["kind", "status", "attempt", "idempotency_key"])
           .where("run_id", "=", runId).orderBy("seq").execute();
         assert.ok(steps.every((s) => s.status === "succeeded"), JSON.stringify(steps));
-        const finals = await db.kysely.selectFrom("conversation_events").select("metadata")
-          .where("run_id", "=", runId).where("type", "=", "assistant").execute();
-        const finalEvents = finals.filter((e) => JSON.parse(e.metadata).final === true);
-        assert.ok(finalEvents.length >= 1);
+        // Every event of the run reached the log once: the answer and the run's terminal status,
+        // and a client folding the log shows the answer once.
+        const events = await domain.conversationEvents.after(actor, conversation.id, 0);
+        const ofRun = events.filter((event) => event.metadata.run_id === runId);
+        const statuses = ofRun.filter((event) => event.type === "run").map((e) => e.content);
+        assert.equal(statuses.filter((status) => status === "completed").length, 1, `${statuses}`);
+        assert.equal(statuses.at(-1), "completed");
+        const finals = ofRun.filter((event) => event.metadata.final === true);
+        assert.deepEqual(finals.map((event) => event.content), [
+          "Your campaign is created as a draft.",
+        ]);
+        const answers = foldEvents(emptyView(), events).items
+          .filter((item) => item.kind === "assistant" && item.text.includes("campaign is created"));
+        assert.deepEqual(answers.map((item) => item.kind === "assistant" && item.text), [
+          "Your campaign is created as a draft.",
+        ]);
         assert.ok(Number((await run()).lease_epoch) >= 5, "each restart took over the lease");
         if (gemini) {
           // One request per model turn despite five crashes; the last carries the results.

@@ -2,17 +2,19 @@
  * End to end, two runners of one run (B on coordination of its own, as after a lost Redis
  * lease, so only the database's lease epoch tells them apart):
  *
- * - A stores the run's final message and stalls before announcing it; B takes the run over with
- *   the next epoch and finishes it. When A wakes up, its final message event is refused by the
- *   event log's fence: the conversation shows the answer once, and after the takeover only B's
- *   events.
- * - A stalls after its fence check, just before storing the final message; B claims the run.
- *   A's message write is refused in its transaction, so the answer B then stores is the only one.
+ * - A streams part of its answer and stalls inside the model call; B takes the run over and
+ *   calls the model again. A client folding the log shows B's answer once: B's stream tells
+ *   clients it replaces A's partial text, and A's late text is refused by the fence.
+ * - A stalls just before storing the final message; B claims the run. A's closing transaction
+ *   (answer, its event, the run's status) is refused, so the answer B then stores is the only one.
  */
 import assert from "node:assert/strict";
+import type { ChatModel } from "../../../agent/models/types.ts";
 import { claimRun } from "../../../agent/runs/store.ts";
 import type { TestHooks } from "../../../agent/runs/test_hooks.ts";
+import type { ConversationEvent } from "../../../domain/conversation_events.ts";
 import { createMemoryCoordination } from "../../../lib/coordination/memory.ts";
+import { emptyView, foldEvents } from "../../../pages/chat_view.ts";
 import { backendTest } from "../../_helpers/backend.ts";
 import { registerUser } from "../../_helpers/fixtures.ts";
 import { finished, openRuntime, ScriptModel, waitForRun } from "./_helpers.ts";
@@ -22,54 +24,49 @@ backendTest("a runner that lost its run appends no more events", async (t, backe
   const actor = await registerUser(domain, "takeover");
   const log = domain.conversationEvents;
 
-  await t.step("A's final message event after B's takeover is not appended", async () => {
-    const stall = stallAt("after_final_message");
-    const a = await openRuntime(backend, new ScriptModel([{ content: "Spend is on track." }]), {
-      AGENT_LEASE_TTL_MS: "60000",
-    }, stall.hooks);
-    const bModel = new ScriptModel([{ content: "B should not need the model." }]);
-    const b = await openRuntime({ ...backend, coordination: createMemoryCoordination() }, bModel);
+  await t.step("text streamed before a takeover is replaced, not repeated", async () => {
+    let streamed!: () => void;
+    const streaming = new Promise<void>((resolve) => streamed = resolve);
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => release = resolve);
+    // A's model streams half an answer, then hangs until the test lets it go.
+    const aModel: ChatModel = {
+      name: "stalling",
+      async generate(request) {
+        request.onDelta?.("Spend is on ");
+        streamed();
+        await stalled;
+        request.onDelta?.("track (late).");
+        return { content: "Spend is on track (late).", toolCalls: [], usage: NO_USAGE };
+      },
+    };
+    const a = await openRuntime(backend, aModel, { AGENT_LEASE_TTL_MS: "60000" });
+    const b = await openRuntime(
+      { ...backend, coordination: createMemoryCoordination() },
+      new ScriptModel([{ content: "Spend is on track." }]),
+    );
     try {
-      const submitted = await a.submit(actor, { content: "How is spend?" });
-      await stall.reached;
-      // Let A's buffered delta text reach the log while A still owns the run.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const beforeTakeover = await log.latestSeq(actor, submitted.conversationId);
-      const aEvents = await log.after(actor, submitted.conversationId, 0);
-      assert.equal(aEvents.some((event) => event.metadata.final === true), false);
+      const submitted = await a.submit(actor, { content: "How is spend today?" });
+      await streaming;
+      // A's buffered delta reaches the log while A still owns the run.
+      const deadline = Date.now() + 10_000;
+      while (!(await log.after(actor, submitted.conversationId, 0)).some(isDelta)) {
+        if (Date.now() > deadline) throw new Error("A's delta never reached the log");
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
 
       await b.recover();
-      const view = await waitForRun(b, actor, submitted.runId, finished);
-      assert.equal(view.status, "completed");
-      assert.equal(bModel.requests.length, 0, "B continued from A's checkpoint");
-      const owner = await db.kysely.selectFrom("agent_runs").select(["lease_owner", "lease_epoch"])
-        .where("id", "=", submitted.runId).executeTakeFirstOrThrow();
-      assert.deepEqual([owner.lease_owner, Number(owner.lease_epoch)], [b.instanceId, 2]);
-      const summary = async () =>
-        (await log.after(actor, submitted.conversationId, beforeTakeover)).map((event) => [
-          event.type,
-          event.content,
-          event.metadata.final ?? null,
-        ]);
-      const fromB = [
-        ["run", "running", null],
-        ["assistant", "Spend is on track.", true],
-        ["run", "completed", null],
-      ];
-      assert.deepEqual(await summary(), fromB);
-
-      stall.wake();
+      assert.equal((await waitForRun(b, actor, submitted.runId, finished)).status, "completed");
+      release();
       await a.idle();
-      assert.deepEqual(await summary(), fromB, "A appended nothing after the takeover");
-      const all = await log.after(actor, submitted.conversationId, 0);
-      const finals = all.filter((event) => event.metadata.final === true);
-      assert.equal(finals.length, 1);
-      const messages = await domain.conversations.listMessages(actor, submitted.conversationId);
-      const answers = messages.filter((message) => message.role === "assistant");
-      assert.deepEqual(answers.map((message) => message.id), [finals[0].metadata.message_id]);
-      assert.equal((await b.get(actor, submitted.runId)).status, "completed");
+
+      const events = await log.after(actor, submitted.conversationId, 0);
+      const answers = foldEvents(emptyView(), events).items
+        .filter((item) => item.kind === "assistant").map((item) => item.text);
+      assert.deepEqual(answers, ["Spend is on track."], JSON.stringify(events));
+      assert.equal(events.some((event) => event.content.includes("late")), false);
     } finally {
-      stall.wake();
+      release();
       await a.drain();
       await b.drain();
     }
@@ -115,6 +112,11 @@ backendTest("a runner that lost its run appends no more events", async (t, backe
     }
   });
 });
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
+
+const isDelta = (event: ConversationEvent) =>
+  event.type === "assistant" && event.metadata.delta === true;
 
 /** Test hooks stalling a runner at `point` until `wake`; `reached` resolves when it stalls. */
 function stallAt(point: string) {

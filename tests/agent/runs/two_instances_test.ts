@@ -74,7 +74,7 @@ Deno.test({
           ],
         }),
       );
-      const token = await tokenFor(actor);
+      const token = await tokenFor(domain, actor);
       const runOf = (id: string) =>
         db.kysely.selectFrom("agent_runs").selectAll().where("id", "=", id)
           .executeTakeFirstOrThrow();

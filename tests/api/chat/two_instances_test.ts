@@ -79,7 +79,7 @@ Deno.test({
         password: "correct horse battery staple",
       });
       await domain.adAccounts.connectSandbox(actor, { name: "Sandbox" });
-      const token = await tokenFor(actor);
+      const token = await tokenFor(domain, actor);
       const stored = async (conversationId: string) =>
         JSON.parse(JSON.stringify(await domain.conversationEvents.after(actor, conversationId, 0)));
       const client = (url: () => string) => {

@@ -7,7 +7,7 @@ import {
   emptyView,
   foldEvents,
   latestRun,
-} from "../../../pages/chat_view.ts";
+} from "../../pages/chat_view.ts";
 
 const CONVERSATION = "c0000000-0000-4000-8000-000000000000";
 const RUN = "r0000000-0000-4000-8000-000000000001";
@@ -227,4 +227,42 @@ Deno.test("folding is idempotent: replays and split batches give the same view",
       },
     ),
   );
+});
+
+Deno.test("a model call streamed again after a takeover replaces the earlier attempt's text", () => {
+  const start = [
+    event(1, "user", "How is spend?"),
+    event(2, "run", "running", { status: "running" }),
+    event(3, "assistant", "Let me ", { delta: true, stream: "model:0" }),
+    event(4, "assistant", "check.", { delta: true, stream: "model:0" }),
+    event(5, "run", "running", { status: "running" }),
+  ];
+  const marker = event(6, "assistant", "", { delta: true, stream: "model:0", replaces: true });
+  const texts = (events: ChatEvent[]) =>
+    foldEvents(emptyView(), events).items.filter((item) => item.kind === "assistant")
+      .map((item) => item.kind === "assistant" && [item.text, item.streaming]);
+
+  // The new attempt's text takes the old text's place, and the final message replaces it.
+  assert.deepEqual(
+    texts([
+      ...start,
+      marker,
+      event(7, "assistant", "Spend is fine.", { delta: true, stream: "model:0" }),
+      event(8, "assistant", "Spend is fine.", { final: true }),
+    ]),
+    [["Spend is fine.", false]],
+  );
+  // The new attempt streams no text (only a tool call): the old text is gone all the same.
+  assert.deepEqual(texts([...start, marker]), []);
+  // Text of another model call of the run stays.
+  const earlier = [
+    event(7, "assistant", "Done with step one.", { delta: true, stream: "model:1" }),
+    event(8, "step", "get_metrics running", { tool_call_id: "t1", status: "running" }),
+    event(9, "assistant", "", { delta: true, stream: "model:2", replaces: true }),
+    event(10, "assistant", "All good.", { delta: true, stream: "model:2" }),
+  ];
+  assert.deepEqual(texts([...start.slice(0, 2), ...earlier]), [
+    ["Done with step one.", false],
+    ["All good.", true],
+  ]);
 });
