@@ -70,6 +70,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   const context: RouteContext = {
     deps,
     guards: [authenticated, rateLimited, idempotency(deps)],
+    onceGuards: [authenticated, rateLimited, idempotency(deps, { commitsWithRecord: true })],
     guardsWithoutReplay: [authenticated, rateLimited],
   };
   registerAuthRoutes(app, context);

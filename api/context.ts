@@ -6,6 +6,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AgentRuns } from "../agent/runs/types.ts";
 import type { Context, MiddlewareHandler } from "hono";
+import type { Transaction } from "kysely";
+import type { DB } from "../db/schema.ts";
+import type { RunOnceOutcome, StoredResponse } from "../domain/idempotency.ts";
+import type { PlatformRequestKey } from "../domain/platforms/adapter.ts";
 import type { Actor, Clock, Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
@@ -45,7 +49,19 @@ export interface ApiEnv {
     requestId: string;
     log: Logger;
     auth: RequestAuth;
+    /** Set by the `idempotency` middleware of `onceGuards` routes for a keyed request. */
+    idempotent: IdempotentRequest | undefined;
   };
+}
+
+/** A request holding an `Idempotency-Key` claim whose effect commits with its record. */
+export interface IdempotentRequest {
+  /** What the ad platform deduplicates this request's attempts by. */
+  platformRequestKey: PlatformRequestKey;
+  /** `domain.idempotency.runOnce` on the request's claim. */
+  runOnce<Body>(
+    effect: (trx: Transaction<DB>) => Promise<StoredResponse<Body>>,
+  ): Promise<RunOnceOutcome<Body>>;
 }
 
 /** The API app type every route module registers on. */
@@ -56,6 +72,11 @@ export interface RouteContext {
   deps: ApiDependencies;
   /** Authentication, rate limit and idempotency, in that order. */
   guards: MiddlewareHandler<ApiEnv>[];
+  /**
+   * Guards of routes answering through `respondOnce`: their claims carry an owner lease that a
+   * retry takes over once the owner is gone.
+   */
+  onceGuards: MiddlewareHandler<ApiEnv>[];
   /** The same without idempotency, for responses that must never be stored (secrets). */
   guardsWithoutReplay: MiddlewareHandler<ApiEnv>[];
 }

@@ -13,6 +13,7 @@ import {
 import { isoDateSchema } from "../../domain/dates.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import { fromSnake, snakeObject, snakeSchema } from "../case.ts";
+import { respondOnce } from "../middleware/idempotency.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import {
   dataResponse,
@@ -39,8 +40,14 @@ const ACTIONS = [
   { action: "archive", summary: "Archive a campaign (final)", message: "Archived" },
 ] as const;
 
+/** The status each action moves a campaign to. */
+const STATUS_OF = { pause: "paused", resume: "active", archive: "archived" } as const;
+
 /** Registers `/campaigns`. */
-export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
+export function registerCampaignRoutes(
+  app: ApiApp,
+  { deps, guards, onceGuards }: RouteContext,
+): void {
   const { campaigns, metrics } = deps.domain;
   const tags = ["Campaigns"];
 
@@ -61,7 +68,7 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
   );
 
   app.openapi(
-    privateRoute(guards, {
+    privateRoute(onceGuards, {
       method: "post",
       path: "/campaigns",
       tags,
@@ -71,7 +78,12 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
     }),
     async (c) => {
       const input = fromSnake(createCampaignSchema, c.req.valid("json"));
-      return respond(c, await campaigns.create(actorOf(c), input), "Created", 201);
+      return await respondOnce(
+        c,
+        (requestKey) => campaigns.staged.create(actorOf(c), input, requestKey),
+        "Created",
+        201,
+      );
     },
   );
 
@@ -136,7 +148,7 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
 
   for (const { action, summary, message } of ACTIONS) {
     app.openapi(
-      privateRoute(guards, {
+      privateRoute(onceGuards, {
         method: "post",
         path: `/campaigns/{id}/${action}`,
         tags,
@@ -146,8 +158,13 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
         responses: { 200: dataResponse(CampaignSchema, "The campaign in its new status") },
       }),
       async (c) => {
-        const campaign = await campaigns[action](actorOf(c), c.req.valid("param").id);
-        return respond(c, campaign, message);
+        const id = c.req.valid("param").id;
+        return await respondOnce(
+          c,
+          (requestKey) =>
+            campaigns.staged.changeStatus(actorOf(c), id, STATUS_OF[action], requestKey),
+          message,
+        );
       },
     );
   }
