@@ -15,6 +15,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from "../domain/errors.ts";
+import { CoordinationUnavailableError } from "../lib/coordination/types.ts";
 import { snakeKey } from "./case.ts";
 import type { ApiEnv } from "./context.ts";
 
@@ -58,6 +59,9 @@ export function validationErrorFrom(issues: readonly z.core.$ZodIssue[]): Valida
   );
 }
 
+/** `Retry-After` of 503s while the coordination backend is down (Redis reconnects within seconds). */
+const COORDINATION_RETRY_AFTER_SECONDS = 5;
+
 function json(c: Context, status: ContentfulStatusCode, body: unknown, headers = {}): Response {
   return c.json(body, status, headers);
 }
@@ -83,6 +87,12 @@ export function handleError(error: Error, c: Context<ApiEnv>): Response {
   }
   const log = c.get("log");
   const requestId = c.get("requestId");
+  if (error instanceof CoordinationUnavailableError) {
+    log?.warn("coordination unavailable", { error: error.message, request_id: requestId });
+    return json(c, 503, {
+      detail: "Temporarily unavailable: the coordination service is down; retry shortly",
+    }, { "Retry-After": String(COORDINATION_RETRY_AFTER_SECONDS) });
+  }
   if (error instanceof DomainError) {
     log?.warn("upstream failure", { error, request_id: requestId });
     return json(c, error.status as ContentfulStatusCode, {
