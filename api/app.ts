@@ -70,7 +70,6 @@ export function createApi(deps: ApiDependencies): ApiApp {
   const context: RouteContext = {
     deps,
     guards: [authenticated, rateLimited, idempotency(deps)],
-    onceGuards: [authenticated, rateLimited, idempotency(deps, { commitsWithRecord: true })],
     guardsWithoutReplay: [authenticated, rateLimited],
   };
   registerAuthRoutes(app, context);

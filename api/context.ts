@@ -5,6 +5,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AgentRuns } from "../agent/runs/types.ts";
+import type { TestHooks } from "../agent/runs/test_hooks.ts";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
@@ -27,6 +28,11 @@ export interface ApiDependencies {
   runs?: AgentRuns;
   /** Time source for token expiry (defaults to the system clock; tests pass the domain's). */
   clock?: Clock;
+  /**
+   * TEST ONLY (`AAE_TEST_HOOKS=1`): the crash tests' pause points; the `idempotency` middleware
+   * reaches `rest_before_commit:<scope>` and `rest_after_effect:<scope>` (see there).
+   */
+  testHooks?: Pick<TestHooks, "pause">;
 }
 
 /** How a request proved who it is. */
@@ -49,12 +55,12 @@ export interface ApiEnv {
     requestId: string;
     log: Logger;
     auth: RequestAuth;
-    /** Set by the `idempotency` middleware of `onceGuards` routes for a keyed request. */
+    /** Set by the `idempotency` middleware for a request carrying an `Idempotency-Key`. */
     idempotent: IdempotentRequest | undefined;
   };
 }
 
-/** A request holding an `Idempotency-Key` claim whose effect commits with its record. */
+/** A request holding an `Idempotency-Key` claim (see `api/middleware/idempotency.ts`). */
 export interface IdempotentRequest {
   /** What the ad platform deduplicates this request's attempts by. */
   platformRequestKey: PlatformRequestKey;
@@ -70,13 +76,12 @@ export type ApiApp = OpenAPIHono<ApiEnv>;
 /** What route modules receive: the dependencies and the guards of private routes. */
 export interface RouteContext {
   deps: ApiDependencies;
-  /** Authentication, rate limit and idempotency, in that order. */
-  guards: MiddlewareHandler<ApiEnv>[];
   /**
-   * Guards of routes answering through `respondOnce`: their claims carry an owner lease that a
-   * retry takes over once the owner is gone.
+   * Authentication, rate limit and idempotency, in that order. A retry takes over the key of a
+   * request whose instance died and runs it again, so a POST behind these guards answers through
+   * `respondOnce` or is idempotent on its own (see `api/middleware/idempotency.ts`).
    */
-  onceGuards: MiddlewareHandler<ApiEnv>[];
+  guards: MiddlewareHandler<ApiEnv>[];
   /** The same without idempotency, for responses that must never be stored (secrets). */
   guardsWithoutReplay: MiddlewareHandler<ApiEnv>[];
 }

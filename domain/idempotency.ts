@@ -17,9 +17,10 @@
  *   only once its lease has lapsed, i.e. when its owner crashed or hangs.
  * - `complete` (REST requests whose handlers commit their effects on their own first): a crash
  *   between the effect and `complete` leaves the record `in_progress` with the effect applied and
- *   its response lost. Such claims carry no lease and nothing takes them over before they
- *   expire — the same key answers 409 until then — because re-running could apply the effect
- *   twice.
+ *   its response lost. With a lease, a retry takes such a claim over once it lapsed and runs the
+ *   operation again, so only operations that are idempotent on their own may finish this way
+ *   with a lease. Without one (claims made before leases existed) nothing takes the claim over
+ *   before it expires — the same key answers 409 until then.
  *
  * @module
  */
@@ -68,7 +69,8 @@ export interface BeginIdempotentOptions {
   /**
    * Gives the claim an owner lease of this many ms, which the owner extends with `heartbeat`
    * while it works; once it has lapsed a later `begin` of the same request takes the claim over
-   * (its owner is gone). Only for callers that finish with `runOnce`, like `takeOverInProgress`.
+   * (its owner is gone). Only for callers that finish with `runOnce`, or whose operation is
+   * idempotent on its own (running it again applies nothing twice).
    */
   leaseMs?: number;
 }

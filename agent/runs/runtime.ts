@@ -31,6 +31,7 @@ import { submitMessage } from "./submit.ts";
 import { executeClaimedRun, type RunnerContext } from "./runner.ts";
 import {
   claimRun,
+  decisionOf,
   loadOwnedRun,
   pendingOf,
   type RecordedDecision,
@@ -280,6 +281,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     async confirm(actor, runId, input) {
       await requireCoordination();
       const run = await loadOwned(actor, runId);
+      const decided = decisionOf(run);
+      // The same answer again (a retry of a request whose response was lost) changes nothing.
+      if (
+        decided?.confirmationId === input.confirmationId && decided.decision === input.decision
+      ) {
+        return await viewOf(actor, runId);
+      }
       const pending = pendingOf(run);
       if (
         run.status !== "waiting_confirmation" || !pending ||

@@ -4,16 +4,20 @@
  * (`Idempotent-Replayed: true`), the same key with another body is a 409. Failed requests (4xx,
  * 5xx) store nothing, so they may be retried with the same key.
  *
- * Two kinds of routes:
+ * Every claim carries an owner lease, extended while the request runs. While the owner is alive
+ * the same key answers 409 with `Retry-After`; once the lease has lapsed (the owner crashed or
+ * hangs) a retry takes the claim over and runs the request afresh. That is safe because every
+ * POST behind this middleware is one of two kinds:
  *
- * - Routes answering through `respondOnce` (guards `onceGuards`) commit their database effect and
- *   the stored response in one transaction. Their claim carries an owner lease, extended while
- *   the request runs: a request cut off by a crash left either both (a retry replays) or neither,
- *   and once the lease has lapsed a retry takes the claim over and runs afresh. While the owner is
- *   alive the same key answers 409 with `Retry-After`.
- * - Other routes commit their effect first and the response after it. A request interrupted
- *   between the two (a crash) keeps the key 409 until the record expires: its effect is not
- *   atomic with the record, so it is never re-run.
+ * - It answers through `respondOnce`: its database effect and the stored response commit in one
+ *   transaction (its ad platform call, before it, is deduplicated by the platform request key).
+ *   A request cut off by a crash left both (a retry replays) or neither (a retry runs afresh).
+ * - Its operation is idempotent on its own: running it again finds its effect already applied
+ *   and answers for it (cancelling a cancelled run, the same approval of the same request, a
+ *   message whose run the key already started — see the routes). Such a route commits its
+ *   effect before the response is stored; a retry after a crash between the two runs it again.
+ *
+ * A POST that is neither must not use these guards (`RouteContext.guardsWithoutReplay`).
  *
  * @module
  */
@@ -26,34 +30,24 @@ import {
   platformRequestKey,
   requestHash,
 } from "../../domain/idempotency.ts";
-import type { Domain } from "../../domain/mod.ts";
 import type { StagedChange } from "../../domain/staged_change.ts";
 import type { PlatformRequestKey } from "../../domain/platforms/adapter.ts";
-import type { Config } from "../../lib/config.ts";
-import type { ApiEnv, IdempotentRequest } from "../context.ts";
+import type { ApiDependencies, ApiEnv, IdempotentRequest } from "../context.ts";
 import { type SnakeCased, toSnake } from "../case.ts";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-/** What the middleware needs. */
-export interface IdempotencyDependencies {
-  domain: Domain;
-  config: Pick<Config, "IDEMPOTENCY_LEASE_MS">;
-}
-
-/** Options of `idempotency`. */
-export interface IdempotencyOptions {
-  /** The guarded routes answer through `respondOnce` (their claims get an owner lease). */
-  commitsWithRecord?: boolean;
-}
-
-/** Replays or records POST responses by `Idempotency-Key` (after `requireAuth`). */
+/**
+ * Replays or records POST responses by `Idempotency-Key` (after `requireAuth`). TEST ONLY pause
+ * points (`testHooks`, keyed requests only): `rest_before_commit:<scope>` inside the transaction
+ * of a `respondOnce` effect, its writes made and nothing committed; `rest_after_effect:<scope>`
+ * once the handler succeeded, before its response is stored. `<scope>` is `POST <route path>`.
+ */
 export function idempotency(
-  deps: IdempotencyDependencies,
-  { commitsWithRecord = false }: IdempotencyOptions = {},
+  deps: Pick<ApiDependencies, "domain" | "config" | "testHooks">,
 ): MiddlewareHandler<ApiEnv> {
   const { idempotency: records } = deps.domain;
-  const leaseMs = commitsWithRecord ? deps.config.IDEMPOTENCY_LEASE_MS : undefined;
+  const leaseMs = deps.config.IDEMPOTENCY_LEASE_MS;
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (c.req.method !== "POST" || key === undefined) return await next();
@@ -70,10 +64,7 @@ export function idempotency(
     const start = await records.begin(actor, { scope, key, requestHash: hash }, { leaseMs })
       .catch((error) => {
         // A live owner's claim: worth retrying once its lease could have lapsed.
-        if (
-          leaseMs !== undefined && error instanceof ConflictError &&
-          error.message === CLAIM_HELD_MESSAGE
-        ) {
+        if (error instanceof ConflictError && error.message === CLAIM_HELD_MESSAGE) {
           c.header("Retry-After", String(Math.ceil(leaseMs / 1000)));
         }
         throw error;
@@ -87,14 +78,18 @@ export function idempotency(
     const request: IdempotentRequest = {
       platformRequestKey: await platformRequestKey(actor, claim),
       async runOnce(effect) {
-        const outcome = await records.runOnce(actor, claim, effect);
+        const outcome = await records.runOnce(actor, claim, async (trx) => {
+          const response = await effect(trx);
+          await deps.testHooks?.pause(`rest_before_commit:${scope}`);
+          return response;
+        });
         settled = true;
         return outcome;
       },
     };
-    if (commitsWithRecord) c.set("idempotent", request);
+    c.set("idempotent", request);
     // The lease is renewed well before it lapses, so only a dead or hung owner loses it.
-    const heartbeat = leaseMs === undefined ? undefined : setInterval(() => {
+    const heartbeat = setInterval(() => {
       records.heartbeat(actor, claim, leaseMs).catch((error) =>
         c.get("log").warn("idempotency lease not extended", { error: String(error) })
       );
@@ -103,14 +98,15 @@ export function idempotency(
       await next();
     } finally {
       clearInterval(heartbeat);
-      if (!settled) {
-        const status = c.res.status;
-        if (status >= 200 && status < 300 && !c.error) {
-          const responseBody = await c.res.clone().json();
-          await records.complete(actor, { ...claim, responseStatus: status, responseBody });
-        } else {
-          await records.abandon(actor, claim);
-        }
+      const status = c.res.status;
+      const succeeded = status >= 200 && status < 300 && !c.error;
+      if (succeeded) await deps.testHooks?.pause(`rest_after_effect:${scope}`);
+      // A settled claim was completed by `runOnce` together with the effect.
+      if (!settled && succeeded) {
+        const responseBody = await c.res.clone().json();
+        await records.complete(actor, { ...claim, responseStatus: status, responseBody });
+      } else if (!settled) {
+        await records.abandon(actor, claim);
       }
     }
   };

@@ -44,10 +44,7 @@ const ACTIONS = [
 const STATUS_OF = { pause: "paused", resume: "active", archive: "archived" } as const;
 
 /** Registers `/campaigns`. */
-export function registerCampaignRoutes(
-  app: ApiApp,
-  { deps, guards, onceGuards }: RouteContext,
-): void {
+export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
   const { campaigns, metrics } = deps.domain;
   const tags = ["Campaigns"];
 
@@ -68,7 +65,7 @@ export function registerCampaignRoutes(
   );
 
   app.openapi(
-    privateRoute(onceGuards, {
+    privateRoute(guards, {
       method: "post",
       path: "/campaigns",
       tags,
@@ -148,7 +145,7 @@ export function registerCampaignRoutes(
 
   for (const { action, summary, message } of ACTIONS) {
     app.openapi(
-      privateRoute(onceGuards, {
+      privateRoute(guards, {
         method: "post",
         path: `/campaigns/{id}/${action}`,
         tags,

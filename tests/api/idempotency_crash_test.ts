@@ -96,6 +96,123 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: `[${backendName()}] a retry after a SIGKILL at a pause point: replay or fresh, one effect`,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const shared = await sharedData();
+    const env = { ...shared.env, IDEMPOTENCY_LEASE_MS: String(LEASE_MS) };
+    // Each point pauses one keyed request forever; unkeyed setup requests never pause.
+    const points = [
+      "rest_after_effect:POST /api/v1/conversations",
+      "rest_after_effect:POST /api/v1/conversations/:id/messages",
+      "rest_before_commit:POST /api/v1/creatives",
+    ];
+    let app: AppProcess | undefined = await startApp({
+      ...env,
+      AAE_TEST_PAUSE_AT: points.join(","),
+    });
+    try {
+      const token = await register(app.url);
+      const json = async (response: Response) => (await response.json()).data;
+      const { id: adAccountId } = await json(
+        await post(app.url, token, "/ad-accounts", JSON.stringify({ name: "S" })),
+      );
+      const { id: campaignId } = await json(
+        await post(
+          app.url,
+          token,
+          "/campaigns",
+          JSON.stringify({
+            ad_account_id: adAccountId,
+            name: "Paused points",
+            objective: "traffic",
+            budget_type: "daily",
+            budget_amount_minor: 5000,
+          }),
+        ),
+      );
+      const { id: conversationId } = await json(
+        await post(app.url, token, "/conversations", JSON.stringify({ title: "Setup" })),
+      );
+      // Committed, answer lost: the conversation exists, its key's record is in progress.
+      const conversation = {
+        path: "/conversations",
+        key: `conv-${crypto.randomUUID()}`,
+        body: JSON.stringify({ title: `Crashed ${crypto.randomUUID().slice(0, 8)}` }),
+      };
+      // Submitted (run and message stored), record not completed.
+      const message = {
+        path: `/conversations/${conversationId}/messages`,
+        key: `msg-${crypto.randomUUID()}`,
+        body: JSON.stringify({ content: "How are my campaigns doing?" }),
+      };
+      // Inside the transaction of the effect: the creative's row is written, nothing committed.
+      const creative = {
+        path: "/creatives",
+        key: `creative-${crypto.randomUUID()}`,
+        body: JSON.stringify({
+          campaign_id: campaignId,
+          headline: `Crashed ${crypto.randomUUID().slice(0, 8)}`,
+          body: "Body",
+        }),
+      };
+      for (
+        const [request, point] of [conversation, message, creative].map((r, i) =>
+          [r, points[i]] as const
+        )
+      ) {
+        post(app.url, token, request.path, request.body, request.key).catch(() => {});
+        await app.waitFor(`AAE_TEST_PAUSED ${point}`);
+      }
+      await app.kill("SIGKILL");
+
+      // Past the dead process's leases.
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS));
+      app = await startApp(env);
+      const { db } = shared.open();
+
+      const conversationRetry = await post(
+        app.url,
+        token,
+        conversation.path,
+        conversation.body,
+        conversation.key,
+      );
+      const conversationText = await conversationRetry.text();
+      assert.equal(conversationRetry.status, 201, conversationText);
+      assert.equal(conversationRetry.headers.get("idempotent-replayed"), "true", "a replay");
+      const title = JSON.parse(conversation.body).title;
+      const conversations = await db.kysely.selectFrom("conversations").select("id")
+        .where("title", "=", title).execute();
+      assert.equal(conversations.length, 1, "one conversation for the key");
+      assert.equal(JSON.parse(conversationText).data.id, conversations[0].id);
+
+      const messageRetry = await post(app.url, token, message.path, message.body, message.key);
+      const messageText = await messageRetry.text();
+      assert.equal(messageRetry.status, 202, messageText);
+      const runs = await db.kysely.selectFrom("agent_runs").select("id")
+        .where("conversation_id", "=", conversationId).execute();
+      assert.equal(runs.length, 1, "one run for the key");
+      assert.equal(JSON.parse(messageText).data.run_id, runs[0].id, "the retry names that run");
+      assert.equal(JSON.parse(messageText).data.duplicate, true, "nothing new was started");
+
+      const creativeRetry = await post(app.url, token, creative.path, creative.body, creative.key);
+      const creativeText = await creativeRetry.text();
+      assert.equal(creativeRetry.status, 201, creativeText);
+      assert.equal(creativeRetry.headers.get("idempotent-replayed"), null, "a fresh execution");
+      const creatives = await db.kysely.selectFrom("creatives").select("id")
+        .where("headline", "=", JSON.parse(creative.body).headline).execute();
+      assert.equal(creatives.length, 1, "one creative for the key");
+      assert.equal(JSON.parse(creativeText).data.id, creatives[0].id);
+    } finally {
+      await app?.kill("SIGKILL");
+      await shared.dispose();
+    }
+  },
+});
+
 async function register(base: string): Promise<string> {
   const response = await fetch(`${base}/api/v1/auth/register`, {
     method: "POST",
