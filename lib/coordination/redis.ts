@@ -214,7 +214,16 @@ function redisPubSub(
         }
         channelHandlers.add(handler);
         // SUBSCRIBE is idempotent per connection, and resolves once Redis confirmed it.
-        await subscriberConnection().subscribe(key);
+        try {
+          await reaching(() => subscriberConnection().subscribe(key));
+        } catch (error) {
+          // Not subscribed: the caller learns it now rather than missing messages silently.
+          channelHandlers.delete(handler);
+          if (channelHandlers.size === 0 && handlers.get(key) === channelHandlers) {
+            handlers.delete(key);
+          }
+          throw error;
+        }
         return {
           async unsubscribe() {
             channelHandlers.delete(handler);

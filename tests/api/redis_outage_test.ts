@@ -55,6 +55,12 @@ Deno.test({
         assert.equal(await ready(base), false);
       });
 
+      await t.step("the chat socket answers a message with error `unavailable`", async () => {
+        const frames = await chat(base, token, conversation.body.data.id, () => true);
+        const error = frames.find((frame) => frame.type === "error");
+        assert.equal(error?.metadata.code, "unavailable", JSON.stringify(frames));
+      });
+
       redis = await startRedis(port);
 
       await t.step("the app recovers by itself once Redis is back", async () => {
@@ -63,6 +69,18 @@ Deno.test({
         const posted = await call(base, "POST", messages, token, { content: "hello again" });
         assert.equal(posted.status, 202, JSON.stringify(posted.body));
       });
+
+      await t.step("the chat socket fans a run's events out again", async () => {
+        const frames = await chat(
+          base,
+          token,
+          undefined,
+          (frame) =>
+            frame.type === "error" || (frame.type === "run" && frame.content === "completed"),
+        );
+        assert.ok(frames.some((frame) => frame.type === "ack"), JSON.stringify(frames));
+        assert.equal(frames.at(-1)?.content, "completed", JSON.stringify(frames));
+      });
     } finally {
       await app?.kill("SIGKILL");
       await stopRedis(redis);
@@ -70,6 +88,50 @@ Deno.test({
     }
   },
 });
+
+interface Frame {
+  type: string;
+  content: string;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * Sends a `user` message over `/ws/chat` (to `conversationId`, or a new conversation) and
+ * collects the frames until the `error` answering it or until `last(frame)` holds after its ack.
+ */
+async function chat(
+  base: string,
+  token: string,
+  conversationId: string | undefined,
+  last: (frame: Frame) => boolean,
+): Promise<Frame[]> {
+  const ws = new WebSocket(`${base.replace("http", "ws")}/ws/chat`, ["aae.v1", `bearer.${token}`]);
+  const frames: Frame[] = [];
+  try {
+    const done = new Promise<void>((resolve) => {
+      ws.onmessage = (event) => {
+        const frame: Frame = JSON.parse(event.data);
+        frames.push(frame);
+        if (frame.type === "error" || (frames.some((f) => f.type === "ack") && last(frame))) {
+          resolve();
+        }
+      };
+    });
+    await new Promise((resolve) => ws.onopen = resolve);
+    ws.send(JSON.stringify({
+      type: "user",
+      content: "How are my campaigns doing?",
+      metadata: {
+        request_id: "outage",
+        ...(conversationId ? { conversation_id: conversationId } : {}),
+      },
+    }));
+    await done;
+    return frames;
+  } finally {
+    ws.close();
+  }
+}
 
 async function ready(base: string): Promise<boolean> {
   const response = await fetch(`${base}/readyz`);
