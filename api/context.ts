@@ -5,7 +5,12 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AgentRuns } from "../agent/runs/types.ts";
+import type { TestHooks } from "../agent/runs/test_hooks.ts";
 import type { Context, MiddlewareHandler } from "hono";
+import type { Transaction } from "kysely";
+import type { DB } from "../db/schema.ts";
+import type { RunOnceOutcome, StoredResponse } from "../domain/idempotency.ts";
+import type { PlatformRequestKey } from "../domain/platforms/adapter.ts";
 import type { Actor, Clock, Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
@@ -24,6 +29,11 @@ export interface ApiDependencies {
   runs?: AgentRuns;
   /** Time source for token expiry (defaults to the system clock; tests pass the domain's). */
   clock?: Clock;
+  /**
+   * TEST ONLY (`AAE_TEST_HOOKS=1`): the crash tests' pause points; the `idempotency` middleware
+   * reaches `rest_before_commit:<scope>` and `rest_after_effect:<scope>` (see there).
+   */
+  testHooks?: Pick<TestHooks, "pause">;
 }
 
 /** Hono environment of the API app: `c.env` is Deno's connection info when served. */
@@ -33,7 +43,19 @@ export interface ApiEnv {
     requestId: string;
     log: Logger;
     auth: RequestAuth;
+    /** Set by the `idempotency` middleware for a request carrying an `Idempotency-Key`. */
+    idempotent: IdempotentRequest | undefined;
   };
+}
+
+/** A request holding an `Idempotency-Key` claim (see `api/middleware/idempotency.ts`). */
+export interface IdempotentRequest {
+  /** What the ad platform deduplicates this request's attempts by. */
+  platformRequestKey: PlatformRequestKey;
+  /** `domain.idempotency.runOnce` on the request's claim. */
+  runOnce<Body>(
+    effect: (trx: Transaction<DB>) => Promise<StoredResponse<Body>>,
+  ): Promise<RunOnceOutcome<Body>>;
 }
 
 /** The API app type every route module registers on. */
@@ -42,7 +64,11 @@ export type ApiApp = OpenAPIHono<ApiEnv>;
 /** What route modules receive: the dependencies and the guards of private routes. */
 export interface RouteContext {
   deps: ApiDependencies;
-  /** Authentication, rate limit and idempotency, in that order. */
+  /**
+   * Authentication, rate limit and idempotency, in that order. A retry takes over the key of a
+   * request whose instance died and runs it again, so a POST behind these guards answers through
+   * `respondOnce` or is idempotent on its own (see `api/middleware/idempotency.ts`).
+   */
   guards: MiddlewareHandler<ApiEnv>[];
   /** The same without idempotency, for responses that must never be stored (secrets). */
   guardsWithoutReplay: MiddlewareHandler<ApiEnv>[];

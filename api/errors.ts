@@ -15,6 +15,8 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from "../domain/errors.ts";
+import { isConnectionError } from "../db/errors.ts";
+import { CoordinationUnavailableError } from "../lib/coordination/types.ts";
 import { snakeKey } from "./case.ts";
 import type { ApiEnv } from "./context.ts";
 
@@ -58,6 +60,9 @@ export function validationErrorFrom(issues: readonly z.core.$ZodIssue[]): Valida
   );
 }
 
+/** `Retry-After` of 503s while a backend is down (Redis and the pool reconnect within seconds). */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function json(c: Context, status: ContentfulStatusCode, body: unknown, headers = {}): Response {
   return c.json(body, status, headers);
 }
@@ -83,6 +88,18 @@ export function handleError(error: Error, c: Context<ApiEnv>): Response {
   }
   const log = c.get("log");
   const requestId = c.get("requestId");
+  if (error instanceof CoordinationUnavailableError) {
+    log?.warn("coordination unavailable", { error: error.message, request_id: requestId });
+    return json(c, 503, {
+      detail: "Temporarily unavailable: the coordination service is down; retry shortly",
+    }, { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
+  }
+  if (isConnectionError(error)) {
+    log?.warn("database unavailable", { error: error.message, request_id: requestId });
+    return json(c, 503, {
+      detail: "Temporarily unavailable: the database cannot be reached; retry shortly",
+    }, { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
+  }
   if (error instanceof DomainError) {
     log?.warn("upstream failure", { error, request_id: requestId });
     return json(c, error.status as ContentfulStatusCode, {

@@ -7,7 +7,12 @@
  */
 import type { Plugin } from "$fresh/server.ts";
 import { openAppSaver } from "../agent/checkpoint/mod.ts";
-import { type AgentRuntime, createAgentRuntime, testHooksFromEnv } from "../agent/runs/mod.ts";
+import {
+  type AgentRuntime,
+  createAgentRuntime,
+  type TestHooks,
+  testHooksFromEnv,
+} from "../agent/runs/mod.ts";
 import { runStatusSummary } from "../agent/runs/views.ts";
 import { createModel } from "../agent/models/mod.ts";
 import { type ApprovalGrants, createApprovalGrants } from "../mcp/grants.ts";
@@ -40,6 +45,8 @@ export interface Services {
    * drains it on SIGTERM.
    */
   readonly runs: AgentRuntime;
+  /** TEST ONLY: pause points and scripted model, when `AAE_TEST_HOOKS=1` (see `TestHooks`). */
+  readonly testHooks?: TestHooks;
   /** Dependencies that do not answer, by name, with the reason; empty when all are up. */
   checkReadiness(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -92,6 +99,7 @@ export async function openServices(
     accessTokens,
     approvals,
     runs,
+    testHooks,
     async checkReadiness() {
       const checks: [string, () => Promise<void>][] = [
         ["database", () => db.ping()],

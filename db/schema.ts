@@ -323,6 +323,11 @@ export interface IdempotencyKeysTable extends TimestampedRow {
    * over while in progress).
    */
   claim_token: string | null;
+  /**
+   * Owner lease of an in-progress claim whose effect commits with its completion: once lapsed,
+   * a retry may take the claim over. NULL: the claim never lapses while in progress.
+   */
+  lease_expires_at: DbTimestamp | null;
   response_status: number | null;
   response_body: DbJson | null;
   expires_at: DbTimestamp;

@@ -16,6 +16,8 @@ import { CURRENCY_EXPONENTS, type CurrencyCode } from "./money.ts";
 import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { adapterFor, platformCall } from "./platform_calls.ts";
+import type { PlatformRequestKey } from "./platforms/adapter.ts";
+import { type StagedChange, stagedWrites } from "./staged_change.ts";
 import { parseInput, plainText } from "./validation.ts";
 
 const accountNameSchema = plainText().trim().min(1).max(200);
@@ -53,6 +55,17 @@ export interface AdAccount {
 export interface AdAccountsService {
   /** Connects a new simulated account on the sandbox platform. */
   connectSandbox(actor: Actor, input: ConnectSandboxAccountInput): Promise<AdAccount>;
+  /**
+   * `connectSandbox` split where a transaction may begin (`StagedChange`): the platform
+   * connected the account (once per `requestKey`), its row is not written yet.
+   */
+  readonly staged: {
+    connectSandbox(
+      actor: Actor,
+      input: ConnectSandboxAccountInput,
+      requestKey?: PlatformRequestKey,
+    ): Promise<StagedChange<AdAccount>>;
+  };
   /** Connected accounts, newest first. */
   list(actor: Actor, query?: Partial<PageQuery>): Promise<Page<AdAccount>>;
   get(actor: Actor, adAccountId: string): Promise<AdAccount>;
@@ -64,31 +77,38 @@ export interface AdAccountsService {
 /** Builds the ad accounts service. */
 export function createAdAccountsService(context: DomainContext): AdAccountsService {
   const { db } = context;
-  return {
-    async connectSandbox(actor, input) {
+  const staged: AdAccountsService["staged"] = {
+    async connectSandbox(actor, input, requestKey) {
       const { name, currency, timezone } = parseInput(connectSandboxAccountSchema, input);
       const details = await platformCall(
-        () => adapterFor(context, "sandbox").connectAccount({ currency, timezone }),
+        () => adapterFor(context, "sandbox").connectAccount({ currency, timezone }, requestKey),
       );
-      const now = nowForDb(context);
-      const row: Selectable<AdAccountsTable> = {
-        id: context.ids(),
-        user_id: actor.userId,
-        platform: "sandbox",
-        external_account_id: details.externalAccountId,
-        name,
-        currency: details.currency,
-        timezone: details.timezone,
-        status: "active",
-        credentials_encrypted: null,
-        metrics_synced_at: null,
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      };
-      await db.kysely.insertInto("ad_accounts").values(row).execute();
-      return toAdAccount(row);
+      return stagedWrites(db.kysely, async (on) => {
+        const now = nowForDb(context);
+        const row: Selectable<AdAccountsTable> = {
+          id: context.ids(),
+          user_id: actor.userId,
+          platform: "sandbox",
+          external_account_id: details.externalAccountId,
+          name,
+          currency: details.currency,
+          timezone: details.timezone,
+          status: "active",
+          credentials_encrypted: null,
+          metrics_synced_at: null,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        };
+        await on.insertInto("ad_accounts").values(row).execute();
+        return toAdAccount(row);
+      });
     },
+  };
+  return {
+    staged,
+    connectSandbox: async (actor, input) =>
+      await (await staged.connectSandbox(actor, input)).commit(),
 
     async list(actor, query = {}) {
       return await paginate(

@@ -40,7 +40,7 @@ import {
   toPlatformCampaign,
 } from "./platform_calls.ts";
 import type { PlatformRequestKey } from "./platforms/adapter.ts";
-import type { StagedChange } from "./staged_change.ts";
+import { type StagedChange, stagedWrites } from "./staged_change.ts";
 import { parseInput, plainText } from "./validation.ts";
 
 export type { BudgetType, CampaignObjective, CampaignStatus };
@@ -349,7 +349,7 @@ export function createCampaignsService(
 
   /** A staged change whose database writes are `write`, on the service's database by default. */
   function staged<Result>(write: (on: Queryable) => Promise<Result>): StagedChange<Result> {
-    return { commit: (on = db.kysely) => write(on) };
+    return stagedWrites(db.kysely, write);
   }
 
   const stagedChanges: StagedCampaignChanges = {

@@ -23,6 +23,7 @@ import {
   type RunWriteFence,
   runWriteFenceSchema,
 } from "./run_fence.ts";
+import { type StagedChange, stagedWrites } from "./staged_change.ts";
 import { decimalInteger, parseInput, plainText } from "./validation.ts";
 
 /** Title given to conversations created without one. */
@@ -102,6 +103,10 @@ export interface Message {
 /** Conversations service. */
 export interface ConversationsService {
   create(actor: Actor, input?: CreateConversationInput): Promise<Conversation>;
+  /** `create` checked and staged, its row not written yet (`StagedChange`). */
+  readonly staged: {
+    create(actor: Actor, input?: CreateConversationInput): Promise<StagedChange<Conversation>>;
+  };
   /** Most recently active first. */
   list(actor: Actor, query?: Partial<PageQuery>): Promise<Page<Conversation>>;
   get(actor: Actor, conversationId: string): Promise<Conversation>;
@@ -133,22 +138,31 @@ export function createConversationsService(context: DomainContext): Conversation
     return row;
   }
 
-  return {
+  const staged: ConversationsService["staged"] = {
+    // Async like every staged change, although a conversation has nothing to check first.
+    // deno-lint-ignore require-await
     async create(actor, input = {}) {
       const { title } = parseInput(createConversationSchema, input);
-      const now = nowForDb(context);
-      const row: Selectable<ConversationsTable> = {
-        id: context.ids(),
-        user_id: actor.userId,
-        title,
-        last_seq: 0,
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      };
-      await db.kysely.insertInto("conversations").values(row).execute();
-      return toConversation(row);
+      return stagedWrites(db.kysely, async (on) => {
+        const now = nowForDb(context);
+        const row: Selectable<ConversationsTable> = {
+          id: context.ids(),
+          user_id: actor.userId,
+          title,
+          last_seq: 0,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        };
+        await on.insertInto("conversations").values(row).execute();
+        return toConversation(row);
+      });
     },
+  };
+
+  return {
+    staged,
+    create: async (actor, input) => await (await staged.create(actor, input)).commit(),
 
     async list(actor, query = {}) {
       return await paginate(

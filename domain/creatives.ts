@@ -12,6 +12,7 @@ import { landingUrlSchema } from "./campaigns.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
+import { type StagedChange, stagedWrites } from "./staged_change.ts";
 import { parseInput, plainText } from "./validation.ts";
 
 const creativeFields = {
@@ -55,6 +56,14 @@ export interface CreativesService {
   list(actor: Actor, campaignId: string, query?: Partial<PageQuery>): Promise<Page<Creative>>;
   get(actor: Actor, creativeId: string): Promise<Creative>;
   create(actor: Actor, campaignId: string, input: CreateCreativeInput): Promise<Creative>;
+  /** `create` checked and staged, its row not written yet (`StagedChange`). */
+  readonly staged: {
+    create(
+      actor: Actor,
+      campaignId: string,
+      input: CreateCreativeInput,
+    ): Promise<StagedChange<Creative>>;
+  };
   update(actor: Actor, creativeId: string, input: UpdateCreativeInput): Promise<Creative>;
   /** Soft delete. */
   delete(actor: Actor, creativeId: string): Promise<void>;
@@ -79,7 +88,32 @@ export function createCreativesService(context: DomainContext): CreativesService
     return row;
   }
 
+  const staged: CreativesService["staged"] = {
+    async create(actor, campaignId, input) {
+      const fields = parseInput(createCreativeSchema, input);
+      await assertOwnCampaign(actor, campaignId);
+      return stagedWrites(db.kysely, async (on) => {
+        const now = nowForDb(context);
+        const row: Selectable<CreativesTable> = {
+          id: context.ids(),
+          user_id: actor.userId,
+          campaign_id: campaignId,
+          headline: fields.headline,
+          body: fields.body,
+          call_to_action: fields.callToAction,
+          media_url: fields.mediaUrl,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        };
+        await on.insertInto("creatives").values(row).execute();
+        return toCreative(row);
+      });
+    },
+  };
+
   return {
+    staged,
     async list(actor, campaignId, query = {}) {
       await assertOwnCampaign(actor, campaignId);
       return await paginate(
@@ -96,25 +130,8 @@ export function createCreativesService(context: DomainContext): CreativesService
       return toCreative(await loadCreative(actor, creativeId));
     },
 
-    async create(actor, campaignId, input) {
-      const fields = parseInput(createCreativeSchema, input);
-      await assertOwnCampaign(actor, campaignId);
-      const now = nowForDb(context);
-      const row: Selectable<CreativesTable> = {
-        id: context.ids(),
-        user_id: actor.userId,
-        campaign_id: campaignId,
-        headline: fields.headline,
-        body: fields.body,
-        call_to_action: fields.callToAction,
-        media_url: fields.mediaUrl,
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      };
-      await db.kysely.insertInto("creatives").values(row).execute();
-      return toCreative(row);
-    },
+    create: async (actor, campaignId, input) =>
+      await (await staged.create(actor, campaignId, input)).commit(),
 
     async update(actor, creativeId, input) {
       const fields = parseInput(updateCreativeSchema, input);

@@ -12,11 +12,15 @@
  *   crash, or a second attempt racing a first, takes the claim over at once, and the superseded
  *   attempt can no longer commit. What happens outside the database (the ad platform call) runs
  *   before that transaction and is repeated by a retry under the same `platformRequestKey`,
- *   which the platform deduplicates.
- * - `complete` (REST requests, whose handlers commit their effects on their own first): a crash
+ *   which the platform deduplicates. Callers that must not run twice concurrently (REST) claim
+ *   with an owner lease instead (`leaseMs`, extended by `heartbeat`): the claim is taken over
+ *   only once its lease has lapsed, i.e. when its owner crashed or hangs.
+ * - `complete` (REST requests whose handlers commit their effects on their own first): a crash
  *   between the effect and `complete` leaves the record `in_progress` with the effect applied and
- *   its response lost. Nothing takes such a record over before it expires — the same key answers
- *   409 until then — because re-running could apply the effect twice.
+ *   its response lost. With a lease, a retry takes such a claim over once it lapsed and runs the
+ *   operation again, so only operations that are idempotent on their own may finish this way
+ *   with a lease. Without one (claims made before leases existed) nothing takes the claim over
+ *   before it expires — the same key answers 409 until then.
  *
  * @module
  */
@@ -62,6 +66,13 @@ export interface BeginIdempotentOptions {
    * callers that finish with `runOnce`, whose effects commit together with their completion.
    */
   takeOverInProgress?: boolean;
+  /**
+   * Gives the claim an owner lease of this many ms, which the owner extends with `heartbeat`
+   * while it works; once it has lapsed a later `begin` of the same request takes the claim over
+   * (its owner is gone). Only for callers that finish with `runOnce`, or whose operation is
+   * idempotent on its own (running it again applies nothing twice).
+   */
+  leaseMs?: number;
 }
 
 const claimSchema = recordKeySchema.extend({ claimToken: z.string().min(1).max(36) });
@@ -126,6 +137,11 @@ export interface IdempotencyService {
   complete(actor: Actor, input: CompleteIdempotentInput): Promise<void>;
   /** Releases a claimed operation that failed without effect, so a retry may run it. */
   abandon(actor: Actor, claim: IdempotencyClaim): Promise<void>;
+  /**
+   * Extends the owner lease of a claim `begin` gave one to `leaseMs` from now. False when the
+   * claim is no longer held (completed, released or taken over).
+   */
+  heartbeat(actor: Actor, claim: IdempotencyClaim, leaseMs: number): Promise<boolean>;
 }
 
 /** SHA-256 hex of a request's identifying parts (method, path, body…), for `begin`. */
@@ -164,10 +180,23 @@ export function createIdempotencyService(
     return toDbTimestamp(new Date(now.getTime() + ttlMs));
   }
 
+  function leaseFrom(now: Date, leaseMs: number | undefined): string | null {
+    return leaseMs === undefined ? null : toDbTimestamp(new Date(now.getTime() + leaseMs));
+  }
+
+  /** Whether an in-progress `row` may be taken over (its effect cannot have committed alone). */
+  function mayTakeOver(row: RecordRow, takeOverInProgress: boolean): boolean {
+    // NULL token: claimed before effects committed with their completion, so it may hide one.
+    if (row.claim_token === null) return false;
+    if (takeOverInProgress) return true;
+    return row.lease_expires_at !== null && row.lease_expires_at <= nowForDb(context);
+  }
+
   async function insert(
     actor: Actor,
     input: z.output<typeof beginIdempotentSchema>,
     claimToken: string,
+    leaseMs: number | undefined,
   ) {
     const now = context.clock.now();
     await db.kysely.insertInto("idempotency_keys").values({
@@ -178,6 +207,7 @@ export function createIdempotencyService(
       request_hash: input.requestHash,
       status: "in_progress",
       claim_token: claimToken,
+      lease_expires_at: leaseFrom(now, leaseMs),
       response_status: null,
       response_body: null,
       expires_at: expiryFrom(now),
@@ -190,13 +220,19 @@ export function createIdempotencyService(
    * Gives `existing` to a new claimant, if it is unchanged since it was read: every change of a
    * record alters its status (completion) or its claim token (a takeover).
    */
-  async function takeOver(existing: RecordRow, requestHash: string, claimToken: string) {
+  async function takeOver(
+    existing: RecordRow,
+    requestHash: string,
+    claimToken: string,
+    leaseMs: number | undefined,
+  ) {
     const now = context.clock.now();
     const result = await db.kysely.updateTable("idempotency_keys")
       .set({
         request_hash: requestHash,
         status: "in_progress",
         claim_token: claimToken,
+        lease_expires_at: leaseFrom(now, leaseMs),
         response_status: null,
         response_body: null,
         expires_at: expiryFrom(now),
@@ -230,11 +266,11 @@ export function createIdempotencyService(
   }
 
   return {
-    async begin(actor, input, { takeOverInProgress = false } = {}) {
+    async begin(actor, input, { takeOverInProgress = false, leaseMs } = {}) {
       const parsed = parseInput(beginIdempotentSchema, input);
       const claimToken = context.ids();
       try {
-        await insert(actor, parsed, claimToken);
+        await insert(actor, parsed, claimToken, leaseMs);
         return { state: "started", claimToken };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -249,12 +285,9 @@ export function createIdempotencyService(
         }
         const replay = replayOf(existing);
         if (replay) return replay;
-        // NULL token: claimed before effects committed with their completion, so it may hide one.
-        if (!takeOverInProgress || existing.claim_token === null) {
-          throw new ConflictError(CLAIM_HELD_MESSAGE);
-        }
+        if (!mayTakeOver(existing, takeOverInProgress)) throw new ConflictError(CLAIM_HELD_MESSAGE);
       }
-      if (await takeOver(existing, parsed.requestHash, claimToken)) {
+      if (await takeOver(existing, parsed.requestHash, claimToken, leaseMs)) {
         return { state: "started", claimToken };
       }
       // Changed since read: completed by its holder (replay it), or claimed by someone else.
@@ -281,6 +314,7 @@ export function createIdempotencyService(
           await trx.updateTable("idempotency_keys")
             .set({
               status: "completed",
+              lease_expires_at: null,
               response_status: stored.responseStatus,
               response_body: toDbJson(stored.responseBody),
               updated_at: nowForDb(context),
@@ -302,6 +336,7 @@ export function createIdempotencyService(
       const result = await db.kysely.updateTable("idempotency_keys")
         .set({
           status: "completed",
+          lease_expires_at: null,
           response_status: parsed.responseStatus,
           response_body: toDbJson(parsed.responseBody),
           updated_at: nowForDb(context),
@@ -320,6 +355,17 @@ export function createIdempotencyService(
         .where("idempotency_key", "=", key).where("status", "=", "in_progress")
         .where("claim_token", "=", claimToken)
         .execute();
+    },
+
+    async heartbeat(actor, claim, leaseMs) {
+      const { scope, key, claimToken } = parseInput(claimSchema, claim);
+      const result = await db.kysely.updateTable("idempotency_keys")
+        .set({ lease_expires_at: leaseFrom(context.clock.now(), leaseMs) })
+        .where("user_id", "=", actor.userId).where("scope", "=", scope)
+        .where("idempotency_key", "=", key).where("status", "=", "in_progress")
+        .where("claim_token", "=", claimToken)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
   };
 }

@@ -18,3 +18,11 @@ export interface StagedChange<Result> {
    */
   commit(db?: Queryable): Promise<Result>;
 }
+
+/** A staged change whose database writes are `write`, made on `db` unless the caller passes one. */
+export function stagedWrites<Result>(
+  db: Queryable,
+  write: (on: Queryable) => Promise<Result>,
+): StagedChange<Result> {
+  return { commit: (on = db) => write(on) };
+}

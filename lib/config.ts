@@ -34,6 +34,11 @@ export const configSchema = z.object({
   MCP_SERVER_URL: z.url().optional(),
   /** Agent runs: lease of the runner of a conversation, extended by a heartbeat (ms). */
   AGENT_LEASE_TTL_MS: z.coerce.number().int().min(1_000).default(10_000),
+  /**
+   * REST `Idempotency-Key`s: owner lease of a claimed request (ms), extended while it runs; a
+   * retry takes over the claim of a request whose process died this long after it went silent.
+   */
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).default(10_000),
   /** Agent runs: how often runs whose runner died are looked for (ms). */
   AGENT_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
   /** Agent runs: model calls one run may make before it stops with an explanation. */

@@ -31,6 +31,7 @@ import { submitMessage } from "./submit.ts";
 import { executeClaimedRun, type RunnerContext } from "./runner.ts";
 import {
   claimRun,
+  decisionOf,
   loadOwnedRun,
   pendingOf,
   type RecordedDecision,
@@ -137,6 +138,15 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
    * while it executes (e.g. a decision arrived while the runner was parking the run), it tries
    * once more right after.
    */
+  /**
+   * Starting or resuming a run needs the conversation's lease: while the coordination backend is
+   * down this fails at once (`CoordinationUnavailableError`, a 503) before anything is stored,
+   * rather than queue a run no instance can take.
+   */
+  async function requireCoordination(): Promise<void> {
+    await options.coordination.ping();
+  }
+
   function schedule(runId: string): void {
     if (draining) return;
     if (executing.has(runId)) {
@@ -265,10 +275,21 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     instanceId,
     ...createRunReads(db),
 
-    submit: (actor, input) => submitMessage({ db, domain, log, now, schedule }, actor, input),
+    async submit(actor, input) {
+      await requireCoordination();
+      return await submitMessage({ db, domain, log, now, schedule }, actor, input);
+    },
 
     async confirm(actor, runId, input) {
+      await requireCoordination();
       const run = await loadOwned(actor, runId);
+      const decided = decisionOf(run);
+      // The same answer again (a retry of a request whose response was lost) changes nothing.
+      if (
+        decided?.confirmationId === input.confirmationId && decided.decision === input.decision
+      ) {
+        return await viewOf(actor, runId);
+      }
       const pending = pendingOf(run);
       if (
         run.status !== "waiting_confirmation" || !pending ||

@@ -10,6 +10,8 @@ import {
   NotFoundError,
   ValidationError,
 } from "../../domain/errors.ts";
+import { isConnectionError } from "../../db/errors.ts";
+import { CoordinationUnavailableError } from "../../lib/coordination/types.ts";
 import type { ErrorCode } from "./protocol.ts";
 
 /** A protocol error raised by the chat layer itself. */
@@ -33,6 +35,12 @@ export function protocolErrorOf(
   }
   if (error instanceof InsufficientCreditsError) {
     return { code: "insufficient_credits", detail: error.message };
+  }
+  if (error instanceof CoordinationUnavailableError || isConnectionError(error)) {
+    return {
+      code: "unavailable",
+      detail: "Temporarily unavailable: a service the assistant needs is down; retry shortly",
+    };
   }
   return undefined;
 }

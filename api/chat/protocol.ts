@@ -78,6 +78,11 @@ export const ERROR_CODES = [
   "too_many_conversations",
   /** Too many messages waiting to be handled on this socket; slow down. */
   "busy",
+  /**
+   * A service the message needs is down (the coordination backend, e.g. Redis, or the
+   * database): nothing was done; send it again in a few seconds. The socket stays open.
+   */
+  "unavailable",
   /** Something failed on the server; retry later. */
   "internal",
 ] as const;

@@ -1,13 +1,16 @@
 /**
  * Rate limits on the coordination layer's fixed-window counters (Redis across instances, in
  * process otherwise): requests per authenticated user, and sign-in attempts per account and per
- * client IP. Over the limit → 429 with `Retry-After`.
+ * client IP. Over the limit → 429 with `Retry-After`. While Redis is unreachable the limits are
+ * counted in this process alone (with a warning), so an outage does not fail every request.
  *
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../../lib/config.ts";
-import type { Coordination } from "../../lib/coordination/types.ts";
+import { createMemoryCounters } from "../../lib/coordination/memory.ts";
+import { type Coordination, CoordinationUnavailableError } from "../../lib/coordination/types.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { ApiEnv } from "../context.ts";
 import { RateLimitedError } from "../errors.ts";
 
@@ -20,14 +23,27 @@ type LimitConfig = Pick<
   | "TRUST_PROXY"
 >;
 
-/** Counts one event under `key`; throws 429 once more than `limit` happened in the window. */
+/** This process's counters, used while the shared ones cannot be reached. */
+const localCounters = createMemoryCounters();
+
+/**
+ * Counts one event under `key`; throws 429 once more than `limit` happened in the window. Falls
+ * back to this process's counters (logging a warning) while the coordination backend is down.
+ */
 export async function enforceLimit(
   coordination: Coordination,
   key: string,
   limit: number,
   windowMs: number,
+  log?: Logger,
 ): Promise<void> {
-  const { count, resetInMs } = await coordination.counters.increment(`ratelimit:${key}`, windowMs);
+  const counterKey = `ratelimit:${key}`;
+  const { count, resetInMs } = await coordination.counters.increment(counterKey, windowMs)
+    .catch((error) => {
+      if (!(error instanceof CoordinationUnavailableError)) throw error;
+      log?.warn("local rate limit: coordination unavailable", { error: error.message });
+      return localCounters.increment(counterKey, windowMs);
+    });
   if (count > limit) throw new RateLimitedError(resetInMs / 1000);
 }
 
@@ -51,6 +67,7 @@ export function apiRateLimit(
       `api:${c.get("auth").actor.userId}`,
       deps.config.API_RATE_LIMIT_PER_MINUTE,
       60_000,
+      c.get("log"),
     );
     await next();
   };
@@ -66,6 +83,7 @@ export async function limitAuthByIp(
     `auth-ip:${clientIp(c, deps.config)}`,
     deps.config.LOGIN_RATE_LIMIT_PER_IP,
     deps.config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000,
+    c.get("log"),
   );
 }
 
@@ -81,5 +99,6 @@ export async function limitLogin(
     `login:${email.trim().toLowerCase()}`,
     deps.config.LOGIN_RATE_LIMIT_PER_ACCOUNT,
     deps.config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000,
+    c.get("log"),
   );
 }

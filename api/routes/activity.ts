@@ -8,6 +8,7 @@ import { createConversationSchema, renameConversationSchema } from "../../domain
 import { performanceQuerySchema } from "../../domain/metrics.ts";
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeObject, snakeSchema } from "../case.ts";
+import { respondOnce } from "../middleware/idempotency.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import {
   dataResponse,
@@ -81,7 +82,12 @@ export function registerActivityRoutes(app: ApiApp, { deps, guards }: RouteConte
     }),
     async (c) => {
       const input = fromSnake(createConversationSchema, c.req.valid("json"));
-      return respond(c, await conversations.create(actorOf(c), input), "Created", 201);
+      return await respondOnce(
+        c,
+        () => conversations.staged.create(actorOf(c), input),
+        "Created",
+        201,
+      );
     },
   );
 

@@ -7,6 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { connectSandboxAccountSchema, renameAdAccountSchema } from "../../domain/ad_accounts.ts";
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
+import { respondOnce } from "../middleware/idempotency.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { itemRoutes } from "../item_routes.ts";
 import {
@@ -40,7 +41,12 @@ export function registerAdAccountRoutes(app: ApiApp, { deps, guards }: RouteCont
     }),
     async (c) => {
       const input = fromSnake(connectSchema, c.req.valid("json"));
-      return respond(c, await adAccounts.connectSandbox(actorOf(c), input), "Connected", 201);
+      return await respondOnce(
+        c,
+        (requestKey) => adAccounts.staged.connectSandbox(actorOf(c), input, requestKey),
+        "Connected",
+        201,
+      );
     },
   );
 

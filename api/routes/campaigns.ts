@@ -13,6 +13,7 @@ import {
 import { isoDateSchema } from "../../domain/dates.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import { fromSnake, type SnakeCased, snakeObject, snakeSchema } from "../case.ts";
+import { respondOnce } from "../middleware/idempotency.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { itemRoutes } from "../item_routes.ts";
 import {
@@ -72,6 +73,9 @@ const ACTIONS = [
   { action: "archive", summary: "Archive a campaign (final)", message: "Archived" },
 ] as const;
 
+/** The status each action moves a campaign to. */
+const STATUS_OF = { pause: "paused", resume: "active", archive: "archived" } as const;
+
 /** Registers `/campaigns`. */
 export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
   const { campaigns, metrics } = deps.domain;
@@ -104,7 +108,12 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
     }),
     async (c) => {
       const input = fromSnake(createCampaignSchema, c.req.valid("json"));
-      return respond(c, await campaigns.create(actorOf(c), input), "Created", 201);
+      return await respondOnce(
+        c,
+        (requestKey) => campaigns.staged.create(actorOf(c), input, requestKey),
+        "Created",
+        201,
+      );
     },
   );
 
@@ -167,8 +176,13 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
         responses: { 200: dataResponse(CampaignSchema, "The campaign in its new status") },
       }),
       async (c) => {
-        const campaign = await campaigns[action](actorOf(c), c.req.valid("param").id);
-        return respond(c, campaign, message);
+        const id = c.req.valid("param").id;
+        return await respondOnce(
+          c,
+          (requestKey) =>
+            campaigns.staged.changeStatus(actorOf(c), id, STATUS_OF[action], requestKey),
+          message,
+        );
       },
     );
   }

@@ -82,10 +82,14 @@ export function registerChatRoutes(app: ApiApp, { deps, guards }: RouteContext):
     }),
     async (c) => {
       const body = c.req.valid("json");
+      // A retry that took over the `Idempotency-Key` of a dead instance's request runs again:
+      // the key then names the message, so it finds the run the first attempt started.
+      const keyed = c.get("idempotent");
       const submitted = await runs().submit(actorOf(c), {
         conversationId: c.req.valid("param").id,
         content: body.content,
-        clientMessageId: body.client_message_id,
+        clientMessageId: body.client_message_id ??
+          (keyed && `idempotency-key:${keyed.platformRequestKey}`),
       });
       return c.json({
         data: {

@@ -7,6 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { createCreativeSchema, updateCreativeSchema } from "../../domain/creatives.ts";
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
+import { respondOnce } from "../middleware/idempotency.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { itemRoutes } from "../item_routes.ts";
 import {
@@ -55,7 +56,12 @@ export function registerCreativeRoutes(app: ApiApp, { deps, guards }: RouteConte
     }),
     async (c) => {
       const { campaignId, ...input } = fromSnake(newCreativeSchema, c.req.valid("json"));
-      return respond(c, await creatives.create(actorOf(c), campaignId, input), "Created", 201);
+      return await respondOnce(
+        c,
+        () => creatives.staged.create(actorOf(c), campaignId, input),
+        "Created",
+        201,
+      );
     },
   );
 

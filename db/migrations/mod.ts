@@ -9,6 +9,7 @@ import * as agentCheckpoints from "./2026_11_26_0002_agent_checkpoints.ts";
 import * as conversationEvents from "./2026_11_26_0003_conversation_events.ts";
 import * as agentRunControl from "./2026_11_26_0004_agent_run_control.ts";
 import * as idempotencyClaimTokens from "./2026_11_26_0005_idempotency_claim_tokens.ts";
+import * as idempotencyClaimLeases from "./2026_11_26_0006_idempotency_claim_leases.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026_11_26_0003_conversation_events": conversationEvents,
   "2026_11_26_0004_agent_run_control": agentRunControl,
   "2026_11_26_0005_idempotency_claim_tokens": idempotencyClaimTokens,
+  "2026_11_26_0006_idempotency_claim_leases": idempotencyClaimLeases,
 };

@@ -76,8 +76,14 @@ export type PlatformRequestKey = string;
 /** One ad platform. */
 export interface PlatformAdapter {
   readonly platform: PlatformName;
-  /** Connects an account (the sandbox creates one). */
-  connectAccount(request: { currency: string; timezone: string }): Promise<PlatformAccountDetails>;
+  /**
+   * Connects an account (the sandbox creates one); for a repeated `requestKey`, the account the
+   * first call connected.
+   */
+  connectAccount(
+    request: { currency: string; timezone: string },
+    requestKey?: PlatformRequestKey,
+  ): Promise<PlatformAccountDetails>;
   /**
    * Creates a campaign (paused/draft on the platform); returns its platform id — for a repeated
    * `requestKey`, the id of the campaign the first call created.

@@ -21,12 +21,9 @@ export function createSandboxPlatform(): PlatformAdapter {
   return {
     platform: "sandbox",
 
-    connectAccount({ currency, timezone }) {
-      return Promise.resolve({
-        externalAccountId: `sandbox-${crypto.randomUUID().slice(0, 8)}`,
-        currency,
-        timezone,
-      });
+    async connectAccount({ currency, timezone }, requestKey) {
+      const id = requestKey === undefined ? crypto.randomUUID() : await sha256Hex(requestKey);
+      return { externalAccountId: `sandbox-${id.slice(0, 8)}`, currency, timezone };
     },
 
     async createCampaign(account, _spec, requestKey) {

@@ -7,6 +7,7 @@
  */
 import {
   type Coordination,
+  type Counters,
   type CounterValue,
   type Lease,
   type Leases,
@@ -105,7 +106,12 @@ function memoryPubSub(): Coordination["pubsub"] {
   };
 }
 
-function memoryCounters(now: () => number): Coordination["counters"] {
+/** Fixed-window counters in this process alone (also the fallback of shared counters). */
+export function createMemoryCounters(now: () => number = Date.now): Counters {
+  return memoryCounters(now);
+}
+
+function memoryCounters(now: () => number): Counters {
   const windows = new Map<string, { count: number; resetAt: number }>();
   return {
     increment(key, windowMs): Promise<CounterValue> {

@@ -4,12 +4,18 @@
  * extend/release/check are Lua scripts that compare the token first. Pub/sub uses a second
  * connection, since a subscribed Redis connection cannot run other commands.
  *
+ * While Redis is unreachable commands fail at once with `CoordinationUnavailableError` (no
+ * offline queue, one retry, a command timeout) rather than wait through the client's retries;
+ * ioredis keeps reconnecting in the background, and the subscriber connection re-subscribes its
+ * channels when it is back.
+ *
  * @module
  */
-import { Redis } from "ioredis";
+import { Redis, ReplyError } from "ioredis";
 import { redactUrl } from "../redact_url.ts";
 import {
   type Coordination,
+  CoordinationUnavailableError,
   type Counters,
   type Lease,
   type Leases,
@@ -61,6 +67,22 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
+/** How long a command may take before Redis counts as not answering. */
+const COMMAND_TIMEOUT_MS = 1_000;
+
+/**
+ * Runs a command, turning a failure to reach Redis into `CoordinationUnavailableError` (a reply
+ * error — Redis answered — stays what it is).
+ */
+async function reaching<T>(command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (error) {
+    if (error instanceof ReplyError) throw error;
+    throw new CoordinationUnavailableError(error);
+  }
+}
+
 /** Connects to Redis at `url`; rejects (and leaves nothing open) when it does not answer. */
 export async function openRedisCoordination(
   url: string,
@@ -72,7 +94,9 @@ export async function openRedisCoordination(
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 5_000,
-    maxRetriesPerRequest: 3,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: COMMAND_TIMEOUT_MS,
   });
   // Before the first connection the rejection of connect() reports the failure instead.
   let connected = false;
@@ -93,7 +117,7 @@ export async function openRedisCoordination(
     pubsub: pubsub.api,
     counters: redisCounters(client, prefix),
     async ping() {
-      await client.ping();
+      await reaching(() => client.ping());
     },
     async close() {
       await pubsub.close();
@@ -108,23 +132,30 @@ function redisLeases(client: Redis, prefix: string): Leases {
   const leases: Leases = {
     async acquire(key, ttlMs) {
       const token = crypto.randomUUID();
-      const epoch = await client.eval(ACQUIRE, 2, leaseKey(key), epochKey(key), token, ttlMs);
+      const epoch = await reaching(() =>
+        client.eval(ACQUIRE, 2, leaseKey(key), epochKey(key), token, ttlMs)
+      );
       return epoch === null ? null : { key, token, epoch: Number(epoch) };
     },
     async extend(lease, ttlMs) {
-      return await client.eval(EXTEND, 1, leaseKey(lease.key), lease.token, ttlMs) === 1;
+      return await reaching(() =>
+        client.eval(EXTEND, 1, leaseKey(lease.key), lease.token, ttlMs)
+      ) ===
+        1;
     },
     async release(lease) {
-      return await client.eval(RELEASE, 1, leaseKey(lease.key), lease.token) === 1;
+      return await reaching(() => client.eval(RELEASE, 1, leaseKey(lease.key), lease.token)) === 1;
     },
     async isCurrent(lease: Lease) {
-      const result = await client.eval(
-        IS_CURRENT,
-        2,
-        leaseKey(lease.key),
-        epochKey(lease.key),
-        lease.token,
-        String(lease.epoch),
+      const result = await reaching(() =>
+        client.eval(
+          IS_CURRENT,
+          2,
+          leaseKey(lease.key),
+          epochKey(lease.key),
+          lease.token,
+          String(lease.epoch),
+        )
       );
       return result === 1;
     },
@@ -138,11 +169,8 @@ function redisLeases(client: Redis, prefix: string): Leases {
 function redisCounters(client: Redis, prefix: string): Counters {
   return {
     async increment(key, windowMs) {
-      const [count, ttl] = await client.eval(
-        INCREMENT,
-        1,
-        `${prefix}counter:${key}`,
-        windowMs,
+      const [count, ttl] = await reaching(() =>
+        client.eval(INCREMENT, 1, `${prefix}counter:${key}`, windowMs)
       ) as [number, number];
       return { count, resetInMs: ttl };
     },
@@ -161,7 +189,8 @@ function redisPubSub(
 
   function subscriberConnection(): Redis {
     if (!subscriber) {
-      subscriber = client.duplicate();
+      // Subscriptions wait for a connection (and are renewed after reconnecting) rather than fail.
+      subscriber = client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
       subscriber.on("error", onError);
       subscriber.on("message", (channel: string, message: string) => {
         for (const handler of handlers.get(channel) ?? []) handler(message);
@@ -173,7 +202,7 @@ function redisPubSub(
   return {
     api: {
       async publish(channel, message) {
-        await client.publish(channelKey(channel), message);
+        await reaching(() => client.publish(channelKey(channel), message));
       },
       async subscribe(channel, onMessage) {
         const key = channelKey(channel);
@@ -185,7 +214,16 @@ function redisPubSub(
         }
         channelHandlers.add(handler);
         // SUBSCRIBE is idempotent per connection, and resolves once Redis confirmed it.
-        await subscriberConnection().subscribe(key);
+        try {
+          await reaching(() => subscriberConnection().subscribe(key));
+        } catch (error) {
+          // Not subscribed: the caller learns it now rather than missing messages silently.
+          channelHandlers.delete(handler);
+          if (channelHandlers.size === 0 && handlers.get(key) === channelHandlers) {
+            handlers.delete(key);
+          }
+          throw error;
+        }
         return {
           async unsubscribe() {
             channelHandlers.delete(handler);

@@ -67,6 +67,20 @@ export interface Coordination {
   close(): Promise<void>;
 }
 
+/**
+ * The coordination backend cannot be reached (Redis is down or not answering): thrown at once
+ * instead of waiting for it, so a request that needs coordination can be refused quickly and one
+ * that does not can go on without it. The in-process implementation never throws it.
+ */
+export class CoordinationUnavailableError extends Error {
+  override name = "CoordinationUnavailableError";
+  constructor(cause: unknown) {
+    super(`coordination unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}
+
 /** A write was attempted with a lease that is no longer held. */
 export class StaleLeaseError extends Error {
   override name = "StaleLeaseError";

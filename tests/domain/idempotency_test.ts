@@ -133,6 +133,38 @@ backendTest("idempotency", async (t, { domain, db, clock }) => {
     await assert.rejects(idempotency.begin(actor, { ...record, requestHash: hash }), ConflictError);
   });
 
+  await t.step("a leased claim is taken over once its owner stops renewing it", async () => {
+    const record = { scope, key: "k-leased" };
+    const leaseMs = 10_000;
+    const owner = claimOf(
+      await idempotency.begin(actor, { ...record, requestHash: hash }, { leaseMs }),
+      record,
+    );
+    clock.advance(8_000);
+    assert.equal(await idempotency.heartbeat(actor, owner, leaseMs), true);
+    clock.advance(8_000);
+    await assert.rejects(
+      idempotency.begin(actor, { ...record, requestHash: hash }, { leaseMs }),
+      (error) => error instanceof ConflictError && error.message === CLAIM_HELD_MESSAGE,
+      "renewed: the owner is alive",
+    );
+    clock.advance(3_000);
+    const retry = claimOf(
+      await idempotency.begin(actor, { ...record, requestHash: hash }, { leaseMs }),
+      record,
+    );
+    assert.notEqual(retry.claimToken, owner.claimToken);
+    assert.equal(await idempotency.heartbeat(actor, owner, leaseMs), false, "no longer held");
+    await assert.rejects(
+      idempotency.runOnce(actor, owner, writeConversation("late owner")),
+      ConflictError,
+    );
+    const done = await idempotency.runOnce(actor, retry, writeConversation("leased"));
+    assert.equal(done.state, "completed");
+    assert.equal(await conversations("late owner"), 0);
+    assert.equal(await conversations("leased"), 1);
+  });
+
   await t.step("expired records can be taken over, even for another request", async () => {
     const record = { scope, key: "k3" };
     const claim = claimOf(await idempotency.begin(actor, { ...record, requestHash: hash }), record);

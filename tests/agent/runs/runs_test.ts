@@ -99,6 +99,21 @@ backendTest("agent runs: ReAct loop, approval gate, events, steps", async (t, ba
     const view = await waitForRun(runtime, actor, submitted.runId, finished);
     assert.equal(view.status, "completed", JSON.stringify(view));
     assert.equal(await campaignsNamed("Approved one"), 1);
+    // A retry of the same answer (its response lost to a crash) is answered, and changes nothing;
+    // the other answer to the same request is refused.
+    const again = await runtime.confirm(actor, submitted.runId, {
+      confirmationId: pending.confirmationId,
+      decision: "approve",
+    });
+    assert.equal(again.status, "completed");
+    await assert.rejects(
+      runtime.confirm(actor, submitted.runId, {
+        confirmationId: pending.confirmationId,
+        decision: "reject",
+      }),
+      ConflictError,
+    );
+    assert.equal(await campaignsNamed("Approved one"), 1);
     const kinds = view.steps.map((s) => `${s.kind}:${s.status}:${s.attempt}`);
     assert.deepEqual(kinds, [
       "model_call:succeeded:1",

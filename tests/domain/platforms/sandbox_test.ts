@@ -364,3 +364,13 @@ Deno.test("sandbox request keys: a repeated create answers the same campaign", a
   );
   assert.notEqual(await create(ACCOUNT), await create(ACCOUNT), "without a key, a new campaign");
 });
+
+Deno.test("sandbox request keys: a repeated connect answers the same account", async () => {
+  const connect = (key?: string) =>
+    sandbox.connectAccount({ currency: "USD", timezone: "UTC" }, key)
+      .then((account) => account.externalAccountId);
+  const first = await connect("a".repeat(64));
+  assert.equal(await connect("a".repeat(64)), first);
+  assert.notEqual(await connect("b".repeat(64)), first);
+  assert.notEqual(await connect(), await connect(), "without a key, a new account");
+});
