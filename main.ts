@@ -46,6 +46,7 @@ export async function createApp(
       accessTokens: services.accessTokens,
       config: services.config,
       log: services.log,
+      coordination: services.coordination,
       agentRuns: services.runs,
     })
     : undefined;

@@ -31,6 +31,7 @@ import {
   type ProtocolError,
   type ServerMessage,
   ServerMessageSchema,
+  type StatusMessage,
 } from "./protocol.ts";
 
 /** Options of a `ChatClient`. */
@@ -113,6 +114,7 @@ export class ChatClient {
   readonly #eventListeners = new Set<(event: EventMessage) => void>();
   readonly #errorListeners = new Set<(error: ProtocolError) => void>();
   readonly #statusListeners = new Set<(status: ChatClientStatus) => void>();
+  readonly #liveListeners = new Set<(status: StatusMessage) => void>();
   #socket: WebSocket | undefined;
   #status: ChatClientStatus = "closed";
   #wanted = false;
@@ -171,6 +173,15 @@ export class ChatClient {
   onError(listener: (error: ProtocolError) => void): () => void {
     this.#errorListeners.add(listener);
     return () => this.#errorListeners.delete(listener);
+  }
+
+  /**
+   * Receives the server's `status` messages: live delivery paused (`metadata.live` false, a
+   * service the server needs is down) or back. The connection itself stays open meanwhile.
+   */
+  onLive(listener: (status: StatusMessage) => void): () => void {
+    this.#liveListeners.add(listener);
+    return () => this.#liveListeners.delete(listener);
   }
 
   /** Receives connection state changes. */
@@ -345,6 +356,10 @@ export class ChatClient {
       return;
     }
     if (isEvent(parsed)) return this.#receiveEvent(parsed);
+    if (parsed.type === "status") {
+      for (const listener of this.#liveListeners) listener(parsed as StatusMessage);
+      return;
+    }
     const requestId = (parsed.metadata as { request_id?: string }).request_id;
     const pending = requestId === undefined ? undefined : this.#pending.get(requestId);
     if (parsed.type === "ack") {

@@ -232,6 +232,19 @@ export const PongMessageSchema = z.object({
 });
 
 /**
+ * `status`: live delivery stopped because a service the server needs (Redis) is unreachable
+ * (`live: false`), or is back (`live: true`). Sent to every open socket; not persisted. While it is
+ * off, events are still stored, and reach the socket late (from the database) or on resume.
+ */
+export const StatusMessageSchema = z.object({
+  type: z.literal("status"),
+  content: z.string(),
+  metadata: z.object({ live: z.boolean() }),
+});
+/** A `status`. */
+export type StatusMessage = z.output<typeof StatusMessageSchema>;
+
+/**
  * Any server message. Persisted events are told from protocol errors by `metadata.seq`
  * (`isEvent`), so a persisted run `error` and a non-persisted input `error` never mix up.
  */
@@ -240,6 +253,7 @@ export const ServerMessageSchema = z.union([
   PongMessageSchema,
   EventMessageSchema,
   ProtocolErrorSchema,
+  StatusMessageSchema,
 ]);
 /** A server message. */
 export type ServerMessage = z.output<typeof ServerMessageSchema>;

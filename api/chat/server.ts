@@ -15,6 +15,7 @@
  */
 import type { AgentRuns } from "../../agent/runs/types.ts";
 import type { Config } from "../../lib/config.ts";
+import type { Coordination } from "../../lib/coordination/types.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { AuthDependencies } from "../../auth/authenticate.ts";
 import { authenticateUpgrade } from "./authenticate.ts";
@@ -25,6 +26,8 @@ import { ChatSession, type ChatSessionLimits, DEFAULT_SESSION_LIMITS } from "./s
 export interface ChatDependencies extends AuthDependencies {
   agentRuns: AgentRuns;
   log: Logger;
+  /** Watched so open sockets hear when live fan-out stops and resumes (a `status` message). */
+  coordination?: Pick<Coordination, "watchAvailability">;
   /** `CHAT_REVALIDATE_INTERVAL_MS` is read when given (the full `Config` has it). */
   config: Pick<Config, "PUBLIC_URL"> & Partial<Pick<Config, "CHAT_REVALIDATE_INTERVAL_MS">>;
 }
@@ -96,6 +99,20 @@ export function createChatServer(
     }
   }
 
+  // While coordination is down nothing is fanned out live: say so on every socket, and once it
+  // is back catch each one up from the database at once rather than at the next repair.
+  const stopWatching = deps.coordination?.watchAvailability((live) => {
+    log.warn(live ? "live fan-out resumed" : "live fan-out stopped: coordination unreachable");
+    const content = live
+      ? "Live updates are back."
+      : "Live updates are paused: a service the server needs is down. Nothing is lost; " +
+        "new messages appear once it is back.";
+    for (const session of sockets.keys()) {
+      session.send({ type: "status", content, metadata: { live } });
+      if (live) session.repair().catch((error) => log.warn("chat repair failed", { error }));
+    }
+  });
+
   function untrack(session: ChatSession): void {
     if (!sockets.delete(session)) return;
     void session.dispose();
@@ -148,6 +165,7 @@ export function createChatServer(
 
     async close() {
       closing = true;
+      stopWatching?.();
       const open = [...sockets.entries()];
       for (const [session, socket] of open) {
         try {

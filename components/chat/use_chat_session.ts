@@ -117,6 +117,7 @@ export function useChatSession(
       setConnection(status === "open" ? "open" : everOpen ? "reconnecting" : "connecting");
     });
     chat.onError((error) => setNotice(errorMessage(error.metadata.code, error.content)));
+    chat.onLive((status) => setNotice(status.metadata.live ? null : status.content));
     void chat.connect();
     if (initialId) {
       chat.resume(initialId, 0).then(

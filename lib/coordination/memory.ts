@@ -32,6 +32,7 @@ export function createMemoryCoordination(options: MemoryCoordinationOptions = {}
     pubsub: memoryPubSub(),
     counters: memoryCounters(now),
     ping: () => Promise.resolve(),
+    watchAvailability: () => () => {},
     close: () => Promise.resolve(),
   };
 }

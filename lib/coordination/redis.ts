@@ -111,6 +111,16 @@ export async function openRedisCoordination(
     });
   }
   const pubsub = redisPubSub(client, prefix, onError);
+  const watchers = new Set<(available: boolean) => void>();
+  let available = true;
+  const setAvailable = (now: boolean) => {
+    if (now === available) return;
+    available = now;
+    for (const watcher of watchers) watcher(now);
+  };
+  // "close" on every lost connection; "ready" once ioredis has reconnected.
+  client.on("close", () => setAvailable(false));
+  client.on("ready", () => setAvailable(true));
   return {
     kind: "redis",
     leases: redisLeases(client, prefix),
@@ -119,7 +129,13 @@ export async function openRedisCoordination(
     async ping() {
       await reaching(() => client.ping());
     },
+    watchAvailability(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
     async close() {
+      // Closing on purpose is no outage to report.
+      watchers.clear();
       await pubsub.close();
       await client.quit();
     },

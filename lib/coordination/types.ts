@@ -64,6 +64,12 @@ export interface Coordination {
   readonly counters: Counters;
   /** Resolves when the backend answers (for `/readyz`). */
   ping(): Promise<void>;
+  /**
+   * Calls `listener(false)` when the backend stops being reachable and `listener(true)` when it
+   * is back (so live fan-out can tell its clients); returns a function that stops the calls.
+   * The in-process implementation is always reachable and never calls it.
+   */
+  watchAvailability(listener: (available: boolean) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -36,8 +36,16 @@ Deno.test({
       const conversation = await call(base, "POST", "/conversations", token, { title: "Outage" });
       assert.equal(conversation.status, 201);
       const messages = `/conversations/${conversation.body.data.id}/messages`;
+      // A tab left open through the outage: it must hear that live updates stopped and resumed.
+      const watcher = await openWatcher(base, token);
 
       await stopRedis(redis);
+
+      await t.step("an open chat socket is told live updates stopped", async () => {
+        const paused = await watcher.next((frame) => frame.type === "status");
+        assert.equal(paused.metadata.live, false, JSON.stringify(paused));
+        assert.match(paused.content, /paused/);
+      });
 
       await t.step("reads and sign-ins keep working", async () => {
         const list = await call(base, "GET", "/campaigns", token);
@@ -70,6 +78,12 @@ Deno.test({
         assert.equal(posted.status, 202, JSON.stringify(posted.body));
       });
 
+      await t.step("the open chat socket is told live updates are back", async () => {
+        const back = await watcher.next((frame) => frame.type === "status");
+        assert.equal(back.metadata.live, true, JSON.stringify(back));
+        watcher.close();
+      });
+
       await t.step("the chat socket fans a run's events out again", async () => {
         const frames = await chat(
           base,
@@ -88,6 +102,36 @@ Deno.test({
     }
   },
 });
+
+/**
+ * A chat socket that only listens; `next` waits for the next frame matching `match` (failing
+ * after a generous bound, so a frame that never comes fails the test instead of hanging it).
+ */
+async function openWatcher(base: string, token: string) {
+  const ws = new WebSocket(`${base.replace("http", "ws")}/ws/chat`, ["aae.v1", `bearer.${token}`]);
+  const frames: Frame[] = [];
+  let wake: (() => void) | undefined;
+  ws.onmessage = (event) => {
+    frames.push(JSON.parse(event.data));
+    wake?.();
+  };
+  await new Promise((resolve) => ws.onopen = resolve);
+  return {
+    async next(match: (frame: Frame) => boolean): Promise<Frame> {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const index = frames.findIndex(match);
+        if (index >= 0) return frames.splice(index, 1)[0];
+        if (Date.now() > deadline) throw new Error(`no such frame in ${JSON.stringify(frames)}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 500);
+        });
+      }
+    },
+    close: () => ws.close(),
+  };
+}
 
 interface Frame {
   type: string;
