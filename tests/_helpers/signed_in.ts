@@ -27,6 +27,28 @@ export async function signUpCookies(baseUrl: string): Promise<SessionCookie[]> {
   });
   await response.body?.cancel();
   if (response.status !== 303) throw new Error(`registration failed: ${response.status}`);
+  return sessionCookiesOf(response);
+}
+
+/** Signs in through the login form at `baseUrl` and answers the session cookies. */
+export async function signInCookies(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<SessionCookie[]> {
+  const response = await fetch(`${baseUrl}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { origin: baseUrl, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password }),
+  });
+  await response.body?.cancel();
+  if (response.status !== 303) throw new Error(`sign-in failed: ${response.status}`);
+  return sessionCookiesOf(response);
+}
+
+/** The session cookies a response sets (the one-shot flash cookie left out). */
+function sessionCookiesOf(response: Response): SessionCookie[] {
   return response.headers.getSetCookie()
     .map((cookie) => cookie.split(";")[0])
     .map((pair) => ({

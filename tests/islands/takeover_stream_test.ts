@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { browserOrSkip, launchBrowser } from "../_helpers/browser.ts";
 import { sharedData, startApp } from "../agent/_helpers/app_process.ts";
+import { signInCookies } from "../_helpers/signed_in.ts";
 
 const NAME = "chat island: text streamed before a takeover is replaced, not repeated";
 const executable = browserOrSkip(NAME);
@@ -43,7 +44,7 @@ Deno.test({ name: NAME, ignore: !executable }, async () => {
     await run("completed");
 
     const context = await browser.newContext();
-    await context.addCookies((await signIn(app.url, email)).map((cookie) => ({
+    await context.addCookies((await signInCookies(app.url, email, PASSWORD)).map((cookie) => ({
       ...cookie,
       url: app.url,
     })));
@@ -68,22 +69,3 @@ Deno.test({ name: NAME, ignore: !executable }, async () => {
     await shared.dispose();
   }
 });
-
-/** Signs in through the login form; the session cookies. */
-async function signIn(baseUrl: string, email: string): Promise<{ name: string; value: string }[]> {
-  const response = await fetch(`${baseUrl}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { origin: baseUrl, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: PASSWORD }),
-  });
-  await response.body?.cancel();
-  assert.equal(response.status, 303, "signed in");
-  return response.headers.getSetCookie()
-    .map((cookie) => cookie.split(";")[0])
-    .map((pair) => ({
-      name: pair.slice(0, pair.indexOf("=")),
-      value: pair.slice(pair.indexOf("=") + 1),
-    }))
-    .filter((cookie) => cookie.name.startsWith("aae_") && cookie.name !== "aae_flash");
-}
