@@ -102,6 +102,7 @@ function countingCoordination(inner: Coordination, trips: Trips): Coordination {
     },
     counters: inner.counters,
     ping: () => inner.ping(),
+    watchAvailability: (listener) => inner.watchAvailability(listener),
     close: () => inner.close(),
   };
 }
