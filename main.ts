@@ -40,17 +40,15 @@ export async function createApp(
   const mcp = createMcpHandler(services);
   const metrics = createMetricsHandler(services.config.METRICS_TOKEN);
   // Outside Hono: its response handling would break the 101 upgrade response.
-  const chat = services.runs
-    ? createChatServer({
-      domain: services.domain,
-      accessTokens: services.accessTokens,
-      config: services.config,
-      log: services.log,
-      coordination: services.coordination,
-      agentRuns: services.runs,
-    })
-    : undefined;
-  options.shutdownSignal?.addEventListener("abort", () => void chat?.close());
+  const chat = createChatServer({
+    domain: services.domain,
+    accessTokens: services.accessTokens,
+    config: services.config,
+    log: services.log,
+    coordination: services.coordination,
+    agentRuns: services.runs,
+  });
+  options.shutdownSignal?.addEventListener("abort", () => void chat.close());
   // Not async: each handler's promise is returned as it is, without another frame around it.
   return (req, info) => {
     const url = new URL(req.url);
@@ -70,14 +68,7 @@ export async function createApp(
       case "/mcp":
         return timed(req, pathname, () => mcp(req));
       case CHAT_PATH:
-        return timed(
-          req,
-          pathname,
-          () =>
-            chat
-              ? chat.handle(req)
-              : Response.json({ detail: "Chat is not available" }, { status: 503 }),
-        );
+        return timed(req, pathname, () => chat.handle(req));
     }
     return pages(req, info, url);
   };
@@ -110,7 +101,7 @@ async function serve(): Promise<void> {
     onListen: ({ hostname, port }) => {
       log.info("listening", { url: `http://${hostname}:${port}/` });
       // Take over agent runs whose runner died (recovery loop) once this instance serves.
-      services.runs?.start();
+      services.runs.start();
     },
   }, await createApp(services, { shutdownSignal: shutdownController.signal }));
   let stopping = false;
@@ -120,7 +111,7 @@ async function serve(): Promise<void> {
     log.info("shutting down", { signal });
     // Agent runs stop at their next step boundary (the current step is checkpointed) and
     // release their leases, so another instance continues them at once.
-    const drained = services.runs?.drain();
+    const drained = services.runs.drain();
     shutdownController.abort();
     await server.shutdown();
     await drained;

@@ -28,18 +28,18 @@ export function secureCookies(config: Pick<Config, "PUBLIC_URL">): boolean {
   return config.PUBLIC_URL?.startsWith("https:") ?? false;
 }
 
+/** Attributes both session cookies carry. */
+function sessionCookieAttributes(config: Pick<Config, "PUBLIC_URL">) {
+  return { path: "/", httpOnly: true, sameSite: "Lax", secure: secureCookies(config) } as const;
+}
+
 /** `Set-Cookie` values that store a session in the browser. */
 export function sessionCookies(
   values: SessionCookieValues,
   config: Pick<Config, "PUBLIC_URL">,
   now = new Date(),
 ): string[] {
-  const base = {
-    path: "/",
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: secureCookies(config),
-  } as const;
+  const base = sessionCookieAttributes(config);
   const refreshSeconds = Math.max(
     0,
     Math.floor((Date.parse(values.refreshExpiresAt) - now.getTime()) / 1000),
@@ -52,12 +52,7 @@ export function sessionCookies(
 
 /** `Set-Cookie` values that remove the session cookies. */
 export function clearSessionCookies(config: Pick<Config, "PUBLIC_URL">): string[] {
-  const base = {
-    path: "/",
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: secureCookies(config),
-  } as const;
+  const base = sessionCookieAttributes(config);
   return [
     serialize(ACCESS_COOKIE, "", { ...base, maxAge: 0 }),
     serialize(REFRESH_COOKIE, "", { ...base, maxAge: 0 }),

@@ -7,7 +7,12 @@
  * Runs when DATABASE_URL is set; skipped with a notice otherwise (SQLite is a local file).
  */
 import assert from "node:assert/strict";
-import { type AppProcess, sharedData, startApp } from "../agent/_helpers/app_process.ts";
+import {
+  type AppProcess,
+  callApi as call,
+  sharedData,
+  startApp,
+} from "../agent/_helpers/app_process.ts";
 import { startTcpProxy } from "../_helpers/tcp_proxy.ts";
 
 const enabled = Boolean(Deno.env.get("DATABASE_URL"));
@@ -74,22 +79,3 @@ Deno.test({
     }
   },
 });
-
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-) {
-  const response = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
-}

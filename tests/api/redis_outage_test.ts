@@ -9,7 +9,12 @@
  * `redis-server` is installed; skipped with a notice otherwise.
  */
 import assert from "node:assert/strict";
-import { type AppProcess, sharedData, startApp } from "../agent/_helpers/app_process.ts";
+import {
+  type AppProcess,
+  callApi as call,
+  sharedData,
+  startApp,
+} from "../agent/_helpers/app_process.ts";
 import { freePort } from "../_helpers/app_process.ts";
 
 const enabled = Boolean(Deno.env.get("DATABASE_URL") && Deno.env.get("REDIS_URL"));
@@ -212,25 +217,4 @@ async function stopRedis(redis: RedisServer): Promise<void> {
     // Already stopped.
   }
   await redis.process.status;
-}
-
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-) {
-  const response = await fetch(new URL(`/api/v1${path}`, base), {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  // deno-lint-ignore no-explicit-any
-  const parsed: any = text ? JSON.parse(text) : {};
-  return { status: response.status, headers: response.headers, body: parsed };
 }

@@ -114,14 +114,26 @@ export async function api(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
+  return await callApi(base, method, path, token, body);
+}
+
+/** JSON over HTTP to `/api/v1`, with a bearer token when given: status, headers, parsed body. */
+export async function callApi(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  // deno-lint-ignore no-explicit-any
+): Promise<{ status: number; headers: Headers; body: any }> {
   const response = await fetch(`${base}/api/v1${path}`, {
     method,
     headers: {
-      Authorization: `Bearer ${token}`,
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {} };
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
 }
