@@ -61,11 +61,19 @@ export interface ToolboxDependencies {
   readonly testHooks?: Pick<TestHooks, "pause">;
 }
 
-/** Connects to the MCP server (in process, or `MCP_SERVER_URL`) as `actor` and lists its tools. */
-export async function openToolbox(deps: ToolboxDependencies, actor: Actor): Promise<Toolbox> {
+/**
+ * Connects to the MCP server (in process, or `MCP_SERVER_URL`) as `actor` for run `runId` and
+ * lists its tools. In process, the run is the changes' recorded source; a remote server sees an
+ * MCP client.
+ */
+export async function openToolbox(
+  deps: ToolboxDependencies,
+  actor: Actor,
+  runId: string,
+): Promise<Toolbox> {
   const { client, end } = deps.config.MCP_SERVER_URL
     ? await connectRemote(deps, actor, deps.config.MCP_SERVER_URL)
-    : await connectLocal(deps, actor);
+    : await connectLocal(deps, actor, runId);
   const listed = await client.listTools();
   const writes = new Set<string>();
   const specs: ToolSpec[] = listed.tools.map((tool) => {
@@ -106,9 +114,15 @@ interface Connection {
   end(): Promise<void>;
 }
 
-async function connectLocal(deps: ToolboxDependencies, actor: Actor): Promise<Connection> {
+async function connectLocal(
+  deps: ToolboxDependencies,
+  actor: Actor,
+  runId: string,
+): Promise<Connection> {
   const client = await connectInProcess(deps, actor, {
     clientName: "aae-agent",
+    source: { kind: "assistant", runId },
+    publicUrl: deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT}`,
     pause: deps.testHooks?.pause,
   });
   return { client, end: () => client.close() };

@@ -21,6 +21,7 @@ import { registerActivityRoutes } from "./routes/activity.ts";
 import { registerAdAccountRoutes } from "./routes/ad_accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCampaignRoutes } from "./routes/campaigns.ts";
+import { registerChangeRoutes } from "./routes/changes.ts";
 import { registerChatRoutes } from "./routes/chat.ts";
 import { registerCreativeRoutes } from "./routes/creatives.ts";
 import { registerGoogleRoutes } from "./routes/google.ts";
@@ -81,6 +82,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerUserRoutes(app, context);
   registerAdAccountRoutes(app, context);
   registerCampaignRoutes(app, context);
+  registerChangeRoutes(app, context);
   registerCreativeRoutes(app, context);
   registerActivityRoutes(app, context);
   registerChatRoutes(app, context);

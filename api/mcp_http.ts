@@ -60,10 +60,12 @@ export function createMcpHandler(
     const hostProblem = checkHosts(req, allowedHosts);
     if (hostProblem) return problem(403, hostProblem);
     let actor: Actor;
+    let clientId: string | null;
     try {
       const found = await authenticate(services, req, options.testOnlyUnauthenticatedActor);
       if ("error" in found) return unauthorized(found.error, found.presented);
       actor = found.actor;
+      clientId = found.clientId;
     } catch (error) {
       services.log.error("MCP authentication failed", { error: String(error) });
       return problem(500, "internal error");
@@ -75,6 +77,9 @@ export function createMcpHandler(
       approvals: options.approvals ?? services.approvals,
       clock: options.clock,
       log: services.log,
+      // Every MCP client is software, whatever credential it holds: subject to approvals.
+      source: { kind: "mcp_client", clientId },
+      publicUrl: services.config.PUBLIC_URL ?? new URL(req.url).origin,
     });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -122,7 +127,9 @@ function checkHosts(req: Request, allowed: ReadonlySet<string>): string | null {
   return null;
 }
 
-type Authentication = { actor: Actor } | { error: string; presented: boolean };
+type Authentication =
+  | { actor: Actor; clientId: string | null }
+  | { error: string; presented: boolean };
 
 /**
  * Bearer credentials only (API token or access JWT, via the API's shared authenticator): MCP is
@@ -135,14 +142,18 @@ async function authenticate(
 ): Promise<Authentication> {
   const authorization = req.headers.get("authorization");
   if (authorization === null) {
-    return testActor ? { actor: testActor } : { error: "missing bearer token", presented: false };
+    return testActor
+      ? { actor: testActor, clientId: null }
+      : { error: "missing bearer token", presented: false };
   }
   if (!/^Bearer\s/i.test(authorization)) {
     return { error: "expected Authorization: Bearer <token>", presented: false };
   }
   const bearerOnly = new Request(req.url, { headers: { authorization } });
   const auth = await authenticateRequest(bearerOnly, services);
-  return auth ? { actor: auth.actor } : { error: "invalid or expired token", presented: true };
+  return auth
+    ? { actor: auth.actor, clientId: auth.apiTokenId ?? auth.sessionId }
+    : { error: "invalid or expired token", presented: true };
 }
 
 function unauthorized(detail: string, presented: boolean): Response {

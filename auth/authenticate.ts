@@ -10,6 +10,7 @@ import type { Actor, Clock, Domain } from "../domain/mod.ts";
 import { API_TOKEN_PREFIX } from "../domain/api_tokens.ts";
 import { UnauthenticatedError } from "../domain/errors.ts";
 import type { SessionClientInput } from "../domain/sessions.ts";
+import { type ChangeSource, PERSON } from "../domain/write_gateway.ts";
 import type { Config } from "../lib/config.ts";
 import type { AccessTokenClaims, AccessTokens } from "./access_tokens.ts";
 import { ACCESS_COOKIE, REFRESH_COOKIE, requestCookies, sessionCookies } from "./cookies.ts";
@@ -31,6 +32,8 @@ export interface RequestAuth {
   method: AuthMethod;
   /** The session of an access token or cookie; null for API tokens. */
   sessionId: string | null;
+  /** The API token's id; null for sessions. */
+  apiTokenId: string | null;
   /** `Set-Cookie` values to add to the response (after a transparent cookie refresh). */
   setCookies: string[];
 }
@@ -103,8 +106,14 @@ export async function authenticateBearer(
 ): Promise<RequestAuth | null> {
   if (token.startsWith(API_TOKEN_PREFIX)) {
     try {
-      const { actor } = await deps.domain.apiTokens.authenticate(token);
-      return { actor, method: "api_token", sessionId: null, setCookies: [] };
+      const { actor, token: apiToken } = await deps.domain.apiTokens.authenticate(token);
+      return {
+        actor,
+        method: "api_token",
+        sessionId: null,
+        apiTokenId: apiToken.id,
+        setCookies: [],
+      };
     } catch (error) {
       if (error instanceof UnauthenticatedError) return null;
       throw error;
@@ -125,7 +134,9 @@ async function signedIn(
   method: "access_token" | "cookie",
 ): Promise<RequestAuth | null> {
   const actor = await deps.domain.sessions.signedInActor(claims.userId, claims.sessionId);
-  return actor ? { actor, method, sessionId: claims.sessionId, setCookies: [] } : null;
+  return actor
+    ? { actor, method, sessionId: claims.sessionId, apiTokenId: null, setCookies: [] }
+    : null;
 }
 
 /** Client details recorded with a session. */
@@ -186,12 +197,21 @@ async function rotateCookie(
       actor: rotated.actor,
       method: "cookie",
       sessionId: rotated.session.id,
+      apiTokenId: null,
       setCookies: tokenCookies(tokens, deps),
     };
   } catch (error) {
     if (error instanceof UnauthenticatedError) return null;
     throw error;
   }
+}
+
+/**
+ * Who a request's changes are recorded as: a person for a sign-in (the web app, or an access
+ * token from signing in), an API token's software otherwise.
+ */
+export function changeSourceOf(auth: RequestAuth): ChangeSource {
+  return auth.apiTokenId === null ? PERSON : { kind: "api_token", tokenId: auth.apiTokenId };
 }
 
 /**

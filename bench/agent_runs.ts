@@ -235,7 +235,11 @@ async function measure(backend: Backend, runs: number): Promise<Measured> {
     // Baseline: the same model turns and tool calls, nothing persisted.
     let before = { ...backend.trips };
     let start = performance.now();
-    const toolbox = await openToolbox({ config, domain, log, approvals, accessTokens }, actor);
+    const toolbox = await openToolbox(
+      { config, domain, log, approvals, accessTokens },
+      actor,
+      crypto.randomUUID(),
+    );
     const messages: ModelRequest["messages"] = [{ role: "user", content: "Summarize" }];
     for (;;) {
       const turn = await model.generate({ messages, tools: [...toolbox.specs] });

@@ -382,6 +382,92 @@ export interface AgentCheckpointWritesTable extends TimestampedRow {
   task_path: string;
 }
 
+/** `ad_account_limits`: an account's autopilot limits, once edited (see `domain/autopilot_limits.ts`). */
+export interface AdAccountLimitsTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  max_campaign_daily_budget_minor: number;
+  max_account_daily_budget_minor: number;
+  max_increase_per_change_percent: number;
+  max_increase_24h_percent: number;
+  max_increase_7d_percent: number;
+  /** JSON array of the operations automated actors may make without approval. */
+  automated_operations: DbJson;
+  /** 1 while every write to the account is stopped. */
+  frozen: number;
+}
+
+/** Who made a change: a signed-in person or one kind of software. */
+export type ChangeActorKind =
+  | "user"
+  | "api_token"
+  | "assistant"
+  | "mcp_client"
+  | "rule"
+  | "rollback";
+
+/** `campaign_changes`: the change history, one row per applied change. */
+export interface CampaignChangesTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  campaign_id: string;
+  /** `create`, `update`, `pause`, `resume`, `archive`, `delete`, `restore`… */
+  operation: string;
+  actor_kind: ChangeActorKind;
+  /** Run id, rule id, API token id or rollback id; null for a person. */
+  source_id: string | null;
+  /** The approval the change was made under, if it needed one. */
+  approval_id: string | null;
+  /** JSON object: field → `{before, after}`. */
+  fields: DbJson;
+  /** JSON: what the ad platform answered. */
+  platform_response: DbJson;
+  idempotency_key: string | null;
+}
+
+/** State of an approval request. */
+export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired" | "used";
+
+/** `approvals`: a change held for a person's approval, whoever asked for it. */
+export interface ApprovalsTable extends TimestampedRow {
+  user_id: string;
+  requester_kind: ChangeActorKind;
+  requester_id: string | null;
+  ad_account_id: string | null;
+  /** JSON: the gateway operation that will run once approved. */
+  operation: DbJson;
+  /** SHA-256 of the canonical operation: the retry must ask for exactly this. */
+  operation_digest: string;
+  preview: DbJson;
+  /** SHA-256 of the preview: a campaign that changed since makes the approval stale. */
+  preview_digest: string;
+  reason: string;
+  rules: DbJson;
+  idempotency_key: string | null;
+  status: ApprovalStatus;
+  expires_at: DbTimestamp;
+  decided_by: string | null;
+  decided_at: DbTimestamp | null;
+  used_at: DbTimestamp | null;
+}
+
+/** State of a rollback batch. */
+export type RollbackStatus = "applying" | "completed";
+
+/** `rollbacks`: a batch restoring earlier changes; resumed after a crash until completed. */
+export interface RollbacksTable extends TimestampedRow {
+  user_id: string;
+  status: RollbackStatus;
+  /** JSON array of the `campaign_changes` ids to undo. */
+  change_ids: DbJson;
+  requested_by: ChangeActorKind;
+  /** JSON: the per-field outcome, once completed. */
+  result: DbJson | null;
+  /** While applying: the worker's lease; once lapsed another instance resumes it. */
+  lease_expires_at: DbTimestamp | null;
+  completed_at: DbTimestamp | null;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -403,6 +489,10 @@ export interface DB {
   agent_checkpoint_blobs: AgentCheckpointBlobsTable;
   agent_checkpoint_writes: AgentCheckpointWritesTable;
   conversation_events: ConversationEventsTable;
+  ad_account_limits: AdAccountLimitsTable;
+  campaign_changes: CampaignChangesTable;
+  approvals: ApprovalsTable;
+  rollbacks: RollbacksTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */
@@ -422,6 +512,14 @@ export const TABLE_NAMES = [
   "agent_runs",
   "agent_steps",
   "idempotency_keys",
+] as const satisfies readonly (keyof DB)[];
+
+/** The write gateway's tables, created by their own migration. */
+export const GATEWAY_TABLE_NAMES = [
+  "ad_account_limits",
+  "campaign_changes",
+  "approvals",
+  "rollbacks",
 ] as const satisfies readonly (keyof DB)[];
 
 /**

@@ -1,27 +1,24 @@
 /**
  * Campaigns of the actor's ad accounts: list (filters, sort, pagination, last-7-day totals), get,
- * create, update, status changes through the state machine, and soft delete. Changes are made on
- * the ad platform first, then recorded; a failed platform call leaves the database unchanged.
- * `staged` offers the same changes split at that point (`StagedChange`), for callers that commit
- * the database writes in their own transaction.
+ * and a signed-in person's own changes — create, update, status changes through the state
+ * machine, soft delete — each made through the write gateway (`write_gateway.ts`), which applies
+ * the account's hard caps and freeze and records it in the change history.
  *
  * @module
  */
 import { type Selectable, sql } from "kysely";
 import { z } from "zod";
-import type { Queryable } from "../db/database.ts";
 import type {
   BudgetType,
   CampaignObjective,
   CampaignsTable,
   CampaignStatus,
 } from "../db/schema.ts";
-import { fromDbJson, toDbJson } from "../db/json.ts";
+import { fromDbJson } from "../db/json.ts";
 import { isoFromDb } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
-import { loadAdAccount } from "./ad_accounts.ts";
-import { assertTransition, CAMPAIGN_STATUSES } from "./campaign_status.ts";
-import { type DomainContext, nowForDb } from "./context.ts";
+import { CAMPAIGN_STATUSES } from "./campaign_status.ts";
+import type { DomainContext } from "./context.ts";
 import { addDays, dateOf, isoDateSchema } from "./dates.ts";
 import {
   type MetricCounts,
@@ -29,19 +26,11 @@ import {
   withDerivedMetrics,
   ZERO_COUNTS,
 } from "./derived_metrics.ts";
-import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from "./errors.ts";
 import { totalsByCampaign } from "./metrics.ts";
 import type { MetricsSync } from "./metrics_sync.ts";
 import { type Page, pageSchema } from "./pagination.ts";
-import {
-  adapterFor,
-  platformCall,
-  toPlatformAccount,
-  toPlatformCampaign,
-} from "./platform_calls.ts";
-import type { PlatformRequestKey } from "./platforms/adapter.ts";
-import { type StagedChange, stagedWrites } from "./staged_change.ts";
 import { parseInput, plainText } from "./validation.ts";
+import type { CampaignOperation, WriteGateway } from "./write_gateway.ts";
 
 export type { BudgetType, CampaignObjective, CampaignStatus };
 
@@ -186,32 +175,6 @@ export interface CampaignListItem extends Campaign {
   last7Days: MetricTotals;
 }
 
-/**
- * The campaign changes in two steps: the ad platform call now, made with `requestKey` so that a
- * repeat with the same key changes nothing more there (see `PlatformRequestKey`), and the
- * database writes when the returned change is committed — re-checking, in that commit, that the
- * campaign still has the status it was read with.
- */
-export interface StagedCampaignChanges {
-  create(
-    actor: Actor,
-    input: CreateCampaignInput,
-    requestKey?: PlatformRequestKey,
-  ): Promise<StagedChange<Campaign>>;
-  update(
-    actor: Actor,
-    campaignId: string,
-    input: UpdateCampaignInput,
-    requestKey?: PlatformRequestKey,
-  ): Promise<StagedChange<Campaign>>;
-  changeStatus(
-    actor: Actor,
-    campaignId: string,
-    status: CampaignStatus,
-    requestKey?: PlatformRequestKey,
-  ): Promise<StagedChange<Campaign>>;
-}
-
 /** Campaigns service. */
 export interface CampaignsService {
   list(actor: Actor, query?: ListCampaignsQuery): Promise<Page<CampaignListItem>>;
@@ -230,49 +193,17 @@ export interface CampaignsService {
   archive(actor: Actor, campaignId: string): Promise<Campaign>;
   /** Soft delete; `ConflictError` while active (pause or archive it first). */
   delete(actor: Actor, campaignId: string): Promise<void>;
-  /** `create`, `update` and `changeStatus` in two steps. */
-  readonly staged: StagedCampaignChanges;
 }
 
 type CampaignRow = Selectable<CampaignsTable>;
 
-/** Builds the campaigns service. */
+/** Builds the campaigns service; its changes go through `gateway` as a person's. */
 export function createCampaignsService(
   context: DomainContext,
   sync: MetricsSync,
+  gateway: WriteGateway,
 ): CampaignsService {
   const { db } = context;
-
-  async function loadCampaign(actor: Actor, campaignId: string) {
-    const campaign = await db.kysely.selectFrom("campaigns").selectAll()
-      .where("id", "=", campaignId).where("user_id", "=", actor.userId)
-      .where("deleted_at", "is", null).executeTakeFirst();
-    if (!campaign) throw new NotFoundError("campaign");
-    const account = await loadAdAccount(db.kysely, actor, campaign.ad_account_id)
-      .catch((error) => {
-        throw error instanceof NotFoundError ? new NotFoundError("campaign") : error;
-      });
-    return { campaign, account };
-  }
-
-  /** Writes `changes` if the row still has the status it was read with (guards races). */
-  async function save(
-    actor: Actor,
-    campaign: CampaignRow,
-    changes: Partial<CampaignRow>,
-    on: Queryable = db.kysely,
-  ): Promise<CampaignRow> {
-    const updated = { ...campaign, ...changes, updated_at: nowForDb(context) };
-    const result = await on.updateTable("campaigns")
-      .set({ ...changes, updated_at: updated.updated_at })
-      .where("id", "=", campaign.id).where("user_id", "=", actor.userId)
-      .where("status", "=", campaign.status).where("deleted_at", "is", null)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) {
-      throw new ConflictError("campaign was changed concurrently; retry");
-    }
-    return updated;
-  }
 
   /**
    * One page of campaign rows and the total. Campaigns of disconnected accounts are soft-deleted
@@ -347,119 +278,16 @@ export function createCampaignsService(
     return new Map(parts.flatMap((part) => [...part]));
   }
 
-  /** A staged change whose database writes are `write`, on the service's database by default. */
-  function staged<Result>(write: (on: Queryable) => Promise<Result>): StagedChange<Result> {
-    return stagedWrites(db.kysely, write);
+  /** Makes `operation` as the signed-in person `actor`: only hard caps and the freeze apply. */
+  async function asPerson(actor: Actor, operation: CampaignOperation): Promise<Campaign> {
+    // `write_gateway.ts` imports this module, so its `PERSON` constant is not imported back.
+    const outcome = await gateway.write({ actor, source: { kind: "user" }, operation });
+    if (outcome.status !== "applied") throw new Error("a person's change was held for approval");
+    return outcome.campaign;
   }
 
-  const stagedChanges: StagedCampaignChanges = {
-    async create(actor, input, requestKey) {
-      const parsed = parseInput(createCampaignSchema, input);
-      throwIfInvalidSchedule(parsed);
-      const account = await loadAdAccount(db.kysely, actor, parsed.adAccountId);
-      const spec = {
-        name: parsed.name,
-        objective: parsed.objective,
-        budgetType: parsed.budgetType,
-        budgetAmountMinor: parsed.budgetAmountMinor,
-        startDate: parsed.startDate,
-        endDate: parsed.endDate,
-        targeting: parsed.targeting,
-        landingUrl: parsed.landingUrl,
-      };
-      const { externalId } = await platformCall(() =>
-        adapterFor(context, account.platform).createCampaign(
-          toPlatformAccount(account),
-          spec,
-          requestKey,
-        )
-      );
-      return staged(async (on) => {
-        const now = nowForDb(context);
-        const row: CampaignRow = {
-          id: context.ids(),
-          user_id: actor.userId,
-          ad_account_id: account.id,
-          external_id: externalId,
-          name: spec.name,
-          objective: spec.objective,
-          status: "draft",
-          budget_type: spec.budgetType,
-          budget_amount_minor: spec.budgetAmountMinor,
-          start_date: spec.startDate,
-          end_date: spec.endDate,
-          targeting: toDbJson(spec.targeting),
-          landing_url: spec.landingUrl,
-          metrics_synced_through: null,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        };
-        await on.insertInto("campaigns").values(row).execute();
-        return toCampaign(row, account.currency);
-      });
-    },
-
-    async update(actor, campaignId, input, requestKey) {
-      const changes = parseInput(updateCampaignSchema, input);
-      const { campaign, account } = await loadCampaign(actor, campaignId);
-      if (campaign.status === "archived") {
-        throw new ConflictError("archived campaigns cannot change");
-      }
-      const columns: Partial<CampaignRow> = {
-        name: changes.name,
-        budget_type: changes.budgetType,
-        budget_amount_minor: changes.budgetAmountMinor,
-        start_date: changes.startDate,
-        end_date: changes.endDate,
-        targeting: changes.targeting === undefined ? undefined : toDbJson(changes.targeting),
-        landing_url: changes.landingUrl,
-      };
-      const defined = Object.fromEntries(
-        Object.entries(columns).filter(([, value]) => value !== undefined),
-      ) as Partial<CampaignRow>;
-      const merged = { ...campaign, ...defined };
-      throwIfInvalidSchedule({
-        budgetType: merged.budget_type,
-        startDate: merged.start_date,
-        endDate: merged.end_date,
-      });
-      await platformCall(() =>
-        adapterFor(context, account.platform).updateCampaign(
-          toPlatformAccount(account),
-          toPlatformCampaign(merged),
-          requestKey,
-        )
-      );
-      return staged(async (on) =>
-        toCampaign(await save(actor, campaign, defined, on), account.currency)
-      );
-    },
-
-    async changeStatus(actor, campaignId, status, requestKey) {
-      const { campaign, account } = await loadCampaign(actor, campaignId);
-      assertTransition(campaign.status, status);
-      await sync.syncCampaign(account, campaign);
-      const adapter = adapterFor(context, account.platform);
-      const platformCampaign = toPlatformCampaign(campaign);
-      const platformAccount = toPlatformAccount(account);
-      if (status === "active") {
-        await platformCall(() =>
-          adapter.resumeCampaign(platformAccount, platformCampaign, requestKey)
-        );
-      } else if (campaign.status === "active") {
-        await platformCall(() =>
-          adapter.pauseCampaign(platformAccount, platformCampaign, requestKey)
-        );
-      }
-      return staged(async (on) =>
-        toCampaign(await save(actor, campaign, { status }, on), account.currency)
-      );
-    },
-  };
-
-  async function changeStatus(actor: Actor, campaignId: string, status: CampaignStatus) {
-    return await (await stagedChanges.changeStatus(actor, campaignId, status)).commit();
+  function changeStatus(actor: Actor, campaignId: string, status: CampaignStatus) {
+    return asPerson(actor, { type: "set_status", campaignId, status });
   }
 
   return {
@@ -486,28 +314,19 @@ export function createCampaignsService(
     },
 
     async get(actor, campaignId) {
-      const { campaign, account } = await loadCampaign(actor, campaignId);
+      const { campaign, account } = await gateway.load(actor, campaignId);
       return toCampaign(campaign, account.currency);
     },
 
-    create: async (actor, input) => await (await stagedChanges.create(actor, input)).commit(),
-    update: async (actor, campaignId, input) =>
-      await (await stagedChanges.update(actor, campaignId, input)).commit(),
-
+    create: (actor, input) => asPerson(actor, { type: "create", input }),
+    update: (actor, campaignId, input) => asPerson(actor, { type: "update", campaignId, input }),
     changeStatus,
     pause: (actor, campaignId) => changeStatus(actor, campaignId, "paused"),
     resume: (actor, campaignId) => changeStatus(actor, campaignId, "active"),
     archive: (actor, campaignId) => changeStatus(actor, campaignId, "archived"),
-
     async delete(actor, campaignId) {
-      const { campaign } = await loadCampaign(actor, campaignId);
-      if (campaign.status === "active") {
-        throw new ConflictError("pause or archive the campaign before deleting it");
-      }
-      await save(actor, campaign, { deleted_at: nowForDb(context) });
+      await asPerson(actor, { type: "delete", campaignId });
     },
-
-    staged: stagedChanges,
   };
 }
 
@@ -518,21 +337,8 @@ function likePattern(text: string): string {
   return `%${text.replace(/[!%_]/g, (char) => `!${char}`)}%`;
 }
 
-/** Lifetime budgets need an end date; the schedule must not end before it starts. */
-function throwIfInvalidSchedule(
-  schedule: { budgetType: BudgetType; startDate: string | null; endDate: string | null },
-): void {
-  const issues: FieldIssue[] = [];
-  if (schedule.budgetType === "lifetime" && schedule.endDate === null) {
-    issues.push({ field: "endDate", message: "is required for a lifetime budget" });
-  }
-  if (schedule.startDate && schedule.endDate && schedule.endDate < schedule.startDate) {
-    issues.push({ field: "endDate", message: "must not be before startDate" });
-  }
-  if (issues.length > 0) throw new ValidationError(issues);
-}
-
-function toCampaign(row: CampaignRow, currency: string): Campaign {
+/** A stored row as the product shows it, in its account's `currency`. */
+export function toCampaign(row: CampaignRow, currency: string): Campaign {
   return {
     id: row.id,
     adAccountId: row.ad_account_id,

@@ -85,3 +85,16 @@ export class PlatformError extends DomainError {
   readonly code = "platform_error";
   readonly status = 502;
 }
+
+/**
+ * A change the account's autopilot limits refuse outright: a hard cap, or the freeze. `limit`
+ * names it (`max_campaign_daily_budget`, `max_account_daily_budget`, `frozen`).
+ */
+export class LimitExceededError extends DomainError {
+  override name = "LimitExceededError";
+  readonly code = "limit_exceeded";
+  readonly status = 409;
+  constructor(readonly limit: string, message: string) {
+    super(`refused by the ad account's limits (${limit}): ${message}`);
+  }
+}

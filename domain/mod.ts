@@ -9,7 +9,11 @@ import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
 import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
+import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
+import { type ApprovalsService, createApprovals } from "./approvals.ts";
+import { createCampaignWrites } from "./campaign_writes.ts";
 import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
+import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -25,6 +29,7 @@ import { createMetricsSync, DEFAULT_METRICS_REFRESH_MS } from "./metrics_sync.ts
 import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
 import type { PlatformRegistry } from "./platforms/adapter.ts";
 import { createSandboxPlatform } from "./platforms/sandbox.ts";
+import { createWriteGateway, type WriteGateway } from "./write_gateway.ts";
 import {
   createSessionsService,
   DEFAULT_REFRESH_TOKEN_TTL_MS,
@@ -48,6 +53,8 @@ export interface DomainOptions {
   refreshTokenTtlMs?: number;
   /** How stale an account's metrics may get before a read syncs them. */
   metricsRefreshMs?: number;
+  /** How long an approval request waits for a person (default 24 hours). */
+  approvalTtlMs?: number;
 }
 
 /** Every domain service. */
@@ -57,6 +64,14 @@ export interface Domain {
   apiTokens: ApiTokensService;
   adAccounts: AdAccountsService;
   campaigns: CampaignsService;
+  /** The one write path for campaign changes, whoever asks. */
+  gateway: WriteGateway;
+  /** Autopilot limits of ad accounts. */
+  limits: AdAccountLimitsService;
+  /** What the gateway applied. */
+  changes: Pick<ChangeHistory, "list" | "byIds">;
+  /** Changes held for a person's approval. */
+  approvals: ApprovalsService;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -78,6 +93,13 @@ export function createDomain(options: DomainOptions): Domain {
   const sync = createMetricsSync(context, {
     refreshMs: options.metricsRefreshMs ?? DEFAULT_METRICS_REFRESH_MS,
   });
+  const history = createChangeHistory(context);
+  const approvals = createApprovals(context, { ttlMs: options.approvalTtlMs });
+  const gateway = createWriteGateway(context, {
+    writes: createCampaignWrites(context, sync),
+    history,
+    approvals,
+  });
   return {
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
@@ -88,7 +110,11 @@ export function createDomain(options: DomainOptions): Domain {
     }),
     apiTokens: createApiTokensService(context),
     adAccounts: createAdAccountsService(context),
-    campaigns: createCampaignsService(context, sync),
+    campaigns: createCampaignsService(context, sync, gateway),
+    gateway,
+    limits: createAdAccountLimitsService(context),
+    changes: history,
+    approvals: approvals.service,
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
@@ -104,9 +130,12 @@ export * from "./errors.ts";
 export type { Page, PageQuery } from "./pagination.ts";
 export type {
   AccountsService,
+  AdAccountLimitsService,
   AdAccountsService,
   ApiTokensService,
+  ApprovalsService,
   CampaignsService,
+  ChangeHistory,
   ConversationEventLog,
   ConversationsService,
   CreativesService,
@@ -114,4 +143,5 @@ export type {
   IdempotencyService,
   MetricsService,
   SessionsService,
+  WriteGateway,
 };

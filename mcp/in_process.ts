@@ -10,6 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Actor } from "../domain/actor.ts";
 import type { Clock } from "../domain/clock.ts";
+import type { ChangeSource } from "../domain/write_gateway.ts";
 import type { ApprovalGrants } from "./grants.ts";
 import { createMcpServer, type McpServices } from "./server.ts";
 
@@ -23,6 +24,10 @@ export interface InProcessOptions {
   approvals?: ApprovalGrants;
   /** Client name reported in `initialize`. */
   clientName?: string;
+  /** Who calls, as the change history records it (see `McpServerOptions.source`). */
+  source?: ChangeSource;
+  /** Where approval links point. */
+  publicUrl?: string;
   /** TEST ONLY: pause points of the crash tests (see `InvokeDependencies.pause`). */
   pause?: (point: string) => Promise<void>;
 }
@@ -38,6 +43,8 @@ export async function connectInProcess(
     approvals,
     clock: options.clock,
     log: services.log,
+    source: options.source,
+    publicUrl: options.publicUrl,
     pause: options.pause,
   });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

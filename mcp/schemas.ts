@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { APPROVAL_RULES, approvalPreviewSchema } from "../domain/approval.ts";
+import { approvalPreviewSchema } from "../domain/approval.ts";
 import { CAMPAIGN_STATUSES } from "../domain/campaign_status.ts";
 import { BUDGET_TYPES, CAMPAIGN_OBJECTIVES } from "../domain/campaigns.ts";
 
@@ -86,15 +86,23 @@ export const dailyTrendShape = {
   daily: z.array(metricTotalsSchema.extend({ date: z.string() })),
 };
 
-/** A call the approval policy held back: what to show the user and what a grant must match. */
+/**
+ * A call held for a person's approval: what to show, what a grant must match, and where and how
+ * to complete it.
+ */
 export const pendingApprovalSchema = z.object({
   tool: z.string(),
   /** The exact arguments an approved call must carry again. */
   arguments: z.record(z.string(), z.unknown()),
   reason: z.string(),
-  rules: z.array(z.enum(APPROVAL_RULES)),
+  /** The approval policy's rules and the autopilot limits that hold the call. */
+  rules: z.array(z.string()),
   preview: approvalPreviewSchema,
   previewDigest: z.string(),
+  approvalId: z.uuid(),
+  approvalUrl: z.url(),
+  expiresAt: z.string(),
+  howToComplete: z.string(),
 });
 
 /** `structuredContent` of a side-effecting campaign tool: applied, or waiting for approval. */

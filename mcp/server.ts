@@ -27,6 +27,7 @@ import type { Actor } from "../domain/actor.ts";
 import { type Clock, systemClock } from "../domain/clock.ts";
 import type { Domain } from "../domain/mod.ts";
 import { parseInput } from "../domain/validation.ts";
+import type { ChangeSource } from "../domain/write_gateway.ts";
 import type { Logger } from "../lib/log.ts";
 import type { ApprovalGrants } from "./grants.ts";
 import { type InvokeDependencies, invokeTool } from "./invoke.ts";
@@ -60,9 +61,16 @@ export interface McpServerOptions {
   log?: Logger;
   /** Default: every tool. */
   tools?: readonly McpTool[];
+  /** Who calls, as the change history records it (default: an unnamed MCP client). */
+  source?: ChangeSource;
+  /** Where approval links point (default: `http://localhost:8000`). */
+  publicUrl?: string;
   /** TEST ONLY: pause points of the crash tests (see `InvokeDependencies.pause`). */
   pause?: (point: string) => Promise<void>;
 }
+
+/** Where approval links point when no public URL is known. */
+const DEFAULT_PUBLIC_URL = "http://localhost:8000";
 
 /**
  * A JSON-RPC error answered as is: the SDK sends any thrown error's `code` and `message`, and
@@ -97,6 +105,8 @@ export function createMcpServer(
     actor,
     clock: options.clock ?? systemClock,
     approvals: options.approvals,
+    source: options.source ?? { kind: "mcp_client", clientId: null },
+    publicUrl: options.publicUrl ?? DEFAULT_PUBLIC_URL,
     log: options.log,
     pause: options.pause,
   };

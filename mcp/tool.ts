@@ -1,20 +1,19 @@
 /**
  * How a tool is described: a typed definition (input shape, output shape, what it does, how its
  * result reads) turned by `defineTool` into a uniform `McpTool` that one registration helper
- * (`server.ts`) wires into the MCP server. Read tools just run. Write tools `plan` — load the
- * state the approval policy decides on — and `stage`: make the ad platform call and hand back the
- * database writes, which the call pipeline (`invoke.ts`) commits together with the call's
- * idempotency record; they also get an optional `idempotencyKey` argument.
+ * (`server.ts`) wires into the MCP server. Read tools just run. Write tools name the change they
+ * ask of the domain's write gateway (`operation`); the call pipeline (`invoke.ts`) sends it
+ * through the gateway, which decides approval and limits, makes it once and records it. They
+ * also get optional `idempotencyKey` and `approvalId` arguments.
  *
  * @module
  */
 import { z } from "zod";
 import type { Actor } from "../domain/actor.ts";
-import type { ApprovalRequest } from "../domain/approval.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { Domain } from "../domain/mod.ts";
-import type { PlatformRequestKey } from "../domain/platforms/adapter.ts";
-import type { StagedChange } from "../domain/staged_change.ts";
+import type { Campaign } from "../domain/campaigns.ts";
+import type { CampaignOperation } from "../domain/write_gateway.ts";
 import type { ComponentHint } from "./results.ts";
 
 /** What a tool runs with: the domain, on behalf of one actor, at the clock's "now". */
@@ -56,25 +55,16 @@ export interface ReadToolDefinition<Shape extends z.ZodRawShape, Data>
   run(context: ToolContext, args: z.output<z.ZodObject<Shape>>): Promise<Data>;
 }
 
-/** A tool with side effects, subject to the approval policy and idempotency keys. */
-export interface WriteToolDefinition<Shape extends z.ZodRawShape, Data>
-  extends CommonDefinition<Shape, Data> {
+/** A tool that changes a campaign through the write gateway; its result is the campaign. */
+export interface WriteToolDefinition<Shape extends z.ZodRawShape>
+  extends CommonDefinition<Shape, Campaign> {
   kind: "write";
   /** Only adds (never overwrites or removes) state. */
   additive: boolean;
   /** Repeating the same call has no further effect. */
   idempotent: boolean;
-  /** Loads the current state and names the operation for `decideApproval`. */
-  plan(context: ToolContext, args: z.output<z.ZodObject<Shape>>): Promise<ApprovalRequest>;
-  /**
-   * Makes the change outside the database (the ad platform call, with `requestKey`: every
-   * attempt of one idempotent call passes the same key) and returns its database writes.
-   */
-  stage(
-    context: ToolContext,
-    args: z.output<z.ZodObject<Shape>>,
-    requestKey: PlatformRequestKey | undefined,
-  ): Promise<StagedChange<Data>>;
+  /** The change these arguments ask for. */
+  operation(args: z.output<z.ZodObject<Shape>>): CampaignOperation;
 }
 
 /** What every defined tool describes about itself. */
@@ -97,14 +87,10 @@ export interface McpReadTool extends McpToolInfo {
 /** A write tool, with its argument types erased. */
 export interface McpWriteTool extends McpToolInfo {
   readonly kind: "write";
-  /** The approval request for these (already validated) arguments. */
-  plan(context: ToolContext, args: Record<string, unknown>): Promise<ApprovalRequest>;
-  /** Makes the platform call; the returned change commits the database writes. */
-  stage(
-    context: ToolContext,
-    args: Record<string, unknown>,
-    requestKey: PlatformRequestKey | undefined,
-  ): Promise<StagedChange<Presentation>>;
+  /** The change these (already validated) arguments ask for. */
+  operation(args: Record<string, unknown>): CampaignOperation;
+  /** How the changed campaign reads. */
+  present(campaign: Campaign, args: Record<string, unknown>): Presentation;
 }
 
 /** A defined tool; argument types are erased so tools of any shape fit one list. */
@@ -116,9 +102,12 @@ export const IDEMPOTENCY_KEY_ARGUMENT = "idempotencyKey";
 /** Idempotency key accepted on write tools (argument or `_meta`). */
 export const idempotencyKeySchema = z.string().min(1).max(200);
 
+/** Name of the optional argument naming the approval a retried write completes. */
+export const APPROVAL_ID_ARGUMENT = "approvalId";
+
 /** Turns a typed definition into an `McpTool`. */
 export function defineTool<Shape extends z.ZodRawShape, Data>(
-  definition: ReadToolDefinition<Shape, Data> | WriteToolDefinition<Shape, Data>,
+  definition: ReadToolDefinition<Shape, Data> | WriteToolDefinition<Shape>,
 ): McpTool {
   type Args = z.output<z.ZodObject<Shape>>;
   // The SDK validates arguments against `input` before a handler runs, so the cast only
@@ -155,7 +144,12 @@ export function defineTool<Shape extends z.ZodRawShape, Data>(
       ...write.input,
       [IDEMPOTENCY_KEY_ARGUMENT]: idempotencyKeySchema.optional().describe(
         "Optional idempotency key: repeating a call with the same key returns the first " +
-          "result instead of applying it again.",
+          "result instead of applying it again. After a person approved a held call, retrying " +
+          "with the same key completes it.",
+      ),
+      [APPROVAL_ID_ARGUMENT]: z.uuid().optional().describe(
+        "Optional: the id of an approval a person gave in the AAE app for exactly this call " +
+          "(from an earlier approval_required result); the call then runs once.",
       ),
     },
     annotations: {
@@ -164,10 +158,7 @@ export function defineTool<Shape extends z.ZodRawShape, Data>(
       idempotentHint: write.idempotent,
       openWorldHint: true,
     },
-    plan: (context, args) => write.plan(context, typed(args)),
-    async stage(context, args, requestKey) {
-      const change = await write.stage(context, typed(args), requestKey);
-      return { commit: async (db) => write.present(await change.commit(db), typed(args)) };
-    },
+    operation: (args) => write.operation(typed(args)),
+    present: (campaign, args) => write.present(campaign, typed(args)),
   };
 }

@@ -84,7 +84,7 @@ export async function executeClaimedRun(
   let toolbox: Toolbox | undefined;
   try {
     await events.status("running");
-    toolbox = await openToolbox(ctx, actor);
+    toolbox = await openToolbox(ctx, actor, run.id);
     const graph = buildAgentGraph({
       runId: run.id,
       model: ctx.model,

@@ -13,7 +13,7 @@ import {
 import { isoDateSchema } from "../../domain/dates.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import { fromSnake, type SnakeCased, snakeObject, snakeSchema } from "../case.ts";
-import { respondOnce } from "../middleware/idempotency.ts";
+import { approvalRequiredResponse, respondWithChange } from "../gateway_response.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { itemRoutes } from "../item_routes.ts";
 import {
@@ -104,16 +104,14 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
       tags,
       summary: "Create a draft campaign",
       request: { body: jsonBody(snakeSchema(createCampaignSchema)) },
-      responses: { 201: dataResponse(CampaignSchema, "Created") },
+      responses: {
+        201: dataResponse(CampaignSchema, "Created"),
+        202: approvalRequiredResponse,
+      },
     }),
     async (c) => {
       const input = fromSnake(createCampaignSchema, c.req.valid("json"));
-      return await respondOnce(
-        c,
-        (requestKey) => campaigns.staged.create(actorOf(c), input, requestKey),
-        "Created",
-        201,
-      );
+      return await respondWithChange(c, deps, { type: "create", input }, "Created", 201);
     },
   );
 
@@ -138,29 +136,52 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
       description: "Send every editable field, e.g. the `data` of `GET /campaigns/{id}` with " +
         "changes; its read-only fields may stay in the body and are ignored.",
       request: { params: IdParamsSchema, body: jsonBody(replaceBodySchema) },
-      responses: { 200: dataResponse(CampaignSchema, "The updated campaign") },
+      responses: {
+        200: dataResponse(CampaignSchema, "The updated campaign"),
+        202: approvalRequiredResponse,
+      },
     }),
     async (c) => {
       const input = editableFields(c.req.valid("json"));
-      const campaign = await campaigns.update(actorOf(c), c.req.valid("param").id, input);
-      return respond(c, campaign, "Updated");
+      const campaignId = c.req.valid("param").id;
+      return await respondWithChange(c, deps, { type: "update", campaignId, input }, "Updated");
     },
   );
 
   app.openapi(
-    item.change("patch", "Change some fields of a campaign (null clears)", updateCampaignSchema),
+    privateRoute(guards, {
+      method: "patch",
+      path: "/campaigns/{id}",
+      tags,
+      summary: "Change some fields of a campaign (null clears)",
+      request: { params: IdParamsSchema, body: jsonBody(snakeSchema(updateCampaignSchema)) },
+      responses: {
+        200: dataResponse(CampaignSchema, "The updated campaign"),
+        202: approvalRequiredResponse,
+      },
+    }),
     async (c) => {
       const input = fromSnake(updateCampaignSchema, c.req.valid("json"));
-      const campaign = await campaigns.update(actorOf(c), c.req.valid("param").id, input);
-      return respond(c, campaign, "Updated");
+      const campaignId = c.req.valid("param").id;
+      return await respondWithChange(c, deps, { type: "update", campaignId, input }, "Updated");
     },
   );
 
   app.openapi(
-    item.remove("Delete a campaign (soft delete; pause or archive it first)"),
+    privateRoute(guards, {
+      method: "delete",
+      path: "/campaigns/{id}",
+      tags,
+      summary: "Delete a campaign (soft delete; pause or archive it first)",
+      request: { params: IdParamsSchema },
+      responses: {
+        200: dataResponse(CampaignSchema, "The deleted campaign, as it was last"),
+        202: approvalRequiredResponse,
+      },
+    }),
     async (c) => {
-      await campaigns.delete(actorOf(c), c.req.valid("param").id);
-      return respond(c, null, "Deleted");
+      const campaignId = c.req.valid("param").id;
+      return await respondWithChange(c, deps, { type: "delete", campaignId }, "Deleted");
     },
   );
 
@@ -173,14 +194,18 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
         summary,
         description: "409 when the campaign's status does not allow it.",
         request: { params: IdParamsSchema },
-        responses: { 200: dataResponse(CampaignSchema, "The campaign in its new status") },
+        responses: {
+          200: dataResponse(CampaignSchema, "The campaign in its new status"),
+          202: approvalRequiredResponse,
+        },
       }),
       async (c) => {
-        const id = c.req.valid("param").id;
-        return await respondOnce(
+        const campaignId = c.req.valid("param").id;
+        const status = STATUS_OF[action];
+        return await respondWithChange(
           c,
-          (requestKey) =>
-            campaigns.staged.changeStatus(actorOf(c), id, STATUS_OF[action], requestKey),
+          deps,
+          { type: "set_status", campaignId, status },
           message,
         );
       },

@@ -21,7 +21,7 @@ import {
   campaignSchema,
   pageShape,
 } from "../schemas.ts";
-import { defineTool, type McpTool, type Presentation, type ToolContext } from "../tool.ts";
+import { defineTool, type McpTool, type Presentation } from "../tool.ts";
 
 const campaignId = { campaignId: z.uuid().describe("Campaign id") };
 
@@ -101,17 +101,7 @@ export const createCampaignTool: McpTool = defineTool({
     '{status: "approval_required"} and nothing is created.',
   input: createCampaignSchema.shape,
   output: campaignEffectShape,
-  async plan({ domain, actor }, args) {
-    const account = await domain.adAccounts.get(actor, args.adAccountId);
-    return {
-      operation: "create_campaign",
-      input: args,
-      currency: account.currency,
-      accountName: account.name,
-    };
-  },
-  stage: ({ domain, actor }, args, requestKey) =>
-    domain.campaigns.staged.create(actor, args, requestKey),
+  operation: (input) => ({ type: "create", input }),
   present: (campaign) => applied(campaign, "Created"),
 });
 
@@ -123,20 +113,14 @@ export const updateCampaignTool: McpTool = defineTool({
   name: "update_campaign",
   title: "Update campaign",
   description: "Changes a campaign's name, budget (type, amount in minor units), schedule, " +
-    "targeting or landing URL; omitted fields stay. Changing the budget by more than " +
-    `${BUDGET_CHANGE_THRESHOLD_PERCENT}% or its ` +
-    'type requires the user\'s approval (result {status: "approval_required"}, nothing changed).',
+    "targeting or landing URL; omitted fields stay. Lowering a budget runs directly. Raising " +
+    "one needs the user's approval unless the ad account's autopilot limits allow it (by " +
+    `default they do not; never more than ${BUDGET_CHANGE_THRESHOLD_PERCENT}% at once without ` +
+    "approval), as does changing its type: the result is then " +
+    '{status: "approval_required", approval} with where the user approves, and nothing changes.',
   input: { ...campaignId, ...updateCampaignSchema.shape },
   output: campaignEffectShape,
-  async plan(context, { campaignId, ...input }) {
-    return {
-      operation: "update_campaign",
-      campaigns: [await current(context, campaignId)],
-      input,
-    };
-  },
-  stage: ({ domain, actor }, { campaignId, ...input }, requestKey) =>
-    domain.campaigns.staged.update(actor, campaignId, input, requestKey),
+  operation: ({ campaignId, ...input }) => ({ type: "update", campaignId, input }),
   present: (campaign) => applied(campaign, "Updated"),
 });
 
@@ -186,18 +170,13 @@ function statusTool(options: {
     description: options.description,
     input: campaignId,
     output: campaignEffectShape,
-    plan: async (context, args) => ({
-      operation: options.name,
-      campaigns: [await current(context, args.campaignId)],
+    operation: (args) => ({
+      type: "set_status",
+      campaignId: args.campaignId,
+      status: options.status,
     }),
-    stage: ({ domain, actor }, args, requestKey) =>
-      domain.campaigns.staged.changeStatus(actor, args.campaignId, options.status, requestKey),
     present: (campaign) => applied(campaign, options.verb),
   });
-}
-
-function current({ domain, actor }: ToolContext, id: string): Promise<Campaign> {
-  return domain.campaigns.get(actor, id);
 }
 
 function applied(campaign: Campaign, verb: string): Presentation {

@@ -14,6 +14,12 @@ import {
 } from "../../domain/errors.ts";
 import type { PlatformAdapter } from "../../domain/platforms/adapter.ts";
 import { createSandboxPlatform } from "../../domain/platforms/sandbox.ts";
+import {
+  type AppliedChange,
+  type CampaignOperation,
+  PERSON,
+  type WriteOutcome,
+} from "../../domain/write_gateway.ts";
 import { backendTest } from "../_helpers/backend.ts";
 import { connectAccount, createCampaign, registerUser } from "../_helpers/fixtures.ts";
 
@@ -44,11 +50,11 @@ backendTest("campaigns", async (t, backend) => {
 
   await t.step("create stores a draft with exact minor-unit budget and platform id", async () => {
     const campaign = await createCampaign(domain, actor, adAccountId, {
-      budgetAmountMinor: 123_456_789,
+      budgetAmountMinor: 987_654,
       targeting: { countries: ["US", "CA"], ageMin: 25, ageMax: 44 },
     });
     assert.equal(campaign.status, "draft");
-    assert.equal(campaign.budgetAmountMinor, 123_456_789);
+    assert.equal(campaign.budgetAmountMinor, 987_654);
     assert.equal(campaign.currency, "USD");
     assert.match(campaign.externalId ?? "", /^sandbox-campaign-/);
     assert.deepEqual(campaign.targeting, { countries: ["US", "CA"], ageMin: 25, ageMax: 44 });
@@ -207,7 +213,7 @@ backendTest("campaigns", async (t, backend) => {
     assert.equal((await campaigns.get(actor, id)).status, "active");
   });
 
-  await t.step("staged: the platform call now, the writes only when committed", async () => {
+  await t.step("the platform call first, the writes only when committed", async () => {
     const sandbox = createSandboxPlatform();
     const calls: { requestKey: string | undefined; externalId?: string }[] = [];
     const recording: PlatformAdapter = {
@@ -222,7 +228,7 @@ backendTest("campaigns", async (t, backend) => {
         return sandbox.resumeCampaign(account, campaign, requestKey);
       },
     };
-    const { staged } = backend.domainWith({ platforms: { sandbox: recording } }).campaigns;
+    const { gateway } = backend.domainWith({ platforms: { sandbox: recording } });
     const input = {
       adAccountId,
       name: "Staged",
@@ -232,29 +238,37 @@ backendTest("campaigns", async (t, backend) => {
     };
     const count = async () => (await campaigns.list(actor, { search: "Staged" })).total;
     /** Commits inside a transaction that then fails, as a crash before its commit would. */
-    const commitThenCrash = (commit: (trx: Transaction<DB>) => Promise<unknown>) =>
-      assert.rejects(
-        db.kysely.transaction().execute(async (trx) => {
-          await commit(trx);
-          throw new Error("crash before commit");
-        }),
-        /crash before commit/,
-      );
+    const crashingCommit = (work: (trx: Transaction<DB>) => Promise<AppliedChange>) =>
+      db.kysely.transaction().execute(async (trx) => {
+        await work(trx);
+        throw new Error("crash before commit");
+      });
+    const write = (operation: CampaignOperation, requestKey: string, crash = false) =>
+      gateway.write({
+        actor,
+        source: PERSON,
+        operation,
+        requestKey,
+        ...(crash ? { commit: crashingCommit } : {}),
+      });
+    const applied = async (outcome: Promise<WriteOutcome>) => {
+      const result = await outcome;
+      assert.equal(result.status, "applied");
+      return (result as AppliedChange).campaign;
+    };
 
-    const first = await staged.create(actor, input, "request-1");
-    assert.equal(calls.length, 1, "the platform call is made when staging");
-    assert.equal(await count(), 0, "nothing written before the commit");
-    await commitThenCrash((trx) => first.commit(trx));
+    await assert.rejects(write({ type: "create", input }, "request-1", true), /crash before/);
+    assert.equal(calls.length, 1, "the platform call is made before the commit");
     assert.equal(await count(), 0, "the caller's rollback takes the writes with it");
-    const created = await (await staged.create(actor, input, "request-1")).commit();
+    const created = await applied(write({ type: "create", input }, "request-1"));
     assert.equal(await count(), 1);
     assert.deepEqual(calls.map((call) => call.requestKey), ["request-1", "request-1"]);
     assert.equal(created.externalId, calls[0].externalId, "the repeat got the same campaign");
 
-    const resume = await staged.changeStatus(actor, created.id, "active", "request-2");
-    await commitThenCrash((trx) => resume.commit(trx));
+    const resume = { type: "set_status", campaignId: created.id, status: "active" } as const;
+    await assert.rejects(write(resume, "request-2", true), /crash before/);
     assert.equal((await campaigns.get(actor, created.id)).status, "draft");
-    assert.equal((await resume.commit()).status, "active");
+    assert.equal((await applied(write(resume, "request-2"))).status, "active");
     assert.equal(calls.at(-1)?.requestKey, "request-2");
   });
 });

@@ -5,16 +5,16 @@
  * approval policy flags is ever applied without the owner approving exactly that call, and a
  * rejected call is never applied.
  *
- * The oracle sits below the MCP server: a spy around the domain's campaign writes re-decides
- * each write with `decideApproval` against the database state at the moment it happens, and
- * checks it against the approvals the owner actually gave.
+ * The oracle sits below the MCP server: a spy around the domain's write gateway re-decides each
+ * applied write with `decideApproval` against the database state just before it, and checks it
+ * against the approvals the owner actually gave.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { CampaignStatus } from "../../../db/schema.ts";
-import type { Actor } from "../../../domain/actor.ts";
 import { type ApprovalRequest, decideApproval } from "../../../domain/approval.ts";
 import type { Domain } from "../../../domain/mod.ts";
+import type { WriteRequest } from "../../../domain/write_gateway.ts";
 import { backendTest } from "../../_helpers/backend.ts";
 import { connectAccount, createCampaign, registerUser } from "../../_helpers/fixtures.ts";
 import { finished, openRuntime, ScriptModel, type Turn, waitForRun } from "./_helpers.ts";
@@ -27,54 +27,56 @@ interface Audit {
   violations: string[];
 }
 
+/**
+ * The oracle: every change the gateway applies is re-decided with `decideApproval` against the
+ * state just before it (the gateway may ask for approval more often — its autopilot limits —
+ * never less).
+ */
 function spyOn(domain: Domain, audit: Audit): Domain {
-  const campaigns = domain.campaigns;
-  async function guard(actor: Actor, key: string, request: () => Promise<ApprovalRequest>) {
-    const decision = decideApproval(await request());
-    audit.applied.push(key);
-    if (!decision.required) return;
-    const index = audit.approved.indexOf(key);
-    if (index < 0) audit.violations.push(`flagged call applied without approval: ${key}`);
-    else audit.approved.splice(index, 1);
-    void actor;
+  const { gateway } = domain;
+  async function policyRequest(request: WriteRequest): Promise<[string, ApprovalRequest]> {
+    const { actor, operation } = request;
+    switch (operation.type) {
+      case "create": {
+        const account = await domain.adAccounts.get(actor, operation.input.adAccountId);
+        return [`create_campaign:${operation.input.name}`, {
+          operation: "create_campaign",
+          input: operation.input,
+          currency: account.currency,
+        }];
+      }
+      case "update": {
+        const current = await domain.campaigns.get(actor, operation.campaignId);
+        return [
+          `update_campaign:${operation.campaignId}:${operation.input.budgetAmountMinor}`,
+          { operation: "update_campaign", campaigns: [current], input: operation.input },
+        ];
+      }
+      case "set_status": {
+        const current = await domain.campaigns.get(actor, operation.campaignId);
+        const name = STATUS_OPERATIONS[operation.status as keyof typeof STATUS_OPERATIONS];
+        return [`${name}:${operation.campaignId}`, { operation: name, campaigns: [current] }];
+      }
+      case "delete":
+        throw new Error("no tool deletes campaigns");
+    }
   }
-  // The MCP tools change campaigns through the staged methods: each is checked when staged,
-  // before its platform call (its commit may not read outside the caller's transaction).
-  const staged = campaigns.staged;
   return {
     ...domain,
-    campaigns: {
-      ...campaigns,
-      staged: {
-        async create(actor, input, requestKey) {
-          const account = await domain.adAccounts.get(actor, input.adAccountId);
-          await guard(actor, `create_campaign:${input.name}`, () =>
-            Promise.resolve({
-              operation: "create_campaign",
-              input,
-              currency: account.currency,
-            }));
-          return await staged.create(actor, input, requestKey);
-        },
-        async update(actor, campaignId, input, requestKey) {
-          const current = await campaigns.get(actor, campaignId);
-          await guard(
-            actor,
-            `update_campaign:${campaignId}:${input.budgetAmountMinor}`,
-            () => Promise.resolve({ operation: "update_campaign", campaigns: [current], input }),
-          );
-          return await staged.update(actor, campaignId, input, requestKey);
-        },
-        async changeStatus(actor, campaignId, status, requestKey) {
-          const current = await campaigns.get(actor, campaignId);
-          const operation = STATUS_OPERATIONS[status as keyof typeof STATUS_OPERATIONS];
-          await guard(
-            actor,
-            `${operation}:${campaignId}`,
-            () => Promise.resolve({ operation, campaigns: [current] }),
-          );
-          return await staged.changeStatus(actor, campaignId, status, requestKey);
-        },
+    gateway: {
+      ...gateway,
+      async write(request) {
+        const [key, policy] = await policyRequest(request);
+        const decision = decideApproval(policy);
+        const outcome = await gateway.write(request);
+        if (outcome.status !== "applied") return outcome;
+        audit.applied.push(key);
+        if (decision.required) {
+          const index = audit.approved.indexOf(key);
+          if (index < 0) audit.violations.push(`flagged call applied without approval: ${key}`);
+          else audit.approved.splice(index, 1);
+        }
+        return outcome;
       },
     },
   };

@@ -104,10 +104,14 @@ backendTest("MCP protocol errors and input schemas", async (t, backend) => {
     });
 
     await t.step("the agent's toolbox answers a made-up tool name as a tool error", async () => {
-      const toolbox = await openToolbox({
-        ...services,
-        approvals: services.approvals,
-      }, actor);
+      const toolbox = await openToolbox(
+        {
+          ...services,
+          approvals: services.approvals,
+        },
+        actor,
+        crypto.randomUUID(),
+      );
       try {
         const result = await toolbox.call("no_such_tool", {});
         assert.equal(result.isError, true);

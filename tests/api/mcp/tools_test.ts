@@ -163,16 +163,45 @@ backendTest("MCP tools (in-process client)", async (t, backend) => {
       assert.match(textOf(result), /^Created campaign "Black Friday"/);
     });
 
-    await t.step("update_campaign: small edits apply without approval", async () => {
+    await t.step("update_campaign: a rename with a lower budget applies directly", async () => {
       const result = await call(client, "update_campaign", {
         campaignId: created,
         name: "Black Friday 2026",
-        budgetAmountMinor: 10_890, // +10%
+        budgetAmountMinor: 9_000,
       });
       const content = structured(result) as { status: string; campaign: { name: string } };
       assert.equal(content.status, "applied");
       assert.equal(content.campaign.name, "Black Friday 2026");
-      assert.equal((await domain.campaigns.get(actor, created)).budgetAmountMinor, 10_890);
+      assert.equal((await domain.campaigns.get(actor, created)).budgetAmountMinor, 9_000);
+    });
+
+    await t.step("update_campaign: raising a budget follows the account's limits", async () => {
+      const held = await call(client, "update_campaign", {
+        campaignId: created,
+        budgetAmountMinor: 9_900, // +10%, not allowed to software by default
+      });
+      const approval = structured(held).approval as { rules: string[]; approvalUrl: string };
+      assert.equal(structured(held).status, "approval_required");
+      assert.deepEqual(approval.rules, ["automated_operation"]);
+      assert.match(approval.approvalUrl, /\/approvals\/[0-9a-f-]{36}$/);
+      const limits = await domain.limits.get(actor, adAccountId);
+      await domain.limits.put(actor, adAccountId, {
+        ...limits,
+        automatedOperations: ["pause", "budget_decrease", "budget_increase"],
+      });
+      const applied = await call(client, "update_campaign", {
+        campaignId: created,
+        budgetAmountMinor: 9_900,
+      });
+      assert.equal(structured(applied).status, "applied");
+      const over = await call(client, "update_campaign", {
+        campaignId: created,
+        // +11% more: increases of 900 + 1,100 within 24 hours are +20.2% of the 9,900 it started at
+        budgetAmountMinor: 11_000,
+      });
+      assert.equal(structured(over).status, "approval_required");
+      assert.deepEqual((structured(over).approval as { rules: string[] }).rules, ["increase_24h"]);
+      assert.equal((await domain.campaigns.get(actor, created)).budgetAmountMinor, 9_900);
     });
 
     await t.step("resume needs approval; pause does not; archive needs approval", async () => {

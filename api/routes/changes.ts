@@ -1,0 +1,153 @@
+/**
+ * The write gateway over REST: an ad account's autopilot limits, the change history, and the
+ * approvals software waits for. Changing limits and deciding approvals is for a signed-in person
+ * in the browser (session cookies): API tokens and bearer access tokens are what software holds,
+ * and software must neither raise its own limits nor approve its own requests (403).
+ *
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { listApprovalsSchema } from "../../domain/approvals.ts";
+import { type AutopilotLimits, autopilotLimitsSchema } from "../../domain/autopilot_limits.ts";
+import { listChangesSchema } from "../../domain/change_history.ts";
+import { ForbiddenError } from "../../domain/errors.ts";
+import { fromSnake, type SnakeCased, snakeObject, toSnake } from "../case.ts";
+import { actorOf, type ApiApp, type ApiEnv, type RouteContext } from "../context.ts";
+import { approvalView, publicBase } from "../gateway_response.ts";
+import { dataResponse, jsonBody, pageResponse, privateRoute, respond } from "../openapi.ts";
+import { ApprovalSchema, ChangeSchema, LimitsSchema } from "../schemas/changes.ts";
+import { IdParamsSchema } from "../schemas/common.ts";
+
+/** Refuses anything but a browser session: the decisions only a person makes. */
+function requirePerson(c: Context<ApiEnv>, what: string): void {
+  if (c.get("auth").method !== "cookie") {
+    throw new ForbiddenError(
+      `${what} is for a signed-in person in the AAE web app; API and access tokens cannot`,
+    );
+  }
+}
+
+/** What GET returns may come back: the account's own fields are read-only and ignored. */
+const limitsBody = snakeObject(autopilotLimitsSchema).extend({
+  ad_account_id: z.uuid().optional().openapi({ readOnly: true }),
+  currency: z.string().optional().openapi({ readOnly: true }),
+  is_default: z.boolean().optional().openapi({ readOnly: true }),
+});
+
+/** Registers `/ad-accounts/{id}/limits`, `/changes` and `/approvals`. */
+export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
+  const { limits, changes, approvals } = deps.domain;
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/ad-accounts/{id}/limits",
+      tags: ["Ad accounts"],
+      summary: "An ad account's autopilot limits",
+      description: "Hard caps for everyone, what software may change without approval, the " +
+        "cumulative increase allowances, and the freeze switch. Accounts nobody edited carry " +
+        "the defaults (`is_default`).",
+      request: { params: IdParamsSchema },
+      responses: { 200: dataResponse(LimitsSchema, "The limits") },
+    }),
+    async (c) => respond(c, await limits.get(actorOf(c), c.req.valid("param").id), "OK"),
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "put",
+      path: "/ad-accounts/{id}/limits",
+      tags: ["Ad accounts"],
+      summary: "Replace an ad account's autopilot limits (browser session only)",
+      description: "Send every limit, e.g. the `data` of the GET with changes. 403 for API " +
+        "and access tokens: software must not raise its own limits.",
+      request: { params: IdParamsSchema, body: jsonBody(limitsBody) },
+      responses: { 200: dataResponse(LimitsSchema, "The saved limits") },
+    }),
+    async (c) => {
+      requirePerson(c, "changing autopilot limits");
+      // The domain ignores the read-only fields.
+      const input = fromSnake(
+        autopilotLimitsSchema,
+        c.req.valid("json") as SnakeCased<AutopilotLimits>,
+      );
+      return respond(c, await limits.put(actorOf(c), c.req.valid("param").id, input), "Saved");
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/changes",
+      tags: ["Changes"],
+      summary: "The change history, newest first",
+      description: "Every change applied to a campaign, by whom (`actor_kind`: a person, an " +
+        "API token, the assistant, an MCP client, a rule, a rollback) and from where " +
+        "(`source_id`: run, rule, token, rollback), with each field before and after.",
+      request: { query: snakeObject(listChangesSchema) },
+      responses: { 200: pageResponse(ChangeSchema, "A page of changes") },
+    }),
+    async (c) => {
+      const query = fromSnake(listChangesSchema, c.req.valid("query"));
+      const page = await changes.list(actorOf(c), query);
+      return c.json({ ...page, items: page.items.map((item) => toSnake(item)) }, 200);
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/approvals",
+      tags: ["Approvals"],
+      summary: "Changes held for a person's approval, newest first",
+      request: { query: listApprovalsSchema },
+      responses: { 200: pageResponse(ApprovalSchema, "A page of approvals") },
+    }),
+    async (c) => {
+      const page = await approvals.list(actorOf(c), c.req.valid("query"));
+      const base = publicBase(c, deps);
+      return c.json({ ...page, items: page.items.map((item) => approvalView(item, null, base)) });
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/approvals/{id}",
+      tags: ["Approvals"],
+      summary: "One approval request",
+      request: { params: IdParamsSchema },
+      responses: { 200: dataResponse(ApprovalSchema, "The approval") },
+    }),
+    async (c) => {
+      const approval = await approvals.get(actorOf(c), c.req.valid("param").id);
+      return c.json({ data: approvalView(approval, null, publicBase(c, deps)), message: "OK" });
+    },
+  );
+
+  for (const decision of ["approve", "reject"] as const) {
+    app.openapi(
+      privateRoute(guards, {
+        method: "post",
+        path: `/approvals/{id}/${decision}`,
+        tags: ["Approvals"],
+        summary: `${decision === "approve" ? "Approve" : "Reject"} a held change ` +
+          "(browser session only)",
+        description: "Only a signed-in person in the web app decides (403 for API and access " +
+          "tokens). Approving does not make the change: the requester's retry does, once. 409 " +
+          "unless the request is pending and unexpired.",
+        request: { params: IdParamsSchema },
+        responses: { 200: dataResponse(ApprovalSchema, "The decided approval") },
+      }),
+      async (c) => {
+        requirePerson(c, "deciding an approval");
+        const approval = await approvals.decide(actorOf(c), c.req.valid("param").id, decision);
+        return c.json({
+          data: approvalView(approval, null, publicBase(c, deps)),
+          message: decision === "approve" ? "Approved" : "Rejected",
+        });
+      },
+    );
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Response shapes of the write gateway's resources: autopilot limits, the change history,
+ * approvals and rollbacks.
+ *
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+import { APPROVAL_STATUSES } from "../../domain/approvals.ts";
+import { AUTOMATED_OPERATIONS } from "../../domain/autopilot_limits.ts";
+import { CHANGE_ACTOR_KINDS } from "../../domain/change_history.ts";
+import { Timestamp } from "./common.ts";
+
+const actorKind = z.enum(CHANGE_ACTOR_KINDS);
+
+/** One field change: its value before and after. */
+const FieldChangeSchema = z.object({ before: z.unknown(), after: z.unknown() });
+
+/** An ad account's autopilot limits. Money in minor units of `currency`. */
+export const LimitsSchema = z.object({
+  ad_account_id: z.uuid(),
+  currency: z.string(),
+  is_default: z.boolean().openapi({ description: "True until someone saves limits." }),
+  max_campaign_daily_budget_minor: z.number().int(),
+  max_account_daily_budget_minor: z.number().int(),
+  max_increase_per_change_percent: z.number().int(),
+  max_daily_increase_percent: z.number().int().openapi({
+    description: "Largest sum of software's budget increases over any rolling 24 hours.",
+  }),
+  max_weekly_increase_percent: z.number().int().openapi({
+    description: "The same over any rolling 7 days.",
+  }),
+  automated_operations: z.array(z.enum(AUTOMATED_OPERATIONS)),
+  frozen: z.boolean(),
+}).openapi("AutopilotLimits");
+
+/** One applied change. */
+export const ChangeSchema = z.object({
+  id: z.uuid(),
+  ad_account_id: z.uuid(),
+  campaign_id: z.uuid(),
+  operation: z.string().openapi({ example: "update" }),
+  actor_kind: actorKind,
+  source_id: z.string().nullable().openapi({
+    description: "Run id, rule id, API token id, MCP client or rollback id; null for a person.",
+  }),
+  approval_id: z.uuid().nullable(),
+  fields: z.record(z.string(), FieldChangeSchema),
+  platform_response: z.record(z.string(), z.unknown()),
+  idempotency_key: z.string().nullable(),
+  created_at: Timestamp,
+}).openapi("Change");
+
+/** A change held for a person's approval, whoever asked. */
+export const ApprovalSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(APPROVAL_STATUSES),
+  url: z.url().openapi({ description: "Where a signed-in person approves it." }),
+  requester: z.object({ kind: actorKind, id: z.string().nullable() }),
+  ad_account_id: z.uuid().nullable(),
+  reason: z.string(),
+  rules: z.array(z.string()),
+  operation: z.record(z.string(), z.unknown()),
+  preview: z.object({ summary: z.string(), changes: z.array(z.unknown()) }),
+  idempotency_key: z.string().nullable(),
+  created_at: Timestamp,
+  expires_at: Timestamp,
+  decided_by: z.uuid().nullable(),
+  decided_at: Timestamp.nullable(),
+  used_at: Timestamp.nullable(),
+}).openapi("Approval");
