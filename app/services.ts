@@ -63,15 +63,19 @@ export async function openServices(
   const secret = await loadJwtSecret(config, log);
   const accessTokens = await AccessTokens.create(secret);
   const approvals = await createApprovalGrants(secret);
+  const testHooks = testHooksFromEnv();
+  if (testHooks) log.warn("TEST HOOKS ENABLED (AAE_TEST_HOOKS=1): never in production");
   const domain = createDomain({
     db,
     coordination,
     signupCredits: config.SIGNUP_CREDITS,
     passwordIterations: config.PASSWORD_PBKDF2_ITERATIONS,
+    approvalTtlMs: config.APPROVAL_TTL_HOURS * 3_600_000,
+    rollbackLeaseMs: config.ROLLBACK_LEASE_MS,
+    pause: testHooks?.pause,
   });
   const checkpoints = openAppSaver(db, config.DATABASE_URL);
-  const testHooks = testHooksFromEnv();
-  if (testHooks) log.warn("TEST HOOKS ENABLED (AAE_TEST_HOOKS=1): never in production");
+  const stopRollbackResumer = resumeRollbacks(domain, log, config.ROLLBACK_LEASE_MS);
   const runs = createAgentRuntime({
     db,
     coordination,
@@ -117,10 +121,33 @@ export async function openServices(
     },
     async close() {
       stopRunMetrics();
+      await stopRollbackResumer();
       await coordination.close();
       await checkpoints.close();
       await db.close();
     },
+  };
+}
+
+/**
+ * Resumes rollbacks whose instance died, now and every half lease; returns how to stop (waiting
+ * for a pass in progress, so nothing runs on a closed database).
+ */
+function resumeRollbacks(domain: Domain, log: Logger, leaseMs: number): () => Promise<void> {
+  let pass: Promise<void> = Promise.resolve();
+  const run = () => {
+    pass = pass.then(() => domain.rollbacks.resumeInterrupted()).then(
+      (resumed) => {
+        if (resumed > 0) log.info("interrupted rollbacks resumed", { resumed });
+      },
+      (error) => log.warn("resuming rollbacks failed", { error: String(error) }),
+    );
+  };
+  run();
+  const timer = setInterval(run, Math.max(250, leaseMs / 2));
+  return async () => {
+    clearInterval(timer);
+    await pass;
   };
 }
 

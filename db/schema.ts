@@ -411,6 +411,8 @@ export interface CampaignChangesTable extends TimestampedRow {
   user_id: string;
   ad_account_id: string;
   campaign_id: string;
+  /** 1, 2, … per campaign: the order its changes were made in (timestamps can tie). */
+  seq: number;
   /** `create`, `update`, `pause`, `resume`, `archive`, `delete`, `restore`… */
   operation: string;
   actor_kind: ChangeActorKind;

@@ -28,9 +28,13 @@ export const CHANGE_ACTOR_KINDS = [
   "rollback",
 ] as const satisfies readonly ChangeActorKind[];
 
-/** Actor kinds that are software: subject to approvals and the autopilot limits. */
+/**
+ * Actor kinds that are software acting on its own: subject to approvals and the autopilot
+ * limits. A rollback is not: a person asked for it (a rollback software asks for is approved
+ * before it starts).
+ */
 export function isAutomated(kind: ChangeActorKind): boolean {
-  return kind !== "user";
+  return kind !== "user" && kind !== "rollback";
 }
 
 /** A field's value before and after a change (`null` before a creation). */
@@ -44,6 +48,8 @@ export interface ChangeRecord {
   id: string;
   adAccountId: string;
   campaignId: string;
+  /** 1, 2, … per campaign, in the order its changes were made. */
+  seq: number;
   operation: string;
   actorKind: ChangeActorKind;
   /** Run id, rule id, API token id, rollback id; null for a person. */
@@ -55,8 +61,8 @@ export interface ChangeRecord {
   createdAt: string;
 }
 
-/** What `record` stores (id and time are assigned). */
-export type NewChange = Omit<ChangeRecord, "id" | "createdAt">;
+/** What `record` stores (id, sequence and time are assigned). */
+export type NewChange = Omit<ChangeRecord, "id" | "seq" | "createdAt">;
 
 /** Query of `list`. */
 export const listChangesSchema = pageSchema.extend({
@@ -93,7 +99,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
     if (ids.length === 0) return [];
     const rows = await on.selectFrom("campaign_changes").selectAll()
       .where("user_id", "=", actor.userId).where("id", "in", [...ids])
-      .orderBy("created_at", "asc").orderBy("id", "asc").execute();
+      .orderBy("created_at", "asc").orderBy("seq", "asc").execute();
     return rows.map(toRecord);
   }
 
@@ -101,11 +107,16 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
     async record(on, actor, change) {
       const id = context.ids();
       const now = nowForDb(context);
+      // The writer holds its account's lock, so no other change of this campaign interleaves.
+      const last = await on.selectFrom("campaign_changes")
+        .select((eb) => eb.fn.max("seq").as("seq"))
+        .where("campaign_id", "=", change.campaignId).executeTakeFirst();
       await on.insertInto("campaign_changes").values({
         id,
         user_id: actor.userId,
         ad_account_id: change.adAccountId,
         campaign_id: change.campaignId,
+        seq: Number(last?.seq ?? 0) + 1,
         operation: change.operation,
         actor_kind: change.actorKind,
         source_id: change.sourceId,
@@ -141,7 +152,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
       return await paginate(
         scoped,
         query,
-        (q) => q.selectAll().orderBy("created_at", "desc").orderBy("id", "desc"),
+        (q) => q.selectAll().orderBy("created_at", "desc").orderBy("seq", "desc").orderBy("id"),
         toRecord,
       );
     },
@@ -150,8 +161,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
 
     async latestByField(on, campaignId) {
       const rows = await on.selectFrom("campaign_changes").selectAll()
-        .where("campaign_id", "=", campaignId)
-        .orderBy("created_at", "asc").orderBy("id", "asc").execute();
+        .where("campaign_id", "=", campaignId).orderBy("seq", "asc").execute();
       const latest = new Map<string, ChangeRecord>();
       for (const record of rows.map(toRecord)) {
         for (const field of Object.keys(record.fields)) latest.set(field, record);
@@ -184,6 +194,7 @@ function toRecord(row: Selectable<CampaignChangesTable>): ChangeRecord {
     id: row.id,
     adAccountId: row.ad_account_id,
     campaignId: row.campaign_id,
+    seq: row.seq,
     operation: row.operation,
     actorKind: row.actor_kind,
     sourceId: row.source_id,

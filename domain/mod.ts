@@ -14,6 +14,7 @@ import { type ApprovalsService, createApprovals } from "./approvals.ts";
 import { createCampaignWrites } from "./campaign_writes.ts";
 import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
 import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
+import { createRollbacksService, type RollbacksService } from "./rollbacks.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -55,6 +56,10 @@ export interface DomainOptions {
   metricsRefreshMs?: number;
   /** How long an approval request waits for a person (default 24 hours). */
   approvalTtlMs?: number;
+  /** Lease of an instance applying a rollback (ms). */
+  rollbackLeaseMs?: number;
+  /** TEST ONLY: the crash tests' pause points (see `RollbackParts.pause`). */
+  pause?: (point: string) => Promise<void>;
 }
 
 /** Every domain service. */
@@ -72,6 +77,8 @@ export interface Domain {
   changes: Pick<ChangeHistory, "list" | "byIds">;
   /** Changes held for a person's approval. */
   approvals: ApprovalsService;
+  /** Undoing changes from the history. */
+  rollbacks: RollbacksService;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -100,6 +107,7 @@ export function createDomain(options: DomainOptions): Domain {
     history,
     approvals,
   });
+  const idempotency = createIdempotencyService(context);
   return {
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
@@ -115,12 +123,19 @@ export function createDomain(options: DomainOptions): Domain {
     limits: createAdAccountLimitsService(context),
     changes: history,
     approvals: approvals.service,
+    rollbacks: createRollbacksService(context, {
+      history,
+      gateway,
+      idempotency,
+      leaseMs: options.rollbackLeaseMs,
+      pause: options.pause,
+    }),
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
     conversations: createConversationsService(context),
     conversationEvents: createConversationEventsService(context),
-    idempotency: createIdempotencyService(context),
+    idempotency,
   };
 }
 
@@ -142,6 +157,7 @@ export type {
   CreditsService,
   IdempotencyService,
   MetricsService,
+  RollbacksService,
   SessionsService,
   WriteGateway,
 };

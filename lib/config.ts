@@ -39,6 +39,10 @@ export const configSchema = z.object({
    * retry takes over the claim of a request whose process died this long after it went silent.
    */
   IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).default(10_000),
+  /** How long a change held for a person's approval waits before it expires (hours). */
+  APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** Rollbacks: lease of the instance applying one; after a crash another resumes it (ms). */
+  ROLLBACK_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   /** Agent runs: how often runs whose runner died are looked for (ms). */
   AGENT_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
   /** Agent runs: model calls one run may make before it stops with an explanation. */

@@ -51,6 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           .addColumn("user_id", types.uuid, (column) => column.notNull())
           .addColumn("ad_account_id", types.uuid, (column) => column.notNull())
           .addColumn("campaign_id", types.uuid, (column) => column.notNull())
+          .addColumn("seq", "integer", (column) => column.notNull())
           .addColumn("operation", "varchar(32)", (column) => column.notNull())
           .addColumn("actor_kind", "varchar(16)", (column) => column.notNull())
           .addColumn("source_id", types.exactText(64))
@@ -64,7 +65,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ),
   );
   await createIndex(db, "campaign_changes", ["user_id", "created_at"]);
-  await createIndex(db, "campaign_changes", ["campaign_id", "created_at"]);
+  // A campaign's changes in the order they were made (timestamps can tie).
+  await createIndex(db, "campaign_changes", ["campaign_id", "seq"], { unique: true });
   await createIndex(db, "campaign_changes", ["user_id", "source_id"]);
 
   await createConventionalTable(
