@@ -40,7 +40,17 @@ import type { IdempotencyService } from "./idempotency.ts";
 import { platformRequestKey, requestHash } from "./idempotency.ts";
 import { totalsByCampaign } from "./metrics.ts";
 import { parseInput } from "./validation.ts";
-import type { AppliedChange, CampaignOperation, WriteGateway } from "./write_gateway.ts";
+import type {
+  AppliedChange,
+  CampaignOperation,
+  ChangeSource,
+  WriteGateway,
+  WriteRequest,
+} from "./write_gateway.ts";
+import type { ApprovalPreview } from "./approval.ts";
+import type { Approval } from "./approvals.ts";
+import type { Queryable } from "../db/database.ts";
+import { sha256Hex } from "./secrets.ts";
 
 /** Which changes to undo; at least one of `changeIds`, `sourceId`, or a time range. */
 export const rollbackSelectionSchema = z.strictObject({
@@ -102,10 +112,36 @@ export interface Rollback {
   completedAt: string | null;
 }
 
+/** What a person sees and approves before software rolls back: the plan as a preview. */
+export interface RollbackReview {
+  plan: RollbackPlan;
+  preview: ApprovalPreview;
+  /** What an approval (grant or record) binds. */
+  previewDigest: string;
+}
+
+/** How a request for a rollback ended. */
+export type RollbackRequestOutcome =
+  | { status: "applied"; rollback: Rollback }
+  | { status: "approval_required"; approval: Approval; review: RollbackReview };
+
 /** Rolling back. */
 export interface RollbacksService {
   /** The dry run. */
   plan(actor: Actor, selection: RollbackSelection): Promise<RollbackPlan>;
+  /** The dry run as the preview a person approves. */
+  review(actor: Actor, selection: RollbackSelection): Promise<RollbackReview>;
+  /**
+   * A rollback asked for by `source`: a person's is applied; software's (the assistant, an MCP
+   * client, an API token) waits for a person's approval of exactly this plan, held and found as
+   * the write gateway holds and finds any change.
+   */
+  request(
+    actor: Actor,
+    source: ChangeSource,
+    selection: RollbackSelection,
+    approval?: Pick<WriteRequest, "approvalId" | "idempotencyKey" | "grantedPreviewDigest">,
+  ): Promise<RollbackRequestOutcome>;
   /** Plans, stores, and applies to completion; `requestedBy` is who asked (a person, …). */
   apply(
     actor: Actor,
@@ -323,26 +359,65 @@ export function createRollbacksService(
       .where("id", "=", rollbackId).where("status", "=", "applying").execute();
   }
 
+  /** Stores the rollback (and uses its approval) in one transaction, then applies it. */
+  async function start(
+    actor: Actor,
+    planned: RollbackPlan,
+    requestedBy: ChangeActorKind,
+    consumeApproval?: (on: Queryable) => Promise<string | null>,
+  ): Promise<Rollback> {
+    const now = context.clock.now();
+    const row: Selectable<RollbacksTable> = {
+      id: context.ids(),
+      user_id: actor.userId,
+      status: "applying",
+      change_ids: toDbJson(planned.changeIds),
+      requested_by: requestedBy,
+      result: toDbJson({ plan: planned, outcomes: [] }),
+      lease_expires_at: toDbTimestamp(new Date(now.getTime() + leaseMs)),
+      completed_at: null,
+      created_at: toDbTimestamp(now),
+      updated_at: toDbTimestamp(now),
+    };
+    await db.kysely.transaction().execute(async (trx) => {
+      await consumeApproval?.(trx);
+      await trx.insertInto("rollbacks").values(row).execute();
+    });
+    return await execute(actor, row);
+  }
+
   return {
     plan,
 
     async apply(actor, selection, requestedBy) {
+      return await start(actor, await plan(actor, selection), requestedBy);
+    },
+
+    review: async (actor, selection) => reviewOf(await plan(actor, selection)),
+
+    async request(actor, source, selection, approval = {}) {
       const planned = await plan(actor, selection);
-      const now = context.clock.now();
-      const row: Selectable<RollbacksTable> = {
-        id: context.ids(),
-        user_id: actor.userId,
-        status: "applying",
-        change_ids: toDbJson(planned.changeIds),
-        requested_by: requestedBy,
-        result: toDbJson({ plan: planned, outcomes: [] }),
-        lease_expires_at: toDbTimestamp(new Date(now.getTime() + leaseMs)),
-        completed_at: null,
-        created_at: toDbTimestamp(now),
-        updated_at: toDbTimestamp(now),
+      const review = await reviewOf(planned);
+      const authorized = await gateway.authorize({
+        actor,
+        source,
+        ...approval,
+        held: {
+          adAccountId: null,
+          operation: { type: "rollback", changeIds: planned.changeIds },
+          preview: review.preview,
+          previewDigest: review.previewDigest,
+          reason: "rolling back changes needs a person's approval when software asks",
+          rules: ["rollback"],
+        },
+      });
+      if (authorized.status === "approval_required") {
+        return { status: "approval_required", approval: authorized.approval, review };
+      }
+      return {
+        status: "applied",
+        rollback: await start(actor, planned, source.kind, authorized.consume),
       };
-      await db.kysely.insertInto("rollbacks").values(row).execute();
-      return await execute(actor, row);
     },
 
     async get(actor, rollbackId) {
@@ -374,6 +449,34 @@ export function createRollbacksService(
       return resumed;
     },
   };
+}
+
+/** A plan as the preview a person approves. */
+async function reviewOf(plan: RollbackPlan): Promise<RollbackReview> {
+  const count = (outcome: FieldPlan["outcome"]) =>
+    plan.fields.filter((field) => field.outcome === outcome);
+  const restoring = count("will_restore");
+  const campaigns = new Set(restoring.map((field) => field.campaignId)).size;
+  const sentences = [
+    `Roll back ${plan.changeIds.length} change(s): restore ${restoring.length} field(s) on ` +
+    `${campaigns} campaign(s).`,
+  ];
+  const since = count("changed_since").length;
+  if (since > 0) sentences.push(`${since} field(s) changed since stay as they are.`);
+  const stuck = count("not_reversible").length;
+  if (stuck > 0) sentences.push(`${stuck} change(s) cannot be undone.`);
+  const preview: ApprovalPreview = {
+    summary: sentences.join(" "),
+    changes: restoring.map((field) => ({
+      resource: "campaign",
+      id: field.campaignId,
+      name: field.campaignName,
+      field: field.field,
+      before: field.outcome === "will_restore" ? field.current : null,
+      after: field.before,
+    })),
+  };
+  return { plan, preview, previewDigest: await sha256Hex(canonicalJson(preview)) };
 }
 
 /** The plan of one campaign's fields, from its selected changes (oldest first). */

@@ -138,8 +138,36 @@ export type WriteOutcome =
   | AppliedChange
   | { status: "approval_required"; review: ChangeReview; approval: Approval };
 
+/** A change other than one campaign's (a rollback) as a person is asked to approve it. */
+export interface HeldChange {
+  adAccountId: string | null;
+  /** Plain JSON naming exactly what runs once approved. */
+  operation: Record<string, unknown>;
+  preview: ApprovalPreview;
+  previewDigest: string;
+  reason: string;
+  rules: string[];
+}
+
+/** Whether a change may go ahead; `consume` marks its approval used in the change's transaction. */
+export type AuthorizeOutcome =
+  | { status: "approved"; consume: (on: Queryable) => Promise<string | null> }
+  | { status: "approval_required"; approval: Approval };
+
 /** The write gateway. */
 export interface WriteGateway {
+  /**
+   * The approval step alone, for changes made elsewhere in the domain (rollbacks): people go
+   * ahead; software needs a person's approval of exactly `held`, found as `write` finds it.
+   */
+  authorize(
+    request:
+      & Pick<
+        WriteRequest,
+        "actor" | "source" | "approvalId" | "idempotencyKey" | "grantedPreviewDigest"
+      >
+      & { held: HeldChange },
+  ): Promise<AuthorizeOutcome>;
   /** A campaign and its account as a change would see them (`NotFoundError` otherwise). */
   load: CampaignWrites["load"];
   /** Reviews without changing anything (previews, dry runs, the approval gate). */
@@ -290,6 +318,71 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
     }
   }
 
+  /**
+   * A held change's approval: a verified grant (the chat's gate), or the approved record the
+   * retry names (by id or idempotency key) — else the change is held as a pending record.
+   * `consume` marks the approval used, in the transaction that makes the change.
+   */
+  async function settle(
+    request: Pick<
+      WriteRequest,
+      "actor" | "source" | "approvalId" | "idempotencyKey" | "grantedPreviewDigest"
+    >,
+    held: HeldChange,
+  ): Promise<AuthorizeOutcome> {
+    const { actor, source } = request;
+    const requester = { kind: source.kind as ChangeActorKind, id: sourceIdOf(source) };
+    const hold = {
+      ...held,
+      requester,
+      operationDigest: await sha256Hex(canonicalJson(held.operation)),
+      idempotencyKey: request.idempotencyKey ?? null,
+    };
+    if (request.grantedPreviewDigest !== undefined) {
+      if (request.grantedPreviewDigest !== held.previewDigest) {
+        throw new ConflictError("the change's preview changed since the approval; ask again");
+      }
+      return { status: "approved", consume: (on) => ledger.closeGranted(on, actor, hold) };
+    }
+    const found = await ledger.find(db.kysely, actor, {
+      approvalId: request.approvalId,
+      requester,
+      idempotencyKey: request.idempotencyKey,
+    });
+    if (!found && request.approvalId !== undefined) throw new NotFoundError("approval");
+    const status = found && ledger.statusOf(found);
+    if (!found || status === "pending" || status === "expired") {
+      const pending = found && status === "pending"
+        ? found
+        : await ledger.hold(db.kysely, actor, hold);
+      return {
+        status: "approval_required",
+        approval: await parts.approvals.service.get(actor, pending.id),
+      };
+    }
+    if (status !== "approved") {
+      throw new ConflictError(`approval ${found.id} is ${status}; the change was not made`);
+    }
+    if (found.requester_kind !== requester.kind) {
+      throw new ConflictError(`approval ${found.id} was asked for by someone else`);
+    }
+    if (found.operation_digest !== hold.operationDigest) {
+      throw new ConflictError(`approval ${found.id} is for a different change`);
+    }
+    if (found.preview_digest !== held.previewDigest) {
+      throw new ConflictError(
+        `what approval ${found.id} would change has changed since; ask again`,
+      );
+    }
+    return {
+      status: "approved",
+      consume: async (on) => {
+        await ledger.use(on, found.id);
+        return found.id;
+      },
+    };
+  }
+
   async function write(request: WriteRequest): Promise<WriteOutcome> {
     const { actor, source, operation } = request;
     return await withAccountLock(actor, operation, async (stillLocked) => {
@@ -298,57 +391,18 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
       if (review.refusal) {
         throw new LimitExceededError(review.refusal.limit, review.refusal.message);
       }
-      const requester = { kind: source.kind as ChangeActorKind, id: sourceIdOf(source) };
-      const hold = {
-        requester,
-        adAccountId: account.id,
-        operation: operationRecord(operation),
-        operationDigest: await sha256Hex(canonicalJson(operationRecord(operation))),
-        preview: review.preview,
-        previewDigest: review.previewDigest,
-        reason: review.reason ?? "",
-        rules: review.rules,
-        idempotencyKey: request.idempotencyKey ?? null,
-      };
-      let approvalToUse: string | null = null;
-      let granted = false;
-      if (review.required) {
-        if (request.grantedPreviewDigest !== undefined) {
-          if (request.grantedPreviewDigest !== review.previewDigest) {
-            throw new ConflictError("the campaign changed since the approval; ask again");
-          }
-          granted = true;
-        } else {
-          const found = await ledger.find(db.kysely, actor, {
-            approvalId: request.approvalId,
-            requester,
-            idempotencyKey: request.idempotencyKey,
-          });
-          if (!found && request.approvalId !== undefined) throw new NotFoundError("approval");
-          const status = found && ledger.statusOf(found);
-          if (!found || status === "pending" || status === "expired") {
-            const held = found && status === "pending"
-              ? found
-              : await ledger.hold(db.kysely, actor, hold);
-            return {
-              status: "approval_required",
-              review,
-              approval: await parts.approvals.service.get(actor, held.id),
-            };
-          }
-          if (status !== "approved") {
-            throw new ConflictError(`approval ${found.id} is ${status}; the change was not made`);
-          }
-          if (found.operation_digest !== hold.operationDigest) {
-            throw new ConflictError(`approval ${found.id} is for a different change`);
-          }
-          if (found.preview_digest !== review.previewDigest) {
-            throw new ConflictError(
-              `the campaign changed since approval ${found.id} was given; ask again`,
-            );
-          }
-          approvalToUse = found.id;
-        }
+      const approval = review.required
+        ? await settle(request, {
+          adAccountId: account.id,
+          operation: operationRecord(operation),
+          preview: review.preview,
+          previewDigest: review.previewDigest,
+          reason: review.reason ?? "",
+          rules: review.rules,
+        })
+        : null;
+      if (approval?.status === "approval_required") {
+        return { status: "approval_required", review, approval: approval.approval };
       }
       const staged = await stage(request);
       await stillLocked().catch(() => {
@@ -359,26 +413,31 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
           db.kysely.transaction().execute(work));
       return await commit(async (trx) => {
         const campaign = await staged.change.commit(trx);
-        if (approvalToUse) await ledger.use(trx, approvalToUse);
-        if (granted) approvalToUse = await ledger.closeGranted(trx, actor, hold);
+        const approvalId = approval ? await approval.consume(trx) : null;
         const changeId = await history.record(trx, actor, {
           adAccountId: campaign.adAccountId,
           campaignId: campaign.id,
           operation: operationName(operation),
           actorKind: source.kind,
           sourceId: sourceIdOf(source),
-          approvalId: approvalToUse,
+          approvalId,
           fields: fieldChanges(before, campaign, operation.type === "delete"),
           platformResponse: staged.platformResponse,
           idempotencyKey: request.idempotencyKey ?? null,
         });
-        return { status: "applied", campaign, changeId, approvalId: approvalToUse };
+        return { status: "applied", campaign, changeId, approvalId };
       });
     });
   }
 
   return {
     load: (actor, campaignId) => writes.load(actor, campaignId),
+    async authorize(request) {
+      if (!isAutomated(request.source.kind)) {
+        return { status: "approved", consume: () => Promise.resolve(null) };
+      }
+      return await settle(request, request.held);
+    },
     review: async (request) => (await inspect(request)).review,
     write,
   };

@@ -53,8 +53,10 @@ import {
 } from "./results.ts";
 import {
   APPROVAL_ID_ARGUMENT,
+  type BatchApproval,
   IDEMPOTENCY_KEY_ARGUMENT,
   idempotencyKeySchema,
+  type McpBatchTool,
   type McpTool,
   type McpWriteTool,
   type ToolContext,
@@ -104,7 +106,7 @@ export async function invokeTool(
   rawArgs: Record<string, unknown>,
   meta: Record<string, unknown> | undefined,
 ): Promise<CallToolResult> {
-  const context: ToolContext = { domain: deps.domain, actor: deps.actor, clock: deps.clock };
+  const context = contextOf(deps);
   if (tool.kind === "read") {
     try {
       return presentationResult(await tool.execute(context, rawArgs));
@@ -138,7 +140,8 @@ export async function invokeTool(
   if (grantValue !== undefined && held.grant === undefined) {
     return refusalResult("approval_rejected", 403, "approval grant rejected (malformed)");
   }
-  if (key === undefined) return await applyWrite(deps, tool, args, held, undefined);
+  const apply = tool.kind === "batch" ? applyBatch : applyWrite;
+  if (key === undefined) return await apply(deps, tool as never, args, held, undefined);
 
   const record = { scope: `mcp:tool:${tool.name}`, key };
   const { idempotency } = deps.domain;
@@ -153,7 +156,7 @@ export async function invokeTool(
   } catch (error) {
     return errorResult(error, deps.log, tool.name);
   }
-  const result = await applyWrite(deps, tool, args, held, claim);
+  const result = await apply(deps, tool as never, args, held, claim);
   if (result.isError || result.structuredContent?.status === "approval_required") {
     // Nothing was committed under the claim (a completion commits with the effect).
     await idempotency.abandon(deps.actor, claim).catch((error) =>
@@ -226,6 +229,49 @@ async function applyWrite(
   }
 }
 
+/**
+ * Asks the domain for a batch change (a rollback). It is durable and finds what it already did
+ * on a repeat, so the call's record completes after it rather than with it.
+ */
+async function applyBatch(
+  deps: InvokeDependencies,
+  tool: McpBatchTool,
+  args: Record<string, unknown>,
+  held: { grant: string | undefined; approvalId: string | undefined },
+  claim: IdempotencyClaim | undefined,
+): Promise<CallToolResult> {
+  const context = contextOf(deps);
+  try {
+    const approval: BatchApproval = { approvalId: held.approvalId, idempotencyKey: claim?.key };
+    if (held.grant !== undefined) {
+      const review = await tool.review(context, args);
+      const refusal = await acceptGrant(deps, tool, args, held.grant, review.previewDigest, claim);
+      if (refusal) return refusal;
+      approval.grantedPreviewDigest = review.previewDigest;
+    }
+    const outcome = await tool.request(context, args, approval);
+    if (outcome.status === "approval_required") {
+      return approvalRequiredResult(deps, tool, args, outcome.review, outcome.approval);
+    }
+    const result = presentationResult(outcome.presentation);
+    if (claim) {
+      await deps.domain.idempotency.complete(deps.actor, {
+        ...claim,
+        responseStatus: 200,
+        responseBody: result,
+      });
+    }
+    return result;
+  } catch (error) {
+    return errorResult(error, deps.log, tool.name);
+  }
+}
+
+/** What a tool runs with. */
+function contextOf(deps: InvokeDependencies): ToolContext {
+  return { domain: deps.domain, actor: deps.actor, clock: deps.clock, source: deps.source };
+}
+
 /** Another attempt of the same call completed it while this one ran: its result is replayed. */
 class CompletedElsewhere extends Error {
   constructor(readonly result: CallToolResult) {
@@ -236,7 +282,7 @@ class CompletedElsewhere extends Error {
 /** Checks and consumes a grant; the refusal to return when it is not accepted. */
 async function acceptGrant(
   deps: InvokeDependencies,
-  tool: McpWriteTool,
+  tool: McpWriteTool | McpBatchTool,
   args: Record<string, unknown>,
   grant: string,
   previewDigest: string,
@@ -268,9 +314,9 @@ async function acceptGrant(
 /** The not-executed result of a call held for a person's approval: where and how to finish it. */
 function approvalRequiredResult(
   deps: InvokeDependencies,
-  tool: McpWriteTool,
+  tool: McpWriteTool | McpBatchTool,
   args: Record<string, unknown>,
-  review: ChangeReview,
+  review: Pick<ChangeReview, "reason" | "rules" | "preview" | "previewDigest">,
   record: Approval,
 ): CallToolResult {
   const url = new URL(record.path, deps.publicUrl).href;

@@ -13,7 +13,9 @@ import type { Actor } from "../domain/actor.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { Domain } from "../domain/mod.ts";
 import type { Campaign } from "../domain/campaigns.ts";
-import type { CampaignOperation } from "../domain/write_gateway.ts";
+import type { ApprovalPreview } from "../domain/approval.ts";
+import type { Approval } from "../domain/approvals.ts";
+import type { CampaignOperation, ChangeSource, WriteRequest } from "../domain/write_gateway.ts";
 import type { ComponentHint } from "./results.ts";
 
 /** What a tool runs with: the domain, on behalf of one actor, at the clock's "now". */
@@ -21,6 +23,8 @@ export interface ToolContext {
   readonly domain: Domain;
   readonly actor: Actor;
   readonly clock: Clock;
+  /** Who calls, as the change history records it. */
+  readonly source: ChangeSource;
 }
 
 /** How a tool's data is returned: structured, as text, and as a component for the chat. */
@@ -93,8 +97,41 @@ export interface McpWriteTool extends McpToolInfo {
   present(campaign: Campaign, args: Record<string, unknown>): Presentation;
 }
 
+/** How a batch tool's caller presents a person's approval. */
+export type BatchApproval = Pick<
+  WriteRequest,
+  "approvalId" | "idempotencyKey" | "grantedPreviewDigest"
+>;
+
+/** What a person approves before a batch tool runs for software. */
+export interface BatchReview {
+  reason: string;
+  rules: string[];
+  preview: ApprovalPreview;
+  previewDigest: string;
+}
+
+/**
+ * A tool whose change is a batch the domain makes itself (a rollback), not one campaign's. It
+ * takes the same optional `idempotencyKey` and `approvalId` arguments as write tools.
+ */
+export interface McpBatchTool extends McpToolInfo {
+  readonly kind: "batch";
+  /** The preview a person approves for these arguments (what a grant binds). */
+  review(context: ToolContext, args: Record<string, unknown>): Promise<BatchReview>;
+  /** Asks the domain for the change. */
+  request(
+    context: ToolContext,
+    args: Record<string, unknown>,
+    approval: BatchApproval,
+  ): Promise<
+    | { status: "applied"; presentation: Presentation }
+    | { status: "approval_required"; approval: Approval; review: BatchReview }
+  >;
+}
+
 /** A defined tool; argument types are erased so tools of any shape fit one list. */
-export type McpTool = McpReadTool | McpWriteTool;
+export type McpTool = McpReadTool | McpWriteTool | McpBatchTool;
 
 /** Name of the optional argument carrying an idempotency key on write tools. */
 export const IDEMPOTENCY_KEY_ARGUMENT = "idempotencyKey";
@@ -104,6 +141,19 @@ export const idempotencyKeySchema = z.string().min(1).max(200);
 
 /** Name of the optional argument naming the approval a retried write completes. */
 export const APPROVAL_ID_ARGUMENT = "approvalId";
+
+/** The optional arguments of every tool that changes something. */
+export const CHANGE_ARGUMENTS = {
+  [IDEMPOTENCY_KEY_ARGUMENT]: idempotencyKeySchema.optional().describe(
+    "Optional idempotency key: repeating a call with the same key returns the first " +
+      "result instead of applying it again. After a person approved a held call, retrying " +
+      "with the same key completes it.",
+  ),
+  [APPROVAL_ID_ARGUMENT]: z.uuid().optional().describe(
+    "Optional: the id of an approval a person gave in the AAE app for exactly this call " +
+      "(from an earlier approval_required result); the call then runs once.",
+  ),
+};
 
 /** Turns a typed definition into an `McpTool`. */
 export function defineTool<Shape extends z.ZodRawShape, Data>(
@@ -140,18 +190,7 @@ export function defineTool<Shape extends z.ZodRawShape, Data>(
   return {
     ...info,
     kind: "write",
-    input: {
-      ...write.input,
-      [IDEMPOTENCY_KEY_ARGUMENT]: idempotencyKeySchema.optional().describe(
-        "Optional idempotency key: repeating a call with the same key returns the first " +
-          "result instead of applying it again. After a person approved a held call, retrying " +
-          "with the same key completes it.",
-      ),
-      [APPROVAL_ID_ARGUMENT]: z.uuid().optional().describe(
-        "Optional: the id of an approval a person gave in the AAE app for exactly this call " +
-          "(from an earlier approval_required result); the call then runs once.",
-      ),
-    },
+    input: { ...write.input, ...CHANGE_ARGUMENTS },
     annotations: {
       readOnlyHint: false,
       destructiveHint: !write.additive,

@@ -14,6 +14,7 @@ import {
   resumeCampaignTool,
   updateCampaignTool,
 } from "./campaigns.ts";
+import { listChangesTool, previewRollbackTool, rollbackChangesTool } from "./changes.ts";
 import { creditBalanceTool, dailyTrendTool, performanceSummaryTool } from "./reports.ts";
 
 /** The tools, read-only first. */
@@ -25,9 +26,12 @@ export const TOOLS: readonly McpTool[] = [
   performanceSummaryTool,
   dailyTrendTool,
   creditBalanceTool,
+  listChangesTool,
+  previewRollbackTool,
   createCampaignTool,
   updateCampaignTool,
   pauseCampaignTool,
   resumeCampaignTool,
   archiveCampaignTool,
+  rollbackChangesTool,
 ];

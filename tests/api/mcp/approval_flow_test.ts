@@ -80,7 +80,14 @@ backendTest("MCP approval and idempotency", async (t, backend) => {
       const before = await snapshotTables(db);
       const cases: [string, Record<string, unknown>, string[]][] = [
         ["create_campaign", newCampaign("Held"), ["create_campaign"]],
-        ["update_campaign", doubleBudget, ["budget_change"]],
+        // Doubling a budget also passes every autopilot limit of the default account.
+        ["update_campaign", doubleBudget, [
+          "budget_change",
+          "automated_operation",
+          "increase_per_change",
+          "increase_24h",
+          "increase_7d",
+        ]],
         ["resume_campaign", { campaignId: paused.id }, ["activate_campaign"]],
         ["archive_campaign", { campaignId: spring.id }, ["archive_campaign"]],
       ];
