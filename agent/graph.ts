@@ -42,6 +42,8 @@ export interface ComponentRef {
 export interface HeldApproval extends PendingApproval {
   reason: string;
   preview: unknown;
+  /** The server's approval record, decided together with the chat's answer. */
+  approvalId?: string;
 }
 
 /** A call waiting at the gate. */
@@ -59,6 +61,8 @@ export interface ApprovalRequest {
   arguments: Record<string, unknown>;
   reason: string;
   preview: unknown;
+  /** The server's approval record of the held call (absent for servers without records). */
+  approvalId?: string;
 }
 
 /** The value a run is resumed with. */
@@ -340,6 +344,7 @@ export function buildAgentGraph(options: AgentGraphOptions) {
       arguments: held.approval.arguments,
       reason: held.approval.reason,
       preview: held.approval.preview,
+      ...(held.approval.approvalId ? { approvalId: held.approval.approvalId } : {}),
     });
     await hooks.boundary();
     // The resume value only wakes the gate; the decision that counts is the one the owner's

@@ -106,7 +106,10 @@ export interface ApprovalLedger {
   ): Promise<ApprovalRow | undefined>;
   /** Marks an approved request used, in the change's transaction; `ConflictError` if it was. */
   use(on: Queryable, approvalId: string): Promise<void>;
-  /** Closes the requester's pending requests for this operation as approved and used now. */
+  /**
+   * Closes the requester's open request for this operation (pending, or approved by the same
+   * person's answer in the chat) as used now, approved by `actor`; its id, or null.
+   */
   closeGranted(on: Queryable, actor: Actor, request: HoldRequest): Promise<string | null>;
   /** Effective status: a pending request past its expiry is expired. */
   statusOf(row: ApprovalRow): ApprovalStatus;
@@ -285,7 +288,7 @@ export function createApprovals(
         .where("user_id", "=", actor.userId)
         .where("operation_digest", "=", request.operationDigest)
         .where("requester_kind", "=", request.requester.kind)
-        .where("status", "=", "pending").execute();
+        .where("status", "in", ["pending", "approved"]).execute();
       const own = pending.find((row) => row.requester_id === request.requester.id);
       if (!own) return null;
       const now = nowForDb(context);
@@ -295,7 +298,7 @@ export function createApprovals(
         decided_at: now,
         used_at: now,
         updated_at: now,
-      }).where("id", "=", own.id).execute();
+      }).where("id", "=", own.id).where("status", "in", ["pending", "approved"]).execute();
       return own.id;
     },
   };

@@ -213,6 +213,7 @@ async function markWaiting(
     tool: request.tool,
     preview: request.preview,
     reason: request.reason,
+    ...(request.approvalId ? { approvalId: request.approvalId } : {}),
   };
   const summary = (request.preview as { summary?: string } | null)?.summary;
   const waiting = {

@@ -315,6 +315,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       if (Number(result.numUpdatedRows) !== 1) {
         throw new ConflictError("the run is not waiting for this confirmation");
       }
+      if (pending.approvalId) {
+        // The approval record follows the owner's answer (the approvals page shows it decided).
+        await domain.approvals.decide(actor, pending.approvalId, input.decision).catch((error) => {
+          if (!(error instanceof ConflictError)) throw error;
+        });
+      }
       const events = eventsOf(actor, run);
       await events.status("queued", {
         confirmation_id: input.confirmationId,

@@ -51,6 +51,8 @@ export interface PendingConfirmation {
   tool: string;
   preview: unknown;
   reason: string;
+  /** The approval record of the held call, decided with the run's confirmation. */
+  approvalId?: string;
 }
 
 /** The owner's recorded answer, as stored in `confirmation_decision`. */

@@ -87,7 +87,7 @@ backendTest("MCP over Streamable HTTP", async (t, backend) => {
       const client = await connectHttp(served.url, apiToken);
       try {
         const { tools } = await client.listTools();
-        assert.equal(tools.length, 12);
+        assert.equal(tools.length, 15);
         assert.equal(
           tools.find((tool) => tool.name === "get_campaign")?.annotations?.readOnlyHint,
           true,

@@ -19,6 +19,8 @@ const READ_TOOLS = [
   "performance_summary",
   "daily_trend",
   "credit_balance",
+  "list_changes",
+  "preview_rollback",
 ];
 const WRITE_TOOLS = [
   "create_campaign",
@@ -26,6 +28,7 @@ const WRITE_TOOLS = [
   "pause_campaign",
   "resume_campaign",
   "archive_campaign",
+  "rollback_changes",
 ];
 
 function componentOf(result: { _meta?: Record<string, unknown> }) {
