@@ -271,7 +271,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     });
   }
 
-  return {
+  const runtime: AgentRuntime = {
     instanceId,
     ...createRunReads(db),
 
@@ -386,5 +386,20 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     async idle() {
       while (executing.size > 0) await Promise.allSettled([...executing.values()]);
     },
+
+    async decideApproval(actor, approvalId, decision) {
+      const waitingRuns = await db.kysely.selectFrom("agent_runs")
+        .select(["id", "pending_confirmation"])
+        .where("user_id", "=", actor.userId).where("status", "=", "waiting_confirmation")
+        .execute();
+      const run = waitingRuns.find((row) => pendingOf(row)?.approvalId === approvalId);
+      if (run) {
+        const { confirmationId } = pendingOf(run)!;
+        await runtime.confirm(actor, run.id, { confirmationId, decision });
+        return await domain.approvals.get(actor, approvalId);
+      }
+      return await domain.approvals.decide(actor, approvalId, decision);
+    },
   };
+  return runtime;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Approval } from "../../domain/approvals.ts";
 import type { Actor } from "../../domain/actor.ts";
 import type { AgentRunStatus, AgentStepKind, AgentStepStatus } from "../../db/schema.ts";
 
@@ -80,4 +81,14 @@ export interface AgentRuns {
   /** Stops the run at its next step boundary, on whichever instance runs it. */
   cancel(actor: Actor, runId: string): Promise<RunView>;
   get(actor: Actor, runId: string): Promise<RunView>;
+  /**
+   * A person's decision on an approval record, wherever it is given (the approvals page, REST):
+   * when a run is waiting at its gate for exactly that approval, the run is answered (and
+   * resumes); otherwise the record alone is decided.
+   */
+  decideApproval(
+    actor: Actor,
+    approvalId: string,
+    decision: "approve" | "reject",
+  ): Promise<Approval>;
 }

@@ -135,14 +135,19 @@ export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext
         summary: `${decision === "approve" ? "Approve" : "Reject"} a held change ` +
           "(browser session only)",
         description: "Only a signed-in person in the web app decides (403 for API and access " +
-          "tokens). Approving does not make the change: the requester's retry does, once. 409 " +
-          "unless the request is pending and unexpired.",
+          "tokens). Approving does not make the change: the requester's retry does, once (an " +
+          "assistant run waiting for it resumes and makes it). 409 unless the request is " +
+          "pending and unexpired.",
         request: { params: IdParamsSchema },
         responses: { 200: dataResponse(ApprovalSchema, "The decided approval") },
       }),
       async (c) => {
         requirePerson(c, "deciding an approval");
-        const approval = await approvals.decide(actorOf(c), c.req.valid("param").id, decision);
+        const id = c.req.valid("param").id;
+        // A run waiting for this approval is answered too, so it resumes.
+        const approval = deps.runs
+          ? await deps.runs.decideApproval(actorOf(c), id, decision)
+          : await approvals.decide(actorOf(c), id, decision);
         return c.json({
           data: approvalView(approval, null, publicBase(c, deps)),
           message: decision === "approve" ? "Approved" : "Rejected",

@@ -111,6 +111,11 @@ export class FakeRuns implements AgentRuns {
     return Promise.resolve(this.#view(this.#owned(actor, runId)));
   }
 
+  /** No fake run waits for approval records: the record alone is decided. */
+  decideApproval(actor: Actor, approvalId: string, decision: "approve" | "reject") {
+    return this.domain.approvals.decide(actor, approvalId, decision);
+  }
+
   async #execute(run: FakeRun, content: string): Promise<void> {
     const pause = Number(/slow:(\d+)/.exec(content)?.[1] ?? 0);
     const deltas = Number(/deltas:(\d+)/.exec(content)?.[1] ?? 4);
