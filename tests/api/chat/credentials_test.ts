@@ -69,7 +69,7 @@ function idleDeps(): ChatSessionDependencies {
   const unused = () => Promise.reject(new Error("not used"));
   return {
     events: { after: unused, subscribe: unused, latestSeq: unused },
-    runs: { submit: unused, confirm: unused, cancel: unused, get: unused },
+    runs: { submit: unused, confirm: unused, cancel: unused, get: unused, decideApproval: unused },
     log: memoryLogger(),
   };
 }
