@@ -151,6 +151,12 @@ backendTest("fencing, retention, interrupted effects", async (t, backend) => {
   /** A budget update the model asks for, the claim key its call uses, and its request hash. */
   async function budgetUpdate(budgetAmountMinor: number) {
     const adAccountId = await connectAccount(domain, actor);
+    // The assistant may raise budgets on this account (within the per-change allowance).
+    const limits = await domain.limits.get(actor, adAccountId);
+    await domain.limits.put(actor, adAccountId, {
+      ...limits,
+      automatedOperations: ["pause", "budget_decrease", "budget_increase"],
+    });
     const campaign = await createCampaign(domain, actor, adAccountId, {
       budgetAmountMinor: 10_000,
     });

@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import { OfflineModel } from "../../../agent/models/offline.ts";
-import { budgetChangeNeedsApproval } from "../../../domain/approval.ts";
 import type { Actor } from "../../../domain/actor.ts";
 import { backendTest, type TestBackend } from "../../_helpers/backend.ts";
 import { connectAccount, createCampaign, registerUser } from "../../_helpers/fixtures.ts";
@@ -98,15 +97,13 @@ backendTest("offline assistant never acts on a misreading", async (t, backend) =
         actor,
         "pause Autumn Sale and raise Brand Awareness Q4's budget by 20%",
       );
-      // Pausing needs no approval; a 20% change needs one only above the domain's threshold.
-      const held = budgetChangeNeedsApproval(3_000, 3_600);
-      assert.equal(view.status, held ? "waiting_confirmation" : "completed");
+      // Pausing needs no approval; raising a budget by the assistant does under the account's
+      // default autopilot limits, so the run waits with the pause made and the raise held.
+      assert.equal(view.status, "waiting_confirmation", reply);
       assert.equal(await state(autumn), "paused 5000 daily");
-      assert.equal(await state(brand), held ? "active 3000 daily" : "active 3600 daily");
-      if (!held) {
-        assert.match(reply ?? "", /Paused “Autumn Sale”/);
-        assert.match(reply ?? "", /Updated “Brand Awareness Q4”/);
-      }
+      assert.equal(await state(brand), "active 3000 daily");
+      assert.match(JSON.stringify(view.pendingConfirmation?.preview), /Brand Awareness Q4/);
+      await runtime.cancel(actor, view.id);
     });
 
     await t.step("a bulk request is answered honestly and changes nothing", async () => {
