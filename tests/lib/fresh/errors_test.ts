@@ -49,6 +49,22 @@ Deno.test("a middleware that throws synchronously still reaches the error page",
     assert.match(logged, /secret synchronous failure/);
   });
 
+  await t.step("a route handler that throws synchronously", async () => {
+    const routes: Manifest["routes"] = {
+      ...manifest.routes,
+      "./routes/sync-throw.ts": {
+        handler: () => {
+          throw new Error("secret handler failure");
+        },
+      },
+    };
+    const handler = await createHandler({ ...manifest, routes, islands: {} });
+    const { result, logged } = await quietly(() => fetchText("/sync-throw", undefined, handler));
+    assert.equal(result.status, 500);
+    assert.match(result.body, /custom 500/);
+    assert.match(logged, /secret handler failure/);
+  });
+
   await t.step("also for paths that reach no route", async () => {
     const handler = await createHandler(throwingManifest(false));
     const { result } = await quietly(() => fetchText("/no/such/page", undefined, handler));
