@@ -57,7 +57,7 @@ function part(
 
 /**
  * The context an async page or layout receives: the request's context plus `Component`. The
- * methods are bound because the request's context keeps them on its prototype, which a spread
+ * methods are copied by name because the request's context makes them in getters, which a spread
  * does not copy.
  */
 function withComponent(ctx: FreshContext, Component: ComponentType): FreshContext & {
@@ -65,9 +65,9 @@ function withComponent(ctx: FreshContext, Component: ComponentType): FreshContex
 } {
   return {
     ...ctx,
-    render: ctx.render.bind(ctx),
-    renderNotFound: ctx.renderNotFound.bind(ctx),
-    next: ctx.next.bind(ctx),
+    render: ctx.render,
+    renderNotFound: ctx.renderNotFound,
+    next: ctx.next,
     Component,
   };
 }
