@@ -82,7 +82,14 @@ function chainFor(p: Pipeline, route: Route | undefined, pathname: string): Midd
 
 const HTML = "text/html; charset=utf-8";
 
+/**
+ * The init of a plain 200 page, made once: `Response` copies the headers into its own list, so
+ * sharing it is safe, and most pages spare the two objects.
+ */
+const HTML_OK: ResponseInit = { status: 200, headers: { "content-type": HTML } };
+
 function html(body: string, status: number, init?: RenderInit): Response {
+  if (!init && status === 200) return new Response(body, HTML_OK);
   if (!init?.headers) {
     return new Response(body, {
       status,

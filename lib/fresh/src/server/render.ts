@@ -156,7 +156,7 @@ function toHtml(route: Route, content: VNode, assets: PageAssets): string {
   const collector: PageCollector = { head: [], islands: [] };
   const document = route.needsDocument ? h(DefaultDocument, null, content) : content;
   const html = "<!DOCTYPE html>" +
-    renderInScope({ page: collector, insideIsland: false }, () => renderToString(document));
+    renderInScope({ page: collector, insideIsland: false }, renderToString, document);
   let head = collector.head.length > 0 ? renderToString(h(Fragment, null, collector.head)) : "";
   let body = assets.devScript ?? "";
   if (collector.islands.length > 0) {
