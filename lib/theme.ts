@@ -13,6 +13,8 @@ export const THEME_COOKIE = "theme";
 
 /** Reads a valid theme from a Cookie header value; light when absent or unknown. */
 export function themeFromCookies(header: string | null | undefined): Theme {
+  // Every page asks; most requests carry no theme cookie and skip the split.
+  if (!header?.includes(THEME_COOKIE)) return "light";
   for (const part of (header ?? "").split(";")) {
     const [name, value] = part.trim().split("=");
     if (name === THEME_COOKIE && (value === "dark" || value === "light")) return value;

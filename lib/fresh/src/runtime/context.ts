@@ -35,15 +35,16 @@ export const RenderScope = createContext<RenderScope | null>(null);
 let pageScope: RenderScope | null = null;
 
 /**
- * Runs `render` (a synchronous server render) with `scope` as the page's scope. A variable
+ * Runs `render(arg)` (a synchronous server render) with `scope` as the page's scope. A variable
  * instead of a Provider around every page spares each render a context level; renders are
  * synchronous, so one page's scope cannot leak into another's.
  */
-export function renderInScope<T>(scope: RenderScope, render: () => T): T {
+export function renderInScope<A, T>(scope: RenderScope, render: (arg: A) => T, arg: A): T {
   const outer = pageScope;
   pageScope = scope;
   try {
-    return render();
+    // The argument is passed through rather than closed over, sparing a closure per page.
+    return render(arg);
   } finally {
     pageScope = outer;
   }

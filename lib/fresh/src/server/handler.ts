@@ -126,6 +126,7 @@ export async function createHandler(
   if (temporary) await Deno.remove(dir, { recursive: true });
   const publicDir = join(projectRoot(manifest), "static");
   const prefix = `/_frsh/${snapshot.buildId}/${JS_DIR}/`;
+  const pluginMiddlewares = (config.plugins ?? []).flatMap((plugin) => plugin.middlewares ?? []);
   const pipeline: Pipeline = {
     table,
     routes: indexRoutes(table.routes),
@@ -134,7 +135,8 @@ export async function createHandler(
       ? staticLookup(built, liveStatic(publicDir))
       : staticLookup(new Map([...await indexStatic(publicDir, false), ...built])),
     isVersioned: (url) => url.searchParams.get(ASSET_CACHE_PARAM) === snapshot.buildId,
-    pluginMiddlewares: (config.plugins ?? []).flatMap((plugin) => plugin.middlewares ?? []),
+    pluginMiddlewares,
+    pluginsEverywhere: pluginMiddlewares.every(({ path }) => path === "/"),
   };
   return (req, info, parsed) => {
     const url = parsed ?? new URL(req.url);
@@ -155,6 +157,6 @@ export async function createHandler(
         );
       }
     }
-    return handle(pipeline, req, url, info);
+    return handle(pipeline, req, url, pathname, info);
   };
 }

@@ -50,9 +50,26 @@ function part(
 ): VNode | Promise<VNode | Response> {
   if (!isAsyncPage(component)) return h(component as ComponentType<PageProps>, props) as VNode;
   return (async () => {
-    const result = await component(req, { ...ctx, Component: props.Component });
+    const result = await component(req, withComponent(ctx, props.Component));
     return result instanceof Response ? result : h(Fragment, null, result as ComponentChildren);
   })();
+}
+
+/**
+ * The context an async page or layout receives: the request's context plus `Component`. The
+ * methods are copied by name because the request's context makes them in getters, which a spread
+ * does not copy.
+ */
+function withComponent(ctx: FreshContext, Component: ComponentType): FreshContext & {
+  Component: ComponentType;
+} {
+  return {
+    ...ctx,
+    render: ctx.render,
+    renderNotFound: ctx.renderNotFound,
+    next: ctx.next,
+    Component,
+  };
 }
 
 function DefaultDocument(props: { children?: ComponentChildren }): VNode {
@@ -134,19 +151,12 @@ function islandMarkup(
   };
 }
 
-/** Everything `renderPage` needs besides the route. */
-export interface RenderRequest {
-  req: Request;
-  ctx: FreshContext;
-  assets: PageAssets;
-}
-
 /** The HTML document of a composed page, with its `<Head>` content and island markup added. */
 function toHtml(route: Route, content: VNode, assets: PageAssets): string {
   const collector: PageCollector = { head: [], islands: [] };
   const document = route.needsDocument ? h(DefaultDocument, null, content) : content;
   const html = "<!DOCTYPE html>" +
-    renderInScope({ page: collector, insideIsland: false }, () => renderToString(document));
+    renderInScope({ page: collector, insideIsland: false }, renderToString, document);
   let head = collector.head.length > 0 ? renderToString(h(Fragment, null, collector.head)) : "";
   let body = assets.devScript ?? "";
   if (collector.islands.length > 0) {
@@ -164,24 +174,21 @@ function toHtml(route: Route, content: VNode, assets: PageAssets): string {
 function compose(
   route: Route,
   props: PageProps,
-  request: RenderRequest,
+  req: Request,
+  ctx: FreshContext,
+  assets: PageAssets,
   content: VNode | Response | Promise<VNode | Response>,
   applied: number,
 ): string | Response | Promise<string | Response> {
   for (let i = applied;; i++) {
     if (content instanceof Promise) {
       const at = i;
-      return content.then((resolved) => compose(route, props, request, resolved, at));
+      return content.then((resolved) => compose(route, props, req, ctx, assets, resolved, at));
     }
     if (content instanceof Response) return content;
-    if (i === route.wrappers.length) return toHtml(route, content, request.assets);
+    if (i === route.wrappers.length) return toHtml(route, content, assets);
     const inner: VNode = content;
-    content = part(
-      route.wrappers[i],
-      { ...props, Component: () => inner },
-      request.req,
-      request.ctx,
-    );
+    content = part(route.wrappers[i], { ...props, Component: () => inner }, req, ctx);
   }
 }
 
@@ -191,9 +198,10 @@ function compose(
  */
 export function renderPage(
   route: Route,
-  request: RenderRequest,
+  req: Request,
+  ctx: FreshContext,
+  assets: PageAssets,
 ): string | Response | Promise<string | Response> {
-  const { req, ctx } = request;
   if (!route.component) throw new Error(`${route.file} has no default export to render`);
   const props: PageProps = {
     url: ctx.url,
@@ -204,5 +212,5 @@ export function renderPage(
     error: ctx.error,
     Component: () => null,
   };
-  return compose(route, props, request, part(route.component, props, req, ctx), 0);
+  return compose(route, props, req, ctx, assets, part(route.component, props, req, ctx), 0);
 }
