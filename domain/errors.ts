@@ -27,7 +27,7 @@ export class NotFoundError extends DomainError {
 /** The request conflicts with the current state (invalid transition, duplicate, key reuse). */
 export class ConflictError extends DomainError {
   override name = "ConflictError";
-  readonly code = "conflict";
+  readonly code: string = "conflict";
   readonly status = 409;
 }
 
@@ -87,21 +87,20 @@ export class PlatformError extends DomainError {
 }
 
 /**
- * A change the account's autopilot limits refuse outright: a hard cap, or the freeze. `limit`
+ * A change the account's autopilot limits refuse outright (a conflict with the account's
+ * settings, so every caller that reports conflicts reports it): a hard cap, or the freeze. `limit`
  * names it (`max_campaign_daily_budget`, `max_account_daily_budget`, `frozen`).
  */
-export class LimitExceededError extends DomainError {
+export class LimitExceededError extends ConflictError {
   override name = "LimitExceededError";
-  readonly code = "limit_exceeded";
-  readonly status = 409;
+  override readonly code = "limit_exceeded";
   constructor(readonly limit: string, message: string) {
     super(`refused by the ad account's limits (${limit}): ${message}`);
   }
 }
 
 /** The ad account is frozen (its autopilot limits' switch): no change is made to it. */
-export class AccountFrozenError extends DomainError {
+export class AccountFrozenError extends ConflictError {
   override name = "AccountFrozenError";
-  readonly code = "account_frozen";
-  readonly status = 409;
+  override readonly code = "account_frozen";
 }

@@ -6,7 +6,7 @@ import { LinkButton } from "@/components/ui/Button.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
 import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { createCampaignSchema } from "@/domain/campaigns.ts";
-import { NotFoundError, ValidationError } from "@/domain/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "@/domain/errors.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
 import {
   campaignFieldOf,
@@ -80,6 +80,8 @@ export const handler: Handlers<NewCampaignData, SignedInState> = {
         return invalid(fieldErrors(error.issues, campaignFieldOf));
       }
       if (error instanceof NotFoundError) return invalid({ adAccountId: "Choose an ad account." });
+      // The account's limits refuse it (its budget cap, or the account is frozen).
+      if (error instanceof ConflictError) return invalid({ "": error.message });
       throw error;
     }
   },
