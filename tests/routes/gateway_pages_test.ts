@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Actor } from "../../domain/actor.ts";
 import { LimitExceededError } from "../../domain/errors.ts";
 import type { WriteOutcome } from "../../domain/write_gateway.ts";
-import { createCampaign } from "../_helpers/fixtures.ts";
+import { createCampaign, insertRun } from "../_helpers/fixtures.ts";
 import { type PageClient, pagesApp, signedUpClient } from "./_helpers/pages.ts";
 
 /** The signed-in user of `client`, as the domain knows it. */
@@ -27,7 +27,8 @@ Deno.test("write gateway pages: approvals, badge, change history, autopilot limi
   await domain.campaigns.resume(actor, budgeted.id);
   const paused = await createCampaign(domain, actor, account.id, { name: "To pause" });
   await domain.campaigns.resume(actor, paused.id);
-  const runId = crypto.randomUUID();
+  const conversation = await domain.conversations.create(actor, { title: "Budget talk" });
+  const runId = await insertRun(app.services.db, actor, conversation.id);
   const tokenWrite = () =>
     domain.gateway.write({
       actor,
@@ -131,6 +132,10 @@ Deno.test("write gateway pages: approvals, badge, change history, autopilot limi
   await t.step("rejecting; an assistant request links its conversation's run", async () => {
     const page = await client.get(`/approvals/${runApproval}`);
     assert.match(page.body, new RegExp(`href="/runs/${runId}"`));
+    assert.match(
+      page.body,
+      new RegExp(`href="/assistant/${conversation.id}"[^>]*data-conversation-link`),
+    );
     const rejected = await client.follow(
       await client.post(`/approvals/${runApproval}`, { decision: "reject" }),
     );
