@@ -92,10 +92,14 @@ export interface ChangeHistory {
   /** The actor's changes, newest first. */
   list(actor: Actor, query?: ListChangesQuery): Promise<Page<ChangeRecord>>;
   /**
-   * The actor's campaigns that have history (deleted ones too, marked), by name: the change
-   * history page's campaign filter and the names of its rows.
+   * The actor's campaigns by name, deleted ones too (marked), for the history page's campaign
+   * filter and the names of its rows: those with `ids`, else the first `limit` (default 500).
+   * Read from the campaigns table alone, so its cost does not grow with the history.
    */
-  changedCampaigns(actor: Actor, limit?: number): Promise<ChangedCampaign[]>;
+  historyCampaigns(
+    actor: Actor,
+    options?: { ids?: readonly string[]; limit?: number },
+  ): Promise<ChangedCampaign[]>;
   /** The actor's changes with these ids, oldest first (unknown ids are left out). */
   byIds(actor: Actor, ids: readonly string[], on?: Queryable): Promise<ChangeRecord[]>;
   /** The latest change of each field of `campaignId`, for "changed since by whom". */
@@ -178,17 +182,14 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
 
     byIds,
 
-    async changedCampaigns(actor, limit = 500) {
+    async historyCampaigns(actor, options = {}) {
+      if (options.ids?.length === 0) return [];
       const rows = await db.kysely.selectFrom("campaigns")
         .select(["id", "ad_account_id", "name", "deleted_at"])
         .where("user_id", "=", actor.userId)
-        .where(
-          "id",
-          "in",
-          db.kysely.selectFrom("campaign_changes").select("campaign_id")
-            .where("user_id", "=", actor.userId),
-        )
-        .orderBy("name").orderBy("id").limit(limit).execute();
+        .$if(options.ids !== undefined, (q) => q.where("id", "in", [...options.ids!]))
+        .orderBy("name").orderBy("id").limit(options.ids?.length ?? options.limit ?? 500)
+        .execute();
       return rows.map((row) => ({
         id: row.id,
         adAccountId: row.ad_account_id,
@@ -219,7 +220,8 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
       if (campaignIds.length === 0) return histories;
       const rows = await on.selectFrom("campaign_changes").selectAll()
         .where("campaign_id", "in", [...campaignIds])
-        .where("created_at", ">", toDbTimestamp(since)).execute();
+        .where("created_at", ">", toDbTimestamp(since))
+        .orderBy("created_at").orderBy("id").execute();
       for (const record of rows.map(toRecord)) {
         const entries = budgetEntry(record);
         if (entries.length === 0) continue;

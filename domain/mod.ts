@@ -74,7 +74,7 @@ export interface Domain {
   /** Autopilot limits of ad accounts. */
   limits: AdAccountLimitsService;
   /** What the gateway applied. */
-  changes: Pick<ChangeHistory, "list" | "byIds" | "changedCampaigns">;
+  changes: Pick<ChangeHistory, "list" | "byIds" | "historyCampaigns">;
   /** Changes held for a person's approval. */
   approvals: ApprovalsService;
   /** Undoing changes from the history. */

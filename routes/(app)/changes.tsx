@@ -17,16 +17,23 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
   ctx.state.title = "Change history";
   const { filters, query } = changesQueryFromUrl(ctx.url);
-  const [page, accounts, changed] = await Promise.all([
+  const [page, accounts, known] = await Promise.all([
     services.domain.changes.list(actor, query),
     services.domain.adAccounts.list(actor, { limit: MAX_PAGE_SIZE }),
-    services.domain.changes.changedCampaigns(actor),
+    services.domain.changes.historyCampaigns(actor),
   ]);
   const currencies = new Map(accounts.items.map((account) => [account.id, account.currency]));
-  const campaigns = new Map(changed.map((campaign) => [campaign.id, campaign]));
-  const choices = filters.account
-    ? changed.filter((campaign) => campaign.adAccountId === filters.account)
-    : changed;
+  const campaigns = new Map(known.map((campaign) => [campaign.id, campaign]));
+  // Accounts with more campaigns than the filter lists: the rows still get their names.
+  const unnamed = [...new Set(page.items.map((change) => change.campaignId))]
+    .filter((id) => !campaigns.has(id));
+  for (const campaign of await services.domain.changes.historyCampaigns(actor, { ids: unnamed })) {
+    campaigns.set(campaign.id, campaign);
+  }
+  const choices = known.filter((campaign) =>
+    (!filters.account || campaign.adAccountId === filters.account) &&
+    (!campaign.deleted || campaign.id === filters.campaign)
+  );
   const filtered = isFiltered(filters);
   return (
     <>

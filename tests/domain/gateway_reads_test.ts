@@ -43,6 +43,8 @@ backendTest("gateway reads", async (t, { domain, clock }) => {
     clock.advance(2 * HOUR);
     // A person's increase is not software's: it uses nothing.
     await domain.campaigns.update(actor, active.id, { budgetAmountMinor: 12_000 });
+    // Changes in the same millisecond have no order the history can tell apart.
+    clock.advance(60_000);
     assert.equal(status(await raise(domain, actor, active.id, 12_600)), "applied");
     let [use] = await domain.limits.usage(actor, accountId);
     assert.equal(use.dailyBudgetMinor, 12_600);
@@ -50,7 +52,7 @@ backendTest("gateway reads", async (t, { domain, clock }) => {
     assert.equal(use.last24h.limitPercent, 20);
     assert.equal(use.last24h.exceeded, false);
     assert.equal(use.last7d.usedPercent, 16);
-    clock.advance(23 * HOUR);
+    clock.advance(23 * HOUR - 60_000);
     [use] = await domain.limits.usage(actor, accountId);
     // Only the +600 is left in the last 24 hours, over the 11,000 the window starts at
     // (the person's change is its first entry): 5.45…, rounded up to a tenth.
@@ -62,18 +64,22 @@ backendTest("gateway reads", async (t, { domain, clock }) => {
     assert.equal(use.last7d.usedPercent, 0);
   });
 
-  await t.step("changedCampaigns: campaigns with history by name, deleted marked", async () => {
+  await t.step("historyCampaigns: the user's campaigns by name, deleted marked", async () => {
     const other = await registerUser(domain, "other");
     await createCampaign(domain, other, await connectAccount(domain, other), { name: "Theirs" });
     await domain.campaigns.delete(actor, draft.id);
-    const changed = await domain.changes.changedCampaigns(actor);
+    const all = await domain.changes.historyCampaigns(actor);
     assert.deepEqual(
-      changed.map(({ name, deleted, adAccountId }) => ({ name, deleted, adAccountId })),
+      all.map(({ name, deleted, adAccountId }) => ({ name, deleted, adAccountId })),
       [
         { name: "A draft", deleted: true, adAccountId: accountId },
         { name: "B active", deleted: false, adAccountId: accountId },
       ],
     );
+    assert.deepEqual((await domain.changes.historyCampaigns(actor, { limit: 1 })).length, 1);
+    const named = await domain.changes.historyCampaigns(actor, { ids: [active.id] });
+    assert.deepEqual(named.map((campaign) => campaign.name), ["B active"]);
+    assert.deepEqual(await domain.changes.historyCampaigns(actor, { ids: [] }), []);
   });
 
   await t.step("approvals: pending first, then the rest newest first", async () => {
