@@ -168,6 +168,8 @@ Deno.test("write gateway pages: approvals, badge, change history, autopilot limi
       ["api_token"],
     );
     assert.match(byActor.body, /<option value="api_token" selected/);
+    const campaignPage = await client.get(`/campaigns/${paused.id}`);
+    assert.match(campaignPage.body, new RegExp(`href="/changes\\?campaign=${paused.id}"`));
     const byCampaign = await client.get(`/changes?campaign=${paused.id}&account=${account.id}`);
     assert.equal([...byCampaign.body.matchAll(/data-change-id=/g)].length, 3);
     const future = await client.get("/changes?from=2999-01-01");
