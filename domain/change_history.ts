@@ -221,7 +221,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
       const rows = await on.selectFrom("campaign_changes").selectAll()
         .where("campaign_id", "in", [...campaignIds])
         .where("created_at", ">", toDbTimestamp(since))
-        .orderBy("created_at").orderBy("id").execute();
+        .orderBy("campaign_id").orderBy("seq").execute();
       for (const record of rows.map(toRecord)) {
         const entries = budgetEntry(record);
         if (entries.length === 0) continue;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Actor } from "../../domain/actor.ts";
-import { LimitExceededError } from "../../domain/errors.ts";
+import { AccountFrozenError } from "../../domain/errors.ts";
 import type { WriteOutcome } from "../../domain/write_gateway.ts";
 import { createCampaign, insertRun } from "../_helpers/fixtures.ts";
 import { type PageClient, pagesApp, signedUpClient } from "./_helpers/pages.ts";
@@ -274,7 +274,7 @@ Deno.test("write gateway pages: approvals, badge, change history, autopilot limi
         source: { kind: "rule", ruleId: "rule-1" },
         operation: { type: "set_status", campaignId: budgeted.id, status: "paused" },
       }),
-      LimitExceededError,
+      AccountFrozenError,
     );
     const unfrozen = await client.follow(
       await client.post(`/ad-accounts/${account.id}`, { intent: "unfreeze" }),
