@@ -4,12 +4,16 @@
 import * as $app__layout from "./routes/(app)/_layout.tsx";
 import * as $app__middleware from "./routes/(app)/_middleware.ts";
 import * as $app_ad_accounts from "./routes/(app)/ad-accounts.tsx";
+import * as $app_ad_accounts_id from "./routes/(app)/ad-accounts/[id].tsx";
+import * as $app_approvals_id from "./routes/(app)/approvals/[id].tsx";
+import * as $app_approvals_index from "./routes/(app)/approvals/index.tsx";
 import * as $app_assistant from "./routes/(app)/assistant.tsx";
 import * as $app_assistant_id from "./routes/(app)/assistant/[id].tsx";
 import * as $app_campaigns_id_edit from "./routes/(app)/campaigns/[id]/edit.tsx";
 import * as $app_campaigns_id_index from "./routes/(app)/campaigns/[id]/index.tsx";
 import * as $app_campaigns_index from "./routes/(app)/campaigns/index.tsx";
 import * as $app_campaigns_new from "./routes/(app)/campaigns/new.tsx";
+import * as $app_changes from "./routes/(app)/changes.tsx";
 import * as $app_credits from "./routes/(app)/credits.tsx";
 import * as $app_dashboard from "./routes/(app)/dashboard.tsx";
 import * as $app_runs_id from "./routes/(app)/runs/[id].tsx";
@@ -37,12 +41,16 @@ const manifest = {
     "./routes/(app)/_layout.tsx": $app__layout,
     "./routes/(app)/_middleware.ts": $app__middleware,
     "./routes/(app)/ad-accounts.tsx": $app_ad_accounts,
+    "./routes/(app)/ad-accounts/[id].tsx": $app_ad_accounts_id,
+    "./routes/(app)/approvals/[id].tsx": $app_approvals_id,
+    "./routes/(app)/approvals/index.tsx": $app_approvals_index,
     "./routes/(app)/assistant.tsx": $app_assistant,
     "./routes/(app)/assistant/[id].tsx": $app_assistant_id,
     "./routes/(app)/campaigns/[id]/edit.tsx": $app_campaigns_id_edit,
     "./routes/(app)/campaigns/[id]/index.tsx": $app_campaigns_id_index,
     "./routes/(app)/campaigns/index.tsx": $app_campaigns_index,
     "./routes/(app)/campaigns/new.tsx": $app_campaigns_new,
+    "./routes/(app)/changes.tsx": $app_changes,
     "./routes/(app)/credits.tsx": $app_credits,
     "./routes/(app)/dashboard.tsx": $app_dashboard,
     "./routes/(app)/runs/[id].tsx": $app_runs_id,

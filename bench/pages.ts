@@ -189,11 +189,12 @@ export async function main(args: string[]): Promise<void> {
   const signedInState = async (): Promise<SignedInState> => {
     const claims = await accessTokens.verify(token);
     if (!claims) throw new Error("bench session expired");
-    const [user, credits] = await Promise.all([
+    const [user, credits, pendingApprovals] = await Promise.all([
       domain.accounts.getProfile(actor),
       domain.credits.balance(actor),
+      domain.approvals.countPending(actor),
     ]);
-    return { services, theme: "light", flash: null, actor, user, credits };
+    return { services, theme: "light", flash: null, actor, user, credits, pendingApprovals };
   };
   const signedOutState = () => Promise.resolve({ theme: "light", flash: null } as SignedInState);
 

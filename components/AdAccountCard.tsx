@@ -5,7 +5,7 @@ import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { formatDate } from "@/pages/format.ts";
 
 /**
- * One connected ad account with links to its campaigns and performance, and rename and
+ * One connected ad account with links to its autopilot limits, campaigns and performance, and rename and
  * disconnect forms behind `<details>` (the disconnect needs a second, explicit click).
  */
 export function AdAccountCard({ account }: { account: AdAccount }) {
@@ -25,6 +25,13 @@ export function AdAccountCard({ account }: { account: AdAccount }) {
         <StatusBadge status={account.status} />
       </div>
       <div class="mt-4 flex flex-wrap items-start gap-4 text-sm">
+        <a
+          href={`/ad-accounts/${account.id}`}
+          class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+          data-limits-link
+        >
+          Autopilot limits
+        </a>
         <a
           href={`/campaigns?account=${account.id}`}
           class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"

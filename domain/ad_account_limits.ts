@@ -12,11 +12,14 @@ import { upsert } from "../db/upsert.ts";
 import type { Actor } from "./actor.ts";
 import { loadAdAccount } from "./ad_accounts.ts";
 import {
+  allowanceNow,
+  type AllowanceUse,
   type AutomatedOperation,
   type AutopilotLimits,
   autopilotLimitsSchema,
   defaultLimits,
 } from "./autopilot_limits.ts";
+import type { ChangeHistory } from "./change_history.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { parseInput } from "./validation.ts";
 
@@ -36,7 +39,23 @@ export interface AdAccountLimitsService {
    * ignored). Only a signed-in person may call this: software must not raise its own limits.
    */
   put(actor: Actor, adAccountId: string, input: unknown): Promise<AdAccountLimits>;
+  /**
+   * How much of the cumulative increase allowances each active campaign with a daily budget
+   * has used so far ("+18% of its +20% daily increase allowance"), by name.
+   */
+  usage(actor: Actor, adAccountId: string): Promise<CampaignAllowance[]>;
 }
+
+/** One active campaign's use of its rolling increase allowances. */
+export interface CampaignAllowance {
+  campaignId: string;
+  name: string;
+  dailyBudgetMinor: number;
+  last24h: AllowanceUse;
+  last7d: AllowanceUse;
+}
+
+const WEEK_MS = 7 * 86_400_000;
 
 /** The limits of `account`, read on `on` (a transaction, when the caller holds one). */
 export async function limitsOf(
@@ -49,7 +68,10 @@ export async function limitsOf(
 }
 
 /** Builds the service. */
-export function createAdAccountLimitsService(context: DomainContext): AdAccountLimitsService {
+export function createAdAccountLimitsService(
+  context: DomainContext,
+  history: Pick<ChangeHistory, "budgetHistories">,
+): AdAccountLimitsService {
   const { db } = context;
 
   async function get(actor: Actor, adAccountId: string): Promise<AdAccountLimits> {
@@ -66,6 +88,35 @@ export function createAdAccountLimitsService(context: DomainContext): AdAccountL
 
   return {
     get,
+
+    async usage(actor, adAccountId) {
+      const limits = await get(actor, adAccountId);
+      const campaigns = await db.kysely.selectFrom("campaigns")
+        .select(["id", "name", "budget_amount_minor"])
+        .where("ad_account_id", "=", limits.adAccountId).where("user_id", "=", actor.userId)
+        .where("status", "=", "active").where("budget_type", "=", "daily")
+        .where("deleted_at", "is", null).orderBy("name").orderBy("id").execute();
+      const now = context.clock.now();
+      const histories = await history.budgetHistories(
+        db.kysely,
+        campaigns.map((campaign) => campaign.id),
+        new Date(now.getTime() - WEEK_MS),
+      );
+      return campaigns.map((campaign) => {
+        const dailyBudgetMinor = Number(campaign.budget_amount_minor);
+        return {
+          campaignId: campaign.id,
+          name: campaign.name,
+          dailyBudgetMinor,
+          ...allowanceNow({
+            limits,
+            history: histories.get(campaign.id) ?? [],
+            dailyBudgetMinor,
+            now,
+          }),
+        };
+      });
+    },
     async put(actor, adAccountId, input) {
       const limits = parseInput(autopilotLimitsSchema, withoutReadOnlyFields(input));
       const account = await loadAdAccount(db.kysely, actor, adAccountId);

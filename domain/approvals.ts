@@ -83,7 +83,15 @@ export type ApprovalRow = Selectable<ApprovalsTable>;
 
 /** People's side: list, read, decide. */
 export interface ApprovalsService {
-  list(actor: Actor, query?: ListApprovalsQuery): Promise<Page<Approval>>;
+  /**
+   * Newest first; with `pendingFirst`, the requests still waiting for a decision come before
+   * all others (the approvals page).
+   */
+  list(
+    actor: Actor,
+    query?: ListApprovalsQuery,
+    options?: { pendingFirst?: boolean },
+  ): Promise<Page<Approval>>;
   /** Pending requests not yet expired, for the badge. */
   countPending(actor: Actor): Promise<number>;
   get(actor: Actor, approvalId: string): Promise<Approval>;
@@ -163,7 +171,7 @@ export function createApprovals(
   const pendingNow = () => toDbTimestamp(context.clock.now());
 
   const service: ApprovalsService = {
-    async list(actor, input = {}) {
+    async list(actor, input = {}, options = {}) {
       const query = parseInput(listApprovalsSchema, input);
       const now = pendingNow();
       const scoped = db.kysely.selectFrom("approvals").where("user_id", "=", actor.userId)
@@ -185,7 +193,14 @@ export function createApprovals(
       return await paginate(
         scoped,
         query,
-        (q) => q.selectAll().orderBy("created_at", "desc").orderBy("id", "desc"),
+        (q) =>
+          q.selectAll()
+            .$if(options.pendingFirst === true, (ordered) =>
+              ordered.orderBy((eb) =>
+                eb.case().when(eb.and([eb("status", "=", "pending"), eb("expires_at", ">", now)]))
+                  .then(0).else(1).end()
+              ))
+            .orderBy("created_at", "desc").orderBy("id", "desc"),
         toApproval,
       );
     },

@@ -199,8 +199,12 @@ export function reviewLimits(input: LimitsReviewInput): LimitsReview {
           `+${limits.maxIncreasePerChangePercent}% allowed without approval`,
       });
     }
-    const last24h = allowanceUse(input, DAY_MS, limits.maxDailyIncreasePercent, increase);
-    const last7d = allowanceUse(input, 7 * DAY_MS, limits.maxWeeklyIncreasePercent, increase);
+    const { last24h, last7d } = allowanceWith({
+      limits,
+      history: input.history,
+      dailyBudgetMinor: beforeBudget,
+      now: input.now,
+    }, increase);
     review.allowance = { last24h, last7d };
     for (
       const [limit, use, window] of [
@@ -220,9 +224,37 @@ export function reviewLimits(input: LimitsReviewInput): LimitsReview {
   return review;
 }
 
+/** What the current use of a campaign's cumulative increase allowances is computed from. */
+export interface AllowanceInput {
+  limits: Pick<AutopilotLimits, "maxDailyIncreasePercent" | "maxWeeklyIncreasePercent">;
+  /** The campaign's budget changes of the last 7 days, any order. */
+  history: readonly BudgetHistoryEntry[];
+  /** The campaign's daily budget now (the baseline when nothing changed in a window). */
+  dailyBudgetMinor: number;
+  now: Date;
+}
+
+/**
+ * How much of its rolling 24-hour and 7-day increase allowances a campaign has used so far —
+ * what `reviewLimits` would count before one more increase. For showing the allowances.
+ */
+export function allowanceNow(
+  input: AllowanceInput,
+): { last24h: AllowanceUse; last7d: AllowanceUse } {
+  return allowanceWith(input, 0);
+}
+
+/** Both windows' use, counting `increase` as one more automated increase now. */
+function allowanceWith(input: AllowanceInput, increase: number) {
+  return {
+    last24h: allowanceUse(input, DAY_MS, input.limits.maxDailyIncreasePercent, increase),
+    last7d: allowanceUse(input, 7 * DAY_MS, input.limits.maxWeeklyIncreasePercent, increase),
+  };
+}
+
 /** Automated increases in the window ending `now`, plus `increase`, against the limit. */
 function allowanceUse(
-  input: LimitsReviewInput,
+  input: AllowanceInput,
   windowMs: number,
   limitPercent: number,
   increase: number,
@@ -230,7 +262,7 @@ function allowanceUse(
   const since = input.now.getTime() - windowMs;
   const inWindow = input.history.filter((entry) => entry.at.getTime() > since)
     .sort((left, right) => left.at.getTime() - right.at.getTime());
-  const baseline = inWindow[0]?.beforeMinor ?? input.before?.dailyBudgetMinor ?? 0;
+  const baseline = inWindow[0]?.beforeMinor ?? input.dailyBudgetMinor;
   const used = inWindow.filter((entry) => entry.automated)
     .reduce((sum, entry) => sum + Math.max(0, entry.afterMinor - entry.beforeMinor), increase);
   return {

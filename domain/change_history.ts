@@ -61,6 +61,14 @@ export interface ChangeRecord {
   createdAt: string;
 }
 
+/** A campaign named in the history. */
+export interface ChangedCampaign {
+  id: string;
+  adAccountId: string;
+  name: string;
+  deleted: boolean;
+}
+
 /** What `record` stores (id, sequence and time are assigned). */
 export type NewChange = Omit<ChangeRecord, "id" | "seq" | "createdAt">;
 
@@ -83,12 +91,27 @@ export interface ChangeHistory {
   record(on: Queryable, actor: Actor, change: NewChange): Promise<string>;
   /** The actor's changes, newest first. */
   list(actor: Actor, query?: ListChangesQuery): Promise<Page<ChangeRecord>>;
+  /**
+   * The actor's campaigns by name, deleted ones too (marked), for the history page's campaign
+   * filter and the names of its rows: those with `ids`, else the first `limit` (default 500).
+   * Read from the campaigns table alone, so its cost does not grow with the history.
+   */
+  historyCampaigns(
+    actor: Actor,
+    options?: { ids?: readonly string[]; limit?: number },
+  ): Promise<ChangedCampaign[]>;
   /** The actor's changes with these ids, oldest first (unknown ids are left out). */
   byIds(actor: Actor, ids: readonly string[], on?: Queryable): Promise<ChangeRecord[]>;
   /** The latest change of each field of `campaignId`, for "changed since by whom". */
   latestByField(on: Queryable, campaignId: string): Promise<Map<string, ChangeRecord>>;
   /** Budget amount changes of `campaignId` applied after `since`. */
   budgetHistory(on: Queryable, campaignId: string, since: Date): Promise<BudgetHistoryEntry[]>;
+  /** The same for several campaigns in one query, by campaign id (absent: no changes). */
+  budgetHistories(
+    on: Queryable,
+    campaignIds: readonly string[],
+    since: Date,
+  ): Promise<Map<string, BudgetHistoryEntry[]>>;
 }
 
 /** Builds the history. */
@@ -159,6 +182,22 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
 
     byIds,
 
+    async historyCampaigns(actor, options = {}) {
+      if (options.ids?.length === 0) return [];
+      const rows = await db.kysely.selectFrom("campaigns")
+        .select(["id", "ad_account_id", "name", "deleted_at"])
+        .where("user_id", "=", actor.userId)
+        .$if(options.ids !== undefined, (q) => q.where("id", "in", [...options.ids!]))
+        .orderBy("name").orderBy("id").limit(options.ids?.length ?? options.limit ?? 500)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        adAccountId: row.ad_account_id,
+        name: row.name,
+        deleted: row.deleted_at !== null,
+      }));
+    },
+
     async latestByField(on, campaignId) {
       const rows = await on.selectFrom("campaign_changes").selectAll()
         .where("campaign_id", "=", campaignId).orderBy("seq", "asc").execute();
@@ -173,20 +212,40 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
       const rows = await on.selectFrom("campaign_changes").selectAll()
         .where("campaign_id", "=", campaignId)
         .where("created_at", ">", toDbTimestamp(since)).execute();
-      return rows.map(toRecord).flatMap((record) => {
-        const budget = record.fields.budgetAmountMinor;
-        if (!budget || typeof budget.before !== "number" || typeof budget.after !== "number") {
-          return [];
-        }
-        return [{
-          at: new Date(record.createdAt),
-          automated: isAutomated(record.actorKind),
-          beforeMinor: budget.before,
-          afterMinor: budget.after,
-        }];
-      });
+      return rows.map(toRecord).flatMap(budgetEntry);
+    },
+
+    async budgetHistories(on, campaignIds, since) {
+      const histories = new Map<string, BudgetHistoryEntry[]>();
+      if (campaignIds.length === 0) return histories;
+      const rows = await on.selectFrom("campaign_changes").selectAll()
+        .where("campaign_id", "in", [...campaignIds])
+        .where("created_at", ">", toDbTimestamp(since))
+        .orderBy("campaign_id").orderBy("seq").execute();
+      for (const record of rows.map(toRecord)) {
+        const entries = budgetEntry(record);
+        if (entries.length === 0) continue;
+        const list = histories.get(record.campaignId) ?? [];
+        list.push(...entries);
+        histories.set(record.campaignId, list);
+      }
+      return histories;
     },
   };
+}
+
+/** A change's budget amount change as history the cumulative limits read (none otherwise). */
+function budgetEntry(record: ChangeRecord): BudgetHistoryEntry[] {
+  const budget = record.fields.budgetAmountMinor;
+  if (!budget || typeof budget.before !== "number" || typeof budget.after !== "number") {
+    return [];
+  }
+  return [{
+    at: new Date(record.createdAt),
+    automated: isAutomated(record.actorKind),
+    beforeMinor: budget.before,
+    afterMinor: budget.after,
+  }];
 }
 
 function toRecord(row: Selectable<CampaignChangesTable>): ChangeRecord {

@@ -74,7 +74,7 @@ export interface Domain {
   /** Autopilot limits of ad accounts. */
   limits: AdAccountLimitsService;
   /** What the gateway applied. */
-  changes: Pick<ChangeHistory, "list" | "byIds">;
+  changes: Pick<ChangeHistory, "list" | "byIds" | "historyCampaigns">;
   /** Changes held for a person's approval. */
   approvals: ApprovalsService;
   /** Undoing changes from the history. */
@@ -120,7 +120,7 @@ export function createDomain(options: DomainOptions): Domain {
     adAccounts: createAdAccountsService(context),
     campaigns: createCampaignsService(context, sync, gateway),
     gateway,
-    limits: createAdAccountLimitsService(context),
+    limits: createAdAccountLimitsService(context, history),
     changes: history,
     approvals: approvals.service,
     rollbacks: createRollbacksService(context, {

@@ -27,6 +27,11 @@ export class FormValues {
     return typeof value === "string" ? value : "";
   }
 
+  /** Every text value submitted under `name` (checkbox groups), in order. */
+  all(name: string): string[] {
+    return this.data.getAll(name).filter((value): value is string => typeof value === "string");
+  }
+
   /** The trimmed value of `name`, or undefined when blank. */
   optional(name: string): string | undefined {
     const value = this.text(name).trim();

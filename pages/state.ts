@@ -42,4 +42,6 @@ export interface SignedInState extends PageState {
   user: User;
   /** Credit balance, shown in the navigation frame. */
   credits: number;
+  /** Approval requests waiting for the user, for the frame's badge. */
+  pendingApprovals: number;
 }

@@ -14,6 +14,7 @@ const FADED =
 /** Colours per status word (campaigns, ad accounts, tokens, agent runs and steps). */
 const TONES: Record<string, string> = {
   active: GREEN,
+  approved: GREEN,
   completed: GREEN,
   succeeded: GREEN,
   running: BLUE,
@@ -21,12 +22,15 @@ const TONES: Record<string, string> = {
   pending: AMBER,
   waiting_confirmation: AMBER,
   revoked: RED,
+  rejected: RED,
+  frozen: RED,
   failed: RED,
   draft: GREY,
   queued: GREY,
   cancelled: GREY,
   archived: FADED,
   expired: FADED,
+  used: FADED,
 };
 
 /**

@@ -10,6 +10,8 @@ export const sections = [
   { href: "/dashboard", label: "Dashboard" },
   { href: "/campaigns", label: "Campaigns" },
   { href: "/ad-accounts", label: "Ad accounts" },
+  { href: "/approvals", label: "Approvals" },
+  { href: "/changes", label: "Change history" },
   { href: "/credits", label: "Credits" },
   { href: "/assistant", label: "Assistant" },
   { href: "/settings", label: "Settings" },
@@ -17,7 +19,7 @@ export const sections = [
 
 export default function AppLayout({ Component, url, state }: PageProps<unknown, SignedInState>) {
   const isActive = (href: string) => url.pathname === href || url.pathname.startsWith(href + "/");
-  const { user, credits, flash } = state;
+  const { user, credits, flash, pendingApprovals } = state;
   return (
     <div class="flex min-h-screen flex-col md:flex-row">
       <aside class="flex flex-col border-b border-neutral-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r dark:border-neutral-800 dark:bg-neutral-900">
@@ -36,6 +38,9 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
               }`}
             >
               {label}
+              {href === "/approvals" && pendingApprovals > 0 && (
+                <PendingBadge count={pendingApprovals} />
+              )}
             </a>
           ))}
         </nav>
@@ -57,6 +62,19 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
       {/* The full-page assistant is the chat already; elsewhere the floating one opens it. */}
       {!isActive("/assistant") && <FloatingAssistant />}
     </div>
+  );
+}
+
+/** The number of approval requests waiting for the user, beside the Approvals link. */
+function PendingBadge({ count }: { count: number }) {
+  return (
+    <span
+      class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-500 px-1.5 text-xs font-semibold text-white"
+      data-pending-approvals={count}
+    >
+      {formatCount(count)}
+      <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
+    </span>
   );
 }
 

@@ -7,8 +7,8 @@ import type { SignedInState } from "@/pages/state.ts";
 
 /**
  * Guards the signed-in app: forms posted from another site get 403 before any cookie is used;
- * signed-out visitors are sent to `/login?next=…`; signed-in requests get the actor, the user
- * and the credit balance in `ctx.state`, plus any rotated session cookies on the response.
+ * signed-out visitors are sent to `/login?next=…`; signed-in requests get the actor, the user,
+ * the credit balance and the number of pending approvals in `ctx.state`, plus any rotated session cookies on the response.
  */
 export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
   const { services } = ctx.state;
@@ -20,13 +20,16 @@ export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
   const auth = await authenticateRequest(cookiesOnly(req), services);
   if (!auth) return signInFirst(ctx.url, []);
   try {
-    const [user, credits] = await Promise.all([
+    // The badge's count is one COUNT query beside the frame's other two reads.
+    const [user, credits, pendingApprovals] = await Promise.all([
       services.domain.accounts.getProfile(auth.actor),
       services.domain.credits.balance(auth.actor),
+      services.domain.approvals.countPending(auth.actor),
     ]);
     ctx.state.actor = auth.actor;
     ctx.state.user = user;
     ctx.state.credits = credits;
+    ctx.state.pendingApprovals = pendingApprovals;
   } catch (error) {
     // The user was deleted while the access token still lives: treat as signed out.
     if (error instanceof NotFoundError) {

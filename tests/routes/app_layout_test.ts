@@ -6,6 +6,8 @@ const pages: [string, string][] = [
   ["/dashboard", "Dashboard"],
   ["/campaigns", "Campaigns"],
   ["/ad-accounts", "Ad accounts"],
+  ["/approvals", "Approvals"],
+  ["/changes", "Change history"],
   ["/credits", "Credits"],
   ["/assistant", "Assistant"],
   ["/settings", "Settings"],

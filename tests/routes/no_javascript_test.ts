@@ -31,11 +31,15 @@ Deno.test("pages without islands of their own ship only the floating assistant b
   const app = await pagesApp();
   const client = await demoClient(app);
   const campaign = (await client.get("/campaigns")).body.match(/data-campaign-id="([^"]+)"/)![1];
+  const account = (await client.get("/ad-accounts")).body.match(/data-ad-account-id="([^"]+)"/)![1];
   const pages = [
     "/campaigns",
     "/campaigns/new",
     `/campaigns/${campaign}/edit`,
     "/ad-accounts",
+    `/ad-accounts/${account}`,
+    "/approvals",
+    "/changes",
     "/credits",
     "/settings",
     "/settings/tokens",

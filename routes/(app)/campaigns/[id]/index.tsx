@@ -104,11 +104,12 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   );
 });
 
-/** The buttons for the transitions the campaign's status allows, and Edit. */
+/** The buttons for the transitions the campaign's status allows, Edit, and its history. */
 function StatusActions({ campaign }: { campaign: Campaign }) {
   const can = (to: CampaignStatus) => canTransition(campaign.status, to);
   return (
     <div class="flex flex-wrap items-start gap-2">
+      <LinkButton href={`/changes?campaign=${campaign.id}`} variant="ghost">History</LinkButton>
       {campaign.status !== "archived" && (
         <LinkButton href={`/campaigns/${campaign.id}/edit`} variant="secondary">Edit</LinkButton>
       )}
