@@ -60,6 +60,11 @@ const TAGS = [
   { name: "Credits", description: "Credit balance and ledger." },
   { name: "Conversations", description: "Chat history." },
   { name: "Agent runs", description: "Assistant runs: steps, approvals, cancellation." },
+  { name: "Changes", description: "The change history of every campaign, and rollbacks." },
+  {
+    name: "Approvals",
+    description: "Changes software asked for that wait for a person's approval.",
+  },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */

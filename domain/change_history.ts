@@ -211,7 +211,8 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
     async budgetHistory(on, campaignId, since) {
       const rows = await on.selectFrom("campaign_changes").selectAll()
         .where("campaign_id", "=", campaignId)
-        .where("created_at", ">", toDbTimestamp(since)).execute();
+        .where("created_at", ">", toDbTimestamp(since)).orderBy("seq").execute();
+      // In the order made: a stable sort by time keeps it for changes in the same millisecond.
       return rows.map(toRecord).flatMap(budgetEntry);
     },
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AgentRuns } from "../agent/runs/types.ts";
 import type { RunReads } from "../agent/runs/views.ts";
 import type { AccessTokens } from "../auth/access_tokens.ts";
 import type { User } from "../domain/accounts.ts";
@@ -21,7 +22,8 @@ import type { Flash } from "./flash.ts";
 export interface PageServices {
   readonly config: Config;
   readonly domain: Domain;
-  readonly runs: RunReads;
+  /** Reads of runs, and a person's approval decision (which a waiting run hears). */
+  readonly runs: RunReads & Pick<AgentRuns, "decideApproval">;
   readonly accessTokens: AccessTokens;
   readonly coordination: Coordination;
 }

@@ -71,9 +71,14 @@ export const handler: Handlers<ApprovalData, SignedInState> = {
       return redirect(here, { flash: { kind: "error", message: "Choose Approve or Reject." } });
     }
     try {
-      const approval = await services.domain.approvals.decide(actor, ctx.params.id, decision);
+      // A run waiting at its gate for this approval hears the decision and goes on.
+      const approval = await services.runs.decideApproval(actor, ctx.params.id, decision);
       const requester = actorKindLabel(approval.requester.kind);
-      const message = decision === "approve"
+      const message = approval.requester.kind === "assistant"
+        ? decision === "approve"
+          ? "Approved. The assistant's run continues and makes the change once."
+          : "Rejected. The assistant's run continues without making the change."
+        : decision === "approve"
         ? `Approved. Nothing has changed yet: when the requester (${requester}) retries, the ` +
           "change runs once."
         : `Rejected. The requester's (${requester}) retry will be refused; nothing changes.`;
