@@ -69,10 +69,20 @@ interface Trips {
   coordination: number;
 }
 
+/** With `--profile`: statements by their SQL (first characters), with count and time. */
+let profile: Map<string, { count: number; ms: number }> | undefined;
+
 /** A Kysely log that counts statements into `trips`. */
 function countingLog(trips: Trips): LogConfig {
   return (event) => {
     trips.statements++;
+    if (profile) {
+      const key = event.query.sql.replace(/\s+/g, " ").slice(0, 110);
+      const entry = profile.get(key) ?? { count: 0, ms: 0 };
+      entry.count++;
+      entry.ms += event.queryDurationMillis;
+      profile.set(key, entry);
+    }
     if (/\bcommit$/i.test(event.query.sql.trim())) trips.commits++;
   };
 }
@@ -283,6 +293,7 @@ export async function main(args: string[]): Promise<void> {
   const option = (name: string) =>
     args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   const runs = Number(option("runs") ?? 10);
+  if (args.includes("--profile")) profile = new Map();
   const mysqlUrl = option("mysql") ?? "mysql://root@127.0.0.1:3306";
   const redisUrl = option("redis") ?? "redis://127.0.0.1:6379";
   const steps = 2 * MODEL_CALLS - 1;
@@ -312,6 +323,15 @@ export async function main(args: string[]): Promise<void> {
           perStep(extra.commits)
         } commits), ${perStep(extra.coordination)} coordination calls`,
       );
+      if (profile) {
+        const top = [...profile].sort((a, b) => b[1].count - a[1].count).slice(0, 30);
+        for (const [key, { count, ms }] of top) {
+          console.log(`  ${(count / (runs + 1) / steps).toFixed(2).padStart(6)}/step ${
+            (ms / count).toFixed(3)
+          } ms  ${key}`);
+        }
+        profile.clear();
+      }
     } finally {
       await backend.close();
     }
