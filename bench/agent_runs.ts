@@ -7,8 +7,9 @@
  * what durability costs.
  *
  * Round trips per step are counted the same way: every statement Kysely sends (transaction
- * control included; a multi-statement group commit counts once) and every coordination call
- * (a Redis round trip each on Redis), durable minus plain, divided by the steps.
+ * control included; a multi-statement group commit counts once), commits (explicit, and writes
+ * sent outside a transaction) and every coordination call (a Redis round trip each on Redis),
+ * durable minus plain, divided by the steps. `--profile` lists the statements by SQL text.
  *
  * Usage: `deno task bench agent_runs [--runs=N] [--mysql=URL] [--redis=URL]` (default 10 runs;
  * MariaDB/MySQL and Redis rows are skipped when unreachable).
@@ -63,7 +64,11 @@ class BenchModel implements ChatModel {
 interface Trips {
   /** Statements sent to the database. */
   statements: number;
-  /** Of those, explicit commits. */
+  /**
+   * Commits: explicit ones, plus writes sent outside any transaction (each commits on its own).
+   * Exact on SQLite (one connection); on a MySQL pool a write is taken to be inside a
+   * transaction while any connection has one open, so autocommits may be undercounted.
+   */
   commits: number;
   /** Coordination calls (leases, publishes). */
   coordination: number;
@@ -74,6 +79,8 @@ let profile: Map<string, { count: number; ms: number }> | undefined;
 
 /** A Kysely log that counts statements into `trips`. */
 function countingLog(trips: Trips): LogConfig {
+  /** Transactions open (begun, not yet ended) across the pool's connections. */
+  let open = 0;
   return (event) => {
     trips.statements++;
     if (profile) {
@@ -83,7 +90,11 @@ function countingLog(trips: Trips): LogConfig {
       entry.ms += event.queryDurationMillis;
       profile.set(key, entry);
     }
-    if (/\bcommit$/i.test(event.query.sql.trim())) trips.commits++;
+    const text = event.query.sql.trim();
+    if (/^(begin|start transaction)$/i.test(text)) open++;
+    else if (/^(commit|rollback)$/i.test(text)) open = Math.max(0, open - 1);
+    if (/\bcommit$/i.test(text)) trips.commits++;
+    else if (open === 0 && /^(insert|update|delete|replace)\b/i.test(text)) trips.commits++;
   };
 }
 
@@ -326,9 +337,11 @@ export async function main(args: string[]): Promise<void> {
       if (profile) {
         const top = [...profile].sort((a, b) => b[1].count - a[1].count).slice(0, 30);
         for (const [key, { count, ms }] of top) {
-          console.log(`  ${(count / (runs + 1) / steps).toFixed(2).padStart(6)}/step ${
-            (ms / count).toFixed(3)
-          } ms  ${key}`);
+          console.log(
+            `  ${(count / (runs + 1) / steps).toFixed(2).padStart(6)}/step ${
+              (ms / count).toFixed(3)
+            } ms  ${key}`,
+          );
         }
         profile.clear();
       }

@@ -345,6 +345,9 @@ async function commitStatus(
   announce: (writes: RunWrites) => Promise<unknown>,
 ): Promise<void> {
   await events.commit(async (writes) => {
+    // Step outcomes not yet carried by a checkpoint commit first, so the run never ends (or
+    // parks) with a finished step still recorded as running.
+    await fence.flush(writes.trx);
     await announce(writes);
     await fence.updateRun(changes, writes.trx);
     await ctx.testHooks?.pause(`before_status_event:${changes.status}`);
@@ -388,8 +391,17 @@ function hooksFor(
       if (ctx.isDraining()) return Promise.reject(new RunnerDrainingError(fence.runId));
       return Promise.resolve();
     },
-    async beginStep(start) {
-      const step = await fence.beginStep(start);
+    async beginStep(start, charge) {
+      const step = await fence.beginStep(
+        start,
+        charge &&
+          ((trx) =>
+            ctx.domain.credits.chargeWithin(trx, actor, {
+              amount: charge.credits,
+              idempotencyKey: charge.key,
+              description: charge.description,
+            })),
+      );
       // A model call begun before belongs to a runner that lost the run: what it streamed is
       // replaced by this attempt's text, not added to.
       if (start.kind === "model_call") events.startStream(start.key, step.attempt > 1);
@@ -412,11 +424,6 @@ function hooksFor(
         output,
       );
     },
-    // Charges follow their step's fenced `beginStep`, which just checked the epoch (as a separate
-    // check would, not atomically with the charge); the key makes a charge happen once anyway.
-    charge: (key, credits, description) =>
-      ctx.domain.credits.charge(actor, { amount: credits, idempotencyKey: key, description })
-        .then(() => {}),
     async refund(chargeKey, description) {
       await fence.check();
       await ctx.domain.credits.refundCharge(actor, { chargeKey, description });

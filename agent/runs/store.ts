@@ -12,11 +12,13 @@
  * @module
  */
 import {
+  type CompiledQuery,
   type Expression,
   expressionBuilder,
   type Kysely,
   type Selectable,
   type SqlBool,
+  type Transaction,
 } from "kysely";
 import type { WriteGuard } from "../checkpoint/mod.ts";
 import type { Database } from "../../db/database.ts";
@@ -30,7 +32,8 @@ import type {
   DB,
 } from "../../db/schema.ts";
 import { toDbTimestamp } from "../../db/time.ts";
-import { NotFoundError } from "../../domain/errors.ts";
+import { DomainError, NotFoundError } from "../../domain/errors.ts";
+import { forUpdate, lockingTransaction } from "../../db/locking.ts";
 import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Lease, Leases } from "../../lib/coordination/types.ts";
 import { agentStepDuration, leaseTakeovers } from "../../lib/metrics.ts";
@@ -133,6 +136,12 @@ export interface StepStart {
   input: unknown;
 }
 
+/**
+ * What a step pays before it runs (its charge), written by `beginStep` in the step's own
+ * transaction (a `lockingTransaction`).
+ */
+export type StepPayment = (trx: Transaction<DB>) => Promise<unknown>;
+
 /** A step row this runner knows: the run's steps change only through its fence. */
 type KnownStep = Pick<StepRow, "id" | "seq" | "attempt">;
 
@@ -143,6 +152,11 @@ export class RunFence {
    * it writes them (and once it is not, every write is refused anyway).
    */
   #steps: Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> | undefined;
+  /**
+   * Fenced step writes not committed yet (step outcomes, token usage), in order: they ride with
+   * the next checkpoint write or status change instead of costing a commit each.
+   */
+  #deferred: CompiledQuery[] = [];
 
   constructor(
     readonly db: Database,
@@ -176,6 +190,16 @@ export class RunFence {
     return {
       condition: this.#ownsRun(),
       refused: () => new RunFencedOutError(this.runId, this.epoch),
+      carried: {
+        take: () => {
+          const statements = this.#deferred;
+          this.#deferred = [];
+          return statements;
+        },
+        giveBack: (statements) => {
+          this.#deferred = [...statements, ...this.#deferred];
+        },
+      },
     };
   }
 
@@ -194,25 +218,140 @@ export class RunFence {
     if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
   }
 
-  /** Adds a model call's token usage to the run, fenced. */
-  async addTokens(input: number, output: number): Promise<void> {
-    const result = await this.db.kysely.updateTable("agent_runs")
-      .set((eb) => ({
-        input_tokens: eb("input_tokens", "+", input),
-        output_tokens: eb("output_tokens", "+", output),
-        updated_at: toDbTimestamp(this.now()),
-      }))
-      .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
+  /**
+   * Adds a model call's token usage to the run, fenced. Deferred like `finishStep`'s write: it
+   * commits with the step's checkpoint.
+   */
+  addTokens(input: number, output: number): Promise<void> {
+    this.#defer(
+      this.db.kysely.updateTable("agent_runs")
+        .set((eb) => ({
+          input_tokens: eb("input_tokens", "+", input),
+          output_tokens: eb("output_tokens", "+", output),
+          updated_at: toDbTimestamp(this.now()),
+        }))
+        .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
+        .compile(),
+    );
+    return Promise.resolve();
+  }
+
+  /**
+   * Commits the deferred step writes now, fenced, through `executor` when it is part of a
+   * larger transaction (a status change: see `RunEvents.commit`). `RunFencedOutError` when the
+   * run is no longer this runner's (and then nothing of them was stored).
+   */
+  async flush(executor: Kysely<DB> = this.db.kysely, taken?: CompiledQuery[]): Promise<void> {
+    const statements = taken ?? this.#deferred;
+    if (statements.length === 0) return;
+    if (!taken) this.#deferred = [];
+    const apply = async (trx: Kysely<DB>) => {
+      for (const statement of statements) {
+        const result = await trx.executeQuery(statement);
+        if (Number(result.numAffectedRows ?? 0n) === 0) {
+          throw new RunFencedOutError(this.runId, this.epoch);
+        }
+      }
+    };
+    if (executor.isTransaction) await apply(executor);
+    else await executor.transaction().execute(apply);
+  }
+
+  /**
+   * Runs `statement` (a fenced step write); with deferred writes waiting, in one transaction
+   * after them, so writes to the run's steps keep their order. Rows `statement` affected.
+   */
+  async #applyWithDeferred(statement: CompiledQuery): Promise<number> {
+    const affected = async (executor: Kysely<DB>) =>
+      Number((await executor.executeQuery(statement)).numAffectedRows ?? 0n);
+    if (this.#deferred.length === 0) return await affected(this.db.kysely);
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    try {
+      return await this.db.kysely.transaction().execute(async (trx) => {
+        await this.flush(trx, deferred);
+        return await affected(trx);
+      });
+    } catch (error) {
+      // Refused (fenced out) or failed: nothing of it committed, and the runner stops anyway.
+      if (!(error instanceof RunFencedOutError)) this.#deferred = [...deferred, ...this.#deferred];
+      throw error;
+    }
+  }
+
+  /**
+   * Runs a step's opening write (see `beginStep`); resolves with the domain error `paid` refused
+   * with, if it did, after recording the step as failed.
+   */
+  async #applyStep(
+    statement: CompiledQuery,
+    stepId: string,
+    stamp: string,
+    paid: StepPayment | undefined,
+  ): Promise<DomainError | undefined> {
+    if (!paid) {
+      if (await this.#applyWithDeferred(statement) !== 1) throw await this.#whyRefused();
+      return undefined;
+    }
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    try {
+      return await lockingTransaction(this.db, async (trx) => {
+        // Locked first and held to commit: no claim can move the epoch under the charge.
+        const run = await forUpdate(
+          trx.selectFrom("agent_runs").select(["lease_epoch", "cancel_requested_at"])
+            .where("id", "=", this.runId),
+          this.db.dialect,
+        ).executeTakeFirst();
+        if (!run || Number(run.lease_epoch) !== this.epoch) {
+          throw new RunFencedOutError(this.runId, this.epoch);
+        }
+        if (run.cancel_requested_at) throw new RunCancelledError(this.runId);
+        await this.flush(trx, deferred);
+        if (Number((await trx.executeQuery(statement)).numAffectedRows ?? 0n) !== 1) {
+          throw new RunFencedOutError(this.runId, this.epoch);
+        }
+        try {
+          await paid(trx);
+          return undefined;
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          await trx.updateTable("agent_steps")
+            .set({
+              status: "failed",
+              output: toDbJson({ error: error.code }),
+              finished_at: stamp,
+              duration_ms: 0,
+              updated_at: stamp,
+            })
+            .where("id", "=", stepId).execute();
+          agentStepDuration.observe({ status: "failed" }, 0);
+          return error;
+        }
+      });
+    } catch (error) {
+      // Nothing committed. Fenced out, nothing of this runner's may; otherwise the deferred
+      // writes are still due (a cancel, say, commits them with the run's closing).
+      if (!(error instanceof RunFencedOutError)) this.#deferred = [...deferred, ...this.#deferred];
+      throw error;
+    }
+  }
+
+  #defer(statement: CompiledQuery): void {
+    this.#deferred.push(statement);
   }
 
   /**
    * Opens (or, for a key seen before, reopens with attempt + 1) a step row, fenced: the statement
    * writes only while the run carries this epoch and no cancel was requested, so a step of a run
    * taken over or cancelled never starts (`RunFencedOutError` / `RunCancelledError`).
+   *
+   * With `paid`, the step row and what `paid` writes (its charge) commit in one transaction that
+   * holds the run row's lock throughout, so the epoch checked is the epoch the charge commits
+   * under. When `paid` refuses with a domain error (e.g. `InsufficientCreditsError`, having
+   * written nothing), the step is recorded as failed with `{ error: code }` and the error thrown.
    */
-  async beginStep(start: StepStart): Promise<OpenStep> {
+  async beginStep(start: StepStart, paid?: StepPayment): Promise<OpenStep> {
     const startedMs = this.now().getTime();
     const stamp = toDbTimestamp(new Date(startedMs));
     const steps = await this.#knownSteps();
@@ -231,9 +370,10 @@ export class RunFence {
         })
         .where("id", "=", existing.id)
         .where(this.#ownsLiveRun())
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw await this.#whyRefused();
+        .compile();
+      const refusal = await this.#applyStep(result, existing.id, stamp, paid);
       steps.byKey.set(start.key, { ...existing, attempt });
+      if (refusal) throw refusal;
       return { id: existing.id, seq: existing.seq, attempt, startedMs };
     }
     const seq = steps.lastSeq + 1;
@@ -283,32 +423,40 @@ export class RunFence {
           .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
           .where("cancel_requested_at", "is", null)
       )
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) throw await this.#whyRefused();
+      .compile();
+    const refusal = await this.#applyStep(result, id, stamp, paid);
     steps.byKey.set(start.key, { id, seq, attempt: 1 });
     steps.lastSeq = seq;
+    if (refusal) throw refusal;
     return { id, seq, attempt: 1, startedMs };
   }
 
-  /** Closes a step with its outcome, fenced; returns its duration. */
-  async finishStep(step: OpenStep, status: AgentStepStatus, output: unknown): Promise<number> {
+  /**
+   * Closes a step with its outcome, fenced; returns its duration. The write is deferred: it
+   * commits in the same transaction as the step's checkpoint (`checkpointGuard.carried`), or with
+   * the status change that ends or parks the run (`flush`), whichever comes first. Until then a
+   * crash loses it together with the checkpoint, so the step is replayed either way, exactly as
+   * when a crash fell between two separate commits.
+   */
+  finishStep(step: OpenStep, status: AgentStepStatus, output: unknown): Promise<number> {
     const finished = this.now();
     const duration = Math.max(0, finished.getTime() - step.startedMs);
     const stamp = toDbTimestamp(finished);
-    const result = await this.db.kysely.updateTable("agent_steps")
-      .set({
-        status,
-        output: toDbJson(output),
-        finished_at: stamp,
-        duration_ms: duration,
-        updated_at: stamp,
-      })
-      .where("id", "=", step.id)
-      .where(this.#ownsRun())
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
+    this.#defer(
+      this.db.kysely.updateTable("agent_steps")
+        .set({
+          status,
+          output: toDbJson(output),
+          finished_at: stamp,
+          duration_ms: duration,
+          updated_at: stamp,
+        })
+        .where("id", "=", step.id)
+        .where(this.#ownsRun())
+        .compile(),
+    );
     agentStepDuration.observe({ status }, duration / 1000);
-    return duration;
+    return Promise.resolve(duration);
   }
 
   #knownSteps(): Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> {
