@@ -36,7 +36,13 @@ import { SYSTEM_PROMPT } from "../prompt.ts";
 import { openToolbox, type Toolbox } from "../tools.ts";
 import { RunCancelledError, RunnerDrainingError } from "./errors.ts";
 import { RunEvents, type RunWrites, summarizeArguments } from "./events.ts";
-import { decisionOf, type PendingConfirmation, RunFence, type RunRow } from "./store.ts";
+import {
+  decisionOf,
+  type PendingConfirmation,
+  RunFence,
+  type RunRow,
+  type StepPayment,
+} from "./store.ts";
 import type { TestHooks } from "./test_hooks.ts";
 
 /** Messages of earlier turns the model is shown. */
@@ -392,16 +398,25 @@ function hooksFor(
       return Promise.resolve();
     },
     async beginStep(start, charge) {
-      const step = await fence.beginStep(
-        start,
-        charge &&
-          ((trx) =>
-            ctx.domain.credits.chargeWithin(trx, actor, {
-              amount: charge.credits,
-              idempotencyKey: charge.key,
-              description: charge.description,
-            })),
-      );
+      const paid: StepPayment | undefined = charge &&
+        ((trx) =>
+          ctx.domain.credits.chargeWithin(trx, actor, {
+            amount: charge.credits,
+            idempotencyKey: charge.key,
+            description: charge.description,
+          }));
+      // One transaction for the step: the run's queued events, the step row (with the outcomes
+      // of earlier steps not yet committed) and its charge, fenced by the conversation
+      // transaction's lock on the run row at this epoch.
+      let opened;
+      try {
+        opened = await events.commit((writes) => fence.beginStepWithin(writes.trx, start, paid));
+      } catch (error) {
+        fence.forgetSteps();
+        throw error;
+      }
+      if (opened.refused) throw opened.refused;
+      const step = opened.step;
       // A model call begun before belongs to a runner that lost the run: what it streamed is
       // replaced by this attempt's text, not added to.
       if (start.kind === "model_call") events.startStream(start.key, step.attempt > 1);
@@ -432,8 +447,9 @@ function hooksFor(
     onDelta: (text) => events.delta(text),
     onStep(notice) {
       // Not awaited: events keep their order in the run's append chain (flushed when the run
-      // stops), and the step's own row, not its event, is the durable record.
-      void events.emit("step", `${notice.name} ${notice.status}`, {
+      // stops), and the step's own row, not its event, is the durable record. Stored with the
+      // next step's transaction, or shortly after, rather than with a commit of its own.
+      events.later("step", `${notice.name} ${notice.status}`, {
         phase: notice.phase,
         name: notice.name,
         tool_call_id: notice.toolCallId,

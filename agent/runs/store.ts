@@ -33,7 +33,6 @@ import type {
 } from "../../db/schema.ts";
 import { toDbTimestamp } from "../../db/time.ts";
 import { DomainError, NotFoundError } from "../../domain/errors.ts";
-import { forUpdate, lockingTransaction } from "../../db/locking.ts";
 import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Lease, Leases } from "../../lib/coordination/types.ts";
 import { agentStepDuration, leaseTakeovers } from "../../lib/metrics.ts";
@@ -137,7 +136,7 @@ export interface StepStart {
 }
 
 /**
- * What a step pays before it runs (its charge), written by `beginStep` in the step's own
+ * What a step pays before it runs (its charge), written by `beginStepWithin` in the step's own
  * transaction (a `lockingTransaction`).
  */
 export type StepPayment = (trx: Transaction<DB>) => Promise<unknown>;
@@ -280,61 +279,51 @@ export class RunFence {
   }
 
   /**
-   * Runs a step's opening write (see `beginStep`); resolves with the domain error `paid` refused
-   * with, if it did, after recording the step as failed.
+   * Runs a step's opening write inside `trx`, whose caller holds the run row's lock at this
+   * epoch (see `beginStepWithin`); resolves with the domain error `paid` refused with, if it
+   * did, after recording the step as failed.
    */
-  async #applyStep(
+  async #applyStepWithin(
+    trx: Transaction<DB>,
     statement: CompiledQuery,
     stepId: string,
     stamp: string,
     paid: StepPayment | undefined,
   ): Promise<DomainError | undefined> {
-    if (!paid) {
-      if (await this.#applyWithDeferred(statement) !== 1) throw await this.#whyRefused();
-      return undefined;
-    }
     const deferred = this.#deferred;
     this.#deferred = [];
     try {
-      return await lockingTransaction(this.db, async (trx) => {
-        // Locked first and held to commit: no claim can move the epoch under the charge.
-        const run = await forUpdate(
-          trx.selectFrom("agent_runs").select(["lease_epoch", "cancel_requested_at"])
-            .where("id", "=", this.runId),
-          this.db.dialect,
-        ).executeTakeFirst();
-        if (!run || Number(run.lease_epoch) !== this.epoch) {
-          throw new RunFencedOutError(this.runId, this.epoch);
-        }
-        if (run.cancel_requested_at) throw new RunCancelledError(this.runId);
-        await this.flush(trx, deferred);
-        if (Number((await trx.executeQuery(statement)).numAffectedRows ?? 0n) !== 1) {
-          throw new RunFencedOutError(this.runId, this.epoch);
-        }
-        try {
-          await paid(trx);
-          return undefined;
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          await trx.updateTable("agent_steps")
-            .set({
-              status: "failed",
-              output: toDbJson({ error: error.code }),
-              finished_at: stamp,
-              duration_ms: 0,
-              updated_at: stamp,
-            })
-            .where("id", "=", stepId).execute();
-          agentStepDuration.observe({ status: "failed" }, 0);
-          return error;
-        }
-      });
+      await this.flush(trx, deferred);
+      if (Number((await trx.executeQuery(statement)).numAffectedRows ?? 0n) !== 1) {
+        throw await this.#whyRefused(trx);
+      }
     } catch (error) {
-      // Nothing committed. Fenced out, nothing of this runner's may; otherwise the deferred
-      // writes are still due (a cancel, say, commits them with the run's closing).
       if (!(error instanceof RunFencedOutError)) this.#deferred = [...deferred, ...this.#deferred];
       throw error;
     }
+    if (!paid) return undefined;
+    try {
+      await paid(trx);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await trx.updateTable("agent_steps")
+        .set({
+          status: "failed",
+          output: toDbJson({ error: error.code }),
+          finished_at: stamp,
+          duration_ms: 0,
+          updated_at: stamp,
+        })
+        .where("id", "=", stepId).execute();
+      agentStepDuration.observe({ status: "failed" }, 0);
+      return error;
+    }
+  }
+
+  /** Forgets the steps read so far (after a transaction that may have changed them failed). */
+  forgetSteps(): void {
+    this.#steps = undefined;
   }
 
   #defer(statement: CompiledQuery): void {
@@ -345,16 +334,49 @@ export class RunFence {
    * Opens (or, for a key seen before, reopens with attempt + 1) a step row, fenced: the statement
    * writes only while the run carries this epoch and no cancel was requested, so a step of a run
    * taken over or cancelled never starts (`RunFencedOutError` / `RunCancelledError`).
-   *
-   * With `paid`, the step row and what `paid` writes (its charge) commit in one transaction that
-   * holds the run row's lock throughout, so the epoch checked is the epoch the charge commits
-   * under. When `paid` refuses with a domain error (e.g. `InsufficientCreditsError`, having
-   * written nothing), the step is recorded as failed with `{ error: code }` and the error thrown.
    */
-  async beginStep(start: StepStart, paid?: StepPayment): Promise<OpenStep> {
+  async beginStep(start: StepStart): Promise<OpenStep> {
+    const opening = await this.#opening(start);
+    if (await this.#applyWithDeferred(opening.statement) !== 1) throw await this.#whyRefused();
+    opening.remember();
+    return opening.step;
+  }
+
+  /**
+   * `beginStep` inside `trx`, a transaction that holds the run row's lock at this epoch (a
+   * conversation transaction fenced to it: see `RunEvents.commit`), so the step, what `paid`
+   * writes (its charge) and the caller's other writes (its events) commit together. When `paid`
+   * refuses with a domain error (e.g. `InsufficientCreditsError`, having written nothing), the
+   * step is recorded as failed with `{ error: code }` and the error is returned as `refused`,
+   * for the caller to throw once the transaction committed.
+   */
+  async beginStepWithin(
+    trx: Transaction<DB>,
+    start: StepStart,
+    paid?: StepPayment,
+  ): Promise<{ step: OpenStep; refused?: DomainError }> {
+    const opening = await this.#opening(start, trx);
+    const refused = await this.#applyStepWithin(
+      trx,
+      opening.statement,
+      opening.step.id,
+      opening.stamp,
+      paid,
+    );
+    opening.remember();
+    return { step: opening.step, refused };
+  }
+
+  /** The statement opening (or reopening) a step, and what to remember once it committed. */
+  async #opening(start: StepStart, executor: Kysely<DB> = this.db.kysely): Promise<{
+    statement: CompiledQuery;
+    step: OpenStep;
+    stamp: string;
+    remember(): void;
+  }> {
     const startedMs = this.now().getTime();
     const stamp = toDbTimestamp(new Date(startedMs));
-    const steps = await this.#knownSteps();
+    const steps = await this.#knownSteps(executor);
     const existing = steps.byKey.get(start.key);
     if (existing) {
       const attempt = existing.attempt + 1;
@@ -371,10 +393,12 @@ export class RunFence {
         .where("id", "=", existing.id)
         .where(this.#ownsLiveRun())
         .compile();
-      const refusal = await this.#applyStep(result, existing.id, stamp, paid);
-      steps.byKey.set(start.key, { ...existing, attempt });
-      if (refusal) throw refusal;
-      return { id: existing.id, seq: existing.seq, attempt, startedMs };
+      return {
+        statement: result,
+        stamp,
+        step: { id: existing.id, seq: existing.seq, attempt, startedMs },
+        remember: () => steps.byKey.set(start.key, { ...existing, attempt }),
+      };
     }
     const seq = steps.lastSeq + 1;
     const id = crypto.randomUUID();
@@ -424,11 +448,15 @@ export class RunFence {
           .where("cancel_requested_at", "is", null)
       )
       .compile();
-    const refusal = await this.#applyStep(result, id, stamp, paid);
-    steps.byKey.set(start.key, { id, seq, attempt: 1 });
-    steps.lastSeq = seq;
-    if (refusal) throw refusal;
-    return { id, seq, attempt: 1, startedMs };
+    return {
+      statement: result,
+      stamp,
+      step: { id, seq, attempt: 1, startedMs },
+      remember: () => {
+        steps.byKey.set(start.key, { id, seq, attempt: 1 });
+        steps.lastSeq = seq;
+      },
+    };
   }
 
   /**
@@ -459,9 +487,12 @@ export class RunFence {
     return Promise.resolve(duration);
   }
 
-  #knownSteps(): Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> {
+  /** `executor`: where to read them (inside an open transaction, its own; SQLite has one connection). */
+  #knownSteps(
+    executor: Kysely<DB>,
+  ): Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> {
     if (this.#steps) return this.#steps;
-    const steps = this.db.kysely.selectFrom("agent_steps")
+    const steps = executor.selectFrom("agent_steps")
       .select(["id", "seq", "attempt", "idempotency_key"])
       .where("run_id", "=", this.runId).execute()
       .then((rows) => ({
@@ -477,8 +508,8 @@ export class RunFence {
   }
 
   /** Why a step write found no row: the run was cancelled, or it is no longer this runner's. */
-  async #whyRefused(): Promise<Error> {
-    const row = await this.db.kysely.selectFrom("agent_runs")
+  async #whyRefused(executor: Kysely<DB> = this.db.kysely): Promise<Error> {
+    const row = await executor.selectFrom("agent_runs")
       .select(["lease_epoch", "cancel_requested_at"])
       .where("id", "=", this.runId).executeTakeFirst();
     return row && Number(row.lease_epoch) === this.epoch && row.cancel_requested_at
