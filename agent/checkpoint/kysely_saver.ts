@@ -7,8 +7,9 @@
  *
  * Per step the saver costs one `put` (a multi-row insert of the changed blobs, then the checkpoint
  * row, in one transaction) and one `putWrites` (one multi-row insert); LangGraph runs them
- * concurrently. With `groupCommit` (MySQL) both go to the server as one transaction in one round
- * trip (see `writer.ts`).
+ * concurrently. With `groupCommit` (MySQL; the default on SQLite) both commit as one transaction,
+ * on MySQL in one round trip (see `writer.ts`). A guard's carried writes (a runner's step
+ * outcome and token usage) join that transaction, so a durable step costs one commit here.
  *
  * Writes can be guarded (`WriteGuard`, or the `GuardedSaver` view): the condition is part of the
  * insert statements themselves, so a runner that lost its lease cannot slip a write in between a
