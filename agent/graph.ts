@@ -104,6 +104,13 @@ export interface StepNotice {
   durationMs?: number;
 }
 
+/** Credits a step costs, charged once per key. */
+export interface StepCharge {
+  key: string;
+  credits: number;
+  description: string;
+}
+
 /** What the graph asks of the runner. */
 export interface AgentHooks {
   /**
@@ -111,12 +118,15 @@ export interface AgentHooks {
    * cannot tell without the database, the node's first fenced write (`beginStep`) checks.
    */
   boundary(): Promise<void>;
-  beginStep(start: StepStart): Promise<OpenStep>;
+  /**
+   * Opens the step; with `charge`, pays for it in the same commit. A refused charge (e.g.
+   * `InsufficientCreditsError`) leaves the step recorded as failed and is thrown; a replayed
+   * step's charge (same key) is not paid twice.
+   */
+  beginStep(start: StepStart, charge?: StepCharge): Promise<OpenStep>;
   finishStep(step: OpenStep, status: AgentStepStatus, output: unknown): Promise<number>;
   /** Closes the step recorded under `key` without a new attempt (decisions, rejections). */
   settleStep(key: string, status: AgentStepStatus, output: unknown): Promise<void>;
-  /** Charges credits once per key; throws `InsufficientCreditsError` when short. */
-  charge(key: string, credits: number, description: string): Promise<void>;
   /** Gives back what is left of the charge made under `key` (once). */
   refund(key: string, description: string): Promise<void>;
   addTokens(usage: TokenUsage): Promise<void>;
@@ -185,17 +195,11 @@ export function buildAgentGraph(options: AgentGraphOptions) {
       name: model.name,
       key: `model:${turn}`,
       input: { turn, messages: state.messages.length, tools: toolbox.specs.length },
+    }, {
+      key: modelCallChargeKey(runId, turn),
+      credits: MODEL_CALL_CREDITS,
+      description: `Assistant model call ${turn + 1} of run ${runId}`,
     });
-    try {
-      await hooks.charge(
-        modelCallChargeKey(runId, turn),
-        MODEL_CALL_CREDITS,
-        `Assistant model call ${turn + 1} of run ${runId}`,
-      );
-    } catch (error) {
-      await hooks.finishStep(step, "failed", { error: errorCode(error) });
-      throw error;
-    }
     let result;
     try {
       result = await model.generate({
@@ -252,12 +256,22 @@ export function buildAgentGraph(options: AgentGraphOptions) {
   ): Promise<
     { message: ModelMessage; component: ComponentRef | null; frozen: boolean } | { held: HeldCall }
   > {
-    const step = await hooks.beginStep({
-      kind: "tool_call",
-      name: call.name,
-      key: `tool:${call.id}`,
-      input: { arguments: call.args, approved: grant !== undefined },
-    });
+    const price = toolCallCredits(call.name);
+    const step = await hooks.beginStep(
+      {
+        kind: "tool_call",
+        name: call.name,
+        key: `tool:${call.id}`,
+        input: { arguments: call.args, approved: grant !== undefined },
+      },
+      price > 0
+        ? {
+          key: toolCallChargeKey(runId, call.id),
+          credits: price,
+          description: `Tool ${call.name}`,
+        }
+        : undefined,
+    );
     await hooks.onStep({
       phase: "started",
       toolCallId: call.id,
@@ -265,15 +279,6 @@ export function buildAgentGraph(options: AgentGraphOptions) {
       arguments: call.args,
       status: "running",
     });
-    const price = toolCallCredits(call.name);
-    if (price > 0) {
-      try {
-        await hooks.charge(toolCallChargeKey(runId, call.id), price, `Tool ${call.name}`);
-      } catch (error) {
-        await hooks.finishStep(step, "failed", { error: errorCode(error) });
-        throw error;
-      }
-    }
     await hooks.pause(`${grant ? "before_approved_call" : "before_tool_call"}:${call.name}`);
     const result = await callWithRetry(() =>
       toolbox.call(call.name, call.args, {
@@ -500,8 +505,4 @@ function componentOf(result: CallToolResult): ComponentRef | null {
   const hint = result._meta?.[COMPONENT_META_KEY] as ComponentRef | undefined;
   if (!hint || typeof hint.type !== "string" || hint.type === "confirmation") return null;
   return { type: hint.type, data: hint.data };
-}
-
-function errorCode(error: unknown): string {
-  return error instanceof Error && "code" in error ? String(error.code) : String(error);
 }

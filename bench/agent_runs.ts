@@ -7,8 +7,9 @@
  * what durability costs.
  *
  * Round trips per step are counted the same way: every statement Kysely sends (transaction
- * control included; a multi-statement group commit counts once) and every coordination call
- * (a Redis round trip each on Redis), durable minus plain, divided by the steps.
+ * control included; a multi-statement group commit counts once), commits (explicit, and writes
+ * sent outside a transaction) and every coordination call (a Redis round trip each on Redis),
+ * durable minus plain, divided by the steps. `--profile` lists the statements by SQL text.
  *
  * Usage: `deno task bench agent_runs [--runs=N] [--mysql=URL] [--redis=URL]` (default 10 runs;
  * MariaDB/MySQL and Redis rows are skipped when unreachable).
@@ -63,17 +64,37 @@ class BenchModel implements ChatModel {
 interface Trips {
   /** Statements sent to the database. */
   statements: number;
-  /** Of those, explicit commits. */
+  /**
+   * Commits: explicit ones, plus writes sent outside any transaction (each commits on its own).
+   * Exact on SQLite (one connection); on a MySQL pool a write is taken to be inside a
+   * transaction while any connection has one open, so autocommits may be undercounted.
+   */
   commits: number;
   /** Coordination calls (leases, publishes). */
   coordination: number;
 }
 
+/** With `--profile`: statements by their SQL (first characters), with count and time. */
+let profile: Map<string, { count: number; ms: number }> | undefined;
+
 /** A Kysely log that counts statements into `trips`. */
 function countingLog(trips: Trips): LogConfig {
+  /** Transactions open (begun, not yet ended) across the pool's connections. */
+  let open = 0;
   return (event) => {
     trips.statements++;
-    if (/\bcommit$/i.test(event.query.sql.trim())) trips.commits++;
+    if (profile) {
+      const key = event.query.sql.replace(/\s+/g, " ").slice(0, 110);
+      const entry = profile.get(key) ?? { count: 0, ms: 0 };
+      entry.count++;
+      entry.ms += event.queryDurationMillis;
+      profile.set(key, entry);
+    }
+    const text = event.query.sql.trim();
+    if (/^(begin|start transaction)$/i.test(text)) open++;
+    else if (/^(commit|rollback)$/i.test(text)) open = Math.max(0, open - 1);
+    if (/\bcommit$/i.test(text)) trips.commits++;
+    else if (open === 0 && /^(insert|update|delete|replace)\b/i.test(text)) trips.commits++;
   };
 }
 
@@ -287,6 +308,7 @@ export async function main(args: string[]): Promise<void> {
   const option = (name: string) =>
     args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   const runs = Number(option("runs") ?? 10);
+  if (args.includes("--profile")) profile = new Map();
   const mysqlUrl = option("mysql") ?? "mysql://root@127.0.0.1:3306";
   const redisUrl = option("redis") ?? "redis://127.0.0.1:6379";
   const steps = 2 * MODEL_CALLS - 1;
@@ -316,6 +338,17 @@ export async function main(args: string[]): Promise<void> {
           perStep(extra.commits)
         } commits), ${perStep(extra.coordination)} coordination calls`,
       );
+      if (profile) {
+        const top = [...profile].sort((a, b) => b[1].count - a[1].count).slice(0, 30);
+        for (const [key, { count, ms }] of top) {
+          console.log(
+            `  ${(count / (runs + 1) / steps).toFixed(2).padStart(6)}/step ${
+              (ms / count).toFixed(3)
+            } ms  ${key}`,
+          );
+        }
+        profile.clear();
+      }
     } finally {
       await backend.close();
     }

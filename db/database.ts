@@ -17,6 +17,12 @@ export type Queryable = Kysely<DB> | Transaction<DB>;
 /** An open database. */
 export interface Database {
   readonly kysely: Kysely<DB>;
+  /**
+   * Where lock → read → write transactions run (`lockingTransaction`): on MySQL a pool of its
+   * own whose sessions are READ COMMITTED from the start, so a transaction costs no extra
+   * `SET TRANSACTION` round trip; on SQLite `kysely` itself.
+   */
+  readonly locking: Kysely<DB>;
   readonly dialect: SqlDialect;
   /** Where it lives, without credentials, for logs (`sqlite:data/aae.sqlite`, `mysql://host/db`). */
   readonly location: string;
@@ -26,15 +32,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Wraps a Kysely instance as a `Database`. */
-export function wrapKysely(kysely: Kysely<DB>, dialect: SqlDialect, location: string): Database {
+/** Wraps a Kysely instance (and, when it has one, its `locking` instance) as a `Database`. */
+export function wrapKysely(
+  kysely: Kysely<DB>,
+  dialect: SqlDialect,
+  location: string,
+  locking: Kysely<DB> = kysely,
+): Database {
   return {
     kysely,
+    locking,
     dialect,
     location,
     async ping() {
       await sql`select 1`.execute(kysely);
     },
-    close: () => kysely.destroy(),
+    async close() {
+      if (locking !== kysely) await locking.destroy();
+      await kysely.destroy();
+    },
   };
 }

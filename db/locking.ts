@@ -21,11 +21,13 @@ export function forUpdate<Query extends { forUpdate(): Query }>(
  * Runs `work` in a transaction shaped for lock → read → write. On MySQL it uses READ COMMITTED:
  * reads made after taking a row lock see what the previous holder committed, and plain reads
  * take no gap locks (two sessions gap-locking one range and then inserting into it deadlock).
- * SQLite ignores the level; its transactions are serialized anyway.
+ * The level comes from the `locking` pool's sessions (set once per connection), not from a
+ * `SET TRANSACTION` sent before every transaction. SQLite has no levels; its transactions are
+ * serialized anyway.
  */
 export function lockingTransaction<Result>(
   database: Database,
   work: (trx: Transaction<DB>) => Promise<Result>,
 ): Promise<Result> {
-  return database.kysely.transaction().setIsolationLevel("read committed").execute(work);
+  return database.locking.transaction().execute(work);
 }

@@ -27,27 +27,35 @@ export interface MysqlOptions {
 
 /** Opens a pool for a `mysql://user:pass@host:port/database` URL. */
 export function openMysql(url: string, options: MysqlOptions = {}): Database {
-  const pool = createPool({
-    uri: url,
-    charset: "UTF8MB4_UNICODE_CI",
-    timezone: "Z",
-    dateStrings: true,
-    supportBigNumbers: true,
-    decimalNumbers: true,
-    connectionLimit: options.connectionLimit ?? 10,
-    multipleStatements: options.multipleStatements ?? false,
-    // MySQL's JSON type and MariaDB's JSON-flagged LONGTEXT would otherwise be parsed by the
-    // driver on one server and not the other; as strings they match SQLite.
-    jsonStrings: true,
-  });
-  const kysely = new Kysely<DB>({
-    dialect: new MysqlDialect({
-      pool,
-      async onCreateConnection(connection) {
-        await connection.executeQuery(CompiledQuery.raw("SET time_zone = '+00:00'"));
-      },
-    }),
-    log: options.log,
-  });
-  return wrapKysely(kysely, "mysql", redactUrl(url));
+  const open = (sessionSql: string[]) => {
+    const pool = createPool({
+      uri: url,
+      charset: "UTF8MB4_UNICODE_CI",
+      timezone: "Z",
+      dateStrings: true,
+      supportBigNumbers: true,
+      decimalNumbers: true,
+      connectionLimit: options.connectionLimit ?? 10,
+      multipleStatements: options.multipleStatements ?? false,
+      // MySQL's JSON type and MariaDB's JSON-flagged LONGTEXT would otherwise be parsed by the
+      // driver on one server and not the other; as strings they match SQLite.
+      jsonStrings: true,
+    });
+    return new Kysely<DB>({
+      dialect: new MysqlDialect({
+        pool,
+        async onCreateConnection(connection) {
+          for (const statement of sessionSql) {
+            await connection.executeQuery(CompiledQuery.raw(statement));
+          }
+        },
+      }),
+      log: options.log,
+    });
+  };
+  const timeZone = "SET time_zone = '+00:00'";
+  // Connections open lazily: the locking pool costs nothing until a locking transaction runs.
+  const kysely = open([timeZone]);
+  const locking = open([timeZone, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"]);
+  return wrapKysely(kysely, "mysql", redactUrl(url), locking);
 }

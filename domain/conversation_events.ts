@@ -207,20 +207,24 @@ export function createConversationEventsService(context: DomainContext): Convers
     conversationId: string,
     actor: Actor,
     fields: z.output<typeof newEventSchema>,
+    /** The seq this transaction stored last, if it stored one: the lock makes it the latest. */
+    previousSeq: number | undefined,
   ): Promise<ConversationEvent> {
     const metadata = Object.fromEntries(
       Object.entries(fields.metadata).filter(([key]) => !RESERVED_METADATA.has(key)),
     );
-    const latest = await trx.selectFrom("conversation_events")
-      .select((eb) => eb.fn.max<number>("seq").as("seq"))
-      .where("conversation_id", "=", conversationId)
-      .executeTakeFirstOrThrow();
+    const latest = previousSeq ?? Number(
+      (await trx.selectFrom("conversation_events")
+        .select((eb) => eb.fn.max<number>("seq").as("seq"))
+        .where("conversation_id", "=", conversationId)
+        .executeTakeFirstOrThrow()).seq ?? 0,
+    );
     const now = nowForDb(context);
     const row: Selectable<ConversationEventsTable> = {
       id: context.ids(),
       user_id: actor.userId,
       conversation_id: conversationId,
-      seq: Number(latest.seq ?? 0) + 1,
+      seq: latest + 1,
       type: fields.type,
       content: fields.content,
       metadata: toDbJson(metadata),
@@ -263,7 +267,13 @@ export function createConversationEventsService(context: DomainContext): Convers
         trx,
         async appendEvent(event) {
           const fields = parseInput(newEventSchema, { ...event, fence });
-          const persisted = await insertEvent(trx, conversationId, actor, fields);
+          const persisted = await insertEvent(
+            trx,
+            conversationId,
+            actor,
+            fields,
+            appended.at(-1)?.metadata.seq,
+          );
           appended.push(persisted);
           return persisted;
         },

@@ -17,7 +17,7 @@ import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import {
-  assertRunFence,
+  checkRunFence,
   FENCE_RUN_MISMATCH,
   fenceMatchesRun,
   type RunWriteFence,
@@ -227,14 +227,31 @@ export async function lockConversation(
   conversationId: string,
   fence: RunWriteFence | undefined,
 ): Promise<void> {
-  const conversation = await forUpdate(
-    trx.selectFrom("conversations").select("id")
-      .where("id", "=", conversationId).where("user_id", "=", actor.userId)
-      .where("deleted_at", "is", null),
+  if (!fence) {
+    const conversation = await forUpdate(
+      trx.selectFrom("conversations").select("id")
+        .where("id", "=", conversationId).where("user_id", "=", actor.userId)
+        .where("deleted_at", "is", null),
+      dialect,
+    ).executeTakeFirst();
+    if (!conversation) throw new NotFoundError("conversation");
+    return;
+  }
+  // Both rows in one round trip: `FOR UPDATE` locks every row the join reads (see `run_fence.ts`
+  // on why taking them in one statement cannot deadlock).
+  const row = await forUpdate(
+    trx.selectFrom("conversations")
+      .leftJoin("agent_runs", (join) =>
+        join.on("agent_runs.id", "=", fence.runId)
+          .onRef("agent_runs.conversation_id", "=", "conversations.id"))
+      .select(["conversations.id", "agent_runs.lease_epoch"])
+      .where("conversations.id", "=", conversationId)
+      .where("conversations.user_id", "=", actor.userId)
+      .where("conversations.deleted_at", "is", null),
     dialect,
   ).executeTakeFirst();
-  if (!conversation) throw new NotFoundError("conversation");
-  if (fence) await assertRunFence(trx, dialect, conversationId, fence);
+  if (!row) throw new NotFoundError("conversation");
+  checkRunFence(row.lease_epoch, fence);
 }
 
 /**

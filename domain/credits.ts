@@ -64,6 +64,16 @@ export interface CreditsService {
   ledger(actor: Actor, query?: Partial<PageQuery>): Promise<Page<CreditEntry>>;
   /** Charges credits; throws `InsufficientCreditsError` when the balance is too low. */
   charge(actor: Actor, input: ChargeCreditsInput): Promise<CreditEntry>;
+  /**
+   * `charge`, inside the caller's `lockingTransaction` (so the charge commits, or not, with the
+   * caller's own writes: e.g. the agent step it pays for). Takes the balance row's lock, like
+   * every change; on `InsufficientCreditsError` it has written nothing.
+   */
+  chargeWithin(
+    trx: Transaction<DB>,
+    actor: Actor,
+    input: ChargeCreditsInput,
+  ): Promise<CreditEntry>;
   /** Refunds (part of) a charge; refunds of one charge never exceed it. */
   refund(actor: Actor, input: RefundCreditsInput): Promise<CreditEntry>;
   /**
@@ -85,18 +95,39 @@ export function createCreditsService(context: DomainContext): CreditsService {
     actor: Actor,
     change: (trx: Transaction<DB>, balance: number) => Promise<NewEntry | CreditEntry>,
   ): Promise<CreditEntry> {
-    return lockingTransaction(db, async (trx) => {
-      const row = await forUpdate(
-        trx.selectFrom("credit_balances").select("balance").where("user_id", "=", actor.userId),
-        db.dialect,
-      ).executeTakeFirst();
-      if (!row) throw new NotFoundError("credit balance");
-      const outcome = await change(trx, row.balance);
-      return "id" in outcome ? outcome : await appendEntry(context, trx, actor.userId, {
-        ...outcome,
-        balanceAfter: row.balance + outcome.amount,
-      });
+    return lockingTransaction(db, (trx) => lockedChange(trx, actor, change));
+  }
+
+  /** `withLockedBalance`'s work, inside an open locking transaction. */
+  async function lockedChange(
+    trx: Transaction<DB>,
+    actor: Actor,
+    change: (trx: Transaction<DB>, balance: number) => Promise<NewEntry | CreditEntry>,
+  ): Promise<CreditEntry> {
+    const row = await forUpdate(
+      trx.selectFrom("credit_balances").select("balance").where("user_id", "=", actor.userId),
+      db.dialect,
+    ).executeTakeFirst();
+    if (!row) throw new NotFoundError("credit balance");
+    const outcome = await change(trx, row.balance);
+    return "id" in outcome ? outcome : await appendEntry(context, trx, actor.userId, {
+      ...outcome,
+      balanceAfter: row.balance + outcome.amount,
     });
+  }
+
+  /** The change a charge makes: its replay, or a new entry when the balance covers it. */
+  function chargeChange(actor: Actor, input: ChargeCreditsInput) {
+    const { amount, idempotencyKey, description } = parseInput(chargeCreditsSchema, input);
+    return async (trx: Transaction<DB>, balance: number): Promise<NewEntry | CreditEntry> => {
+      const replay = await replayOf(trx, actor, idempotencyKey, {
+        kind: "charge",
+        amount: -amount,
+      });
+      if (replay) return replay;
+      if (balance < amount) throw new InsufficientCreditsError(balance, amount);
+      return { kind: "charge", amount: -amount, idempotencyKey, description, refundOfId: null };
+    };
   }
 
   /** The entry already recorded under `key`, checked to be the same operation. */
@@ -137,16 +168,11 @@ export function createCreditsService(context: DomainContext): CreditsService {
     },
 
     async charge(actor, input) {
-      const { amount, idempotencyKey, description } = parseInput(chargeCreditsSchema, input);
-      return await withLockedBalance(actor, async (trx, balance) => {
-        const replay = await replayOf(trx, actor, idempotencyKey, {
-          kind: "charge",
-          amount: -amount,
-        });
-        if (replay) return replay;
-        if (balance < amount) throw new InsufficientCreditsError(balance, amount);
-        return { kind: "charge", amount: -amount, idempotencyKey, description, refundOfId: null };
-      });
+      return await withLockedBalance(actor, chargeChange(actor, input));
+    },
+
+    async chargeWithin(trx, actor, input) {
+      return await lockedChange(trx, actor, chargeChange(actor, input));
     },
 
     async refund(actor, input) {

@@ -6,16 +6,15 @@
  *
  * Lock order: the conversation row first (every conversation write already starts there), then
  * the run row. Claiming a run and the runner's fenced run/step writes lock only the run row (and
- * its steps), never the conversation, so the two orders cannot form a cycle; anything that ever
- * needs both locks must take them in this order too.
+ * its steps, and the owner's credit balance), never the conversation, so the two orders cannot
+ * form a cycle; anything that ever needs both locks must take them in this order too. A
+ * conversation write takes both in one statement (`lockConversation`), whose join reads them in
+ * whatever order the optimizer picks: harmless, since nothing locks the run row and then waits
+ * for its conversation's.
  *
  * @module
  */
-import type { Transaction } from "kysely";
 import { z } from "zod";
-import type { SqlDialect } from "../db/database.ts";
-import { forUpdate } from "../db/locking.ts";
-import type { DB } from "../db/schema.ts";
 import { DomainError } from "./errors.ts";
 
 /** The run a write is made for and the lease epoch its runner claimed. */
@@ -53,24 +52,11 @@ export class RunFencedOutError extends DomainError {
 }
 
 /**
- * Inside a transaction that already holds `conversationId`'s row lock: locks the run row
- * (MySQL `FOR UPDATE`; SQLite transactions are serialized anyway) and throws
- * `RunFencedOutError` unless it belongs to the conversation and still has the fence's epoch.
- * The lock is held until commit, so a claim cannot bump the epoch between this check and the
- * write: every write it lets through commits before the next runner owns the run.
+ * `RunFencedOutError` unless `leaseEpoch` (the run row's, read under its lock; null when the
+ * run is missing or not the conversation's) is the fence's.
  */
-export async function assertRunFence(
-  trx: Transaction<DB>,
-  dialect: SqlDialect,
-  conversationId: string,
-  fence: RunWriteFence,
-): Promise<void> {
-  const run = await forUpdate(
-    trx.selectFrom("agent_runs").select("lease_epoch")
-      .where("id", "=", fence.runId).where("conversation_id", "=", conversationId),
-    dialect,
-  ).executeTakeFirst();
-  if (!run || Number(run.lease_epoch) !== fence.leaseEpoch) {
+export function checkRunFence(leaseEpoch: number | null | undefined, fence: RunWriteFence): void {
+  if (leaseEpoch === null || leaseEpoch === undefined || Number(leaseEpoch) !== fence.leaseEpoch) {
     throw new RunFencedOutError(fence.runId, fence.leaseEpoch);
   }
 }

@@ -7,8 +7,9 @@
  *
  * Per step the saver costs one `put` (a multi-row insert of the changed blobs, then the checkpoint
  * row, in one transaction) and one `putWrites` (one multi-row insert); LangGraph runs them
- * concurrently. With `groupCommit` (MySQL) both go to the server as one transaction in one round
- * trip (see `writer.ts`).
+ * concurrently. With `groupCommit` (MySQL; the default on SQLite) both commit as one transaction,
+ * on MySQL in one round trip (see `writer.ts`). A guard's carried writes (a runner's step
+ * outcome and token usage) join that transaction, so a durable step costs one commit here.
  *
  * Writes can be guarded (`WriteGuard`, or the `GuardedSaver` view): the condition is part of the
  * insert statements themselves, so a runner that lost its lease cannot slip a write in between a
@@ -17,7 +18,7 @@
  * @module
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import type { Expression, SqlBool } from "kysely";
+import type { CompiledQuery, Expression, SqlBool } from "kysely";
 import {
   BaseCheckpointSaver,
   type ChannelVersions,
@@ -81,8 +82,9 @@ export interface KyselySaverOptions {
   cacheBytes?: number;
   /**
    * Commit the writes of calls made in the same event-loop turn together, in one round trip
-   * (default off). MySQL only, on a pool of its own opened with `multipleStatements`
-   * (`openMysql(url, { multipleStatements: true })`). `bench/agent.ts` measures both ways.
+   * (default: on for SQLite, where it is one transaction on the shared connection; off for
+   * MySQL, where it needs a pool of its own opened with `multipleStatements` (`openMysql(url, {
+   * multipleStatements: true })`). `bench/agent.ts` measures both ways.
    */
   groupCommit?: boolean;
   /** Clock for row timestamps (tests move it to exercise retention). */
@@ -98,6 +100,21 @@ export interface WriteGuard {
   readonly condition: Expression<SqlBool>;
   /** The error a refused write rejects with. */
   refused(): Error;
+  /** Writes of the guard's owner that commit with the next guarded write (see `CarriedWrites`). */
+  readonly carried?: CarriedWrites;
+}
+
+/**
+ * Statements waiting to commit in the same transaction as the next guarded write, e.g. a
+ * runner's step outcome riding with the checkpoint that follows it: one commit instead of two.
+ * Each statement is fenced by its owner, so one that affects no row means the guard refused.
+ * They must be compiled for the saver's dialect (the runner and the saver share one database).
+ */
+export interface CarriedWrites {
+  /** The statements waiting; the caller now owns them. */
+  take(): CompiledQuery[];
+  /** Statements taken by a write that did not commit: they wait again, ahead of newer ones. */
+  giveBack(statements: CompiledQuery[]): void;
 }
 
 /** Checkpoint as stored: everything but the channel values. */
@@ -133,7 +150,9 @@ export class KyselySaver extends BaseCheckpointSaver {
     this.#listDeltas = options.listDeltas ?? this.serde instanceof JsonPlusSerializer;
     this.#maxDeltaDepth = options.maxDeltaDepth ?? 50;
     this.#now = options.now ?? (() => new Date());
-    this.#writer = options.groupCommit ? new GroupCommitWriter(db) : transactionWriter(db);
+    this.#writer = options.groupCommit ?? db.dialect === "sqlite"
+      ? new GroupCommitWriter(db)
+      : transactionWriter(db);
   }
 
   /** The database this saver writes to. */
@@ -245,29 +264,35 @@ export class KyselySaver extends BaseCheckpointSaver {
       now,
       parent,
     );
+    const carried = guard?.carried?.take() ?? [];
     /** Writes the rows; false when the guard refused them. */
     const store = async (blobs: NewBlobRow[]) => {
       const statements = checkpointStatements(this.#db, blobs, checkpointRow, guard?.condition);
-      const counts = await this.#writer.write(statements);
-      return guard === undefined || counts.at(-1) !== 0;
+      const counts = await this.#writer.write([...carried, ...statements]);
+      return guard === undefined || (counts.at(-1) !== 0 && allApplied(counts, carried.length));
     };
     let stored: boolean;
     let lists: Map<string, ListVersion>;
     try {
-      stored = await store(encoded.rows);
-      lists = carryLists(parent, checkpoint.channel_versions, encoded.lists);
+      try {
+        stored = await store(encoded.rows);
+        lists = carryLists(parent, checkpoint.channel_versions, encoded.lists);
+      } catch (error) {
+        if (!encoded.usesDeltas) throw error;
+        // A delta's base was removed behind this process's back (the foreign key refused it):
+        // store the values whole, and trust only what was just written.
+        this.#cache.forget(threadId, checkpoint_ns);
+        stored = await store(encoded.fullRows);
+        lists = new Map(
+          [...encoded.lists].map(([channel, list]) => [
+            channel,
+            { ...list, depth: 0, root: list.version },
+          ]),
+        );
+      }
     } catch (error) {
-      if (!encoded.usesDeltas) throw error;
-      // A delta's base was removed behind this process's back (the foreign key refused it):
-      // store the values whole, and trust only what was just written.
-      this.#cache.forget(threadId, checkpoint_ns);
-      stored = await store(encoded.fullRows);
-      lists = new Map(
-        [...encoded.lists].map(([channel, list]) => [
-          channel,
-          { ...list, depth: 0, root: list.version },
-        ]),
-      );
+      if (carried.length > 0) guard?.carried?.giveBack(carried);
+      throw error;
     }
     if (!stored) throw guard!.refused();
     this.#cache.set(threadId, checkpoint_ns, {
@@ -313,10 +338,20 @@ export class KyselySaver extends BaseCheckpointSaver {
     }));
     // Special writes (errors, interrupts, resume values) replace earlier ones of the task.
     const overwrite = writes.every(([channel]) => channel in WRITES_IDX_MAP);
-    const [count] = await this.#writer.write([
-      compileWrites(this.#db, rows, overwrite, guard?.condition),
-    ]);
-    if (guard && count === 0) throw guard.refused();
+    const carried = guard?.carried?.take() ?? [];
+    let counts: number[];
+    try {
+      counts = await this.#writer.write([
+        ...carried,
+        compileWrites(this.#db, rows, overwrite, guard?.condition),
+      ]);
+    } catch (error) {
+      if (carried.length > 0) guard?.carried?.giveBack(carried);
+      throw error;
+    }
+    if (guard && (counts.at(-1) === 0 || !allApplied(counts, carried.length))) {
+      throw guard.refused();
+    }
   }
 
   /** Deletes every checkpoint, blob and write of a thread. */
@@ -571,4 +606,9 @@ function carryLists(
   }
   for (const [channel, list] of written) lists.set(channel, list);
   return lists;
+}
+
+/** True when each of the first `count` statements (carried, fenced ones) affected a row. */
+function allApplied(counts: readonly number[], count: number): boolean {
+  return counts.slice(0, count).every((affected) => affected > 0);
 }

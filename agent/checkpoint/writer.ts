@@ -43,17 +43,17 @@ interface QueuedWrite {
 }
 
 /**
- * Calls made in the same event-loop turn commit as one transaction sent in one round trip.
- * MySQL only, on a pool opened with `multipleStatements` (`openMysql(url, { multipleStatements:
+ * Calls made in the same event-loop turn commit as one transaction. On MySQL it is sent in one
+ * round trip, on a pool opened with `multipleStatements` (`openMysql(url, { multipleStatements:
  * true })`); keep that pool to itself, since several statements per query widen what an
- * injection could do.
+ * injection could do. On SQLite, where statements are cheap and commits are not, the group is an
+ * ordinary transaction on the shared connection.
  */
 export class GroupCommitWriter implements StatementWriter {
   readonly #db: Database;
   #queue: QueuedWrite[] = [];
 
   constructor(db: Database) {
-    if (db.dialect !== "mysql") throw new Error("GroupCommitWriter needs MySQL");
     this.#db = db;
   }
 
@@ -92,6 +92,7 @@ async function sendTransaction(
   statements: readonly CompiledQuery[],
 ): Promise<number[]> {
   if (statements.length === 1) return await executeAlone(db, statements[0]);
+  if (db.dialect !== "mysql") return await transactionWriter(db).write(statements);
   return await db.kysely.connection().execute(async (connection) => {
     try {
       const result = await connection.executeQuery(

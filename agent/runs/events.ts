@@ -4,6 +4,10 @@
  * requests and errors. Appends are chained so events keep their order; a failure to append is
  * logged, never allowed to fail the run (the run's own rows are the record of truth).
  *
+ * Events queued together are stored in one transaction. Step notices (`later`) wait for the
+ * run's next transaction (the next step's, see `commit`) or `LATER_MS`, whichever comes first,
+ * so a fast step costs no commit of its own for them.
+ *
  * A runner's events carry its lease epoch: the log refuses them once the run was taken over
  * (`RunFencedOutError`), and from then on this runner appends nothing more for the run — it is
  * dead to the run, and its new owner tells the conversation what happens next.
@@ -26,6 +30,16 @@ import type { Logger } from "../../lib/log.ts";
 const DELTA_FLUSH_CHARS = 48;
 /** …or this many milliseconds after its first character, whichever comes first. */
 const DELTA_FLUSH_MS = 60;
+
+/** Longest a `later` event waits for a transaction to ride with. */
+const LATER_MS = 50;
+
+/** An event waiting to be stored. */
+interface PendingEvent {
+  type: ConversationEventType;
+  content: string;
+  metadata: Record<string, unknown>;
+}
 
 /** The writes of one `RunEvents.commit`: they commit together or not at all. */
 export interface RunWrites {
@@ -52,6 +66,9 @@ export class RunEvents {
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #fence: RunWriteFence | undefined;
   #fencedOut = false;
+  /** Events not stored yet, in order; the next transaction of the run takes them all. */
+  #pending: PendingEvent[] = [];
+  #laterTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * `leaseEpoch`: the epoch of the runner emitting, which fences every append; omitted for
@@ -96,9 +113,23 @@ export class RunEvents {
     }
   }
 
+  /**
+   * Queues an event that need not be stored at once (a step notice): it is stored with the
+   * run's next transaction, or after `LATER_MS`. Ordered with every other event.
+   */
+  later(type: ConversationEventType, content: string, metadata: Record<string, unknown> = {}) {
+    this.#takeDelta();
+    this.#pending.push({ type, content, metadata });
+    this.#laterTimer ??= setTimeout(() => {
+      this.#laterTimer = undefined;
+      if (this.#pending.length > 0) void this.#drain();
+    }, LATER_MS);
+  }
+
   /** Sends buffered delta text and waits for every queued event. */
   async flush(): Promise<void> {
     this.#takeDelta();
+    if (this.#pending.length > 0) void this.#drain();
     await this.#chain;
   }
 
@@ -116,20 +147,43 @@ export class RunEvents {
   commit<Result>(work: (writes: RunWrites) => Promise<Result>): Promise<Result> {
     this.#takeDelta();
     const runId = this.runId;
-    const committed = this.#chain.then(() =>
-      this.log.transaction(this.actor, this.conversationId, this.#fence, (writes) => {
-        const emit: RunWrites["emit"] = (type, content, metadata = {}) =>
-          writes.appendEvent({ type, content, runId, metadata });
-        return work({
-          trx: writes.trx,
-          emit,
-          status: (status, extra = {}) => emit("run", status, { status, ...extra }),
-          appendMessage: (input) => writes.appendMessage({ ...input, runId }),
-        });
-      })
-    );
+    const committed = this.#chain.then(async () => {
+      // Queued events come first, in this transaction: one commit for all of it.
+      const carried = this.#takePending();
+      try {
+        return await this.log.transaction(
+          this.actor,
+          this.conversationId,
+          this.#fence,
+          async (writes) => {
+            const emit: RunWrites["emit"] = (type, content, metadata = {}) =>
+              writes.appendEvent({ type, content, runId, metadata });
+            for (const event of carried) await emit(event.type, event.content, event.metadata);
+            return await work({
+              trx: writes.trx,
+              emit,
+              status: (status, extra = {}) => emit("run", status, { status, ...extra }),
+              appendMessage: (input) => writes.appendMessage({ ...input, runId }),
+            });
+          },
+        );
+      } catch (error) {
+        // Not stored: the carried events are still due, unless this runner lost the run.
+        if (error instanceof RunFencedOutError) this.#fencedOut = true;
+        else this.#pending.unshift(...carried);
+        throw error;
+      }
+    });
     this.#chain = committed.then(() => {}, () => {});
     return committed;
+  }
+
+  #takePending(): PendingEvent[] {
+    const taken = this.#pending;
+    this.#pending = [];
+    if (this.#laterTimer !== undefined) clearTimeout(this.#laterTimer);
+    this.#laterTimer = undefined;
+    return taken;
   }
 
   #takeDelta(): void {
@@ -142,16 +196,35 @@ export class RunEvents {
   }
 
   #append(type: ConversationEventType, content: string, metadata: Record<string, unknown>) {
+    this.#pending.push({ type, content, metadata });
+    return this.#drain();
+  }
+
+  /** Stores every queued event (those queued meanwhile too) in one transaction, in order. */
+  #drain(): Promise<void> {
     const next = this.#chain.then(async () => {
-      if (this.#fencedOut) return;
+      const events = this.#takePending();
+      if (this.#fencedOut || events.length === 0) return;
+      const type = events.map((event) => event.type).join(",");
       try {
-        await this.log.append(this.actor, this.conversationId, {
-          type,
-          content,
-          runId: this.runId,
-          metadata,
-          fence: this.#fence,
-        });
+        if (events.length === 1) {
+          await this.log.append(this.actor, this.conversationId, {
+            ...events[0],
+            runId: this.runId,
+            fence: this.#fence,
+          });
+        } else {
+          await this.log.transaction(
+            this.actor,
+            this.conversationId,
+            this.#fence,
+            async (writes) => {
+              for (const event of events) {
+                await writes.appendEvent({ ...event, runId: this.runId });
+              }
+            },
+          );
+        }
       } catch (error) {
         if (error instanceof RunFencedOutError) {
           // Expected when a run is taken over, as for the run's own writes.

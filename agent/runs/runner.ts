@@ -36,7 +36,13 @@ import { SYSTEM_PROMPT } from "../prompt.ts";
 import { openToolbox, type Toolbox } from "../tools.ts";
 import { RunCancelledError, RunnerDrainingError } from "./errors.ts";
 import { RunEvents, type RunWrites, summarizeArguments } from "./events.ts";
-import { decisionOf, type PendingConfirmation, RunFence, type RunRow } from "./store.ts";
+import {
+  decisionOf,
+  type PendingConfirmation,
+  RunFence,
+  type RunRow,
+  type StepPayment,
+} from "./store.ts";
 import type { TestHooks } from "./test_hooks.ts";
 
 /** Messages of earlier turns the model is shown. */
@@ -346,6 +352,9 @@ async function commitStatus(
   announce: (writes: RunWrites) => Promise<unknown>,
 ): Promise<void> {
   await events.commit(async (writes) => {
+    // Step outcomes not yet carried by a checkpoint commit first, so the run never ends (or
+    // parks) with a finished step still recorded as running.
+    await fence.flush(writes.trx);
     await announce(writes);
     await fence.updateRun(changes, writes.trx);
     await ctx.testHooks?.pause(`before_status_event:${changes.status}`);
@@ -389,8 +398,26 @@ function hooksFor(
       if (ctx.isDraining()) return Promise.reject(new RunnerDrainingError(fence.runId));
       return Promise.resolve();
     },
-    async beginStep(start) {
-      const step = await fence.beginStep(start);
+    async beginStep(start, charge) {
+      const paid: StepPayment | undefined = charge &&
+        ((trx) =>
+          ctx.domain.credits.chargeWithin(trx, actor, {
+            amount: charge.credits,
+            idempotencyKey: charge.key,
+            description: charge.description,
+          }));
+      // One transaction for the step: the run's queued events, the step row (with the outcomes
+      // of earlier steps not yet committed) and its charge, fenced by the conversation
+      // transaction's lock on the run row at this epoch.
+      let opened;
+      try {
+        opened = await events.commit((writes) => fence.beginStepWithin(writes.trx, start, paid));
+      } catch (error) {
+        fence.forgetSteps();
+        throw error;
+      }
+      if (opened.refused) throw opened.refused;
+      const step = opened.step;
       // A model call begun before belongs to a runner that lost the run: what it streamed is
       // replaced by this attempt's text, not added to.
       if (start.kind === "model_call") events.startStream(start.key, step.attempt > 1);
@@ -413,11 +440,6 @@ function hooksFor(
         output,
       );
     },
-    // Charges follow their step's fenced `beginStep`, which just checked the epoch (as a separate
-    // check would, not atomically with the charge); the key makes a charge happen once anyway.
-    charge: (key, credits, description) =>
-      ctx.domain.credits.charge(actor, { amount: credits, idempotencyKey: key, description })
-        .then(() => {}),
     async refund(chargeKey, description) {
       await fence.check();
       await ctx.domain.credits.refundCharge(actor, { chargeKey, description });
@@ -426,8 +448,9 @@ function hooksFor(
     onDelta: (text) => events.delta(text),
     onStep(notice) {
       // Not awaited: events keep their order in the run's append chain (flushed when the run
-      // stops), and the step's own row, not its event, is the durable record.
-      void events.emit("step", `${notice.name} ${notice.status}`, {
+      // stops), and the step's own row, not its event, is the durable record. Stored with the
+      // next step's transaction, or shortly after, rather than with a commit of its own.
+      events.later("step", `${notice.name} ${notice.status}`, {
         phase: notice.phase,
         name: notice.name,
         tool_call_id: notice.toolCallId,

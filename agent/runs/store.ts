@@ -12,11 +12,13 @@
  * @module
  */
 import {
+  type CompiledQuery,
   type Expression,
   expressionBuilder,
   type Kysely,
   type Selectable,
   type SqlBool,
+  type Transaction,
 } from "kysely";
 import type { WriteGuard } from "../checkpoint/mod.ts";
 import type { Database } from "../../db/database.ts";
@@ -30,7 +32,7 @@ import type {
   DB,
 } from "../../db/schema.ts";
 import { toDbTimestamp } from "../../db/time.ts";
-import { NotFoundError } from "../../domain/errors.ts";
+import { DomainError, NotFoundError } from "../../domain/errors.ts";
 import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Lease, Leases } from "../../lib/coordination/types.ts";
 import { agentStepDuration, leaseTakeovers } from "../../lib/metrics.ts";
@@ -135,6 +137,12 @@ export interface StepStart {
   input: unknown;
 }
 
+/**
+ * What a step pays before it runs (its charge), written by `beginStepWithin` in the step's own
+ * transaction (a `lockingTransaction`).
+ */
+export type StepPayment = (trx: Transaction<DB>) => Promise<unknown>;
+
 /** A step row this runner knows: the run's steps change only through its fence. */
 type KnownStep = Pick<StepRow, "id" | "seq" | "attempt">;
 
@@ -145,6 +153,11 @@ export class RunFence {
    * it writes them (and once it is not, every write is refused anyway).
    */
   #steps: Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> | undefined;
+  /**
+   * Fenced step writes not committed yet (step outcomes, token usage), in order: they ride with
+   * the next checkpoint write or status change instead of costing a commit each.
+   */
+  #deferred: CompiledQuery[] = [];
 
   constructor(
     readonly db: Database,
@@ -178,6 +191,16 @@ export class RunFence {
     return {
       condition: this.#ownsRun(),
       refused: () => new RunFencedOutError(this.runId, this.epoch),
+      carried: {
+        take: () => {
+          const statements = this.#deferred;
+          this.#deferred = [];
+          return statements;
+        },
+        giveBack: (statements) => {
+          this.#deferred = [...statements, ...this.#deferred];
+        },
+      },
     };
   }
 
@@ -196,17 +219,117 @@ export class RunFence {
     if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
   }
 
-  /** Adds a model call's token usage to the run, fenced. */
-  async addTokens(input: number, output: number): Promise<void> {
-    const result = await this.db.kysely.updateTable("agent_runs")
-      .set((eb) => ({
-        input_tokens: eb("input_tokens", "+", input),
-        output_tokens: eb("output_tokens", "+", output),
-        updated_at: toDbTimestamp(this.now()),
-      }))
-      .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
+  /**
+   * Adds a model call's token usage to the run, fenced. Deferred like `finishStep`'s write: it
+   * commits with the step's checkpoint.
+   */
+  addTokens(input: number, output: number): Promise<void> {
+    this.#defer(
+      this.db.kysely.updateTable("agent_runs")
+        .set((eb) => ({
+          input_tokens: eb("input_tokens", "+", input),
+          output_tokens: eb("output_tokens", "+", output),
+          updated_at: toDbTimestamp(this.now()),
+        }))
+        .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
+        .compile(),
+    );
+    return Promise.resolve();
+  }
+
+  /**
+   * Commits the deferred step writes now, fenced, through `executor` when it is part of a
+   * larger transaction (a status change: see `RunEvents.commit`). `RunFencedOutError` when the
+   * run is no longer this runner's (and then nothing of them was stored).
+   */
+  async flush(executor: Kysely<DB> = this.db.kysely, taken?: CompiledQuery[]): Promise<void> {
+    const statements = taken ?? this.#deferred;
+    if (statements.length === 0) return;
+    if (!taken) this.#deferred = [];
+    const apply = async (trx: Kysely<DB>) => {
+      for (const statement of statements) {
+        const result = await trx.executeQuery(statement);
+        if (Number(result.numAffectedRows ?? 0n) === 0) {
+          throw new RunFencedOutError(this.runId, this.epoch);
+        }
+      }
+    };
+    if (executor.isTransaction) await apply(executor);
+    else await executor.transaction().execute(apply);
+  }
+
+  /**
+   * Runs `statement` (a fenced step write); with deferred writes waiting, in one transaction
+   * after them, so writes to the run's steps keep their order. Rows `statement` affected.
+   */
+  async #applyWithDeferred(statement: CompiledQuery): Promise<number> {
+    const affected = async (executor: Kysely<DB>) =>
+      Number((await executor.executeQuery(statement)).numAffectedRows ?? 0n);
+    if (this.#deferred.length === 0) return await affected(this.db.kysely);
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    try {
+      return await this.db.kysely.transaction().execute(async (trx) => {
+        await this.flush(trx, deferred);
+        return await affected(trx);
+      });
+    } catch (error) {
+      // Refused (fenced out) or failed: nothing of it committed, and the runner stops anyway.
+      if (!(error instanceof RunFencedOutError)) this.#deferred = [...deferred, ...this.#deferred];
+      throw error;
+    }
+  }
+
+  /**
+   * Runs a step's opening write inside `trx`, whose caller holds the run row's lock at this
+   * epoch (see `beginStepWithin`); resolves with the domain error `paid` refused with, if it
+   * did, after recording the step as failed.
+   */
+  async #applyStepWithin(
+    trx: Transaction<DB>,
+    statement: CompiledQuery,
+    stepId: string,
+    stamp: string,
+    paid: StepPayment | undefined,
+  ): Promise<DomainError | undefined> {
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    try {
+      await this.flush(trx, deferred);
+      if (Number((await trx.executeQuery(statement)).numAffectedRows ?? 0n) !== 1) {
+        throw await this.#whyRefused(trx);
+      }
+    } catch (error) {
+      if (!(error instanceof RunFencedOutError)) this.#deferred = [...deferred, ...this.#deferred];
+      throw error;
+    }
+    if (!paid) return undefined;
+    try {
+      await paid(trx);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await trx.updateTable("agent_steps")
+        .set({
+          status: "failed",
+          output: toDbJson({ error: error.code }),
+          finished_at: stamp,
+          duration_ms: 0,
+          updated_at: stamp,
+        })
+        .where("id", "=", stepId).execute();
+      agentStepDuration.observe({ status: "failed" }, 0);
+      return error;
+    }
+  }
+
+  /** Forgets the steps read so far (after a transaction that may have changed them failed). */
+  forgetSteps(): void {
+    this.#steps = undefined;
+  }
+
+  #defer(statement: CompiledQuery): void {
+    this.#deferred.push(statement);
   }
 
   /**
@@ -215,9 +338,47 @@ export class RunFence {
    * taken over or cancelled never starts (`RunFencedOutError` / `RunCancelledError`).
    */
   async beginStep(start: StepStart): Promise<OpenStep> {
+    const opening = await this.#opening(start);
+    if (await this.#applyWithDeferred(opening.statement) !== 1) throw await this.#whyRefused();
+    opening.remember();
+    return opening.step;
+  }
+
+  /**
+   * `beginStep` inside `trx`, a transaction that holds the run row's lock at this epoch (a
+   * conversation transaction fenced to it: see `RunEvents.commit`), so the step, what `paid`
+   * writes (its charge) and the caller's other writes (its events) commit together. When `paid`
+   * refuses with a domain error (e.g. `InsufficientCreditsError`, having written nothing), the
+   * step is recorded as failed with `{ error: code }` and the error is returned as `refused`,
+   * for the caller to throw once the transaction committed.
+   */
+  async beginStepWithin(
+    trx: Transaction<DB>,
+    start: StepStart,
+    paid?: StepPayment,
+  ): Promise<{ step: OpenStep; refused?: DomainError }> {
+    const opening = await this.#opening(start, trx);
+    const refused = await this.#applyStepWithin(
+      trx,
+      opening.statement,
+      opening.step.id,
+      opening.stamp,
+      paid,
+    );
+    opening.remember();
+    return { step: opening.step, refused };
+  }
+
+  /** The statement opening (or reopening) a step, and what to remember once it committed. */
+  async #opening(start: StepStart, executor: Kysely<DB> = this.db.kysely): Promise<{
+    statement: CompiledQuery;
+    step: OpenStep;
+    stamp: string;
+    remember(): void;
+  }> {
     const startedMs = this.now().getTime();
     const stamp = toDbTimestamp(new Date(startedMs));
-    const steps = await this.#knownSteps();
+    const steps = await this.#knownSteps(executor);
     const existing = steps.byKey.get(start.key);
     if (existing) {
       const attempt = existing.attempt + 1;
@@ -233,10 +394,13 @@ export class RunFence {
         })
         .where("id", "=", existing.id)
         .where(this.#ownsLiveRun())
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw await this.#whyRefused();
-      steps.byKey.set(start.key, { ...existing, attempt });
-      return { id: existing.id, seq: existing.seq, attempt, startedMs };
+        .compile();
+      return {
+        statement: result,
+        stamp,
+        step: { id: existing.id, seq: existing.seq, attempt, startedMs },
+        remember: () => steps.byKey.set(start.key, { ...existing, attempt }),
+      };
     }
     const seq = steps.lastSeq + 1;
     const id = crypto.randomUUID();
@@ -285,37 +449,52 @@ export class RunFence {
           .where("id", "=", this.runId).where("lease_epoch", "=", this.epoch)
           .where("cancel_requested_at", "is", null)
       )
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) throw await this.#whyRefused();
-    steps.byKey.set(start.key, { id, seq, attempt: 1 });
-    steps.lastSeq = seq;
-    return { id, seq, attempt: 1, startedMs };
+      .compile();
+    return {
+      statement: result,
+      stamp,
+      step: { id, seq, attempt: 1, startedMs },
+      remember: () => {
+        steps.byKey.set(start.key, { id, seq, attempt: 1 });
+        steps.lastSeq = seq;
+      },
+    };
   }
 
-  /** Closes a step with its outcome, fenced; returns its duration. */
-  async finishStep(step: OpenStep, status: AgentStepStatus, output: unknown): Promise<number> {
+  /**
+   * Closes a step with its outcome, fenced; returns its duration. The write is deferred: it
+   * commits in the same transaction as the step's checkpoint (`checkpointGuard.carried`), or with
+   * the status change that ends or parks the run (`flush`), whichever comes first. Until then a
+   * crash loses it together with the checkpoint, so the step is replayed either way, exactly as
+   * when a crash fell between two separate commits.
+   */
+  finishStep(step: OpenStep, status: AgentStepStatus, output: unknown): Promise<number> {
     const finished = this.now();
     const duration = Math.max(0, finished.getTime() - step.startedMs);
     const stamp = toDbTimestamp(finished);
-    const result = await this.db.kysely.updateTable("agent_steps")
-      .set({
-        status,
-        output: toDbJson(output),
-        finished_at: stamp,
-        duration_ms: duration,
-        updated_at: stamp,
-      })
-      .where("id", "=", step.id)
-      .where(this.#ownsRun())
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new RunFencedOutError(this.runId, this.epoch);
+    this.#defer(
+      this.db.kysely.updateTable("agent_steps")
+        .set({
+          status,
+          output: toDbJson(output),
+          finished_at: stamp,
+          duration_ms: duration,
+          updated_at: stamp,
+        })
+        .where("id", "=", step.id)
+        .where(this.#ownsRun())
+        .compile(),
+    );
     agentStepDuration.observe({ status }, duration / 1000);
-    return duration;
+    return Promise.resolve(duration);
   }
 
-  #knownSteps(): Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> {
+  /** `executor`: where to read them (inside an open transaction, its own; SQLite has one connection). */
+  #knownSteps(
+    executor: Kysely<DB>,
+  ): Promise<{ byKey: Map<string, KnownStep>; lastSeq: number }> {
     if (this.#steps) return this.#steps;
-    const steps = this.db.kysely.selectFrom("agent_steps")
+    const steps = executor.selectFrom("agent_steps")
       .select(["id", "seq", "attempt", "idempotency_key"])
       .where("run_id", "=", this.runId).execute()
       .then((rows) => ({
@@ -331,8 +510,8 @@ export class RunFence {
   }
 
   /** Why a step write found no row: the run was cancelled, or it is no longer this runner's. */
-  async #whyRefused(): Promise<Error> {
-    const row = await this.db.kysely.selectFrom("agent_runs")
+  async #whyRefused(executor: Kysely<DB> = this.db.kysely): Promise<Error> {
+    const row = await executor.selectFrom("agent_runs")
       .select(["lease_epoch", "cancel_requested_at"])
       .where("id", "=", this.runId).executeTakeFirst();
     return row && Number(row.lease_epoch) === this.epoch && row.cancel_requested_at

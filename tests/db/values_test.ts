@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { fromDbJson, toDbJson } from "../../db/json.ts";
 import { isoFromDb, toDbTimestamp } from "../../db/time.ts";
 import { upsert } from "../../db/upsert.ts";
+import { lockingTransaction } from "../../db/locking.ts";
+import type { Queryable } from "../../db/database.ts";
+import { sql } from "kysely";
 import { backendTest } from "../_helpers/backend.ts";
 
 const MOMENT = new Date("2026-03-04T05:06:07.089Z");
@@ -125,6 +128,21 @@ backendTest("database values", async (t, { db }) => {
     assert.equal(rows[0].created_at, "2026-03-01 00:00:00.000");
     assert.equal(rows[0].updated_at, "2026-03-02 00:00:00.000");
   });
+
+  await t.step(
+    "locking transactions run READ COMMITTED; other transactions keep the default",
+    async () => {
+      if (db.dialect !== "mysql") return;
+      const level = (executor: Queryable) =>
+        sql<{ level: string }>`select @@tx_isolation as level`.execute(executor)
+          .then((result) => result.rows[0].level);
+      assert.equal(await lockingTransaction(db, (trx) => level(trx)), "READ-COMMITTED");
+      assert.equal(
+        await db.kysely.transaction().execute((trx) => level(trx)),
+        "REPEATABLE-READ",
+      );
+    },
+  );
 
   await t.step("ping answers", async () => {
     await db.ping();

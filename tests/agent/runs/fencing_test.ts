@@ -72,9 +72,13 @@ backendTest("fencing, retention, interrupted effects", async (t, backend) => {
       stale.beginStep({ kind: "tool_call", name: "x", key: "t", input: {} }),
       RunFencedOutError,
     );
-    await assert.rejects(stale.finishStep(step, "succeeded", {}), RunFencedOutError);
+    // Step outcomes and token usage wait for the next commit (the step's checkpoint, or a
+    // flush): there the fence refuses them, and nothing of them is stored.
+    await stale.finishStep(step, "succeeded", {});
+    await stale.addTokens(1, 1);
+    await assert.rejects(stale.flush(), RunFencedOutError);
     await assert.rejects(stale.updateRun({ status: "completed" }), RunFencedOutError);
-    await assert.rejects(stale.addTokens(1, 1), RunFencedOutError);
+    await stale.finishStep(step, "succeeded", {});
     // Checkpoint writes carry the fence in their own statements.
     const saver = new KyselySaver(db);
     const threadConfig = { configurable: { thread_id: runId, checkpoint_ns: "" } };
@@ -104,9 +108,14 @@ backendTest("fencing, retention, interrupted effects", async (t, backend) => {
     const rows = await db.kysely.selectFrom("agent_steps").select(["status", "lease_epoch"])
       .where("run_id", "=", runId).execute();
     assert.deepEqual(rows.map((row) => [row.status, Number(row.lease_epoch)]), [["running", 1]]);
-    const run = await db.kysely.selectFrom("agent_runs").select(["status", "lease_owner"])
+    const run = await db.kysely.selectFrom("agent_runs")
+      .select(["status", "lease_owner", "input_tokens"])
       .where("id", "=", runId).executeTakeFirstOrThrow();
-    assert.deepEqual({ ...run }, { status: "running", lease_owner: "B" });
+    assert.deepEqual({ ...run, input_tokens: Number(run.input_tokens) }, {
+      status: "running",
+      lease_owner: "B",
+      input_tokens: 0,
+    });
 
     // The current owner writes fine.
     const current = new RunFence(
@@ -119,6 +128,16 @@ backendTest("fencing, retention, interrupted effects", async (t, backend) => {
       () => new Date(),
     );
     await current.finishStep(step, "cancelled", {});
+    await current.addTokens(3, 4);
+    // …and its deferred writes commit with its next checkpoint write.
+    await new GuardedSaver(saver, current.checkpointGuard)
+      .putWrites(stored, [["messages", "later"]], "task-2");
+    const closed = await db.kysely.selectFrom("agent_steps").select("status")
+      .where("id", "=", step.id).executeTakeFirstOrThrow();
+    assert.equal(closed.status, "cancelled");
+    const tokens = await db.kysely.selectFrom("agent_runs").select("input_tokens")
+      .where("id", "=", runId).executeTakeFirstOrThrow();
+    assert.equal(Number(tokens.input_tokens), 3);
     await current.updateRun({ status: "cancelled" });
     await coordination.leases.release(lease2);
   });
