@@ -31,7 +31,12 @@ import { isoFromDb, isoFromDbOrNull, toDbTimestamp } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { canonicalJson } from "./approval.ts";
 import { canTransition } from "./campaign_status.ts";
-import type { Campaign, CampaignStatus, UpdateCampaignInput } from "./campaigns.ts";
+import {
+  type Campaign,
+  type CampaignStatus,
+  type UpdateCampaignInput,
+  updateCampaignSchema,
+} from "./campaigns.ts";
 import type { ChangeHistory, ChangeRecord } from "./change_history.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { dateOf } from "./dates.ts";
@@ -155,16 +160,8 @@ export interface RollbacksService {
 
 /** How long a worker owns a rollback unless configured: then another instance may resume it. */
 export const DEFAULT_ROLLBACK_LEASE_MS = 30_000;
-/** Fields a rollback can restore with an update. */
-const EDITABLE_FIELDS = new Set([
-  "name",
-  "budgetType",
-  "budgetAmountMinor",
-  "startDate",
-  "endDate",
-  "targeting",
-  "landingUrl",
-]);
+/** Fields a rollback can restore with an update: the editable ones. */
+const EDITABLE_FIELDS: ReadonlySet<string> = new Set(Object.keys(updateCampaignSchema.shape));
 
 /** What the rollbacks service needs. */
 export interface RollbackParts {

@@ -5,7 +5,11 @@
  * @module
  */
 import { z } from "zod";
-import { CHANGE_ACTOR_KINDS, type ChangeRecord } from "../../domain/change_history.ts";
+import {
+  CHANGE_ACTOR_KINDS,
+  type ChangeRecord,
+  listChangesSchema,
+} from "../../domain/change_history.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../domain/pagination.ts";
 import type { RollbackPlan, RollbackSelection } from "../../domain/rollbacks.ts";
 import { pageShape, pendingApprovalSchema } from "../schemas.ts";
@@ -42,16 +46,7 @@ export const listChangesTool: McpTool = defineTool({
     "or token id, a rollback id), and every field before and after. Filters: adAccountId, " +
     "campaignId, actorKind, sourceId, from/to (ISO times). " +
     `${DEFAULT_PAGE_SIZE} per page unless \`limit\` (at most ${MAX_PAGE_SIZE}).`,
-  input: {
-    adAccountId: z.uuid().optional(),
-    campaignId: z.uuid().optional(),
-    actorKind: z.enum(CHANGE_ACTOR_KINDS).optional(),
-    sourceId: z.string().min(1).max(64).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    skip: z.number().int().min(0).optional(),
-    limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
-  },
+  input: listChangesSchema.shape,
   output: pageShape(changeSchema),
   run: ({ domain, actor }, args) => domain.changes.list(actor, args),
   present: (page) => ({
