@@ -245,7 +245,9 @@ export function buildAgentGraph(options: AgentGraphOptions) {
   async function execute(
     call: ModelToolCall,
     grant: string | undefined,
-  ): Promise<{ message: ModelMessage; component: ComponentRef | null } | { held: HeldCall }> {
+  ): Promise<
+    { message: ModelMessage; component: ComponentRef | null; frozen: boolean } | { held: HeldCall }
+  > {
     const step = await hooks.beginStep({
       kind: "tool_call",
       name: call.name,
@@ -306,6 +308,7 @@ export function buildAgentGraph(options: AgentGraphOptions) {
     return {
       message: { role: "tool", toolCallId: call.id, name: call.name, content: toolText(result) },
       component: componentOf(result),
+      frozen: errorCodeOf(result) === "account_frozen",
     };
   }
 
@@ -320,6 +323,9 @@ export function buildAgentGraph(options: AgentGraphOptions) {
       if ("held" in outcome) return { messages, queue, held: outcome.held, component };
       messages.push(outcome.message);
       component = outcome.component ?? component;
+      if (outcome.frozen) {
+        return { messages: [...messages, ...stoppedByFreeze(queue)], queue: [], held: null };
+      }
     }
     return { messages, queue: [], held: null, component };
   }
@@ -390,8 +396,10 @@ export function buildAgentGraph(options: AgentGraphOptions) {
     )
     .addConditionalEdges(
       NODES.tools,
-      (state) => state.held ? NODES.gate : NODES.model,
-      [NODES.gate, NODES.model],
+      // A run stopped by a frozen account ends on its own assistant message.
+      (state) =>
+        state.held ? NODES.gate : state.messages.at(-1)?.role === "assistant" ? END : NODES.model,
+      [NODES.gate, NODES.model, END],
     )
     .addConditionalEdges(
       NODES.gate,
@@ -447,11 +455,40 @@ function compactResult(result: CallToolResult): unknown {
   };
 }
 
+/**
+ * What ends a run whose ad account was frozen under it: the calls still queued are answered as
+ * not made (every call needs an answer), and the run stops with a message saying so — the
+ * model is not asked again, so nothing it decides can act on the frozen account.
+ */
+function stoppedByFreeze(skipped: readonly ModelToolCall[]): ModelMessage[] {
+  const notMade = skipped.map((call): ModelMessage => ({
+    role: "tool",
+    toolCallId: call.id,
+    name: call.name,
+    content: JSON.stringify({ status: "not_executed", message: "stopped: the account is frozen" }),
+  }));
+  const rest = skipped.length === 0
+    ? ""
+    : ` ${skipped.length} more change${skipped.length === 1 ? " was" : "s were"} not made.`;
+  return [...notMade, {
+    role: "assistant",
+    content: "I stopped: this ad account has been frozen, so I made no further changes to it." +
+      `${rest} Changes made before the freeze stay as they are (see Changes). Unfreeze the ` +
+      "account on its page (Autopilot limits) if you want me to continue.",
+  }];
+}
+
+/** The `code` of a tool error result, if any. */
+function errorCodeOf(result: CallToolResult): string | undefined {
+  if (result.isError !== true) return undefined;
+  return (result._meta?.[ERROR_META_KEY] as { code?: string } | undefined)?.code;
+}
+
 /** The server refused the call because another attempt holds its idempotency claim. */
 function isClaimHeldElsewhere(result: CallToolResult): boolean {
-  const code = (result._meta?.[ERROR_META_KEY] as { code?: string } | undefined)?.code;
+  const code = errorCodeOf(result);
   const text = result.content.map((item) => item.type === "text" ? item.text : "").join(" ");
-  return result.isError === true && code === "conflict" && text === CLAIM_HELD_MESSAGE;
+  return code === "conflict" && text === CLAIM_HELD_MESSAGE;
 }
 
 function componentOf(result: CallToolResult): ComponentRef | null {

@@ -81,7 +81,7 @@ export async function openToolbox(
     return {
       name: tool.name,
       description: tool.description ?? tool.title ?? tool.name,
-      parameters: withoutIdempotencyKey(tool.inputSchema as Record<string, unknown>),
+      parameters: withoutRunnerArguments(tool.inputSchema as Record<string, unknown>),
     };
   });
   return {
@@ -101,7 +101,7 @@ export async function openToolbox(
       if (options.idempotencyKey) meta[IDEMPOTENCY_META_KEY] = options.idempotencyKey;
       if (options.approvalGrant) meta[APPROVAL_GRANT_META_KEY] = options.approvalGrant;
       // The model must not smuggle its own key (or anything else) past the runner's.
-      const { idempotencyKey: _ignored, ...clean } = args;
+      const { idempotencyKey: _key, approvalId: _approval, ...clean } = args;
       return await client.callTool({ name, arguments: clean, _meta: meta }) as CallToolResult;
     },
     close: end,
@@ -157,13 +157,16 @@ async function connectRemote(
   };
 }
 
-/** The runner sets idempotency keys itself; the model is not shown the argument. */
-function withoutIdempotencyKey(schema: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The runner sets idempotency keys itself and approvals come only from the person's own decision:
+ * the model is not shown either argument.
+ */
+function withoutRunnerArguments(schema: Record<string, unknown>): Record<string, unknown> {
   const properties = schema.properties as Record<string, unknown> | undefined;
-  if (!properties || !("idempotencyKey" in properties)) return schema;
-  const { idempotencyKey: _dropped, ...rest } = properties;
+  if (!properties) return schema;
+  const { idempotencyKey: _key, approvalId: _approval, ...rest } = properties;
   const required = Array.isArray(schema.required)
-    ? schema.required.filter((name) => name !== "idempotencyKey")
+    ? schema.required.filter((name) => name !== "idempotencyKey" && name !== "approvalId")
     : schema.required;
   return { ...schema, properties: rest, ...(required ? { required } : {}) };
 }

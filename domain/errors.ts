@@ -98,3 +98,10 @@ export class LimitExceededError extends DomainError {
     super(`refused by the ad account's limits (${limit}): ${message}`);
   }
 }
+
+/** The ad account is frozen (its autopilot limits' switch): no change is made to it. */
+export class AccountFrozenError extends DomainError {
+  override name = "AccountFrozenError";
+  readonly code = "account_frozen";
+  readonly status = 409;
+}

@@ -47,7 +47,7 @@ import {
 import { type ChangeHistory, type FieldChange, isAutomated } from "./change_history.ts";
 import type { DomainContext } from "./context.ts";
 import { loadAdAccount } from "./ad_accounts.ts";
-import { ConflictError, LimitExceededError, NotFoundError } from "./errors.ts";
+import { AccountFrozenError, ConflictError, LimitExceededError, NotFoundError } from "./errors.ts";
 import type { PlatformRequestKey } from "./platforms/adapter.ts";
 import { sha256Hex } from "./secrets.ts";
 import { parseInput } from "./validation.ts";
@@ -148,10 +148,14 @@ export interface WriteGateway {
   write(request: WriteRequest): Promise<WriteOutcome>;
 }
 
-/** How long one change may hold its account's lock; a platform call is far shorter. */
-const LOCK_TTL_MS = 60_000;
+/**
+ * The account lock's lease. Never extended: a process that dies or hangs holding it blocks the
+ * account for at most this long, and a change slower than this (its platform call hung) is
+ * refused at its commit rather than committed outside the lock.
+ */
+const LOCK_TTL_MS = 10_000;
 /** How long a change waits for another one on the same account before giving up. */
-const LOCK_WAIT_MS = 20_000;
+const LOCK_WAIT_MS = 25_000;
 const DAY_MS = 86_400_000;
 
 /** What the gateway is built from. */
@@ -253,23 +257,27 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
     }
   }
 
-  /** Runs `work` holding the lock of the account `operation` changes. */
+  /**
+   * Runs `work` holding the lock of the account `operation` changes; `work` calls its argument
+   * before committing, which throws once the lock has lapsed.
+   */
   async function withAccountLock<Result>(
     actor: Actor,
     operation: CampaignOperation,
-    work: () => Promise<Result>,
+    work: (stillLocked: () => Promise<void>) => Promise<Result>,
   ): Promise<Result> {
     const { account } = await targetOf(actor, operation);
     const key = `write-gateway:account:${account.id}`;
     const deadline = Date.now() + LOCK_WAIT_MS;
     let wait = 5;
     for (;;) {
-      const lease = await context.coordination.leases.acquire(key, LOCK_TTL_MS);
+      const { leases } = context.coordination;
+      const lease = await leases.acquire(key, LOCK_TTL_MS);
       if (lease) {
         try {
-          return await work();
+          return await work(() => leases.assertCurrent(lease));
         } finally {
-          await context.coordination.leases.release(lease).catch(() => {
+          await leases.release(lease).catch(() => {
             // Lost or unreachable: it expires on its own.
           });
         }
@@ -284,8 +292,9 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
 
   async function write(request: WriteRequest): Promise<WriteOutcome> {
     const { actor, source, operation } = request;
-    return await withAccountLock(actor, operation, async () => {
+    return await withAccountLock(actor, operation, async (stillLocked) => {
       const { review, before, account } = await inspect(request);
+      if (review.refusal?.limit === "frozen") throw new AccountFrozenError(review.refusal.message);
       if (review.refusal) {
         throw new LimitExceededError(review.refusal.limit, review.refusal.message);
       }
@@ -342,6 +351,9 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
         }
       }
       const staged = await stage(request);
+      await stillLocked().catch(() => {
+        throw new ConflictError("the change took too long and was not recorded; retry it");
+      });
       const commit = request.commit ??
         ((work: (trx: Queryable) => Promise<AppliedChange>) =>
           db.kysely.transaction().execute(work));

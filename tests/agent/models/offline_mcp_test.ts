@@ -162,13 +162,14 @@ backendTest("offline assistant drives the real MCP tools", async (t, backend) =>
         client,
         tools,
         [],
-        "set the budget of brand awareness q4 to $35",
+        // Lowering a budget: what software may do without approval by default.
+        "set the budget of brand awareness q4 to $25",
         textOnly,
       );
       assert.deepEqual(calls.map((call) => call.name), ["list_campaigns", "update_campaign"]);
-      assert.deepEqual(calls[1].args, { campaignId: brand.id, budgetAmountMinor: 3_500 });
+      assert.deepEqual(calls[1].args, { campaignId: brand.id, budgetAmountMinor: 2_500 });
       assert.match(reply, /Updated campaign/);
-      assert.equal((await domain.campaigns.get(actor, brand.id)).budgetAmountMinor, 3_500);
+      assert.equal((await domain.campaigns.get(actor, brand.id)).budgetAmountMinor, 2_500);
     });
 
     await t.step("credit balance", async () => {
