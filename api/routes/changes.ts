@@ -133,9 +133,10 @@ export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext
     async (c) => {
       const { dry_run: dryRun, ...body } = c.req.valid("json");
       const selection = fromSnake(rollbackSelectionFields, body);
-      // The domain's field plans are a union by outcome; the schema lists their fields flat.
+      // Typed by the response schema: snake-casing the domain's nested union of field plans
+      // is deep enough to trip TypeScript's instantiation limit.
       if (dryRun) {
-        const plan = toSnake(await rollbacks.plan(actorOf(c), selection));
+        const plan: unknown = toSnake<unknown>(await rollbacks.plan(actorOf(c), selection));
         return c.json(
           { data: plan as z.infer<typeof RollbackPlanSchema>, message: "Planned" },
           200,
@@ -146,7 +147,9 @@ export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext
           "applying a rollback is for a person (a sign-in); API tokens may only plan one",
         );
       }
-      const rollback = toSnake(await rollbacks.apply(actorOf(c), selection, "user"));
+      const rollback: unknown = toSnake<unknown>(
+        await rollbacks.apply(actorOf(c), selection, "user"),
+      );
       return c.json(
         { data: rollback as z.infer<typeof RollbackSchema>, message: "Rolled back" },
         201,
@@ -164,7 +167,9 @@ export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext
       responses: { 200: dataResponse(RollbackSchema, "The rollback") },
     }),
     async (c) => {
-      const rollback = toSnake(await rollbacks.get(actorOf(c), c.req.valid("param").id));
+      const rollback: unknown = toSnake<unknown>(
+        await rollbacks.get(actorOf(c), c.req.valid("param").id),
+      );
       return c.json({ data: rollback as z.infer<typeof RollbackSchema>, message: "OK" }, 200);
     },
   );
