@@ -60,11 +60,11 @@ const TAGS = [
   { name: "Credits", description: "Credit balance and ledger." },
   { name: "Conversations", description: "Chat history." },
   { name: "Agent runs", description: "Assistant runs: steps, approvals, cancellation." },
-  { name: "Changes", description: "The change history of every campaign, and rollbacks." },
   {
-    name: "Approvals",
-    description: "Changes software asked for that wait for a person's approval.",
+    name: "Changes",
+    description: "The history of every campaign change, by whom, and rolling changes back.",
   },
+  { name: "Approvals", description: "Changes software asked for that wait for a person." },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */

@@ -57,8 +57,8 @@ import type { Approval } from "./approvals.ts";
 import type { Queryable } from "../db/database.ts";
 import { sha256Hex } from "./secrets.ts";
 
-/** Which changes to undo; at least one of `changeIds`, `sourceId`, or a time range. */
-export const rollbackSelectionSchema = z.strictObject({
+/** The fields of a selection (REST builds its body from them; `rollbackSelectionSchema` checks). */
+export const rollbackSelectionFields = z.strictObject({
   /** Hand-picked change ids. */
   changeIds: z.array(z.uuid()).min(1).max(1_000).optional(),
   /** Every change of one run, rule, API token, MCP client or rollback. */
@@ -67,7 +67,10 @@ export const rollbackSelectionSchema = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   adAccountId: z.uuid().optional(),
   campaignId: z.uuid().optional(),
-}).refine(
+});
+
+/** Which changes to undo; at least one of `changeIds`, `sourceId`, or a time range. */
+export const rollbackSelectionSchema = rollbackSelectionFields.refine(
   (selection) =>
     selection.changeIds !== undefined || selection.sourceId !== undefined ||
     selection.from !== undefined,

@@ -11,12 +11,19 @@ import type { Context } from "hono";
 import { listApprovalsSchema } from "../../domain/approvals.ts";
 import { type AutopilotLimits, autopilotLimitsSchema } from "../../domain/autopilot_limits.ts";
 import { listChangesSchema } from "../../domain/change_history.ts";
+import { rollbackSelectionFields } from "../../domain/rollbacks.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
 import { fromSnake, type SnakeCased, snakeObject, toSnake } from "../case.ts";
 import { actorOf, type ApiApp, type ApiEnv, type RouteContext } from "../context.ts";
 import { approvalView, publicBase } from "../gateway_response.ts";
 import { dataResponse, jsonBody, pageResponse, privateRoute, respond } from "../openapi.ts";
-import { ApprovalSchema, ChangeSchema, LimitsSchema } from "../schemas/changes.ts";
+import {
+  ApprovalSchema,
+  ChangeSchema,
+  LimitsSchema,
+  RollbackPlanSchema,
+  RollbackSchema,
+} from "../schemas/changes.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
 
 /** Refuses anything but a browser session: the decisions only a person makes. */
@@ -35,9 +42,16 @@ const limitsBody = snakeObject(autopilotLimitsSchema).extend({
   is_default: z.boolean().optional().openapi({ readOnly: true }),
 });
 
-/** Registers `/ad-accounts/{id}/limits`, `/changes` and `/approvals`. */
+/** A rollback's selection, and whether only to plan it. */
+const rollbackBody = snakeObject(rollbackSelectionFields).extend({
+  dry_run: z.boolean().openapi({
+    description: "True: answer the plan, change nothing. False: apply it.",
+  }),
+});
+
+/** Registers `/ad-accounts/{id}/limits`, `/changes`, `/rollbacks` and `/approvals`. */
 export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
-  const { limits, changes, approvals } = deps.domain;
+  const { limits, changes, approvals, rollbacks } = deps.domain;
 
   app.openapi(
     privateRoute(guards, {
@@ -92,6 +106,71 @@ export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext
       const query = fromSnake(listChangesSchema, c.req.valid("query"));
       const page = await changes.list(actorOf(c), query);
       return c.json({ ...page, items: page.items.map((item) => toSnake(item)) }, 200);
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "post",
+      path: "/rollbacks",
+      tags: ["Changes"],
+      summary: "Plan or apply the rollback of chosen changes",
+      description: "Choose changes by `change_ids`, by `source_id` (one run's, rule's, API " +
+        "token's or rollback's), or by a time range (`from`, `to`), optionally narrowed to an " +
+        "ad account or campaign. With `dry_run: true` (anyone) the answer is the plan: per " +
+        "field, `will_restore`, `changed_since` (with the current value and who changed it), " +
+        "`already_restored` or `not_reversible`, and the spend incurred since. With " +
+        "`dry_run: false` the plan is applied as one durable batch (resumed after a crash, each " +
+        "campaign changed once) and logged as changes with `source_id` = the rollback's id, so " +
+        "it can be rolled back in turn. Applying is for a person (a sign-in): API tokens get " +
+        "403, since a rollback makes changes without approval.",
+      request: { body: jsonBody(rollbackBody) },
+      responses: {
+        200: dataResponse(RollbackPlanSchema, "The plan (dry run)"),
+        201: dataResponse(RollbackSchema, "The rollback, completed"),
+      },
+    }),
+    async (c) => {
+      const { dry_run: dryRun, ...body } = c.req.valid("json");
+      const selection = fromSnake(rollbackSelectionFields, body);
+      // Typed by the response schema: snake-casing the domain's nested union of field plans
+      // is deep enough to trip TypeScript's instantiation limit.
+      if (dryRun) {
+        const plan: unknown = toSnake<unknown>(await rollbacks.plan(actorOf(c), selection));
+        return c.json(
+          { data: plan as z.infer<typeof RollbackPlanSchema>, message: "Planned" },
+          200,
+        );
+      }
+      if (c.get("auth").apiTokenId !== null) {
+        throw new ForbiddenError(
+          "applying a rollback is for a person (a sign-in); API tokens may only plan one",
+        );
+      }
+      const rollback: unknown = toSnake<unknown>(
+        await rollbacks.apply(actorOf(c), selection, "user"),
+      );
+      return c.json(
+        { data: rollback as z.infer<typeof RollbackSchema>, message: "Rolled back" },
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/rollbacks/{id}",
+      tags: ["Changes"],
+      summary: "One rollback: its plan, status and per-campaign outcome",
+      request: { params: IdParamsSchema },
+      responses: { 200: dataResponse(RollbackSchema, "The rollback") },
+    }),
+    async (c) => {
+      const rollback: unknown = toSnake<unknown>(
+        await rollbacks.get(actorOf(c), c.req.valid("param").id),
+      );
+      return c.json({ data: rollback as z.infer<typeof RollbackSchema>, message: "OK" }, 200);
     },
   );
 

@@ -68,3 +68,50 @@ export const ApprovalSchema = z.object({
   decided_at: Timestamp.nullable(),
   used_at: Timestamp.nullable(),
 }).openapi("Approval");
+
+/** What a rollback does to one field. */
+const FieldPlanSchema = z.object({
+  campaign_id: z.uuid(),
+  campaign_name: z.string(),
+  field: z.string(),
+  outcome: z.enum(["will_restore", "already_restored", "changed_since", "not_reversible"]),
+  before: z.unknown().openapi({ description: "The value a rollback restores." }),
+  current: z.unknown().optional().openapi({
+    description: "The value now (`will_restore`, `changed_since`).",
+  }),
+  changed_by: z.object({
+    actor_kind: actorKind,
+    source_id: z.string().nullable(),
+    at: Timestamp,
+  }).optional().openapi({ description: "Who changed it since (`changed_since`)." }),
+  reason: z.string().optional().openapi({ description: "Why not (`not_reversible`)." }),
+});
+
+/** A rollback's plan (the dry run's answer). */
+export const RollbackPlanSchema = z.object({
+  change_ids: z.array(z.uuid()),
+  fields: z.array(FieldPlanSchema),
+  spend_since: z.array(z.object({
+    campaign_id: z.uuid(),
+    currency: z.string(),
+    since: Timestamp,
+    spend_minor: z.number().int().openapi({
+      description: "Spend since the first selected change: money a rollback cannot return.",
+    }),
+  })),
+}).openapi("RollbackPlan");
+
+/** A rollback as stored: its plan and, per campaign, how restoring went. */
+export const RollbackSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(["applying", "completed"]),
+  requested_by: actorKind,
+  plan: RollbackPlanSchema,
+  outcomes: z.array(z.object({
+    campaign_id: z.uuid(),
+    status: z.enum(["restored", "refused"]),
+    message: z.string().optional(),
+  })),
+  created_at: Timestamp,
+  completed_at: Timestamp.nullable(),
+}).openapi("Rollback");
