@@ -16,6 +16,7 @@ import * as $app_campaigns_new from "./routes/(app)/campaigns/new.tsx";
 import * as $app_changes from "./routes/(app)/changes.tsx";
 import * as $app_credits from "./routes/(app)/credits.tsx";
 import * as $app_dashboard from "./routes/(app)/dashboard.tsx";
+import * as $app_rollbacks_new from "./routes/(app)/rollbacks/new.tsx";
 import * as $app_runs_id from "./routes/(app)/runs/[id].tsx";
 import * as $app_runs_index from "./routes/(app)/runs/index.tsx";
 import * as $app_settings_appearance from "./routes/(app)/settings/appearance.tsx";
@@ -53,6 +54,7 @@ const manifest = {
     "./routes/(app)/changes.tsx": $app_changes,
     "./routes/(app)/credits.tsx": $app_credits,
     "./routes/(app)/dashboard.tsx": $app_dashboard,
+    "./routes/(app)/rollbacks/new.tsx": $app_rollbacks_new,
     "./routes/(app)/runs/[id].tsx": $app_runs_id,
     "./routes/(app)/runs/index.tsx": $app_runs_index,
     "./routes/(app)/settings/appearance.tsx": $app_settings_appearance,

@@ -18,10 +18,13 @@ export interface ChangeFilters {
   /** `YYYY-MM-DD`, UTC days, both included. */
   from: string;
   to: string;
+  /** One source's changes: a run, rule, API token or rollback id. */
+  source: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const SOURCE_ID = /^[\w-]{1,64}$/;
 
 /** The filters and the list query from the URL; invalid values are dropped, not errors. */
 export function changesQueryFromUrl(url: URL): { filters: ChangeFilters; query: ListChangesQuery } {
@@ -41,12 +44,14 @@ export function changesQueryFromUrl(url: URL): { filters: ChangeFilters; query: 
     actor: CHANGE_ACTOR_KINDS.find((kind) => kind === actorParam) ?? "",
     from: day("from"),
     to: day("to"),
+    source: SOURCE_ID.test(params.get("source_id") ?? "") ? params.get("source_id")! : "",
   };
   const skip = Number(params.get("skip"));
   const query: ListChangesQuery = {
     adAccountId: filters.account || undefined,
     campaignId: filters.campaign || undefined,
     actorKind: CHANGE_ACTOR_KINDS.find((kind) => kind === filters.actor),
+    sourceId: filters.source || undefined,
     from: filters.from ? `${filters.from}T00:00:00.000Z` : undefined,
     to: filters.to ? nextDay(filters.to) : undefined,
     skip: Number.isSafeInteger(skip) && skip > 0 ? skip : 0,

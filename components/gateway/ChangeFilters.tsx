@@ -63,6 +63,7 @@ export function ChangeFilters({ filters, accounts, campaigns }: ChangeFiltersPro
         <label for="filter-to" class={label}>To (UTC)</label>
         <input id="filter-to" name="to" type="date" value={filters.to} class={inputClass()} />
       </div>
+      {filters.source && <input type="hidden" name="source_id" value={filters.source} />}
       <div class="flex gap-2">
         <Button variant="secondary">Apply</Button>
         <a href="/changes" class="self-center text-sm text-neutral-500 hover:underline">Reset</a>

@@ -67,6 +67,14 @@ export function ChangesTable({ changes, campaigns, currencies }: ChangesTablePro
                 {actorKindLabel(change.actorKind)}
               </span>
               <RequesterLink kind={change.actorKind} id={change.sourceId} />
+              {change.sourceId && (
+                <a
+                  href={`/changes?source_id=${encodeURIComponent(change.sourceId)}`}
+                  class={`block text-xs ${LINK}`}
+                >
+                  all its changes
+                </a>
+              )}
             </Cell>
             <Cell class="whitespace-normal">
               <FieldChanges
@@ -75,6 +83,13 @@ export function ChangesTable({ changes, campaigns, currencies }: ChangesTablePro
                   currencies.get(change.adAccountId) ?? null,
                 )}
               />
+              <a
+                href={`/rollbacks/new?change=${change.id}`}
+                class={`mt-1 inline-block text-xs ${LINK}`}
+                data-rollback-change
+              >
+                Undo…
+              </a>
             </Cell>
           </tr>
         );

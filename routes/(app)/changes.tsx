@@ -57,6 +57,17 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
         )
         : (
           <>
+            {filters.source && (
+              <p class="mb-3 text-sm">
+                <a
+                  href={`/rollbacks/new?source_id=${encodeURIComponent(filters.source)}`}
+                  class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+                  data-rollback-source
+                >
+                  Roll back all {page.total} change(s) of this source…
+                </a>
+              </p>
+            )}
             <ChangesTable changes={page.items} campaigns={campaigns} currencies={currencies} />
             <Pagination url={ctx.url} total={page.total} skip={page.skip} limit={page.limit} />
           </>

@@ -31,6 +31,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     throw error;
   }
   ctx.state.title = "Agent run";
+  const changes = await services.domain.changes.list(actor, { sourceId: run.id, limit: 1 });
   const nowMs = Date.now();
   const active = ACTIVE_AGENT_RUN_STATUSES.includes(run.status);
   return (
@@ -58,6 +59,23 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
             Queued {formatDateTime(run.createdAt, { seconds: true })} ·{" "}
             <span class="font-mono text-xs" data-run-id>{run.id}</span>
           </p>
+          {changes.total > 0 && (
+            <p class="mt-2 flex flex-wrap gap-4 text-sm">
+              <a
+                href={`/changes?source_id=${run.id}`}
+                class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+              >
+                Its {changes.total} change(s)
+              </a>
+              <a
+                href={`/rollbacks/new?source_id=${run.id}`}
+                class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+                data-undo-run
+              >
+                Undo this run…
+              </a>
+            </p>
+          )}
         </header>
         <RunOverview run={run} nowMs={nowMs} />
         <Card
