@@ -1,8 +1,9 @@
 /**
- * The write gateway over REST: an ad account's autopilot limits, the change history, and the
- * approvals software waits for. Changing limits and deciding approvals is for a signed-in person
- * in the browser (session cookies): API tokens and bearer access tokens are what software holds,
- * and software must neither raise its own limits nor approve its own requests (403).
+ * The write gateway over REST: an ad account's autopilot limits, the change history, the
+ * approvals software waits for, and rollbacks. Software must neither loosen the limits that
+ * restrain it nor approve its own requests: limits change only with a person's sign-in (never an
+ * API token), and approvals are decided only in the web app's browser session (an access token
+ * may be held by software too, e.g. the assistant's remote tool connection) — both 403 otherwise.
  *
  * @module
  */
@@ -26,12 +27,19 @@ import {
 } from "../schemas/changes.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
 
-/** Refuses anything but a browser session: the decisions only a person makes. */
-function requirePerson(c: Context<ApiEnv>, what: string): void {
+/** Refuses anything but a browser session: approvals are given in the web app only. */
+function requireBrowserSession(c: Context<ApiEnv>, what: string): void {
   if (c.get("auth").method !== "cookie") {
     throw new ForbiddenError(
       `${what} is for a signed-in person in the AAE web app; API and access tokens cannot`,
     );
+  }
+}
+
+/** Refuses API tokens: what software holds must not loosen the limits that restrain it. */
+function requireSignIn(c: Context<ApiEnv>, what: string): void {
+  if (c.get("auth").method === "api_token") {
+    throw new ForbiddenError(`${what} needs a person's sign-in; API tokens cannot`);
   }
 }
 
@@ -73,14 +81,14 @@ export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext
       method: "put",
       path: "/ad-accounts/{id}/limits",
       tags: ["Ad accounts"],
-      summary: "Replace an ad account's autopilot limits (browser session only)",
+      summary: "Replace an ad account's autopilot limits (a person's sign-in only)",
       description: "Send every limit, e.g. the `data` of the GET with changes. 403 for API " +
-        "and access tokens: software must not raise its own limits.",
+        "tokens: software must not raise its own limits.",
       request: { params: IdParamsSchema, body: jsonBody(limitsBody) },
       responses: { 200: dataResponse(LimitsSchema, "The saved limits") },
     }),
     async (c) => {
-      requirePerson(c, "changing autopilot limits");
+      requireSignIn(c, "changing autopilot limits");
       // The domain ignores the read-only fields.
       const input = fromSnake(
         autopilotLimitsSchema,
@@ -221,7 +229,7 @@ export function registerChangeRoutes(app: ApiApp, { deps, guards }: RouteContext
         responses: { 200: dataResponse(ApprovalSchema, "The decided approval") },
       }),
       async (c) => {
-        requirePerson(c, "deciding an approval");
+        requireBrowserSession(c, "deciding an approval");
         const id = c.req.valid("param").id;
         // A run waiting for this approval is answered too, so it resumes.
         const approval = deps.runs

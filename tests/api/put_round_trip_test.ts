@@ -37,6 +37,18 @@ const FIXTURES: Record<string, Fixture> = {
     assert.equal(created.status, 201, created.text);
     return `/campaigns/${created.body.data.id}`;
   },
+  "/ad-accounts/{id}/limits": async ({ client }, token) => {
+    const account = await client.request("POST", "/ad-accounts", {
+      token,
+      body: { name: "Limited", currency: "USD" },
+    });
+    const path = `/ad-accounts/${account.body.data.id}/limits`;
+    // Saved once, so the round trip starts from stored limits (`is_default` false).
+    const defaults = await client.request("GET", path, { token });
+    const saved = await client.request("PUT", path, { token, body: defaults.body.data });
+    assert.equal(saved.status, 200, saved.text);
+    return path;
+  },
 };
 
 /** Follows `$ref`s of the document down to a schema object. */
@@ -64,6 +76,7 @@ apiTest("every PUT accepts exactly what GET returns", async (t, api) => {
       const put = await api.client.request("PUT", path, { token, body: before.body.data });
       assert.equal(put.status, 200, put.text);
       const { updated_at: _, ...unchanged } = before.body.data;
+      // Limits carry no updated_at; every other field must come back exactly.
       assert.deepEqual({ ...put.body.data, updated_at: undefined }, {
         ...unchanged,
         updated_at: undefined,

@@ -12,6 +12,13 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
     body: { name: "test" },
   });
   const token: string = created.body.data.secret;
+  // Campaign changes are made as the person (an API token is software: its changes follow the
+  // account's autopilot limits); a fresh sign-in survives the test clock's jumps.
+  const signIn = async () =>
+    (await client.request("POST", "/auth/login", {
+      body: { email: session.email, password: session.password },
+    })).body.data.access_token as string;
+  let person = await signIn();
   let accountId = "";
   let campaignId = "";
 
@@ -46,7 +53,7 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
 
   await t.step("create campaigns (201) with snake_case fields and defaults", async () => {
     const created = await client.request("POST", "/campaigns", {
-      token,
+      token: person,
       body: {
         ad_account_id: accountId,
         name: "Spring sale",
@@ -65,7 +72,7 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
     campaignId = campaign.id;
     for (const name of ["Alpha", "Zulu"]) {
       const other = await client.request("POST", "/campaigns", {
-        token,
+        token: person,
         body: {
           ad_account_id: accountId,
           name,
@@ -79,9 +86,28 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
     }
   });
 
+  await t.step("an API token's creation waits for a person's approval (202)", async () => {
+    const held = await client.request("POST", "/campaigns", {
+      token,
+      body: {
+        ad_account_id: accountId,
+        name: "By a script",
+        objective: "traffic",
+        budget_type: "daily",
+        budget_amount_minor: 5000,
+      },
+    });
+    assert.equal(held.status, 202, held.text);
+    assert.equal(held.body.data.status, "approval_required");
+    assert.match(held.body.data.approval.url, /\/approvals\/[0-9a-f-]{36}$/);
+    assert.deepEqual(held.body.data.approval.rules, ["create_campaign"]);
+    const listed = await client.request("GET", "/campaigns?search=script", { token });
+    assert.equal(listed.body.total, 0, "nothing was created");
+  });
+
   await t.step("invalid campaigns are 422 with snake_case fields", async () => {
     const response = await client.request("POST", "/campaigns", {
-      token,
+      token: person,
       body: {
         ad_account_id: accountId,
         name: "x",
@@ -94,7 +120,7 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
     const fields = response.body.errors.map((e: { field: string }) => e.field);
     assert.ok(fields.includes("objective") && fields.includes("budget_amount_minor"), fields);
     const noEnd = await client.request("POST", "/campaigns", {
-      token,
+      token: person,
       body: {
         ad_account_id: accountId,
         name: "x",
@@ -133,14 +159,23 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
   });
 
   await t.step("status actions follow the state machine (409 otherwise)", async () => {
-    const pauseDraft = await client.request("POST", `/campaigns/${campaignId}/pause`, { token });
+    const pauseDraft = await client.request("POST", `/campaigns/${campaignId}/pause`, {
+      token: person,
+    });
     assert.equal(pauseDraft.status, 409);
-    const resumed = await client.request("POST", `/campaigns/${campaignId}/resume`, { token });
+    const resumed = await client.request("POST", `/campaigns/${campaignId}/resume`, {
+      token: person,
+    });
     assert.equal(resumed.body.data.status, "active");
-    const deleteActive = await client.request("DELETE", `/campaigns/${campaignId}`, { token });
+    const deleteActive = await client.request("DELETE", `/campaigns/${campaignId}`, {
+      token: person,
+    });
     assert.equal(deleteActive.status, 409);
     backend.clock.advance(3 * DAY);
-    const paused = await client.request("POST", `/campaigns/${campaignId}/pause`, { token });
+    person = await signIn();
+    const paused = await client.request("POST", `/campaigns/${campaignId}/pause`, {
+      token: person,
+    });
     assert.equal(paused.status, 200);
     assert.equal(paused.body.data.status, "paused");
   });
@@ -188,7 +223,7 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
 
   await t.step("PUT replaces, PATCH changes some fields, null clears", async () => {
     const put = await client.request("PUT", `/campaigns/${campaignId}`, {
-      token,
+      token: person,
       body: {
         name: "Replaced",
         budget_type: "daily",
@@ -203,29 +238,33 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
     assert.equal(put.body.data.name, "Replaced");
     assert.deepEqual(put.body.data.targeting, {});
     const partialPut = await client.request("PUT", `/campaigns/${campaignId}`, {
-      token,
+      token: person,
       body: { name: "Only a name" },
     });
     assert.equal(partialPut.status, 422);
     const patch = await client.request("PATCH", `/campaigns/${campaignId}`, {
-      token,
+      token: person,
       body: { budget_amount_minor: 8000 },
     });
     assert.equal(patch.body.data.budget_amount_minor, 8000);
     assert.equal(patch.body.data.name, "Replaced");
     const unknownField = await client.request("PATCH", `/campaigns/${campaignId}`, {
-      token,
+      token: person,
       body: { status: "active" },
     });
     assert.equal(unknownField.status, 422);
   });
 
   await t.step("archive is final; delete is soft", async () => {
-    const archived = await client.request("POST", `/campaigns/${campaignId}/archive`, { token });
+    const archived = await client.request("POST", `/campaigns/${campaignId}/archive`, {
+      token: person,
+    });
     assert.equal(archived.body.data.status, "archived");
-    const again = await client.request("POST", `/campaigns/${campaignId}/resume`, { token });
+    const again = await client.request("POST", `/campaigns/${campaignId}/resume`, {
+      token: person,
+    });
     assert.equal(again.status, 409);
-    const deleted = await client.request("DELETE", `/campaigns/${campaignId}`, { token });
+    const deleted = await client.request("DELETE", `/campaigns/${campaignId}`, { token: person });
     assert.equal(deleted.status, 200);
     const gone = await client.request("GET", `/campaigns/${campaignId}`, { token });
     assert.equal(gone.status, 404);
