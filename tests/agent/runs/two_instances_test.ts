@@ -52,6 +52,11 @@ Deno.test({
         password: "correct horse battery staple",
       });
       const account = await domain.adAccounts.connectSandbox(actor, { name: "Sandbox" });
+      // The assistant may raise budgets on this account, within the per-change allowance.
+      await domain.limits.put(actor, account.id, {
+        ...await domain.limits.get(actor, account.id),
+        automatedOperations: ["pause", "budget_decrease", "budget_increase"],
+      });
       const campaign = await domain.campaigns.create(actor, {
         adAccountId: account.id,
         name: "Shared",
@@ -66,7 +71,7 @@ Deno.test({
             {
               toolCalls: [{
                 name: "update_campaign",
-                // +10%: below the approval threshold, so it runs at once.
+                // +10%: within the account's allowance, so it runs at once.
                 args: { campaignId: campaign.id, budgetAmountMinor: 11_000 },
               }],
             },
