@@ -249,7 +249,8 @@ export default function AdAccountPage({ data }: PageProps<AdAccountData, SignedI
                 </label>
               ))}
               <p class="text-xs text-neutral-500 dark:text-neutral-400">
-                Anything else (creating, resuming, deleting, other edits) always waits for you.
+                Creating, resuming, archiving or deleting a campaign, and changing a budget's type,
+                always wait for you.
               </p>
               {errors.automatedOperations && (
                 <p data-field-error="automatedOperations" class="text-xs text-red-600">
