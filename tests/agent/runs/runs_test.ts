@@ -99,6 +99,12 @@ backendTest("agent runs: ReAct loop, approval gate, events, steps", async (t, ba
     const view = await waitForRun(runtime, actor, submitted.runId, finished);
     assert.equal(view.status, "completed", JSON.stringify(view));
     assert.equal(await campaignsNamed("Approved one"), 1);
+    // The held call was an approval record too: decided by the owner in the chat, then used.
+    const records = await domain.approvals.list(actor);
+    assert.deepEqual(
+      records.items.map((record) => [record.requester, record.status, record.decidedBy]),
+      [[{ kind: "assistant", id: submitted.runId }, "used", actor.userId]],
+    );
     // A retry of the same answer (its response lost to a crash) is answered, and changes nothing;
     // the other answer to the same request is refused.
     const again = await runtime.confirm(actor, submitted.runId, {
