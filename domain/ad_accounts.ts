@@ -13,7 +13,7 @@ import { timezoneSchema } from "./accounts.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { CURRENCY_EXPONENTS, type CurrencyCode } from "./money.ts";
-import { NotFoundError } from "./errors.ts";
+import { AccountFrozenError, NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { adapterFor, platformCall } from "./platform_calls.ts";
 import type { PlatformRequestKey } from "./platforms/adapter.ts";
@@ -135,6 +135,12 @@ export function createAdAccountsService(context: DomainContext): AdAccountsServi
 
     async disconnect(actor, adAccountId) {
       const row = await loadAdAccount(db.kysely, actor, adAccountId);
+      // Disconnecting stops every campaign of the account: a frozen account refuses it too.
+      const limits = await db.kysely.selectFrom("ad_account_limits").select("frozen")
+        .where("ad_account_id", "=", row.id).executeTakeFirst();
+      if (Number(limits?.frozen ?? 0) === 1) {
+        throw new AccountFrozenError("the ad account is frozen: unfreeze it before disconnecting");
+      }
       const now = nowForDb(context);
       await db.kysely.transaction().execute(async (trx) => {
         await trx.updateTable("ad_accounts")

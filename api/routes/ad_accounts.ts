@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { connectSandboxAccountSchema, renameAdAccountSchema } from "../../domain/ad_accounts.ts";
+import { ForbiddenError } from "../../domain/errors.ts";
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeSchema } from "../case.ts";
 import { respondOnce } from "../middleware/idempotency.ts";
@@ -84,8 +85,17 @@ export function registerAdAccountRoutes(app: ApiApp, { deps, guards }: RouteCont
   );
 
   app.openapi(
-    item.remove("Disconnect an ad account (soft delete)", "Disconnected"),
+    item.remove(
+      "Disconnect an ad account (soft delete; a person's sign-in only)",
+      "Disconnected",
+    ),
     async (c) => {
+      // It stops every campaign of the account at once: software (an API token) may not.
+      if (c.get("auth").method === "api_token") {
+        throw new ForbiddenError(
+          "disconnecting an ad account stops all its campaigns; it needs a person's sign-in",
+        );
+      }
       await adAccounts.disconnect(actorOf(c), c.req.valid("param").id);
       return respond(c, null, "Disconnected");
     },

@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/Card.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
 import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { CURRENCY_EXPONENTS, type CurrencyCode } from "@/domain/money.ts";
-import { NotFoundError, ValidationError } from "@/domain/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "@/domain/errors.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
@@ -91,6 +91,11 @@ export const handler: Handlers<AdAccountsData, SignedInState> = {
       if (error instanceof NotFoundError) return ctx.renderNotFound();
       if (error instanceof ValidationError) {
         const message = Object.values(fieldErrors(error.issues)).join(" ");
+        return redirect("/ad-accounts", { flash: { kind: "error", message } });
+      }
+      // A frozen account refuses to be disconnected.
+      if (error instanceof ConflictError) {
+        const message = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`;
         return redirect("/ad-accounts", { flash: { kind: "error", message } });
       }
       throw error;

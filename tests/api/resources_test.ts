@@ -273,8 +273,12 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
     assert.ok(row.deleted_at, "the row is kept with deleted_at set");
   });
 
-  await t.step("disconnecting an account hides it", async () => {
-    const response = await client.request("DELETE", `/ad-accounts/${accountId}`, { token });
+  await t.step("disconnecting an account hides it (a person's sign-in only)", async () => {
+    const bySoftware = await client.request("DELETE", `/ad-accounts/${accountId}`, { token });
+    assert.equal(bySoftware.status, 403);
+    const response = await client.request("DELETE", `/ad-accounts/${accountId}`, {
+      token: person,
+    });
     assert.equal(response.status, 200);
     assert.equal((await client.request("GET", `/ad-accounts/${accountId}`, { token })).status, 404);
     assert.equal((await client.request("GET", "/campaigns", { token })).body.total, 0);

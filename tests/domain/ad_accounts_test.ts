@@ -1,6 +1,6 @@
 /** Ad accounts: connect a sandbox account, list, get, rename, disconnect. */
 import assert from "node:assert/strict";
-import { NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { AccountFrozenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { backendTest } from "../_helpers/backend.ts";
 import { createCampaign, registerUser } from "../_helpers/fixtures.ts";
 
@@ -53,4 +53,14 @@ backendTest("ad accounts", async (t, { domain, db }) => {
       await assert.rejects(adAccounts.disconnect(actor, account.id), NotFoundError);
     },
   );
+
+  await t.step("a frozen account is not disconnected until it is unfrozen", async () => {
+    const account = await adAccounts.connectSandbox(actor, { name: "Frozen" });
+    const limits = await domain.limits.get(actor, account.id);
+    await domain.limits.put(actor, account.id, { ...limits, frozen: true });
+    await assert.rejects(adAccounts.disconnect(actor, account.id), AccountFrozenError);
+    assert.equal((await adAccounts.get(actor, account.id)).status, "active");
+    await domain.limits.put(actor, account.id, { ...limits, frozen: false });
+    await adAccounts.disconnect(actor, account.id);
+  });
 });
