@@ -273,6 +273,18 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
     assert.ok(row.deleted_at, "the row is kept with deleted_at set");
   });
 
+  await t.step("autopilot limits change with a person's sign-in, never an API token", async () => {
+    const path = `/ad-accounts/${accountId}/limits`;
+    const limits = await client.request("GET", path, { token });
+    assert.equal(limits.status, 200);
+    const looser = { ...limits.body.data, automated_operations: ["pause", "budget_increase"] };
+    const bySoftware = await client.request("PUT", path, { token, body: looser });
+    assert.equal(bySoftware.status, 403);
+    const byPerson = await client.request("PUT", path, { token: person, body: looser });
+    assert.equal(byPerson.status, 200, byPerson.text);
+    assert.deepEqual(byPerson.body.data.automated_operations, ["pause", "budget_increase"]);
+  });
+
   await t.step("disconnecting an account hides it (a person's sign-in only)", async () => {
     const bySoftware = await client.request("DELETE", `/ad-accounts/${accountId}`, { token });
     assert.equal(bySoftware.status, 403);
