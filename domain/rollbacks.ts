@@ -34,6 +34,7 @@ import { canTransition } from "./campaign_status.ts";
 import {
   type Campaign,
   type CampaignStatus,
+  toCampaign,
   type UpdateCampaignInput,
   updateCampaignSchema,
 } from "./campaigns.ts";
@@ -244,23 +245,7 @@ export function createRollbacksService(
   async function currentCampaign(actor: Actor, campaignId: string): Promise<Campaign | null> {
     try {
       const { campaign, account } = await gateway.load(actor, campaignId);
-      return {
-        id: campaign.id,
-        adAccountId: campaign.ad_account_id,
-        externalId: campaign.external_id,
-        name: campaign.name,
-        objective: campaign.objective,
-        status: campaign.status,
-        budgetType: campaign.budget_type,
-        budgetAmountMinor: campaign.budget_amount_minor,
-        currency: account.currency,
-        startDate: campaign.start_date,
-        endDate: campaign.end_date,
-        targeting: fromDbJson(campaign.targeting) as Campaign["targeting"],
-        landingUrl: campaign.landing_url,
-        createdAt: isoFromDb(campaign.created_at),
-        updatedAt: isoFromDb(campaign.updated_at),
-      };
+      return toCampaign(campaign, account.currency);
     } catch (error) {
       if (error instanceof NotFoundError) return null;
       throw error;
