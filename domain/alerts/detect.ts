@@ -248,14 +248,13 @@ export function detect(input: DetectionInput): Verdict[] {
     return day !== undefined && (day.impressions > 0 || day.spendMinor > 0);
   };
   const { campaign, thresholds } = input;
-  const types = campaign ? SPECS.map((spec) => spec.type) : ACCOUNT_ALERT_TYPES;
   const verdicts: Verdict[] = [];
 
   const judgeable = campaign ? campaignJudgeable(campaign, input.date) : null;
   const base = baselineDays(input.date, hasData);
   const observed = dayOf(input.date);
 
-  for (const spec of SPECS.filter((spec) => types.includes(spec.type))) {
+  for (const spec of SPECS) {
     let verdict: Verdict;
     if (judgeable) verdict = { type: spec.type, state: "not_evaluated", reason: judgeable };
     else if (!base) {
@@ -272,7 +271,10 @@ export function detect(input: DetectionInput): Verdict[] {
     verdicts.push(judgeStopped(campaign, input.date, observed, base, byDate, judgeable));
     verdicts.push(judgeBudget(campaign, input, thresholds));
   }
-  return suppressConsequences(verdicts);
+  const judged = suppressConsequences(verdicts);
+  // An account's spend moves whenever a campaign is paused or launched: its drops are judged
+  // (to suppress their consequences) but not raised.
+  return campaign ? judged : judged.filter((verdict) => ACCOUNT_ALERT_TYPES.includes(verdict.type));
 }
 
 /**

@@ -231,6 +231,8 @@ export function createAlertsService(
     }
 
     const report: DetectionReport = { raised: [], refreshed: 0, resolved: 0 };
+    /** Types some campaign is anomalous in: the account's totals do not repeat them. */
+    const campaignAnomalies = new Set<string>();
     const seenKeys = new Set<string>();
     const fraction = fractionOfDayElapsed(now, account.timezone);
 
@@ -247,6 +249,9 @@ export function createAlertsService(
         campaign: facts,
       });
       const history = changes.map(toChangeRecord);
+      for (const verdict of verdicts) {
+        if (verdict.state === "anomaly") campaignAnomalies.add(verdict.type);
+      }
       await apply(account, campaign, verdicts, days, history, {
         muted: muted.has(campaign.id),
         inactive: facts.status !== "active",
@@ -262,7 +267,11 @@ export function createAlertsService(
       days: accountDays.filter((day) => day.date < today),
       date,
       thresholds,
-    });
+    }).map((verdict): Verdict =>
+      verdict.state === "anomaly" && campaignAnomalies.has(verdict.type)
+        ? { type: verdict.type, state: "not_evaluated", reason: "a campaign's alert says it" }
+        : verdict
+    );
     await apply(account, null, accountVerdicts, accountDays, [], { muted: false, inactive: false });
 
     // Alerts of campaigns deleted since: nothing left to watch.
