@@ -92,3 +92,30 @@ export function robustZ(value: number, stats: RobustStats, floor: number): numbe
   const sigma = Math.max(MAD_TO_SIGMA * stats.mad, floor, Number.EPSILON);
   return (value - stats.median) / sigma;
 }
+
+/**
+ * The spread of a volume metric as a share of its level, from every day of the last 8 weeks
+ * measured against its own weekday's median — about 56 points instead of 8, so two collapsed
+ * days among the same-weekday points cannot inflate it. Null with fewer than 14 points.
+ */
+export function pooledRelativeSpread(
+  date: string,
+  valueOn: (date: string) => number | null,
+): number | null {
+  const byWeekday = new Map<number, number[]>();
+  for (let back = 1; back <= MAX_BASELINE_WEEKS * 7; back++) {
+    const value = valueOn(addDays(date, -back));
+    if (value === null) continue;
+    const weekday = back % 7;
+    byWeekday.set(weekday, [...(byWeekday.get(weekday) ?? []), value]);
+  }
+  const residuals: number[] = [];
+  for (const values of byWeekday.values()) {
+    if (values.length < 3) continue;
+    const center = median(values);
+    if (center <= 0) continue;
+    for (const value of values) residuals.push((value - center) / center);
+  }
+  if (residuals.length < 14) return null;
+  return MAD_TO_SIGMA * robustStats(residuals).mad;
+}

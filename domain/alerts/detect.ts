@@ -27,6 +27,7 @@ import {
   baselineDays,
   type BaselineMethod,
   MAD_TO_SIGMA,
+  pooledRelativeSpread,
   robustStats,
   robustZ,
 } from "./baseline.ts";
@@ -346,13 +347,24 @@ function judge(
     return { type: spec.type, state: "not_evaluated", reason: "the baseline is zero" };
   }
   const floor = spec.noiseFloor(counts, stats.median);
-  const z = robustZ(observed, stats, floor);
+  // Same-weekday points are few: their spread comes from all recent days when there are enough.
+  const pooled = base.method === "same_weekday"
+    ? pooledRelativeSpread(observedDay.date, (date) => {
+      const day = byDate.get(date);
+      return day && (day.impressions > 0 || day.spendMinor > 0) ? metricOf(spec.metric, day) : null;
+    })
+    : null;
+  const spreadStats = pooled === null
+    ? stats
+    : { ...stats, mad: (pooled * stats.median) / MAD_TO_SIGMA };
+  const z = robustZ(observed, spreadStats, floor);
   const relativeChange = (observed - stats.median) / stats.median;
   const minChange = spec.minChange(thresholds);
-  const sigma = Math.max(MAD_TO_SIGMA * stats.mad, floor);
-  const anomalous = spec.direction === "up"
-    ? z >= thresholds.minZ && relativeChange >= minChange
-    : z <= -thresholds.minZ && relativeChange <= -minChange;
+  const sigma = Math.max(MAD_TO_SIGMA * spreadStats.mad, floor);
+  const passes = (change: number) =>
+    spec.direction === "up" ? change >= minChange : change <= -minChange;
+  const anomalous = (spec.direction === "up" ? z >= thresholds.minZ : z <= -thresholds.minZ) &&
+    passes(relativeChange) && passesRecent(spec, observed, observedDay.date, base, byDate, passes);
   if (!anomalous) return { type: spec.type, state: "normal" };
   const strong = Math.abs(z) >= 2 * thresholds.minZ &&
     Math.abs(relativeChange) >= Math.min(2 * minChange, 0.9);
@@ -381,6 +393,30 @@ function judge(
   };
 }
 
+/** Same-weekday points below which the recent days must agree (a median of 4 breaks at 2). */
+const FEW_SAME_WEEKDAY_POINTS = 6;
+
+/**
+ * With few same-weekday points, two odd weeks among them can move their median: the day must
+ * then also differ that much from the median of the last 14 days.
+ */
+function passesRecent(
+  spec: StatisticalSpec,
+  observed: number,
+  date: string,
+  base: BaselineDays,
+  byDate: Map<string, DayCounts>,
+  passes: (change: number) => boolean,
+): boolean {
+  if (base.method !== "same_weekday" || base.dates.length >= FEW_SAME_WEEKDAY_POINTS) return true;
+  const recent = Array.from({ length: 14 }, (_, index) => byDate.get(addDays(date, -1 - index)))
+    .flatMap((day) => day ? [metricOf(spec.metric, day)] : [])
+    .filter((value): value is number => value !== null);
+  if (recent.length === 0) return true;
+  const center = robustStats(recent).median;
+  return center <= 0 || passes((observed - center) / center);
+}
+
 /**
  * A rate judged as a count against its expectation: the baseline's pooled rate (all its
  * events over all its exposure, far steadier than a median of daily ratios) times the day's
@@ -397,7 +433,16 @@ function judgeRate(
   byDate: Map<string, DayCounts>,
   thresholds: AlertThresholds,
 ): Verdict {
-  const baseDays = base.dates.map((date) => byDate.get(date)!);
+  // Rates barely follow the weekday; with few same-weekday points the last 14 days join in, so
+  // the pooled rate and its dispersion rest on more than four days.
+  const dates = new Set(base.dates);
+  if (base.dates.length < FEW_SAME_WEEKDAY_POINTS) {
+    for (let back = 1; back <= 14; back++) {
+      const date = addDays(observedDay.date, -back);
+      if (byDate.has(date)) dates.add(date);
+    }
+  }
+  const baseDays = [...dates].map((date) => byDate.get(date)!);
   const sum = (read: (day: DayCounts) => number) =>
     baseDays.reduce((total, day) => total + read(day), 0);
   const conversions = sum((day) => day.conversions);
