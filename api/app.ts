@@ -19,6 +19,7 @@ import { requestContext } from "./middleware/request_context.ts";
 import { BEARER_SCHEME } from "./openapi.ts";
 import { registerActivityRoutes } from "./routes/activity.ts";
 import { registerAdAccountRoutes } from "./routes/ad_accounts.ts";
+import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCampaignRoutes } from "./routes/campaigns.ts";
 import { registerChangeRoutes } from "./routes/changes.ts";
@@ -65,6 +66,10 @@ const TAGS = [
     description: "The history of every campaign change, by whom, and rolling changes back.",
   },
   { name: "Approvals", description: "Changes software asked for that wait for a person." },
+  {
+    name: "Alerts",
+    description: "Anomalies found in stored metrics, with their causes and next steps.",
+  },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
@@ -88,6 +93,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerAdAccountRoutes(app, context);
   registerCampaignRoutes(app, context);
   registerChangeRoutes(app, context);
+  registerAlertRoutes(app, context);
   registerCreativeRoutes(app, context);
   registerActivityRoutes(app, context);
   registerChatRoutes(app, context);

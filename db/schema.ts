@@ -474,6 +474,56 @@ export interface RollbacksTable extends TimestampedRow {
   completed_at: DbTimestamp | null;
 }
 
+/** Lifecycle of an alert: open until acknowledged or resolved (by hand or by itself). */
+export type AlertStatus = "open" | "acknowledged" | "resolved";
+/** How an alert was resolved. */
+export type AlertResolution = "auto" | "manual" | "inactive";
+
+/** `alerts`: anomalies raised on campaigns or accounts (see `domain/alerts/`). */
+export interface AlertsTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  /** Null for an alert on the account's totals. */
+  campaign_id: string | null;
+  /** An `AlertType`. */
+  type: string;
+  /** An `AlertSeverity`. */
+  severity: string;
+  status: AlertStatus;
+  /** `type:campaign id` (or `type:account:id`) while not resolved, else null; unique. */
+  open_key: string | null;
+  /** The day the anomaly was seen on (the account's zone). */
+  metric_date: DbDate;
+  /** JSON: the detector's finding. */
+  finding: DbJson;
+  /** JSON: parts that moved, changes before, next steps. */
+  cause: DbJson;
+  /** When detection last saw it still anomalous. */
+  last_detected_at: DbTimestamp;
+  acknowledged_at: DbTimestamp | null;
+  acknowledged_by: string | null;
+  resolved_at: DbTimestamp | null;
+  /** The person who resolved it; null when it resolved itself. */
+  resolved_by: string | null;
+  resolution: AlertResolution | null;
+}
+
+/** `alert_mutes`: a campaign on which no alert is raised until `muted_until`. */
+export interface AlertMutesTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  campaign_id: string;
+  muted_until: DbTimestamp;
+}
+
+/** `alert_thresholds`: an account's edited detection thresholds. */
+export interface AlertThresholdsTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  /** JSON: `AlertThresholds`. */
+  thresholds: DbJson;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -499,6 +549,9 @@ export interface DB {
   campaign_changes: CampaignChangesTable;
   approvals: ApprovalsTable;
   rollbacks: RollbacksTable;
+  alerts: AlertsTable;
+  alert_mutes: AlertMutesTable;
+  alert_thresholds: AlertThresholdsTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */
@@ -526,6 +579,13 @@ export const GATEWAY_TABLE_NAMES = [
   "campaign_changes",
   "approvals",
   "rollbacks",
+] as const satisfies readonly (keyof DB)[];
+
+/** The alerts' tables, created by their own migration. */
+export const ALERT_TABLE_NAMES = [
+  "alerts",
+  "alert_mutes",
+  "alert_thresholds",
 ] as const satisfies readonly (keyof DB)[];
 
 /**

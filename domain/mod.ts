@@ -7,6 +7,7 @@
 import type { Database } from "../db/database.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
+import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
 import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
@@ -58,6 +59,10 @@ export interface DomainOptions {
   approvalTtlMs?: number;
   /** Lease of an instance applying a rollback (ms). */
   rollbackLeaseMs?: number;
+  /** Called with the anomaly alerts each detection raised (notifications hook in here). */
+  onAlertRaised?: (alerts: readonly Alert[]) => void | Promise<void>;
+  /** Run anomaly detection after each account's metric sync (default true). */
+  detectAfterSync?: boolean;
   /** TEST ONLY: the crash tests' pause points (see `RollbackParts.pause`). */
   pause?: (point: string) => Promise<void>;
 }
@@ -86,6 +91,8 @@ export interface Domain {
   /** The chat's persisted, sequenced, fanned-out server events. */
   conversationEvents: ConversationEventLog;
   idempotency: IdempotencyService;
+  /** Anomaly alerts on stored metrics. */
+  alerts: AlertsService;
 }
 
 /** Builds the domain services. */
@@ -97,8 +104,10 @@ export function createDomain(options: DomainOptions): Domain {
     ids: options.ids ?? randomIds,
     platforms: options.platforms ?? { sandbox: createSandboxPlatform() },
   };
+  const alerts = createAlertsService(context, { onAlertRaised: options.onAlertRaised });
   const sync = createMetricsSync(context, {
     refreshMs: options.metricsRefreshMs ?? DEFAULT_METRICS_REFRESH_MS,
+    afterAccountSync: options.detectAfterSync === false ? undefined : alerts.detect,
   });
   const history = createChangeHistory(context);
   const approvals = createApprovals(context, { ttlMs: options.approvalTtlMs });
@@ -136,6 +145,7 @@ export function createDomain(options: DomainOptions): Domain {
     conversations: createConversationsService(context),
     conversationEvents: createConversationEventsService(context),
     idempotency,
+    alerts,
   };
 }
 
@@ -147,6 +157,7 @@ export type {
   AccountsService,
   AdAccountLimitsService,
   AdAccountsService,
+  AlertsService,
   ApiTokensService,
   ApprovalsService,
   CampaignsService,

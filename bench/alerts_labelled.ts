@@ -1,0 +1,248 @@
+/**
+ * A labelled set for the anomaly detector: synthetic campaign histories with weekly
+ * seasonality and day-to-day noise, half of them with one known anomaly injected on the day
+ * judged, and a scorer that runs the detector and counts hits and false alarms.
+ *
+ * Seeded (mulberry32 via the sandbox's `seededRandom`), so the same seed gives the same set and
+ * the same figures. Used by `deno task bench alerts` and by the labelled-set test.
+ *
+ * How a history is made: a daily budget, a per-campaign level of utilization, CPC, CTR,
+ * conversion rate and value per conversion; a per-campaign weekday profile (weekends 55–100% of
+ * weekdays); multiplicative noise of 4–12% a day on delivery and rates, Poisson conversions.
+ * A quarter of the campaigns are young (18–27 days: the 14-day fallback baseline); a third of
+ * the clean ones carry an old anomaly inside their baseline (which a robust baseline must shrug
+ * off). Injected anomalies are sized like the real ones alerts exist for: spend ×1.8–3,
+ * delivery ×0.05–0.3, no delivery, CPC ×2–3 (CPA up), value per conversion ×0.3–0.5
+ * (ROAS down), CTR ×0.3–0.5, conversion rate ×0.1–0.35, a daily budget spent by 20–55% of the
+ * day.
+ *
+ * @module
+ */
+import { type CampaignFacts, detect, type Finding } from "../domain/alerts/detect.ts";
+import {
+  type AlertThresholds,
+  type AlertType,
+  type DayCounts,
+  DEFAULT_ALERT_THRESHOLDS,
+} from "../domain/alerts/types.ts";
+import { addDays, weekdayOf } from "../domain/dates.ts";
+import { seededRandom } from "../domain/platforms/sandbox_delivery.ts";
+
+/** Anomalies the generator injects. */
+export const INJECTED_TYPES = [
+  "spend_spike",
+  "spend_dropped",
+  "spend_stopped",
+  "cpa_up",
+  "roas_down",
+  "ctr_down",
+  "conversions_dropped",
+  "budget_exhausted_early",
+] as const satisfies readonly AlertType[];
+
+/** One synthetic campaign and what is known about it. */
+export interface LabelledHistory {
+  id: string;
+  /** Complete days up to and including `date`. */
+  days: DayCounts[];
+  /** The day judged (yesterday). */
+  date: string;
+  today: { counts: DayCounts; fractionElapsed: number };
+  campaign: CampaignFacts;
+  /** The anomaly injected, or null for a clean history. */
+  injected: AlertType | null;
+}
+
+/** Options of `generateLabelledSet`. */
+export interface LabelledSetOptions {
+  count?: number;
+  seed?: string;
+  /** The day judged. */
+  date?: string;
+}
+
+/** Generates `count` histories (default 200), the odd ones with an injected anomaly. */
+export function generateLabelledSet(options: LabelledSetOptions = {}): LabelledHistory[] {
+  const count = options.count ?? 200;
+  const seed = options.seed ?? "aae-alerts";
+  const date = options.date ?? "2026-11-30";
+  return Array.from({ length: count }, (_, index) => {
+    const injected = index % 2 === 1
+      ? INJECTED_TYPES[Math.floor(index / 2) % INJECTED_TYPES.length]
+      : null;
+    return generateHistory(`${seed}:${index}`, date, injected);
+  });
+}
+
+function generateHistory(id: string, date: string, injected: AlertType | null): LabelledHistory {
+  const random = seededRandom(id);
+  const between = (low: number, high: number) => low + (high - low) * random();
+  const noise = (spread: number) => Math.exp(gaussian(random) * spread);
+
+  const young = random() < 0.25;
+  const length = young ? Math.floor(between(18, 28)) : 70;
+  const budget = Math.round(between(2_000, 60_000)); // minor units a day
+  const utilization = between(0.6, 0.9);
+  const cpc = between(20, 300);
+  const ctr = between(0.005, 0.04);
+  const cvr = between(0.02, 0.12);
+  const value = between(2_000, 15_000);
+  const weekend = between(0.55, 1);
+  const profile = [weekend, 1, between(0.95, 1.05), 1, between(0.9, 1), between(0.8, 1), weekend];
+  const spread = between(0.04, 0.12);
+  const oldAnomalyAt = injected === null && !young && random() < 1 / 3
+    ? Math.floor(between(20, length - 3))
+    : -1;
+
+  const first = addDays(date, -(length - 1));
+  const days: DayCounts[] = [];
+  for (let index = 0; index < length; index++) {
+    const day = addDays(first, index);
+    const isJudged = index === length - 1;
+    const shock = isJudged ? injected : index === oldAnomalyAt ? "spend_spike" : null;
+    days.push(simulate(day, shock));
+  }
+
+  function simulate(day: string, shock: AlertType | null, fraction = 1): DayCounts {
+    let spend = budget * utilization * profile[weekdayOf(day)] * noise(spread);
+    spend = Math.min(spend, budget);
+    let dayCpc = cpc * noise(spread);
+    let dayCtr = ctr * noise(spread);
+    let dayCvr = cvr * noise(spread);
+    let dayValue = value * noise(spread);
+    if (shock === "spend_spike") spend = budget * utilization * between(1.8, 3);
+    if (shock === "spend_dropped") spend *= between(0.05, 0.3);
+    if (shock === "spend_stopped") spend = 0;
+    if (shock === "cpa_up") dayCpc *= between(2, 3);
+    if (shock === "roas_down") dayValue *= between(0.3, 0.5);
+    if (shock === "ctr_down") dayCtr *= between(0.3, 0.5);
+    if (shock === "conversions_dropped") dayCvr *= between(0.1, 0.35);
+    spend = Math.floor(spend * fraction);
+    const clicks = Math.floor(spend / dayCpc);
+    const impressions = clicks === 0 && spend === 0 ? 0 : Math.round(clicks / dayCtr);
+    const conversions = poisson(random, clicks * dayCvr);
+    return {
+      date: day,
+      impressions,
+      clicks,
+      spendMinor: spend,
+      conversions,
+      revenueMinor: Math.round(conversions * dayValue),
+    };
+  }
+
+  const todayDate = addDays(date, 1);
+  const fractionElapsed = between(0.2, 0.9);
+  let todayCounts = simulate(todayDate, null, fractionElapsed);
+  let todayFraction = fractionElapsed;
+  if (injected === "budget_exhausted_early") {
+    todayFraction = between(0.2, 0.55);
+    todayCounts = { ...simulate(todayDate, null, todayFraction), spendMinor: budget };
+  }
+  return {
+    id,
+    days,
+    date,
+    today: { counts: todayCounts, fractionElapsed: todayFraction },
+    campaign: {
+      status: "active",
+      budgetType: "daily",
+      budgetAmountMinor: budget,
+      startDate: null,
+      endDate: null,
+      activeSince: addDays(first, -1),
+      lifetimeSpentMinor: days.reduce((sum, day) => sum + day.spendMinor, 0),
+    },
+    injected,
+  };
+}
+
+/** A standard normal draw (Box–Muller). */
+function gaussian(random: () => number): number {
+  const u = Math.max(random(), Number.EPSILON);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** A Poisson draw (Knuth for small means, a normal approximation for large ones). */
+function poisson(random: () => number, mean: number): number {
+  if (mean <= 0) return 0;
+  if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(random)));
+  const limit = Math.exp(-mean);
+  let product = random();
+  let count = 0;
+  while (product > limit) {
+    product *= random();
+    count += 1;
+  }
+  return count;
+}
+
+/** What the detector made of the set. */
+export interface LabelledScore {
+  histories: number;
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  precision: number;
+  recall: number;
+  /** Of the hits, those whose alerts include the injected type. */
+  typeMatched: number;
+  /** Per injected type: [found, injected]. */
+  byType: Record<string, [number, number]>;
+  /** Alerts raised on clean histories, by type (what the false alarms were). */
+  falseAlarmTypes: Record<string, number>;
+}
+
+/**
+ * Runs the detector on every history and scores it per history: an anomalous history with at
+ * least one alert is a hit, a clean one with any alert a false alarm.
+ */
+export function scoreDetector(
+  histories: readonly LabelledHistory[],
+  thresholds: AlertThresholds = DEFAULT_ALERT_THRESHOLDS,
+): LabelledScore {
+  let truePositives = 0, falsePositives = 0, falseNegatives = 0, typeMatched = 0;
+  const byType: Record<string, [number, number]> = {};
+  const falseAlarmTypes: Record<string, number> = {};
+  for (const history of histories) {
+    const findings: Finding[] = detect({
+      days: history.days,
+      date: history.date,
+      today: history.today,
+      thresholds,
+      campaign: history.campaign,
+    }).flatMap((verdict) => verdict.state === "anomaly" ? [verdict.finding] : []);
+    const alerted = findings.length > 0;
+    if (history.injected === null) {
+      if (alerted) falsePositives += 1;
+      for (const finding of findings) {
+        falseAlarmTypes[finding.type] = (falseAlarmTypes[finding.type] ?? 0) + 1;
+      }
+      continue;
+    }
+    const tally = byType[history.injected] ??= [0, 0];
+    tally[1] += 1;
+    if (!alerted) {
+      falseNegatives += 1;
+      continue;
+    }
+    truePositives += 1;
+    tally[0] += 1;
+    if (findings.some((finding) => finding.type === history.injected)) typeMatched += 1;
+  }
+  return {
+    histories: histories.length,
+    truePositives,
+    falsePositives,
+    falseNegatives,
+    precision: truePositives + falsePositives === 0
+      ? 1
+      : truePositives / (truePositives + falsePositives),
+    recall: truePositives + falseNegatives === 0
+      ? 1
+      : truePositives / (truePositives + falseNegatives),
+    typeMatched,
+    byType,
+    falseAlarmTypes,
+  };
+}
