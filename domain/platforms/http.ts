@@ -21,6 +21,7 @@ import {
   PlatformRateLimitError,
   PlatformValidationError,
 } from "../errors.ts";
+import type { CredentialsSource } from "./credentials.ts";
 
 /** Timeouts and retries of platform requests. */
 export interface HttpPolicy {
@@ -205,4 +206,29 @@ function parseBody(text: string): unknown {
 export function backoffMs(retry: number, policy: Pick<HttpPolicy, "baseDelayMs" | "maxDelayMs">) {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.round(exponential * (0.75 + Math.random() * 0.5));
+}
+
+/** Where a real platform adapter sends its calls, and how. */
+export interface RemoteAdapterOptions {
+  /** The platform's host, e.g. `https://graph.facebook.com` (a local fake in tests). */
+  baseUrl: string;
+  /** Reads (and renews) each account's tokens. */
+  credentials: CredentialsSource;
+  /** Overrides of `DEFAULT_HTTP_POLICY`. */
+  http?: Partial<HttpPolicy>;
+}
+
+/** `DEFAULT_HTTP_POLICY` with `overrides`. */
+export function httpPolicy(overrides: Partial<HttpPolicy> = {}): HttpPolicy {
+  return { ...DEFAULT_HTTP_POLICY, ...overrides };
+}
+
+/** `baseUrl` joined with `path`, without doubled slashes. */
+export function joinUrl(baseUrl: string, path: string): URL {
+  return new URL(baseUrl.replace(/\/+$/, "") + path);
+}
+
+/** A fresh client-side marker: 32 hex digits from `requestKey`, or random without one. */
+export function createMarker(requestKey: string | undefined): string {
+  return (requestKey ?? crypto.randomUUID().replaceAll("-", "")).slice(0, 32);
 }
