@@ -15,6 +15,8 @@ import { createMetaAdapter } from "../../../domain/platforms/meta.ts";
 import { createSandboxPlatform } from "../../../domain/platforms/sandbox.ts";
 import type { FakeClock, FakeFault } from "../../fakes/_shared.ts";
 import { META_FAKE_VERSION, startMetaFake } from "../../fakes/meta/server.ts";
+import { createTikTokAdapter } from "../../../domain/platforms/tiktok.ts";
+import { startTikTokFake } from "../../fakes/tiktok/server.ts";
 
 /** Retries without sleeping; a second per attempt (a hung fake answer ends there). */
 export const TEST_HTTP: Partial<HttpPolicy> = {
@@ -43,6 +45,8 @@ export interface FakeControls {
   createPath: RegExp;
   /** Path of the metrics endpoint. */
   metricsPath: RegExp;
+  /** The wait an adapter reports when the fake throttles with `retryAfterSeconds`. */
+  expectedRetryAfterMs(retryAfterSeconds: number): number;
   /** How far a day's spend may exceed the daily budget, and a week's (in daily budgets). */
   delivery: { maxDailyFactor: number; weeklyFactor: number | null };
 }
@@ -151,7 +155,61 @@ export function metaTarget(currency = "USD", timezone = "America/Los_Angeles"): 
       requests: () => requests,
       createPath: /\/act_\d+\/campaigns$/,
       metricsPath: /\/insights$/,
+      expectedRetryAfterMs: (seconds) => Math.ceil(seconds / 60) * 60_000,
       delivery: { maxDailyFactor: 1.75, weeklyFactor: 7 },
+    },
+    close: fake.close,
+  };
+}
+
+/** The TikTok adapter against the fake TikTok Marketing API. */
+export function tiktokTarget(currency = "USD", timezone = "Europe/Berlin"): ContractTarget {
+  const fake = startTikTokFake();
+  const advertiserId = fake.addAdvertiser({ currency, timezone });
+  let requests = 0;
+  const counting: Partial<HttpPolicy> = {
+    ...TEST_HTTP,
+    fetch: (input, init) => {
+      requests += 1;
+      return fetch(input, init);
+    },
+  };
+  const build = (credentials: CredentialsSource) =>
+    createTikTokAdapter({ baseUrl: fake.url, credentials, http: counting });
+  const token = () => plainCredentialsText({ accessToken: fake.issueToken([advertiserId]) });
+  const account: PlatformAccount = {
+    id: "tiktok-account",
+    externalAccountId: advertiserId,
+    currency,
+    timezone,
+    credentials: token(),
+  };
+  const campaign = (id: string) => {
+    const found = fake.campaigns.get(id);
+    if (!found) throw new Error(`no campaign ${id} on the fake`);
+    return found;
+  };
+  return {
+    name: `tiktok (${currency})`,
+    adapter: build(plainCredentials),
+    account,
+    adapterWith: build,
+    withNewToken: () => ({ ...account, credentials: token() }),
+    refreshing: () => renewing(() => fake.issueToken([advertiserId])),
+    fake: {
+      clock: fake.clock,
+      inject: (fault, match) => fake.faults.inject(fault, match),
+      creates: () => fake.creates,
+      updates: (id) => campaign(id).updates,
+      rawBudget: (id) => campaign(id).budget,
+      setPageSize: (size) => {
+        fake.pageSize = size;
+      },
+      requests: () => requests,
+      createPath: /\/campaign\/create\/$/,
+      metricsPath: /\/report\/integrated\/get\/$/,
+      expectedRetryAfterMs: () => 60_000,
+      delivery: { maxDailyFactor: 1, weeklyFactor: null },
     },
     close: fake.close,
   };
