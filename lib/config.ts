@@ -75,6 +75,18 @@ export const configSchema = z.object({
   LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
   /** Window of the sign-in limits, in seconds. */
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Meta Graph API host (the local fake's URL to try the app without Meta). */
+  META_API_BASE_URL: z.url().default("https://graph.facebook.com"),
+  /** Meta Graph API version the adapter calls. */
+  META_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default("v24.0"),
+  /** Google Ads API host (the local fake's URL to try the app without Google). */
+  GOOGLE_ADS_API_BASE_URL: z.url().default("https://googleads.googleapis.com"),
+  /** Google Ads API version the adapter calls. */
+  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/).default("v22"),
+  /** Google Ads developer token (sent as `developer-token` on every call). */
+  GOOGLE_ADS_DEVELOPER_TOKEN: z.string().optional(),
+  /** TikTok Marketing API host (the local fake's URL to try the app without TikTok). */
+  TIKTOK_API_BASE_URL: z.url().default("https://business-api.tiktok.com"),
   /** Bearer token that `/metrics` requires; without it the endpoint is off (404). */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 }).transform((config, ctx) => {
