@@ -212,3 +212,167 @@ Deno.test("budget increases stop at the account's limits, reported as blocked an
   assert.equal(allowed.firings[1].blocked?.limit, "increase_24h");
   assert.equal(allowed.paths[0].points.at(-1)?.budgetMinor, 12_100);
 });
+
+const dayArb = fc.record({
+  impressions: fc.oneof(fc.integer({ min: 0, max: 1_200 }), fc.integer({ min: 0, max: 20_000 })),
+  clicks: fc.integer({ min: 0, max: 40 }),
+  spend: fc.integer({ min: 0, max: 20_000 }),
+  conversions: fc.integer({ min: 0, max: 6 }),
+});
+
+const ruleArb: fc.Arbitrary<Rule> = fc.record({
+  conditions: fc.record({
+    match: fc.constantFrom("all" as const, "any" as const),
+    conditions: fc.array(
+      fc.record({
+        metric: fc.constantFrom(
+          "spend" as const,
+          "cpa" as const,
+          "ctr" as const,
+          "roas" as const,
+          "clicks" as const,
+        ),
+        window: fc.constantFrom(
+          { kind: "today" as const },
+          { kind: "yesterday" as const },
+          { kind: "last_n_days" as const, n: 3 },
+          { kind: "lifetime" as const },
+        ),
+        operator: fc.constantFrom(">" as const, "<" as const),
+        value: fc.integer({ min: 0, max: 6_000 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  }),
+  gate: fc.record({
+    enabled: fc.constant(true),
+    minImpressions: fc.integer({ min: 0, max: 3_000 }),
+    minClicks: fc.integer({ min: 0, max: 30 }),
+  }),
+  action: fc.oneof(
+    fc.constant({ type: "pause" as const }),
+    fc.constant({ type: "pause_until_tomorrow" as const }),
+    fc.constant({ type: "resume" as const }),
+    fc.constant({ type: "notify_only" as const }),
+    fc.record({
+      type: fc.constant("adjust_budget" as const),
+      percent: fc.constantFrom(-30, -10, 5, 10, 25, 60),
+    }),
+    fc.record({
+      type: fc.constant("set_budget" as const),
+      amount: fc.integer({ min: 1_000, max: 30_000 }),
+    }),
+  ),
+  schedule: fc.constantFrom(
+    { frequency: "daily" as const, at: "07:30" },
+    { frequency: "hourly" as const },
+  ),
+  cooldownHours: fc.constantFrom(0, 1, 6, 24, 48),
+});
+
+const limitsArb: fc.Arbitrary<AutopilotLimits> = fc.record({
+  maxCampaignDailyBudgetMinor: fc.integer({ min: 5_000, max: 40_000 }),
+  maxAccountDailyBudgetMinor: fc.integer({ min: 5_000, max: 80_000 }),
+  maxIncreasePerChangePercent: fc.integer({ min: 0, max: 50 }),
+  maxDailyIncreasePercent: fc.integer({ min: 0, max: 40 }),
+  maxWeeklyIncreasePercent: fc.integer({ min: 40, max: 120 }),
+  automatedOperations: fc.subarray(["pause", "budget_decrease", "budget_increase"] as const),
+  frozen: fc.boolean(),
+});
+
+Deno.test("property: the replay never fires where the gate blocks, nor goes past the limits", () => {
+  fc.assert(
+    fc.property(
+      ruleArb,
+      limitsArb,
+      fc.array(
+        fc.record({
+          budget: fc.integer({ min: 2_000, max: 20_000 }),
+          days: fc.array(dayArb, { minLength: 8, maxLength: 8 }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      (rule, limits, specs) => {
+        const campaigns = specs.map((spec, index) => ({
+          id: `c${index}`,
+          name: `C${index}`,
+          dailyBudgetMinor: spec.budget,
+          days: spec.days,
+        }));
+        const result = backtest(rule, campaigns, limits);
+        for (const firing of result.firings) {
+          // The gate passed on the values the firing recorded…
+          assert.ok(firing.evaluation.fires && firing.evaluation.gate.passed);
+          for (const window of firing.evaluation.gate.windows) {
+            assert.ok(
+              window.impressions >= rule.gate.minImpressions ||
+                window.clicks >= rule.gate.minClicks,
+            );
+          }
+          // …and, where the replay changes nothing, on the stored day as well.
+          if (rule.action.type === "notify_only") {
+            const day = Number(firing.at.slice(8, 10)) - 1;
+            const yesterdays = rule.conditions.conditions.filter((c) =>
+              "window" in c && c.window.kind === "yesterday"
+            );
+            const stored = campaigns[Number(firing.campaignId.slice(1))].days[day - 1];
+            if (yesterdays.length > 0) {
+              assert.ok(
+                stored.impressions >= rule.gate.minImpressions ||
+                  stored.clicks >= rule.gate.minClicks,
+              );
+            }
+          }
+        }
+        const applied = result.firings.filter((firing) =>
+          firing.blocked === null && firing.action !== "notify_only"
+        );
+        if (limits.frozen) assert.deepEqual(applied, []);
+        for (const campaign of campaigns) {
+          const changes = applied.filter((firing) =>
+            firing.campaignId === campaign.id && firing.budgetAfterMinor !== null
+          ).map((firing) => ({
+            at: Date.parse(`${firing.at}:00Z`),
+            before: firing.budgetBeforeMinor as number,
+            after: firing.budgetAfterMinor as number,
+          }));
+          for (const [index, change] of changes.entries()) {
+            if (change.after <= change.before) {
+              assert.ok(limits.automatedOperations.includes("budget_decrease"));
+              continue;
+            }
+            assert.ok(limits.automatedOperations.includes("budget_increase"));
+            assert.ok(change.after <= limits.maxCampaignDailyBudgetMinor);
+            assert.ok(
+              (change.after - change.before) * 100 <=
+                limits.maxIncreasePerChangePercent * change.before,
+            );
+            for (
+              const [windowMs, percent] of [
+                [86_400_000, limits.maxDailyIncreasePercent],
+                [7 * 86_400_000, limits.maxWeeklyIncreasePercent],
+              ]
+            ) {
+              const inWindow = changes.slice(0, index + 1).filter((other) =>
+                other.at > change.at - windowMs
+              );
+              const increases = inWindow.reduce(
+                (sum, other) => sum + Math.max(0, other.after - other.before),
+                0,
+              );
+              assert.ok(increases * 100 <= percent * inWindow[0].before);
+            }
+          }
+          if (!limits.automatedOperations.includes("pause")) {
+            assert.ok(
+              !applied.some((firing) =>
+                firing.campaignId === campaign.id && firing.action.startsWith("pause")
+              ),
+            );
+          }
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
