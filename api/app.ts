@@ -27,6 +27,7 @@ import { registerCreativeRoutes } from "./routes/creatives.ts";
 import { registerGoogleRoutes } from "./routes/google.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
+import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
 export type { ApiApp, ApiDependencies } from "./context.ts";
@@ -92,6 +93,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerActivityRoutes(app, context);
   registerChatRoutes(app, context);
   registerRunRoutes(app, context);
+  registerRuleRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",

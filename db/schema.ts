@@ -470,6 +470,28 @@ export interface RollbacksTable extends TimestampedRow {
   completed_at: DbTimestamp | null;
 }
 
+/** `rules`: automated rules, one ad account each (see `domain/rules/model.ts`). */
+export interface RulesTable extends SoftDeletedRow {
+  user_id: string;
+  ad_account_id: string;
+  name: string;
+  /** 1 while the rule runs on its schedule. */
+  enabled: number;
+  /** JSON: scope, conditions, gate, action, schedule, cooldown; money in minor units. */
+  definition: DbJson;
+}
+
+/** `rule_backtests`: the latest backtest of each rule. */
+export interface RuleBacktestsTable extends TimestampedRow {
+  user_id: string;
+  /** Unique: a new backtest replaces the previous one. */
+  rule_id: string;
+  /** Days replayed. */
+  days: number;
+  /** JSON: the backtest result (`domain/rules/backtest.ts`). */
+  result: DbJson;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -495,6 +517,8 @@ export interface DB {
   campaign_changes: CampaignChangesTable;
   approvals: ApprovalsTable;
   rollbacks: RollbacksTable;
+  rules: RulesTable;
+  rule_backtests: RuleBacktestsTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */
@@ -522,6 +546,12 @@ export const GATEWAY_TABLE_NAMES = [
   "campaign_changes",
   "approvals",
   "rollbacks",
+] as const satisfies readonly (keyof DB)[];
+
+/** The automated rules' tables, created by their own migration. */
+export const RULE_TABLE_NAMES = [
+  "rules",
+  "rule_backtests",
 ] as const satisfies readonly (keyof DB)[];
 
 /**
