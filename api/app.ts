@@ -66,6 +66,10 @@ const TAGS = [
     description: "The history of every campaign change, by whom, and rolling changes back.",
   },
   { name: "Approvals", description: "Changes software asked for that wait for a person." },
+  {
+    name: "Rules",
+    description: "Automated rules on an ad account's campaigns, and backtests over stored metrics.",
+  },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
