@@ -26,13 +26,12 @@ import {
 import { addDays, daysBetween } from "../dates.ts";
 import {
   compileConditions,
-  evaluateRule,
   type GateWindowResult,
   type RuleEvaluation,
   type WindowCounts,
 } from "./conditions.ts";
 import type { DailyHistory } from "./history.ts";
-import { type RuleAction, type RuleDefinition, type RuleSchedule, windowKey } from "./model.ts";
+import type { RuleAction, RuleDefinition, RuleSchedule } from "./model.ts";
 
 /** Default and longest replayed period, in days. */
 export const DEFAULT_BACKTEST_DAYS = 30;
@@ -180,6 +179,19 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     days: 0,
   }));
   const minutes = slotMinutes(rule.schedule);
+  const slotCount = minutes.length;
+  const shares = minutes.map((minute) => minute / MINUTES_PER_DAY);
+  /** The first slot at or after `share` of the day (`slotCount` when none is left). */
+  const firstSlotFrom = (share: number): number => {
+    let low = 0;
+    let high = slotCount;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (shares[middle] >= share) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  };
   const cooldownMs = rule.cooldownHours * 3_600_000;
   const action = rule.action;
 
@@ -218,7 +230,32 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const baseBudget = new Float64Array(campaignCount);
   const hasBudget = new Uint8Array(campaignCount);
   const lastFiredMs = new Float64Array(campaignCount).fill(-Infinity);
-  const today = stored.map(() => new Float64Array(campaignCount));
+  // Today so far = what was delivered before the current state began (`todayBase`) plus the
+  // stored day prorated from `segmentStart` on at the current state's multiplier: computed
+  // when read, so slots that evaluate nothing cost nothing.
+  const todayBase = stored.map(() => new Float64Array(campaignCount));
+  const segmentStart = new Float64Array(campaignCount);
+  // Day on which the conditions that hold still through the day were checked (reset when the
+  // campaign changes): when they alone make the rule false, the rest of the day is skipped.
+  const checkedDay = new Int32Array(campaignCount).fill(-1);
+  const readsToday = windows.some((window) =>
+    window.kind === "today" || window.kind === "lifetime"
+  );
+  const windowKinds = Int32Array.from(
+    windows,
+    (window) =>
+      window.kind === "today"
+        ? 0
+        : window.kind === "yesterday"
+        ? 1
+        : window.kind === "last_n_days"
+        ? 2
+        : 3,
+  );
+  const windowDays = Int32Array.from(
+    windows,
+    (window) => window.kind === "last_n_days" ? window.n : 1,
+  );
   const budgetChanges = new Map<number, BudgetHistoryEntry[]>();
   const paths = new Map<number, PathPoint[]>();
   let activeInScopeMinor = 0;
@@ -247,65 +284,73 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     return spent > budget[c] ? budget[c] / spent : 1;
   };
 
-  const addSlice = (c: number, at: number, share: number) => {
-    const factor = share * multiplier(c, at);
-    if (factor === 0) return;
-    for (let metric = 0; metric < 5; metric++) today[metric][c] += stored[metric][at] * factor;
+  /** Closes the current state's stretch of today at `share` (before the state changes). */
+  const closeSegment = (c: number, at: number, share: number) => {
+    const factor = (share - segmentStart[c]) * multiplier(c, at);
+    if (factor > 0) {
+      for (let metric = 0; metric < 5; metric++) {
+        todayBase[metric][c] += stored[metric][at] * factor;
+      }
+    }
+    segmentStart[c] = share;
   };
 
-  const fillSlots = (c: number, d: number) => {
+  const fillSlots = (c: number, d: number, share: number) => {
     const base = c * stride;
+    const at = c * days + d;
+    const todayFactor = readsToday ? (share - segmentStart[c]) * multiplier(c, at) : 0;
     for (let index = 0; index < windows.length; index++) {
-      const window = windows[index];
+      const kind = windowKinds[index];
       const slot = slots[index];
-      let from: number;
-      let to: number;
-      let withToday = false;
-      switch (window.kind) {
-        case "today":
-          from = to = d;
-          withToday = true;
-          break;
-        case "yesterday":
-          from = Math.max(0, d - 1);
-          to = d;
-          break;
-        case "last_n_days":
-          from = Math.max(0, d - window.n);
-          to = d;
-          break;
-        case "lifetime":
-          from = 0;
-          to = d;
-          withToday = true;
-          break;
-      }
-      const sum = (metric: number) =>
-        prefix[metric][base + to] - prefix[metric][base + from] +
-        (withToday ? today[metric][c] : 0);
-      slot.impressions = sum(0);
-      slot.clicks = sum(1);
-      slot.spendMinor = sum(2);
-      slot.conversions = sum(3);
-      slot.revenueMinor = sum(4);
-      slot.days = window.kind === "today" || window.kind === "yesterday"
+      const from = kind === 0 ? d : kind === 1 ? d - 1 : kind === 2 ? d - windowDays[index] : 0;
+      const start = base + (from < 0 ? 0 : from);
+      const end = base + d;
+      const withToday = kind === 0 || kind === 3;
+      slot.impressions = prefix[0][end] - prefix[0][start] +
+        (withToday ? todayBase[0][c] + impressions[at] * todayFactor : 0);
+      slot.clicks = prefix[1][end] - prefix[1][start] +
+        (withToday ? todayBase[1][c] + clicks[at] * todayFactor : 0);
+      slot.spendMinor = prefix[2][end] - prefix[2][start] +
+        (withToday ? todayBase[2][c] + spendMinor[at] * todayFactor : 0);
+      slot.conversions = prefix[3][end] - prefix[3][start] +
+        (withToday ? todayBase[3][c] + conversions[at] * todayFactor : 0);
+      slot.revenueMinor = prefix[4][end] - prefix[4][start] +
+        (withToday ? todayBase[4][c] + revenueMinor[at] * todayFactor : 0);
+      slot.days = kind === 2
+        ? windowDays[index]
+        : kind !== 3
         ? 1
-        : window.kind === "last_n_days"
-        ? window.n
         : firstData[c] < 0 || firstData[c] > d
         ? 0
         : d - firstData[c] + 1;
     }
   };
 
-  const explain = (c: number): RuleEvaluation =>
-    evaluateRule(rule, {
-      windows: Object.fromEntries(windows.map((window, index) => [
-        windowKey(window),
-        { ...slots[index] },
-      ])),
-      dailyBudgetMinor: hasBudget[c] ? budget[c] : null,
-    });
+  /**
+   * The earliest share of the day at which the gate can pass for campaign `c`, from slots
+   * filled at `share`: windows that hold still and fail keep failing all day (Infinity); today's
+   * counts grow at the day's rate.
+   */
+  const gatePassesAt = (c: number, at: number, share: number): number => {
+    const { minImpressions, minClicks } = rule.gate;
+    const rate = multiplier(c, at);
+    let wait = share;
+    for (const index of compiled.gateSlots) {
+      const slot = slots[index];
+      if (slot.impressions >= minImpressions || slot.clicks >= minClicks) continue;
+      const kind = windowKinds[index];
+      if (kind === 1 || kind === 2 || rate === 0) return Infinity;
+      const impressionRate = impressions[at] * rate;
+      const clickRate = clicks[at] * rate;
+      const byImpressions = impressionRate > 0
+        ? share + (minImpressions - slot.impressions) / impressionRate
+        : Infinity;
+      const byClicks = clickRate > 0 ? share + (minClicks - slot.clicks) / clickRate : Infinity;
+      wait = Math.max(wait, Math.min(byImpressions, byClicks));
+    }
+    // A hair early rather than late: rounding must not skip the slot where it passes.
+    return wait - 1e-9;
+  };
 
   const record = (c: number, at: string) => {
     const points = paths.get(c) ?? [{
@@ -335,7 +380,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   };
 
   /** Whether the action would change campaign `c` at all (no-ops are not firings). */
-  const applicable = (c: number): boolean => {
+  const computeApplicable = (c: number): boolean => {
     switch (action.type) {
       case "pause":
       case "pause_until_tomorrow":
@@ -350,6 +395,10 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     }
   };
 
+  // Cached per campaign, refreshed whenever its state or budget changes.
+  const applicable = new Uint8Array(campaignCount);
+  for (let c = 0; c < campaignCount; c++) applicable[c] = computeApplicable(c) ? 1 : 0;
+
   for (let d = firstDay; d <= lastDay; d++) {
     const date = addDays(history.firstDate, d);
     const dayStartMs = Date.parse(`${date}T00:00:00Z`);
@@ -357,36 +406,67 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       if (state[c] === PAUSED_UNTIL_TOMORROW) {
         state[c] = ACTIVE;
         activeInScopeMinor += budget[c];
+        applicable[c] = computeApplicable(c) ? 1 : 0;
         record(c, localTime(date, 0));
       }
     }
-    let elapsed = 0;
-    for (const minute of minutes) {
-      const share = minute / MINUTES_PER_DAY;
+    // Each campaign waits in the bucket of the next slot where something can happen to it: the
+    // first slot after its cooldown, the next slot while today's counts may still change the
+    // outcome, the slot where the data gate can first pass; none when nothing can that day.
+    const buckets: number[][] = minutes.map(() => []);
+    // Buckets filled out of campaign order, to be sorted before they are run.
+    const unsorted = new Uint8Array(slotCount);
+    for (let c = 0; c < campaignCount; c++) {
+      if (!applicable[c]) continue;
+      const slot = firstSlotFrom((lastFiredMs[c] + cooldownMs - dayStartMs) / DAY_MS);
+      if (slot < slotCount) buckets[slot].push(c);
+    }
+    for (let slot = 0; slot < slotCount; slot++) {
+      const queue = buckets[slot];
+      if (queue.length === 0) continue;
+      // In campaign order, as the scheduled run would go through them.
+      if (unsorted[slot]) queue.sort((left, right) => left - right);
+      const minute = minutes[slot];
+      const share = shares[slot];
       const nowMs = dayStartMs + minute * MINUTE_MS;
       const at = localTime(date, minute);
-      for (let c = 0; c < campaignCount; c++) {
-        const cell = c * days + d;
-        if (share > elapsed) addSlice(c, cell, share - elapsed);
-        if (nowMs - lastFiredMs[c] < cooldownMs || !applicable(c)) continue;
-        fillSlots(c, d);
-        if (!compiled.conditionsMet(slots, hasBudget[c] ? budget[c] : null)) continue;
+      const wake = (c: number, next: number) => {
+        if (next >= slotCount) return;
+        const bucket = buckets[next];
+        if (bucket.length > 0 && bucket[bucket.length - 1] > c) unsorted[next] = 1;
+        bucket.push(c);
+      };
+      for (const c of queue) {
+        if (!applicable[c]) continue;
+        fillSlots(c, d, share);
+        const dailyBudget = hasBudget[c] ? budget[c] : null;
+        if (readsToday && checkedDay[c] !== d) {
+          checkedDay[c] = d;
+          if (compiled.outcomeWithoutToday(slots, dailyBudget) === 0) continue;
+        }
+        if (!compiled.conditionsMet(slots, dailyBudget)) {
+          if (readsToday) wake(c, slot + 1);
+          continue;
+        }
         if (!compiled.gatePasses(slots)) {
-          gateBlockedCount += gateBlockedDay[c] === d ? 0 : 1;
-          if (gateBlockedDay[c] !== d && gateBlocked.length < MAX_LISTED) {
+          if (readsToday) {
+            wake(c, Math.max(slot + 1, firstSlotFrom(gatePassesAt(c, c * days + d, share))));
+          }
+          if (gateBlockedDay[c] === d) continue;
+          gateBlockedDay[c] = d;
+          gateBlockedCount += 1;
+          if (gateBlocked.length < MAX_LISTED) {
             gateBlocked.push({
               at,
               campaignId: campaigns[c].id,
               campaignName: campaigns[c].name,
-              windows: explain(c).gate.windows,
+              windows: compiled.explain(slots, dailyBudget).gate.windows,
             });
           }
-          gateBlockedDay[c] = d;
           continue;
         }
         lastFiredMs[c] = nowMs;
         firingCount += 1;
-        const before = hasBudget[c] ? budget[c] : null;
         const after = targetBudget(c);
         const blocked = reviewFiring(c, after, nowMs);
         if (blocked) blockedCount += 1;
@@ -396,25 +476,32 @@ export function runBacktest(input: BacktestInput): BacktestResult {
             campaignId: campaigns[c].id,
             campaignName: campaigns[c].name,
             action: action.type,
-            budgetBeforeMinor: after === null ? null : before,
+            budgetBeforeMinor: after === null ? null : dailyBudget,
             budgetAfterMinor: after,
-            evaluation: explain(c),
+            evaluation: compiled.explain(slots, dailyBudget),
             blocked,
           });
         }
-        if (!blocked) apply(c, after, nowMs, at);
+        if (!blocked) {
+          closeSegment(c, c * days + d, share);
+          apply(c, after, nowMs, at);
+          applicable[c] = computeApplicable(c) ? 1 : 0;
+          checkedDay[c] = -1;
+        }
+        wake(c, Math.max(slot + 1, firstSlotFrom((nowMs + cooldownMs - dayStartMs) / DAY_MS)));
       }
-      elapsed = Math.max(elapsed, share);
     }
     // The rest of the day, then the day joins the history the next day's windows read.
     for (let c = 0; c < campaignCount; c++) {
       const cell = c * days + d;
-      if (elapsed < 1) addSlice(c, cell, 1 - elapsed);
+      closeSegment(c, cell, 1);
       for (let metric = 0; metric < 5; metric++) {
-        effective[metric][cell] = today[metric][c];
-        prefix[metric][c * stride + d + 1] = prefix[metric][c * stride + d] + today[metric][c];
-        today[metric][c] = 0;
+        effective[metric][cell] = todayBase[metric][c];
+        prefix[metric][c * stride + d + 1] = prefix[metric][c * stride + d] +
+          todayBase[metric][c];
+        todayBase[metric][c] = 0;
       }
+      segmentStart[c] = 0;
     }
   }
 

@@ -183,46 +183,60 @@ export function evaluateRule(
   rule: Pick<RuleDefinition, "conditions" | "gate">,
   input: CampaignMetricWindows,
 ): RuleEvaluation {
-  const counts = (window: RuleWindow) => input.windows[windowKey(window)] ?? MISSING;
-  const results: ConditionResult[] = [];
-  const evaluateItem = (item: RuleCondition | RuleGroup, path: string): boolean => {
-    if (isGroup(item)) {
-      // Every child is evaluated (no short cut) so the explanation lists all values.
-      const outcomes = item.conditions.map((child, index) =>
-        evaluateItem(child, `${path}.conditions.${index}`)
-      );
-      return item.match === "all" ? outcomes.every(Boolean) : outcomes.some(Boolean);
-    }
-    const actual = metricValue(item.metric, counts(item.window), input.dailyBudgetMinor);
-    const threshold = thresholdOf(item, counts, input.dailyBudgetMinor);
-    const passed = compare(actual, item.operator, threshold);
-    results.push({
-      path,
-      metric: item.metric,
-      window: windowKey(item.window),
-      operator: item.operator,
-      actual,
-      threshold,
-      passed,
-    });
-    return passed;
-  };
-  const conditionsMet = evaluateItem(rule.conditions, "conditions");
-  const gateWindows = gateWindowsOf(rule.conditions).map((window) => {
-    const { impressions, clicks } = counts(window);
-    return {
-      window: windowKey(window),
-      impressions,
-      clicks,
-      passed: impressions >= rule.gate.minImpressions || clicks >= rule.gate.minClicks,
+  return prepareEvaluation(rule)(input);
+}
+
+/**
+ * `evaluateRule` with the rule's tree walked once: for explaining many evaluations of one rule
+ * (the backtest explains each of its firings).
+ */
+export function prepareEvaluation(
+  rule: Pick<RuleDefinition, "conditions" | "gate">,
+): (input: CampaignMetricWindows) => RuleEvaluation {
+  const gateWindows = gateWindowsOf(rule.conditions).map((window) => windowKey(window));
+  const { enabled, minImpressions, minClicks } = rule.gate;
+  return (input) => {
+    const counts = (window: RuleWindow) => input.windows[windowKey(window)] ?? MISSING;
+    const results: ConditionResult[] = [];
+    const evaluateItem = (item: RuleCondition | RuleGroup, path: string): boolean => {
+      if (isGroup(item)) {
+        // Every child is evaluated (no short cut) so the explanation lists all values.
+        const outcomes = item.conditions.map((child, index) =>
+          evaluateItem(child, `${path}.conditions.${index}`)
+        );
+        return item.match === "all" ? outcomes.every(Boolean) : outcomes.some(Boolean);
+      }
+      const actual = metricValue(item.metric, counts(item.window), input.dailyBudgetMinor);
+      const threshold = thresholdOf(item, counts, input.dailyBudgetMinor);
+      const passed = compare(actual, item.operator, threshold);
+      results.push({
+        path,
+        metric: item.metric,
+        window: windowKey(item.window),
+        operator: item.operator,
+        actual,
+        threshold,
+        passed,
+      });
+      return passed;
     };
-  });
-  const gatePassed = !rule.gate.enabled || gateWindows.every((window) => window.passed);
-  return {
-    fires: gatePassed && conditionsMet,
-    conditionsMet,
-    gate: { enabled: rule.gate.enabled, passed: gatePassed, windows: gateWindows },
-    conditions: results,
+    const conditionsMet = evaluateItem(rule.conditions, "conditions");
+    const windows = gateWindows.map((window) => {
+      const { impressions, clicks } = input.windows[window] ?? MISSING;
+      return {
+        window,
+        impressions,
+        clicks,
+        passed: impressions >= minImpressions || clicks >= minClicks,
+      };
+    });
+    const gatePassed = !enabled || windows.every((window) => window.passed);
+    return {
+      fires: gatePassed && conditionsMet,
+      conditionsMet,
+      gate: { enabled, passed: gatePassed, windows },
+      conditions: results,
+    };
   };
 }
 
@@ -244,10 +258,24 @@ function thresholdOf(
 export interface CompiledConditions {
   /** The windows to fill, in slot order. */
   windows: RuleWindow[];
+  /** The slots the gate checks. */
+  gateSlots: number[];
   /** Whether the condition tree holds for counts given per slot. */
   conditionsMet(slots: readonly WindowCounts[], dailyBudgetMinor: number | null): boolean;
   /** Whether the gate passes (true when it is off). */
   gatePasses(slots: readonly WindowCounts[]): boolean;
+  /**
+   * The tree's outcome from the conditions that do not read today (no `today` or `lifetime`
+   * window), which hold still through a day: `0` false, `1` true, `2` it depends on today.
+   */
+  outcomeWithoutToday(slots: readonly WindowCounts[], dailyBudgetMinor: number | null): 0 | 1 | 2;
+  /** The full explanation (as `evaluateRule` gives it) from counts given per slot. */
+  explain(slots: readonly WindowCounts[], dailyBudgetMinor: number | null): RuleEvaluation;
+}
+
+/** Whether a window includes today's delivery so far. */
+export function readsToday(window: RuleWindow): boolean {
+  return window.kind === "today" || window.kind === "lifetime";
 }
 
 /** Resolves a rule's tree into closures over window slots (same results as `evaluateRule`). */
@@ -261,9 +289,20 @@ export function compileConditions(
   const compile = (item: RuleCondition | RuleGroup): Test => {
     if (isGroup(item)) {
       const children = item.conditions.map(compile);
+      const count = children.length;
       return item.match === "all"
-        ? (slots, budget) => children.every((child) => child(slots, budget))
-        : (slots, budget) => children.some((child) => child(slots, budget));
+        ? (slots, budget) => {
+          for (let index = 0; index < count; index++) {
+            if (!children[index](slots, budget)) return false;
+          }
+          return true;
+        }
+        : (slots, budget) => {
+          for (let index = 0; index < count; index++) {
+            if (children[index](slots, budget)) return true;
+          }
+          return false;
+        };
     }
     const left = slot(item.window);
     const { metric, operator } = item;
@@ -283,15 +322,85 @@ export function compileConditions(
     };
   };
   const tree = compile(rule.conditions);
+  type Partial = (slots: readonly WindowCounts[], budget: number | null) => 0 | 1 | 2;
+  const compilePartial = (item: RuleCondition | RuleGroup): Partial => {
+    if (isGroup(item)) {
+      const children = item.conditions.map(compilePartial);
+      const decisive = item.match === "all" ? 0 : 1;
+      return (slots, budget) => {
+        let unknown = false;
+        for (const child of children) {
+          const outcome = child(slots, budget);
+          if (outcome === decisive) return decisive;
+          if (outcome === 2) unknown = true;
+        }
+        return unknown ? 2 : decisive === 0 ? 1 : 0;
+      };
+    }
+    if (conditionWindows(item).some(readsToday)) return () => 2;
+    const test = compile(item);
+    return (slots, budget) => test(slots, budget) ? 1 : 0;
+  };
+  const partial = compilePartial(rule.conditions);
   const gateSlots = gateWindowsOf(rule.conditions).map(slot);
   const { enabled, minImpressions, minClicks } = rule.gate;
+  // Each leaf's fixed description, resolved once; an explanation only adds the values.
+  const leaves = flattenConditions(rule.conditions).map(({ path, condition }) => ({
+    path,
+    condition,
+    window: windowKey(condition.window),
+    left: slot(condition.window),
+    right: "compareTo" in condition ? slot(condition.compareTo.window) : -1,
+  }));
+  const gateKeys = gateSlots.map((index) => windowKey(windows[index]));
+  const explain = (slots: readonly WindowCounts[], budget: number | null): RuleEvaluation => {
+    const conditions = leaves.map(({ path, condition, window, left, right }) => {
+      const actual = metricValue(condition.metric, slots[left], budget);
+      let threshold: number | null;
+      if ("value" in condition) threshold = condition.value;
+      else {
+        const other = metricValue(condition.compareTo.metric, slots[right], budget);
+        threshold = other === null ? null : condition.compareTo.factor * other;
+      }
+      return {
+        path,
+        metric: condition.metric,
+        window,
+        operator: condition.operator,
+        actual,
+        threshold,
+        passed: compare(actual, condition.operator, threshold),
+      };
+    });
+    const gateWindows = gateSlots.map((index, position) => ({
+      window: gateKeys[position],
+      impressions: slots[index].impressions,
+      clicks: slots[index].clicks,
+      passed: slots[index].impressions >= minImpressions || slots[index].clicks >= minClicks,
+    }));
+    const conditionsMet = tree(slots, budget);
+    const gatePassed = !enabled || gateWindows.every((window) => window.passed);
+    return {
+      fires: gatePassed && conditionsMet,
+      conditionsMet,
+      gate: { enabled, passed: gatePassed, windows: gateWindows },
+      conditions,
+    };
+  };
   return {
     windows,
+    gateSlots,
     conditionsMet: tree,
-    gatePasses: (slots) =>
-      !enabled ||
-      gateSlots.every((index) =>
-        slots[index].impressions >= minImpressions || slots[index].clicks >= minClicks
-      ),
+    outcomeWithoutToday: partial,
+    explain,
+    gatePasses: (slots) => {
+      if (!enabled) return true;
+      for (const index of gateSlots) {
+        if (slots[index].impressions < minImpressions && slots[index].clicks < minClicks) {
+          return false;
+        }
+      }
+      return true;
+    },
   };
 }
