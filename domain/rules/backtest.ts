@@ -238,6 +238,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   // Day on which the conditions that hold still through the day were checked (reset when the
   // campaign changes): when they alone make the rule false, the rest of the day is skipped.
   const checkedDay = new Int32Array(campaignCount).fill(-1);
+  const growth = new Float64Array(5);
   const readsToday = windows.some((window) =>
     window.kind === "today" || window.kind === "lifetime"
   );
@@ -445,7 +446,14 @@ export function runBacktest(input: BacktestInput): BacktestResult {
           if (compiled.outcomeWithoutToday(slots, dailyBudget) === 0) continue;
         }
         if (!compiled.conditionsMet(slots, dailyBudget)) {
-          if (readsToday) wake(c, slot + 1);
+          if (readsToday) {
+            const cell = c * days + d;
+            const rate = multiplier(c, cell);
+            for (let metric = 0; metric < 5; metric++) growth[metric] = stored[metric][cell] * rate;
+            const change = compiled.nextChangeShare(slots, dailyBudget, share, growth);
+            // A hair early rather than late: rounding must not skip the slot where it changes.
+            wake(c, Math.max(slot + 1, firstSlotFrom(change - 1e-9)));
+          }
           continue;
         }
         if (!compiled.gatePasses(slots)) {

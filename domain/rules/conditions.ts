@@ -178,6 +178,39 @@ const MISSING: WindowCounts = Object.freeze({
   days: 0,
 });
 
+/**
+ * How fast a metric in a window reading today grows per whole day, or null when it does not grow
+ * linearly (ratios over lifetime); 0 for what holds still (ratios of today's prorated counts).
+ */
+function growthOf(
+  metric: RuleMetric,
+  window: RuleWindow,
+  counts: WindowCounts,
+  dailyBudgetMinor: number | null,
+  growth: ArrayLike<number>,
+): number | null {
+  switch (metric) {
+    case "impressions":
+      return growth[0];
+    case "clicks":
+      return growth[1];
+    case "spend":
+      return growth[2];
+    case "conversions":
+      return growth[3];
+    case "revenue":
+      return growth[4];
+    case "budget_used_pct":
+      return dailyBudgetMinor === null || dailyBudgetMinor === 0 || counts.days === 0
+        ? 0
+        : (growth[2] * 100) / (dailyBudgetMinor * counts.days);
+    case "daily_budget":
+      return 0;
+    default:
+      return window.kind === "today" ? 0 : null;
+  }
+}
+
 /** Evaluates a rule on one campaign, with every condition's value: the stored explanation. */
 export function evaluateRule(
   rule: Pick<RuleDefinition, "conditions" | "gate">,
@@ -269,6 +302,19 @@ export interface CompiledConditions {
    * window), which hold still through a day: `0` false, `1` true, `2` it depends on today.
    */
   outcomeWithoutToday(slots: readonly WindowCounts[], dailyBudgetMinor: number | null): 0 | 1 | 2;
+  /**
+   * For a day whose counts so far grow steadily (`growth`: impressions, clicks, spend,
+   * conversions and revenue added per whole day), the earliest share of the day after `share`
+   * at which a condition reading today could change its outcome: the tree's outcome cannot
+   * change before it. `share` itself when that cannot be worked out (check the next slot);
+   * Infinity when nothing can change today.
+   */
+  nextChangeShare(
+    slots: readonly WindowCounts[],
+    dailyBudgetMinor: number | null,
+    share: number,
+    growth: ArrayLike<number>,
+  ): number;
   /** The full explanation (as `evaluateRule` gives it) from counts given per slot. */
   explain(slots: readonly WindowCounts[], dailyBudgetMinor: number | null): RuleEvaluation;
 }
@@ -353,6 +399,31 @@ export function compileConditions(
     right: "compareTo" in condition ? slot(condition.compareTo.window) : -1,
   }));
   const gateKeys = gateSlots.map((index) => windowKey(windows[index]));
+  const todayLeaves = leaves.filter(({ condition }) =>
+    conditionWindows(condition).some(readsToday)
+  );
+  const nextChangeShare: CompiledConditions["nextChangeShare"] = (
+    slots,
+    budget,
+    share,
+    growth,
+  ) => {
+    let next = Infinity;
+    for (const { condition, left } of todayLeaves) {
+      if (!("value" in condition)) return share;
+      const actual = metricValue(condition.metric, slots[left], budget);
+      if (actual === null) return share;
+      const rate = growthOf(condition.metric, condition.window, slots[left], budget, growth);
+      if (rate === null) return share;
+      if (rate <= 0) continue;
+      // Rising: a `>`/`>=` condition turns true once, a `<`/`<=` one turns false once.
+      const rising = condition.operator === ">" || condition.operator === ">=";
+      const holds = compare(actual, condition.operator, condition.value);
+      if (rising === holds) continue;
+      next = Math.min(next, share + (condition.value - actual) / rate);
+    }
+    return next;
+  };
   const explain = (slots: readonly WindowCounts[], budget: number | null): RuleEvaluation => {
     const conditions = leaves.map(({ path, condition, window, left, right }) => {
       const actual = metricValue(condition.metric, slots[left], budget);
@@ -392,6 +463,7 @@ export function compileConditions(
     gateSlots,
     conditionsMet: tree,
     outcomeWithoutToday: partial,
+    nextChangeShare,
     explain,
     gatePasses: (slots) => {
       if (!enabled) return true;
