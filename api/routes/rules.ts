@@ -7,8 +7,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { backtestOptionsSchema, listRulesSchema } from "../../domain/rules/service.ts";
-import { ruleDraftSchema, ruleUpdateSchema } from "../../domain/rules/model.ts";
+import { backtestOptionsSchema, listRulesSchema, type Rule } from "../../domain/rules/service.ts";
 import { fromSnake, snakeObject, toSnake } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { itemRoutes } from "../item_routes.ts";
@@ -22,7 +21,25 @@ import {
   respondPage,
 } from "../openapi.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
-import { BacktestSchema, RuleDraftBodySchema, RuleSchema } from "../schemas/rules.ts";
+import {
+  BacktestSchema,
+  RuleDraftBodySchema,
+  RuleSchema,
+  RuleUpdateBodySchema,
+} from "../schemas/rules.ts";
+
+/** A rule as the loosely typed response schema sees it (see `schemas/rules.ts`). */
+type RuleJson = Record<string, unknown>;
+
+/** A rule typed as `RuleJson`. */
+function json(rule: Rule): RuleJson {
+  return rule as unknown as RuleJson;
+}
+
+/** A request body back in the domain's camelCase (the domain parses it). */
+function camelCased(body: Record<string, unknown>): unknown {
+  return fromSnake(z.unknown(), body);
+}
 
 /** A backtest as the response schema types it. */
 type Backtest = z.infer<typeof BacktestSchema>;
@@ -51,7 +68,8 @@ export function registerRuleRoutes(app: ApiApp, { deps, guards }: RouteContext):
     }),
     async (c) => {
       const query = fromSnake(listRulesSchema, c.req.valid("query"));
-      return respondPage(c, await rules.list(actorOf(c), query));
+      const page = await rules.list(actorOf(c), query);
+      return respondPage(c, { ...page, items: page.items.map(json) });
     },
   );
 
@@ -68,10 +86,13 @@ export function registerRuleRoutes(app: ApiApp, { deps, guards }: RouteContext):
       responses: { 201: dataResponse(RuleSchema, "Created") },
     }),
     async (c) => {
-      const input = fromSnake(ruleDraftSchema, c.req.valid("json"));
+      const input = camelCased(c.req.valid("json"));
       return await respondOnce(
         c,
-        () => rules.staged.create(actorOf(c), input),
+        async () => {
+          const staged = await rules.staged.create(actorOf(c), input);
+          return { commit: async (on) => json(await staged.commit(on)) };
+        },
         "Created",
         201,
       );
@@ -92,7 +113,7 @@ export function registerRuleRoutes(app: ApiApp, { deps, guards }: RouteContext):
       responses: { 200: dataResponse(BacktestSchema, "The backtest") },
     }),
     async (c) => {
-      const draft = fromSnake(ruleDraftSchema, c.req.valid("json"));
+      const draft = camelCased(c.req.valid("json"));
       const result = await rules.backtestDraft(actorOf(c), draft, c.req.valid("query"));
       // Typed by the response schema: snake-casing the nested result is deep enough to trip
       // TypeScript's instantiation limit.
@@ -105,18 +126,22 @@ export function registerRuleRoutes(app: ApiApp, { deps, guards }: RouteContext):
 
   app.openapi(
     item.get("Get a rule, with its conflict warnings and latest backtest"),
-    async (c) => respond(c, await rules.get(actorOf(c), c.req.valid("param").id), "OK"),
+    async (c) => respond(c, json(await rules.get(actorOf(c), c.req.valid("param").id)), "OK"),
   );
 
   app.openapi(
-    item.change(
-      "patch",
-      "Change a rule: each field sent replaces that field whole (the ad account stays)",
-      ruleUpdateSchema,
-    ),
+    privateRoute(guards, {
+      method: "patch",
+      path: "/rules/{id}",
+      tags,
+      summary: "Change a rule: each field sent replaces that field whole (the ad account stays)",
+      request: { params: IdParamsSchema, body: jsonBody(RuleUpdateBodySchema) },
+      responses: { 200: dataResponse(RuleSchema, "The updated rule") },
+    }),
     async (c) => {
-      const input = fromSnake(ruleUpdateSchema, c.req.valid("json"));
-      return respond(c, await rules.update(actorOf(c), c.req.valid("param").id, input), "Updated");
+      const input = camelCased(c.req.valid("json"));
+      const rule = await rules.update(actorOf(c), c.req.valid("param").id, input);
+      return respond(c, json(rule), "Updated");
     },
   );
 
@@ -148,7 +173,7 @@ export function registerRuleRoutes(app: ApiApp, { deps, guards }: RouteContext):
         const rule = state === "enable"
           ? await rules.enable(actor, id)
           : await rules.disable(actor, id);
-        return respond(c, rule, state === "enable" ? "Enabled" : "Disabled");
+        return respond(c, json(rule), state === "enable" ? "Enabled" : "Disabled");
       },
     );
   }

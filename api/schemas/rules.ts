@@ -4,12 +4,31 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { RULE_METRICS, RULE_OPERATORS, ruleDraftSchema } from "../../domain/rules/model.ts";
+import {
+  RULE_METRICS,
+  RULE_OPERATORS,
+  ruleDraftSchema,
+  ruleUpdateSchema,
+} from "../../domain/rules/model.ts";
 import { snakeObject } from "../case.ts";
 import { Timestamp } from "./common.ts";
 
+/*
+ * The rule schemas below are typed loosely on purpose: the snake-cased type of a rule's nested
+ * condition groups is deep enough to trip TypeScript's instantiation limit in route handlers.
+ * Validation and the OpenAPI document use the full schemas; the domain parses the input again.
+ */
+
 /** A draft of a rule, as a request body: money in major units of the account's currency. */
-export const RuleDraftBodySchema = snakeObject(ruleDraftSchema).openapi("RuleDraft");
+export const RuleDraftBodySchema = loosely(snakeObject(ruleDraftSchema).openapi("RuleDraft"));
+
+/** A change of a rule: any top-level field, replacing it whole. */
+export const RuleUpdateBodySchema = loosely(snakeObject(ruleUpdateSchema).openapi("RuleUpdate"));
+
+/** A schema as itself at run time, typed as an open JSON object. */
+function loosely(schema: z.ZodType): z.ZodType<Record<string, unknown>> {
+  return schema as unknown as z.ZodType<Record<string, unknown>>;
+}
 
 const ConflictSchema = z.object({
   other_rule_id: z.uuid(),
@@ -40,17 +59,21 @@ const SummarySchema = z.object({
 });
 
 /** A rule: the draft's fields plus what the product knows about it. */
-export const RuleSchema = snakeObject(ruleDraftSchema).extend({
-  id: z.uuid(),
-  currency: z.string().openapi({ description: "Unit of money values in conditions and actions." }),
-  time_zone: z.string().openapi({ description: "The account's zone: schedule and windows." }),
-  warnings: z.array(ConflictSchema).openapi({
-    description: "Other enabled rules that can act against this one on the same campaigns.",
-  }),
-  latest_backtest: SummarySchema.nullable(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-}).openapi("Rule");
+export const RuleSchema = loosely(
+  snakeObject(ruleDraftSchema).extend({
+    id: z.uuid(),
+    currency: z.string().openapi({
+      description: "Unit of money values in conditions and actions.",
+    }),
+    time_zone: z.string().openapi({ description: "The account's zone: schedule and windows." }),
+    warnings: z.array(ConflictSchema).openapi({
+      description: "Other enabled rules that can act against this one on the same campaigns.",
+    }),
+    latest_backtest: SummarySchema.nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  }).openapi("Rule"),
+);
 
 const ConditionResultSchema = z.object({
   path: z.string(),
