@@ -28,6 +28,7 @@ import { registerCreativeRoutes } from "./routes/creatives.ts";
 import { registerGoogleRoutes } from "./routes/google.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
+import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
 export type { ApiApp, ApiDependencies } from "./context.ts";
@@ -70,6 +71,10 @@ const TAGS = [
     name: "Alerts",
     description: "Anomalies found in stored metrics, with their causes and next steps.",
   },
+  {
+    name: "Rules",
+    description: "Automated rules on an ad account's campaigns, and backtests over stored metrics.",
+  },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
@@ -98,6 +103,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerActivityRoutes(app, context);
   registerChatRoutes(app, context);
   registerRunRoutes(app, context);
+  registerRuleRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",

@@ -524,6 +524,28 @@ export interface AlertThresholdsTable extends TimestampedRow {
   thresholds: DbJson;
 }
 
+/** `rules`: automated rules, one ad account each (see `domain/rules/model.ts`). */
+export interface RulesTable extends SoftDeletedRow {
+  user_id: string;
+  ad_account_id: string;
+  name: string;
+  /** 1 while the rule runs on its schedule. */
+  enabled: number;
+  /** JSON: scope, conditions, gate, action, schedule, cooldown; money in minor units. */
+  definition: DbJson;
+}
+
+/** `rule_backtests`: the latest backtest of each rule. */
+export interface RuleBacktestsTable extends TimestampedRow {
+  user_id: string;
+  /** Unique: a new backtest replaces the previous one. */
+  rule_id: string;
+  /** Days replayed. */
+  days: number;
+  /** JSON: the backtest result (`domain/rules/backtest.ts`). */
+  result: DbJson;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -552,6 +574,8 @@ export interface DB {
   alerts: AlertsTable;
   alert_mutes: AlertMutesTable;
   alert_thresholds: AlertThresholdsTable;
+  rules: RulesTable;
+  rule_backtests: RuleBacktestsTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */
@@ -586,6 +610,12 @@ export const ALERT_TABLE_NAMES = [
   "alerts",
   "alert_mutes",
   "alert_thresholds",
+] as const satisfies readonly (keyof DB)[];
+
+/** The automated rules' tables, created by their own migration. */
+export const RULE_TABLE_NAMES = [
+  "rules",
+  "rule_backtests",
 ] as const satisfies readonly (keyof DB)[];
 
 /**

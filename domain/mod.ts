@@ -16,6 +16,7 @@ import { createCampaignWrites } from "./campaign_writes.ts";
 import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
 import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
 import { createRollbacksService, type RollbacksService } from "./rollbacks.ts";
+import { createRulesService, type RulesService } from "./rules/service.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -84,6 +85,8 @@ export interface Domain {
   approvals: ApprovalsService;
   /** Undoing changes from the history. */
   rollbacks: RollbacksService;
+  /** Automated rules and their backtests. */
+  rules: RulesService;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -139,6 +142,7 @@ export function createDomain(options: DomainOptions): Domain {
       leaseMs: options.rollbackLeaseMs,
       pause: options.pause,
     }),
+    rules: createRulesService(context, sync),
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
@@ -169,6 +173,7 @@ export type {
   IdempotencyService,
   MetricsService,
   RollbacksService,
+  RulesService,
   SessionsService,
   WriteGateway,
 };

@@ -12,6 +12,7 @@ import * as idempotencyClaimTokens from "./2026_11_26_0005_idempotency_claim_tok
 import * as idempotencyClaimLeases from "./2026_11_26_0006_idempotency_claim_leases.ts";
 import * as writeGateway from "./2026_12_06_0007_write_gateway.ts";
 import * as adAccountChanges from "./2026_12_07_0007_ad_account_changes.ts";
+import * as rules from "./2026_12_07_0008_rules.ts";
 import * as alerts from "./2026_12_07_0009_alerts.ts";
 
 /** Migrations by name; names sort in the order they must run. */
@@ -24,5 +25,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026_11_26_0006_idempotency_claim_leases": idempotencyClaimLeases,
   "2026_12_06_0007_write_gateway": writeGateway,
   "2026_12_07_0007_ad_account_changes": adAccountChanges,
+  "2026_12_07_0008_rules": rules,
   "2026_12_07_0009_alerts": alerts,
 };
