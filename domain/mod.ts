@@ -27,6 +27,11 @@ import { createCreditsService, type CreditsService } from "./credits.ts";
 import { createIdempotencyService, type IdempotencyService } from "./idempotency.ts";
 import { createMetricsService, type MetricsService } from "./metrics.ts";
 import { createMetricsSync, DEFAULT_METRICS_REFRESH_MS } from "./metrics_sync.ts";
+import {
+  createNotificationsService,
+  type NotificationOptions,
+  type NotificationsService,
+} from "./notifications/mod.ts";
 import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
 import type { PlatformRegistry } from "./platforms/adapter.ts";
 import { createSandboxPlatform } from "./platforms/sandbox.ts";
@@ -60,6 +65,8 @@ export interface DomainOptions {
   rollbackLeaseMs?: number;
   /** TEST ONLY: the crash tests' pause points (see `RollbackParts.pause`). */
   pause?: (point: string) => Promise<void>;
+  /** Email, links and the delivery worker's timings for notifications. */
+  notifications?: NotificationOptions;
 }
 
 /** Every domain service. */
@@ -86,6 +93,8 @@ export interface Domain {
   /** The chat's persisted, sequenced, fanned-out server events. */
   conversationEvents: ConversationEventLog;
   idempotency: IdempotencyService;
+  /** Telling users: the bell, webhooks, email. */
+  notifications: NotificationsService;
 }
 
 /** Builds the domain services. */
@@ -136,6 +145,7 @@ export function createDomain(options: DomainOptions): Domain {
     conversations: createConversationsService(context),
     conversationEvents: createConversationEventsService(context),
     idempotency,
+    notifications: createNotificationsService(context, options.notifications),
   };
 }
 
@@ -157,6 +167,7 @@ export type {
   CreditsService,
   IdempotencyService,
   MetricsService,
+  NotificationsService,
   RollbacksService,
   SessionsService,
   WriteGateway,
