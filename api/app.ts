@@ -26,6 +26,7 @@ import { registerChatRoutes } from "./routes/chat.ts";
 import { registerCreativeRoutes } from "./routes/creatives.ts";
 import { registerGoogleRoutes } from "./routes/google.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerNotificationRoutes } from "./routes/notifications.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
@@ -65,6 +66,10 @@ const TAGS = [
     description: "The history of every campaign change, by whom, and rolling changes back.",
   },
   { name: "Approvals", description: "Changes software asked for that wait for a person." },
+  {
+    name: "Notifications",
+    description: "The in-app bell, notification settings, and signed webhooks.",
+  },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
@@ -92,6 +97,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerActivityRoutes(app, context);
   registerChatRoutes(app, context);
   registerRunRoutes(app, context);
+  registerNotificationRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",

@@ -8,7 +8,11 @@
  */
 import type { Selectable } from "kysely";
 import { z } from "zod";
-import type { NotificationDeliveriesTable, WebhookEndpointsTable } from "../../db/schema.ts";
+import type {
+  DeliveryStatus,
+  NotificationDeliveriesTable,
+  WebhookEndpointsTable,
+} from "../../db/schema.ts";
 import { isoFromDb, isoFromDbOrNull } from "../../db/time.ts";
 import type { Actor } from "../actor.ts";
 import { type DomainContext, nowForDb } from "../context.ts";
@@ -53,7 +57,7 @@ export interface WebhookDelivery {
   id: string;
   notificationId: string | null;
   seq: number;
-  status: string;
+  status: DeliveryStatus;
   attempts: DeliveryAttempt[];
   nextAttemptAt: string | null;
   deliveredAt: string | null;
