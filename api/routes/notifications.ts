@@ -17,6 +17,7 @@ import {
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, type SnakeCased, snakeObject } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
+import { ApiError } from "../errors.ts";
 import { openNotificationStream } from "../notifications_stream.ts";
 import {
   dataResponse,
@@ -113,7 +114,8 @@ export function registerNotificationRoutes(
       tags,
       summary: "Live unread count (Server-Sent Events)",
       description: "`event: unread` with `{unread}` at once and on every change; a new " +
-        "notification adds it as `notification`.",
+        "notification adds it as `notification`. Send `Accept: text/event-stream` (as " +
+        "`EventSource` does); other requests get 400, since the stream never ends.",
       responses: {
         200: {
           description: "The event stream",
@@ -125,8 +127,13 @@ export function registerNotificationRoutes(
         },
       },
     }),
-    // Returned as is: the stream is not JSON.
-    (c) => openNotificationStream(notifications, actorOf(c), deps.log) as never,
+    (c) => {
+      if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
+        throw new ApiError(400, "this is an endless event stream: send Accept: text/event-stream");
+      }
+      // Returned as is: the stream is not JSON.
+      return openNotificationStream(notifications, actorOf(c), deps.log) as never;
+    },
   );
 
   app.openapi(
