@@ -42,7 +42,10 @@ export interface OutboxOptions {
   retryBaseMs: number;
   maxAttempts: number;
   disableAfterFailures: number;
-  /** Longest wait for a receiver's answer (ms). */
+  /**
+   * Longest wait for a receiver's answer (ms); at most half the claim, so an attempt never
+   * outlives its claim and no second worker retries a delivery still in flight.
+   */
   requestTimeoutMs?: number;
 }
 
@@ -162,7 +165,9 @@ export function createNotificationOutbox(
         },
         body: row.payload,
         redirect: "manual",
-        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(
+          Math.min(options.requestTimeoutMs ?? 10_000, options.leaseMs / 2),
+        ),
       });
       await response.body?.cancel();
       const ok = response.status >= 200 && response.status < 300;

@@ -36,6 +36,7 @@ backendTest("notifications: in-app inbox, settings and live signals", async (_t,
     });
     const filtered = await domain.notifications.publish(actor.userId, alert("only a warning"));
     assert.equal(filtered.inApp, false, "warnings no longer reach the bell");
+    backend.clock.advance(1_000);
     await domain.notifications.publish(actor.userId, alert("Spend stopped", "critical"));
     await domain.notifications.publish(other.userId, alert("someone else's"));
 
@@ -107,6 +108,45 @@ backendTest("notifications: webhooks retry in order, once per delivery id", asyn
     await receiver.close();
   }
 });
+
+backendTest(
+  "notifications: two instances send each delivery once, in order",
+  async (_t, backend) => {
+    const options = { notifications: { retryBaseMs: 1_000, leaseMs: 5_000 } };
+    const instances = [backend.domainWith(options), backend.domainWith(options)];
+    const actor = await registerUser(instances[0]);
+    const receiver = startWebhookReceiver(2);
+    try {
+      const { secret } = await instances[0].notifications.webhooks.create(actor, {
+        url: receiver.url,
+      });
+      receiver.secret = secret;
+      const titles = Array.from({ length: 8 }, (_, i) => `alert ${i + 1}`);
+      for (const title of titles) {
+        await instances[0].notifications.publish(
+          actor.userId,
+          alert(title),
+        );
+      }
+      for (let pass = 0; pass < 20 && receiver.accepted().length < titles.length; pass++) {
+        await Promise.all(instances.map((domain) => domain.notifications.outbox.runOnce()));
+        backend.clock.advance(60_000);
+      }
+      const accepted = receiver.accepted();
+      assert.equal(accepted.length, titles.length);
+      assert.equal(new Set(accepted).size, titles.length, "no delivery id accepted twice");
+      assert.deepEqual(
+        accepted.map((id) =>
+          JSON.parse(receiver.received.find((r) => r.deliveryId === id)!.body).notification.title
+        ),
+        titles,
+      );
+      assert.equal(receiver.received.length, titles.length + 2);
+    } finally {
+      await receiver.close();
+    }
+  },
+);
 
 backendTest("notifications: an endpoint failing repeatedly is disabled", async (_t, backend) => {
   const domain = backend.domainWith({
