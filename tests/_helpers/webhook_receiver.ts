@@ -24,23 +24,46 @@ export interface WebhookReceiver {
   secret: string;
   /** Delivery ids in the order they were first answered with 2xx. */
   accepted(): string[];
+  /** With `holdRequest`: resolves once that request arrived (it is then held unanswered). */
+  held: Promise<void>;
+  /** Lets the held request be answered. */
+  release(): void;
   close(): Promise<void>;
 }
 
-/** Starts a receiver on a free port. */
-export function startWebhookReceiver(failFirst: number): WebhookReceiver {
+/**
+ * Starts a receiver on a free port. `holdRequest` (0-based) keeps that request waiting for an
+ * answer until `release()`, so a test can kill the sender while an attempt is in flight.
+ */
+export function startWebhookReceiver(
+  failFirst: number,
+  options: { holdRequest?: number } = {},
+): WebhookReceiver {
   const received: ReceivedWebhook[] = [];
+  const arrived = Promise.withResolvers<void>();
+  const released = Promise.withResolvers<void>();
+  let requests = 0;
   const receiver: WebhookReceiver = {
     url: "",
     received,
     secret: "",
     accepted: () =>
       received.filter((request) => request.status === 200).map((request) => request.deliveryId),
-    close: () => server.shutdown(),
+    held: arrived.promise,
+    release: () => released.resolve(),
+    close: async () => {
+      released.resolve();
+      await server.shutdown();
+    },
   };
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const body = await request.text();
-    const status = received.length < failFirst ? 500 : 200;
+    const index = requests++;
+    if (index === options.holdRequest) {
+      arrived.resolve();
+      await released.promise;
+    }
+    const status = index < failFirst ? 500 : 200;
     received.push({
       deliveryId: request.headers.get("x-aae-delivery") ?? "",
       body,
