@@ -410,8 +410,12 @@ export type ChangeActorKind =
 export interface CampaignChangesTable extends TimestampedRow {
   user_id: string;
   ad_account_id: string;
-  campaign_id: string;
-  /** 1, 2, … per campaign: the order its changes were made in (timestamps can tie). */
+  /** Null for a change to the ad account itself (renamed, disconnected). */
+  campaign_id: string | null;
+  /**
+   * 1, 2, … per campaign (per ad account for the account's own changes): the order its changes
+   * were made in (timestamps can tie).
+   */
   seq: number;
   /** `create`, `update`, `pause`, `resume`, `archive`, `delete`, `restore`… */
   operation: string;

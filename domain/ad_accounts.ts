@@ -1,6 +1,8 @@
 /**
  * Ad accounts: a user's connections to advertising accounts on a platform. Only the sandbox can
  * be connected today; disconnecting is a soft delete that also marks the account disconnected.
+ * Renaming and disconnecting are changes like a campaign's: made through the write gateway
+ * (`write_gateway.ts`), whose staged writes are `renameAdAccountRow` and `disconnectAdAccountRows`.
  *
  * @module
  */
@@ -13,12 +15,13 @@ import { timezoneSchema } from "./accounts.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { CURRENCY_EXPONENTS, type CurrencyCode } from "./money.ts";
-import { AccountFrozenError, NotFoundError } from "./errors.ts";
+import { NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import { adapterFor, platformCall } from "./platform_calls.ts";
 import type { PlatformRequestKey } from "./platforms/adapter.ts";
 import { type StagedChange, stagedWrites } from "./staged_change.ts";
 import { parseInput, plainText } from "./validation.ts";
+import type { AdAccountOperation, WriteGateway } from "./write_gateway.ts";
 
 const accountNameSchema = plainText().trim().min(1).max(200);
 
@@ -74,8 +77,11 @@ export interface AdAccountsService {
   disconnect(actor: Actor, adAccountId: string): Promise<void>;
 }
 
-/** Builds the ad accounts service. */
-export function createAdAccountsService(context: DomainContext): AdAccountsService {
+/** Builds the ad accounts service; renaming and disconnecting go through `gateway`. */
+export function createAdAccountsService(
+  context: DomainContext,
+  gateway: Pick<WriteGateway, "changeAdAccount">,
+): AdAccountsService {
   const { db } = context;
   const staged: AdAccountsService["staged"] = {
     async connectSandbox(actor, input, requestKey) {
@@ -126,33 +132,51 @@ export function createAdAccountsService(context: DomainContext): AdAccountsServi
 
     async rename(actor, adAccountId, input) {
       const { name } = parseInput(renameAdAccountSchema, input);
-      const row = await loadAdAccount(db.kysely, actor, adAccountId);
-      const updated_at = nowForDb(context);
-      await db.kysely.updateTable("ad_accounts").set({ name, updated_at })
-        .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
-      return toAdAccount({ ...row, name, updated_at });
+      return await asPerson(actor, { type: "rename_ad_account", adAccountId, name });
     },
 
     async disconnect(actor, adAccountId) {
-      const row = await loadAdAccount(db.kysely, actor, adAccountId);
-      // Disconnecting stops every campaign of the account: a frozen account refuses it too.
-      const limits = await db.kysely.selectFrom("ad_account_limits").select("frozen")
-        .where("ad_account_id", "=", row.id).executeTakeFirst();
-      if (Number(limits?.frozen ?? 0) === 1) {
-        throw new AccountFrozenError("the ad account is frozen: unfreeze it before disconnecting");
-      }
-      const now = nowForDb(context);
-      await db.kysely.transaction().execute(async (trx) => {
-        await trx.updateTable("ad_accounts")
-          .set({ status: "disconnected", deleted_at: now, updated_at: now })
-          .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
-        // Its campaigns go with it (their metrics stay, for history).
-        await trx.updateTable("campaigns").set({ deleted_at: now, updated_at: now })
-          .where("ad_account_id", "=", row.id).where("user_id", "=", actor.userId)
-          .where("deleted_at", "is", null).execute();
-      });
+      await asPerson(actor, { type: "disconnect_ad_account", adAccountId });
     },
   };
+
+  /** A change the signed-in person makes, through the gateway (a person is the approval). */
+  async function asPerson(actor: Actor, operation: AdAccountOperation): Promise<AdAccount> {
+    // `write_gateway.ts` imports this module, so its `PERSON` constant is not imported back.
+    const outcome = await gateway.changeAdAccount({ actor, source: { kind: "user" }, operation });
+    if (outcome.status !== "applied") throw new Error("a person's change was held for approval");
+    return outcome.adAccount;
+  }
+}
+
+/** Renames the account's row on `on`; the write gateway's part of a rename. */
+export async function renameAdAccountRow(
+  on: Queryable,
+  row: Selectable<AdAccountsTable>,
+  name: string,
+  now: string,
+): Promise<AdAccount> {
+  await on.updateTable("ad_accounts").set({ name, updated_at: now })
+    .where("id", "=", row.id).where("user_id", "=", row.user_id).execute();
+  return toAdAccount({ ...row, name, updated_at: now });
+}
+
+/**
+ * Marks the account disconnected and soft-deletes it and its campaigns (their metrics stay, for
+ * history) on `on`; the write gateway's part of a disconnection.
+ */
+export async function disconnectAdAccountRows(
+  on: Queryable,
+  row: Selectable<AdAccountsTable>,
+  now: string,
+): Promise<AdAccount> {
+  await on.updateTable("ad_accounts")
+    .set({ status: "disconnected", deleted_at: now, updated_at: now })
+    .where("id", "=", row.id).where("user_id", "=", row.user_id).execute();
+  await on.updateTable("campaigns").set({ deleted_at: now, updated_at: now })
+    .where("ad_account_id", "=", row.id).where("user_id", "=", row.user_id)
+    .where("deleted_at", "is", null).execute();
+  return toAdAccount({ ...row, status: "disconnected", deleted_at: now, updated_at: now });
 }
 
 /** The actor's live ad account row; `NotFoundError` otherwise. For services built on accounts. */

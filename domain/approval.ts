@@ -8,7 +8,8 @@
  * any other status); changing a budget amount by more than 20% in either direction, or changing
  * its type (daily ↔ lifetime); archiving; disconnecting an ad account; and any operation that
  * touches several campaigns at once. Read-only operations never require it. Everything else
- * (pausing one campaign, renaming it, a budget change of at most 20%…) runs without approval.
+ * (pausing one campaign, renaming it or an ad account, a budget change of at most 20%…) runs
+ * without approval.
  *
  * @module
  */
@@ -97,6 +98,11 @@ export const approvalRequestSchema = z.discriminatedUnion("operation", [
     operation: z.enum(["pause_campaign", "resume_campaign", "archive_campaign"]),
     campaigns: campaignsSchema,
   }),
+  z.object({
+    operation: z.literal("rename_ad_account"),
+    adAccount: adAccountStateSchema,
+    name: z.string(),
+  }),
   z.object({ operation: z.literal("disconnect_ad_account"), adAccount: adAccountStateSchema }),
 ]);
 /** An operation to decide on. */
@@ -181,6 +187,19 @@ export function decideApproval(request: ApprovalRequest): ApprovalDecision {
       for (const campaign of request.campaigns) examineStatus(findings, campaign, status);
       break;
     }
+    case "rename_ad_account":
+      findings.sentences.push(
+        `Rename ad account "${request.adAccount.name}" to "${request.name}".`,
+      );
+      findings.changes.push({
+        resource: "ad_account",
+        id: request.adAccount.id,
+        name: request.adAccount.name,
+        field: "name",
+        before: request.adAccount.name,
+        after: request.name,
+      });
+      break;
     case "disconnect_ad_account":
       flag(findings, "disconnect_ad_account");
       findings.sentences.push(`Disconnect ad account "${request.adAccount.name}".`);

@@ -47,8 +47,9 @@ export interface FieldChange {
 export interface ChangeRecord {
   id: string;
   adAccountId: string;
-  campaignId: string;
-  /** 1, 2, … per campaign, in the order its changes were made. */
+  /** Null for a change to the ad account itself (renamed, disconnected). */
+  campaignId: string | null;
+  /** 1, 2, … per campaign (or per ad account, for its own changes), in the order made. */
   seq: number;
   operation: string;
   actorKind: ChangeActorKind;
@@ -133,7 +134,12 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
       // The writer holds its account's lock, so no other change of this campaign interleaves.
       const last = await on.selectFrom("campaign_changes")
         .select((eb) => eb.fn.max("seq").as("seq"))
-        .where("campaign_id", "=", change.campaignId).executeTakeFirst();
+        .$if(change.campaignId !== null, (q) => q.where("campaign_id", "=", change.campaignId))
+        .$if(
+          change.campaignId === null,
+          (q) => q.where("campaign_id", "is", null).where("ad_account_id", "=", change.adAccountId),
+        )
+        .executeTakeFirst();
       await on.insertInto("campaign_changes").values({
         id,
         user_id: actor.userId,
@@ -225,7 +231,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
         .orderBy("campaign_id").orderBy("seq").execute();
       for (const record of rows.map(toRecord)) {
         const entries = budgetEntry(record);
-        if (entries.length === 0) continue;
+        if (entries.length === 0 || record.campaignId === null) continue;
         const list = histories.get(record.campaignId) ?? [];
         list.push(...entries);
         histories.set(record.campaignId, list);

@@ -126,7 +126,7 @@ export function createDomain(options: DomainOptions): Domain {
       refreshTokenTtlMs: options.refreshTokenTtlMs ?? DEFAULT_REFRESH_TOKEN_TTL_MS,
     }),
     apiTokens: createApiTokensService(context),
-    adAccounts: createAdAccountsService(context),
+    adAccounts: createAdAccountsService(context, gateway),
     campaigns: createCampaignsService(context, sync, gateway),
     gateway,
     limits: createAdAccountLimitsService(context, history),

@@ -98,6 +98,11 @@ export type FieldPlan =
 export interface RollbackPlan {
   changeIds: string[];
   fields: FieldPlan[];
+  /**
+   * Selected changes to ad accounts themselves (renamed, disconnected): left as they are — a
+   * rollback restores campaigns, and a disconnected account is connected again as a new one.
+   */
+  accountChangeIds: string[];
   /** Per campaign, spend since the first selected change on it (minor units). */
   spendSince: { campaignId: string; currency: string; since: string; spendMinor: number }[];
 }
@@ -220,8 +225,10 @@ export function createRollbacksService(
       throw new ValidationError([{ field: "changeIds", message: "no changes match" }]);
     }
     const byCampaign = new Map<string, ChangeRecord[]>();
+    const accountChangeIds: string[] = [];
     for (const change of [...changes].sort((left, right) => left.seq - right.seq)) {
-      byCampaign.set(change.campaignId, [...byCampaign.get(change.campaignId) ?? [], change]);
+      if (change.campaignId === null) accountChangeIds.push(change.id);
+      else byCampaign.set(change.campaignId, [...byCampaign.get(change.campaignId) ?? [], change]);
     }
     const fields: FieldPlan[] = [];
     const spendSince: RollbackPlan["spendSince"] = [];
@@ -239,7 +246,7 @@ export function createRollbacksService(
         });
       }
     }
-    return { changeIds: changes.map((change) => change.id), fields, spendSince };
+    return { changeIds: changes.map((change) => change.id), fields, accountChangeIds, spendSince };
   }
 
   async function currentCampaign(actor: Actor, campaignId: string): Promise<Campaign | null> {
@@ -265,7 +272,8 @@ export function createRollbacksService(
       id: row.id,
       status: row.status,
       requestedBy: row.requested_by,
-      plan: stored.plan,
+      // Plans stored before ad account changes were recorded have no such list.
+      plan: { ...stored.plan, accountChangeIds: stored.plan.accountChangeIds ?? [] },
       outcomes: stored.outcomes,
       createdAt: isoFromDb(row.created_at),
       completedAt: isoFromDbOrNull(row.completed_at),
@@ -450,6 +458,10 @@ async function reviewOf(plan: RollbackPlan): Promise<RollbackReview> {
   if (since > 0) sentences.push(`${since} field(s) changed since stay as they are.`);
   const stuck = count("not_reversible").length;
   if (stuck > 0) sentences.push(`${stuck} change(s) cannot be undone.`);
+  const accountChanges = plan.accountChangeIds.length;
+  if (accountChanges > 0) {
+    sentences.push(`${accountChanges} change(s) to ad accounts themselves are not rolled back.`);
+  }
   const preview: ApprovalPreview = {
     summary: sentences.join(" "),
     changes: restoring.map((field) => ({

@@ -45,8 +45,13 @@ import {
   type UpdateCampaignInput,
 } from "./campaigns.ts";
 import { type ChangeHistory, type FieldChange, isAutomated } from "./change_history.ts";
-import type { DomainContext } from "./context.ts";
-import { loadAdAccount } from "./ad_accounts.ts";
+import { type DomainContext, nowForDb } from "./context.ts";
+import {
+  type AdAccount,
+  disconnectAdAccountRows,
+  loadAdAccount,
+  renameAdAccountRow,
+} from "./ad_accounts.ts";
 import { AccountFrozenError, ConflictError, LimitExceededError, NotFoundError } from "./errors.ts";
 import type { PlatformRequestKey } from "./platforms/adapter.ts";
 import { sha256Hex } from "./secrets.ts";
@@ -88,6 +93,11 @@ export type CampaignOperation =
   | { type: "update"; campaignId: string; input: UpdateCampaignInput }
   | { type: "set_status"; campaignId: string; status: CampaignStatus }
   | { type: "delete"; campaignId: string };
+
+/** A change to an ad account itself. */
+export type AdAccountOperation =
+  | { type: "rename_ad_account"; adAccountId: string; name: string }
+  | { type: "disconnect_ad_account"; adAccountId: string };
 
 /** What the gateway found about a change before making it. */
 export interface ChangeReview {
@@ -138,6 +148,29 @@ export type WriteOutcome =
   | AppliedChange
   | { status: "approval_required"; review: ChangeReview; approval: Approval };
 
+/** One change to an ad account asked of the gateway (no platform call: the rows alone change). */
+export interface AdAccountWriteRequest
+  extends Pick<WriteRequest, "actor" | "source" | "idempotencyKey" | "approvalId"> {
+  operation: AdAccountOperation;
+  /** As `WriteRequest.commit`. */
+  commit?: (
+    work: (trx: Queryable) => Promise<AppliedAdAccountChange>,
+  ) => Promise<AppliedAdAccountChange>;
+}
+
+/** An ad account change made. */
+export interface AppliedAdAccountChange {
+  status: "applied";
+  adAccount: AdAccount;
+  changeId: string;
+  approvalId: string | null;
+}
+
+/** What came of an ad account change. */
+export type AdAccountWriteOutcome =
+  | AppliedAdAccountChange
+  | { status: "approval_required"; review: ChangeReview; approval: Approval };
+
 /** A change other than one campaign's (a rollback) as a person is asked to approve it. */
 export interface HeldChange {
   adAccountId: string | null;
@@ -174,6 +207,12 @@ export interface WriteGateway {
   review(request: Omit<WriteRequest, "commit">): Promise<ChangeReview>;
   /** Reviews and, when allowed, makes the change once and records it. */
   write(request: WriteRequest): Promise<WriteOutcome>;
+  /**
+   * The same for a change to an ad account itself: refused while it is frozen (it would stop
+   * or touch all its campaigns), held for a person when software asks what the approval policy
+   * reserves (disconnecting), and recorded in the history without a campaign.
+   */
+  changeAdAccount(request: AdAccountWriteRequest): Promise<AdAccountWriteOutcome>;
 }
 
 /**
@@ -286,16 +325,14 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
   }
 
   /**
-   * Runs `work` holding the lock of the account `operation` changes; `work` calls its argument
-   * before committing, which throws once the lock has lapsed.
+   * Runs `work` holding the lock of account `accountId`; `work` calls its argument
+   * before committing, which throws a `ConflictError` once the lock has lapsed.
    */
   async function withAccountLock<Result>(
-    actor: Actor,
-    operation: CampaignOperation,
+    accountId: string,
     work: (stillLocked: () => Promise<void>) => Promise<Result>,
   ): Promise<Result> {
-    const { account } = await targetOf(actor, operation);
-    const key = `write-gateway:account:${account.id}`;
+    const key = `write-gateway:account:${accountId}`;
     const deadline = Date.now() + LOCK_WAIT_MS;
     let wait = 5;
     for (;;) {
@@ -303,7 +340,11 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
       const lease = await leases.acquire(key, LOCK_TTL_MS);
       if (lease) {
         try {
-          return await work(() => leases.assertCurrent(lease));
+          const stillLocked = () =>
+            leases.assertCurrent(lease).catch(() => {
+              throw new ConflictError("the change took too long and was not recorded; retry it");
+            });
+          return await work(stillLocked);
         } finally {
           await leases.release(lease).catch(() => {
             // Lost or unreachable: it expires on its own.
@@ -385,7 +426,8 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
 
   async function write(request: WriteRequest): Promise<WriteOutcome> {
     const { actor, source, operation } = request;
-    return await withAccountLock(actor, operation, async (stillLocked) => {
+    const { account: target } = await targetOf(actor, operation);
+    return await withAccountLock(target.id, async (stillLocked) => {
       const { review, before, account } = await inspect(request);
       if (review.refusal?.limit === "frozen") throw new AccountFrozenError(review.refusal.message);
       if (review.refusal) {
@@ -405,9 +447,7 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
         return { status: "approval_required", review, approval: approval.approval };
       }
       const staged = await stage(request);
-      await stillLocked().catch(() => {
-        throw new ConflictError("the change took too long and was not recorded; retry it");
-      });
+      await stillLocked();
       const commit = request.commit ??
         ((work: (trx: Queryable) => Promise<AppliedChange>) =>
           db.kysely.transaction().execute(work));
@@ -430,8 +470,78 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
     });
   }
 
+  async function changeAdAccount(request: AdAccountWriteRequest): Promise<AdAccountWriteOutcome> {
+    const { actor, source, operation } = request;
+    const { adAccountId } = operation;
+    await loadAdAccount(db.kysely, actor, adAccountId);
+    return await withAccountLock(adAccountId, async (stillLocked) => {
+      const account = await loadAdAccount(db.kysely, actor, adAccountId);
+      if ((await limitsOf(db.kysely, account)).frozen) {
+        throw new AccountFrozenError(
+          "the ad account is frozen: no changes are made to it until it is unfrozen",
+        );
+      }
+      const state = { id: account.id, name: account.name, status: account.status };
+      const decision = decideApproval(
+        operation.type === "rename_ad_account"
+          ? { operation: operation.type, adAccount: state, name: operation.name }
+          : { operation: operation.type, adAccount: state },
+      );
+      const required = isAutomated(source.kind) && decision.required;
+      const review: ChangeReview = {
+        refusal: null,
+        required,
+        reason: required ? decision.reason : null,
+        rules: required ? decision.rules : [],
+        preview: decision.preview,
+        previewDigest: await sha256Hex(canonicalJson(decision.preview)),
+        allowance: null,
+      };
+      const approval = required
+        ? await settle(request, {
+          adAccountId,
+          operation: operationRecord(operation),
+          preview: review.preview,
+          previewDigest: review.previewDigest,
+          reason: review.reason ?? "",
+          rules: review.rules,
+        })
+        : null;
+      if (approval?.status === "approval_required") {
+        return { status: "approval_required", review, approval: approval.approval };
+      }
+      await stillLocked();
+      const commit = request.commit ??
+        ((work: (trx: Queryable) => Promise<AppliedAdAccountChange>) =>
+          db.kysely.transaction().execute(work));
+      return await commit(async (trx) => {
+        const now = nowForDb(context);
+        const adAccount = operation.type === "rename_ad_account"
+          ? await renameAdAccountRow(trx, account, operation.name, now)
+          : await disconnectAdAccountRows(trx, account, now);
+        const approvalId = approval ? await approval.consume(trx) : null;
+        const fields: Record<string, FieldChange> = operation.type === "rename_ad_account"
+          ? { name: { before: account.name, after: adAccount.name } }
+          : { status: { before: account.status, after: adAccount.status } };
+        const changeId = await history.record(trx, actor, {
+          adAccountId,
+          campaignId: null,
+          operation: operation.type,
+          actorKind: source.kind,
+          sourceId: sourceIdOf(source),
+          approvalId,
+          fields,
+          platformResponse: {},
+          idempotencyKey: request.idempotencyKey ?? null,
+        });
+        return { status: "applied", adAccount, changeId, approvalId };
+      });
+    });
+  }
+
   return {
     load: (actor, campaignId) => writes.load(actor, campaignId),
+    changeAdAccount,
     async authorize(request) {
       if (!isAutomated(request.source.kind)) {
         return { status: "approved", consume: () => Promise.resolve(null) };
@@ -480,7 +590,9 @@ function operationName(operation: CampaignOperation): string {
 }
 
 /** The operation as stored with an approval: plain JSON the retry is compared against. */
-function operationRecord(operation: CampaignOperation): Record<string, unknown> {
+function operationRecord(
+  operation: CampaignOperation | AdAccountOperation,
+): Record<string, unknown> {
   return JSON.parse(JSON.stringify(operation));
 }
 

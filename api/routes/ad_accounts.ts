@@ -5,11 +5,11 @@
  */
 import { z } from "@hono/zod-openapi";
 import { connectSandboxAccountSchema, renameAdAccountSchema } from "../../domain/ad_accounts.ts";
-import { ForbiddenError } from "../../domain/errors.ts";
 import { pageSchema } from "../../domain/pagination.ts";
-import { fromSnake, snakeSchema } from "../case.ts";
+import { fromSnake, snakeSchema, toSnake } from "../case.ts";
 import { respondOnce } from "../middleware/idempotency.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
+import { approvalRequiredResponse, respondWithAccountChange } from "../gateway_response.ts";
 import { itemRoutes } from "../item_routes.ts";
 import {
   dataResponse,
@@ -20,6 +20,7 @@ import {
   respondPage,
 } from "../openapi.ts";
 import { AdAccountSchema } from "../schemas/ads.ts";
+import { IdParamsSchema } from "../schemas/common.ts";
 
 const connectSchema = connectSandboxAccountSchema.extend({
   /** Only the simulated sandbox platform can be connected today. */
@@ -76,28 +77,52 @@ export function registerAdAccountRoutes(app: ApiApp, { deps, guards }: RouteCont
   );
 
   app.openapi(
-    item.change("patch", "Rename an ad account", renameAdAccountSchema, "The renamed ad account"),
+    privateRoute(guards, {
+      method: "patch",
+      path: "/ad-accounts/{id}",
+      tags,
+      summary: "Rename an ad account",
+      request: { params: IdParamsSchema, body: jsonBody(snakeSchema(renameAdAccountSchema)) },
+      responses: {
+        200: dataResponse(AdAccountSchema, "The renamed ad account"),
+        202: approvalRequiredResponse,
+      },
+    }),
     async (c) => {
-      const input = fromSnake(renameAdAccountSchema, c.req.valid("json"));
-      const account = await adAccounts.rename(actorOf(c), c.req.valid("param").id, input);
-      return respond(c, account, "Renamed");
+      const { name } = fromSnake(renameAdAccountSchema, c.req.valid("json"));
+      const adAccountId = c.req.valid("param").id;
+      return await respondWithAccountChange(
+        c,
+        deps,
+        { type: "rename_ad_account", adAccountId, name },
+        (applied) => toSnake(applied.adAccount),
+        "Renamed",
+      );
     },
   );
 
   app.openapi(
-    item.remove(
-      "Disconnect an ad account (soft delete; a person's sign-in only)",
-      "Disconnected",
-    ),
+    privateRoute(guards, {
+      method: "delete",
+      path: "/ad-accounts/{id}",
+      tags,
+      summary: "Disconnect an ad account (soft delete; it and its campaigns stop)",
+      description: "Software (an API token) must have it approved by a person first (202).",
+      request: { params: IdParamsSchema },
+      responses: {
+        200: dataResponse(z.null(), "Disconnected"),
+        202: approvalRequiredResponse,
+      },
+    }),
     async (c) => {
-      // It stops every campaign of the account at once: software (an API token) may not.
-      if (c.get("auth").method === "api_token") {
-        throw new ForbiddenError(
-          "disconnecting an ad account stops all its campaigns; it needs a person's sign-in",
-        );
-      }
-      await adAccounts.disconnect(actorOf(c), c.req.valid("param").id);
-      return respond(c, null, "Disconnected");
+      const adAccountId = c.req.valid("param").id;
+      return await respondWithAccountChange(
+        c,
+        deps,
+        { type: "disconnect_ad_account", adAccountId },
+        () => null,
+        "Disconnected",
+      );
     },
   );
 }

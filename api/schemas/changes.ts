@@ -37,7 +37,10 @@ export const LimitsSchema = z.object({
 export const ChangeSchema = z.object({
   id: z.uuid(),
   ad_account_id: z.uuid(),
-  campaign_id: z.uuid(),
+  campaign_id: z.uuid().nullable().openapi({
+    description: "Null for a change to the ad account itself (renamed, disconnected).",
+  }),
+  seq: z.number().int().positive(),
   operation: z.string().openapi({ example: "update" }),
   actor_kind: actorKind,
   source_id: z.string().nullable().openapi({
@@ -91,6 +94,10 @@ const FieldPlanSchema = z.object({
 export const RollbackPlanSchema = z.object({
   change_ids: z.array(z.uuid()),
   fields: z.array(FieldPlanSchema),
+  account_change_ids: z.array(z.uuid()).openapi({
+    description: "Selected changes to ad accounts themselves (renamed, disconnected): left as " +
+      "they are.",
+  }),
   spend_since: z.array(z.object({
     campaign_id: z.uuid(),
     currency: z.string(),

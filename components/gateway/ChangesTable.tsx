@@ -7,7 +7,7 @@ import { actorKindLabel, fieldChangeViews, fieldList } from "@/pages/gateway_vie
 
 const COLUMNS: readonly Column[] = [
   { label: "Time" },
-  { label: "Campaign" },
+  { label: "Campaign or account" },
   { label: "Change" },
   { label: "Changed by" },
   { label: "Fields" },
@@ -21,6 +21,8 @@ const OPERATION_LABELS: Record<string, string> = {
   archive: "Archived",
   to_draft: "Back to draft",
   delete: "Deleted",
+  rename_ad_account: "Renamed the ad account",
+  disconnect_ad_account: "Disconnected the ad account",
 };
 
 const LINK = "font-medium text-indigo-600 hover:underline dark:text-indigo-400";
@@ -28,16 +30,16 @@ const LINK = "font-medium text-indigo-600 hover:underline dark:text-indigo-400";
 interface ChangesTableProps {
   changes: ChangeRecord[];
   campaigns: ReadonlyMap<string, ChangedCampaign>;
-  /** Currency by ad account id. */
-  currencies: ReadonlyMap<string, string>;
+  /** Connected ad accounts by id (disconnected ones are absent). */
+  accounts: ReadonlyMap<string, { name: string; currency: string }>;
 }
 
 /** Changes newest first, like an ad platform's change history; assistant rows link their run. */
-export function ChangesTable({ changes, campaigns, currencies }: ChangesTableProps) {
+export function ChangesTable({ changes, campaigns, accounts }: ChangesTableProps) {
   return (
     <Table columns={COLUMNS} caption="Change history">
       {changes.map((change) => {
-        const campaign = campaigns.get(change.campaignId);
+        const account = accounts.get(change.adAccountId);
         return (
           <tr data-change-id={change.id} data-actor-kind={change.actorKind} class="align-top">
             <Cell>
@@ -46,12 +48,13 @@ export function ChangesTable({ changes, campaigns, currencies }: ChangesTablePro
               </time>
             </Cell>
             <Cell class="max-w-xs truncate">
-              {campaign?.deleted
-                ? <span>{campaign.name} (deleted)</span>
+              {change.campaignId === null
+                ? <AccountName id={change.adAccountId} name={account?.name ?? null} />
                 : (
-                  <a href={`/campaigns/${change.campaignId}`} class={LINK} data-campaign-link>
-                    {campaign?.name ?? `Campaign ${change.campaignId.slice(0, 8)}…`}
-                  </a>
+                  <CampaignName
+                    id={change.campaignId}
+                    campaign={campaigns.get(change.campaignId)}
+                  />
                 )}
             </Cell>
             <Cell>
@@ -80,20 +83,37 @@ export function ChangesTable({ changes, campaigns, currencies }: ChangesTablePro
               <FieldChanges
                 changes={fieldChangeViews(
                   fieldList(change.fields),
-                  currencies.get(change.adAccountId) ?? null,
+                  account?.currency ?? null,
                 )}
               />
-              <a
-                href={`/rollbacks/new?change=${change.id}`}
-                class={`mt-1 inline-block text-xs ${LINK}`}
-                data-rollback-change
-              >
-                Undo…
-              </a>
+              {change.campaignId !== null && (
+                <a
+                  href={`/rollbacks/new?change=${change.id}`}
+                  class={`mt-1 inline-block text-xs ${LINK}`}
+                  data-rollback-change
+                >
+                  Undo…
+                </a>
+              )}
             </Cell>
           </tr>
         );
       })}
     </Table>
   );
+}
+
+function CampaignName({ id, campaign }: { id: string; campaign: ChangedCampaign | undefined }) {
+  if (campaign?.deleted) return <span>{campaign.name} (deleted)</span>;
+  return (
+    <a href={`/campaigns/${id}`} class={LINK} data-campaign-link>
+      {campaign?.name ?? `Campaign ${id.slice(0, 8)}…`}
+    </a>
+  );
+}
+
+/** The ad account itself; a disconnected one has no page left to link. */
+function AccountName({ id, name }: { id: string; name: string | null }) {
+  if (name === null) return <span>Ad account {id.slice(0, 8)}… (disconnected)</span>;
+  return <a href={`/ad-accounts/${id}`} class={LINK} data-account-link>Ad account {name}</a>;
 }

@@ -11,6 +11,7 @@ import * as agentRunControl from "./2026_11_26_0004_agent_run_control.ts";
 import * as idempotencyClaimTokens from "./2026_11_26_0005_idempotency_claim_tokens.ts";
 import * as idempotencyClaimLeases from "./2026_11_26_0006_idempotency_claim_leases.ts";
 import * as writeGateway from "./2026_12_06_0007_write_gateway.ts";
+import * as adAccountChanges from "./2026_12_07_0007_ad_account_changes.ts";
 import * as notifications from "./2026_12_07_0010_notifications.ts";
 
 /** Migrations by name; names sort in the order they must run. */
@@ -22,5 +23,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026_11_26_0005_idempotency_claim_tokens": idempotencyClaimTokens,
   "2026_11_26_0006_idempotency_claim_leases": idempotencyClaimLeases,
   "2026_12_06_0007_write_gateway": writeGateway,
+  "2026_12_07_0007_ad_account_changes": adAccountChanges,
   "2026_12_07_0010_notifications": notifications,
 };

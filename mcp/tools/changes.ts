@@ -24,7 +24,8 @@ import {
 const changeSchema = z.object({
   id: z.string(),
   adAccountId: z.string(),
-  campaignId: z.string(),
+  /** Null for a change to the ad account itself. */
+  campaignId: z.string().nullable(),
   seq: z.number(),
   operation: z.string(),
   actorKind: z.enum(CHANGE_ACTOR_KINDS),
@@ -101,6 +102,7 @@ export const previewRollbackTool: McpTool = defineTool({
   output: {
     changeIds: z.array(z.string()),
     fields: z.array(z.unknown()),
+    accountChangeIds: z.array(z.string()),
     spendSince: z.array(z.unknown()),
   },
   run: ({ domain, actor }, args) => domain.rollbacks.plan(actor, args as RollbackSelection),
@@ -179,7 +181,10 @@ function describeChange(change: ChangeRecord): string {
       `${field} ${JSON.stringify(value.before)} → ${JSON.stringify(value.after)}`
     )
     .join(", ");
-  return `${change.createdAt} ${change.operation} of campaign ${change.campaignId} by ` +
+  const subject = change.campaignId === null
+    ? `ad account ${change.adAccountId}`
+    : `campaign ${change.campaignId}`;
+  return `${change.createdAt} ${change.operation} of ${subject} by ` +
     `${change.actorKind}${change.sourceId ? ` (${change.sourceId})` : ""}: ${fields}`;
 }
 
@@ -188,7 +193,10 @@ function describePlan(plan: RollbackPlan): string {
     plan.fields.filter((field) => field.outcome === outcome).length;
   return `${plan.changeIds.length} change(s): ${count("will_restore")} field(s) to restore, ` +
     `${count("changed_since")} changed since (left alone), ${count("already_restored")} ` +
-    `already restored, ${count("not_reversible")} not reversible.`;
+    `already restored, ${count("not_reversible")} not reversible` +
+    (plan.accountChangeIds.length > 0
+      ? `; ${plan.accountChangeIds.length} change(s) to ad accounts themselves are not rolled back.`
+      : ".");
 }
 
 function planTable(plan: RollbackPlan): Presentation["component"] {

@@ -22,10 +22,10 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     services.domain.adAccounts.list(actor, { limit: MAX_PAGE_SIZE }),
     services.domain.changes.historyCampaigns(actor),
   ]);
-  const currencies = new Map(accounts.items.map((account) => [account.id, account.currency]));
+  const accountsById = new Map(accounts.items.map((account) => [account.id, account]));
   const campaigns = new Map(known.map((campaign) => [campaign.id, campaign]));
   // Accounts with more campaigns than the filter lists: the rows still get their names.
-  const unnamed = [...new Set(page.items.map((change) => change.campaignId))]
+  const unnamed = [...new Set(page.items.flatMap((change) => change.campaignId ?? []))]
     .filter((id) => !campaigns.has(id));
   for (const campaign of await services.domain.changes.historyCampaigns(actor, { ids: unnamed })) {
     campaigns.set(campaign.id, campaign);
@@ -38,8 +38,8 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   return (
     <>
       <PageHeader title="Change history">
-        Every change made to your campaigns — by you, the assistant, MCP clients, API tokens, rules
-        and rollbacks — with each field before and after. Times are UTC.
+        Every change made to your campaigns and ad accounts — by you, the assistant, MCP clients,
+        API tokens, rules and rollbacks — with each field before and after. Times are UTC.
       </PageHeader>
       <ChangeFilters filters={filters} accounts={accounts.items} campaigns={choices} />
       {page.total === 0
@@ -68,7 +68,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
                 </a>
               </p>
             )}
-            <ChangesTable changes={page.items} campaigns={campaigns} currencies={currencies} />
+            <ChangesTable changes={page.items} campaigns={campaigns} accounts={accountsById} />
             <Pagination url={ctx.url} total={page.total} skip={page.skip} limit={page.limit} />
           </>
         )}

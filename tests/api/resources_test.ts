@@ -285,15 +285,38 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
     assert.deepEqual(byPerson.body.data.automated_operations, ["pause", "budget_increase"]);
   });
 
-  await t.step("disconnecting an account hides it (a person's sign-in only)", async () => {
-    const bySoftware = await client.request("DELETE", `/ad-accounts/${accountId}`, { token });
-    assert.equal(bySoftware.status, 403);
-    const response = await client.request("DELETE", `/ad-accounts/${accountId}`, {
+  await t.step("software's disconnection waits for a person; the retry runs once", async () => {
+    const path = `/ad-accounts/${accountId}`;
+    const headers = { "idempotency-key": "disconnect-by-software" };
+    const held = await client.request("DELETE", path, { token, headers });
+    assert.equal(held.status, 202, held.text);
+    assert.equal(held.body.data.status, "approval_required");
+    const approval = held.body.data.approval;
+    assert.deepEqual(approval.rules, ["disconnect_ad_account"]);
+    assert.match(approval.url, new RegExp(`/approvals/${approval.id}$`));
+    assert.equal((await client.request("GET", path, { token })).status, 200, "still connected");
+
+    // A person approves in the web app (a browser-only route); here, through the domain.
+    const owner = { userId: session.userId, role: "user" } as const;
+    await backend.domain.approvals.decide(owner, approval.id, "approve");
+    const done = await client.request("DELETE", path, { token, headers });
+    assert.equal(done.status, 200, done.text);
+    // DELETE is not replayed (only POST is): once gone, the account is a 404.
+    const again = await client.request("DELETE", path, { token, headers });
+    assert.equal(again.status, 404);
+    assert.equal((await client.request("GET", path, { token })).status, 404);
+    assert.equal((await client.request("GET", "/campaigns", { token })).body.total, 0);
+    const changes = await client.request("GET", `/changes?ad_account_id=${accountId}`, {
       token: person,
     });
-    assert.equal(response.status, 200);
-    assert.equal((await client.request("GET", `/ad-accounts/${accountId}`, { token })).status, 404);
-    assert.equal((await client.request("GET", "/campaigns", { token })).body.total, 0);
+    const disconnections = changes.body.items.filter(
+      (change: { operation: string }) => change.operation === "disconnect_ad_account",
+    );
+    assert.equal(disconnections.length, 1);
+    const [disconnected] = disconnections;
+    assert.equal(disconnected.campaign_id, null);
+    assert.equal(disconnected.actor_kind, "api_token");
+    assert.equal(disconnected.approval_id, approval.id);
   });
 });
 

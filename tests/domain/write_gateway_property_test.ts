@@ -42,6 +42,7 @@ async function historyOf(domain: Domain, actor: Actor, adAccountId: string) {
   }
   const byCampaign = new Map<string, ChangeRecord[]>();
   for (const change of all.sort((left, right) => left.seq - right.seq)) {
+    if (change.campaignId === null) continue;
     byCampaign.set(change.campaignId, [...byCampaign.get(change.campaignId) ?? [], change]);
   }
   return { all, byCampaign };

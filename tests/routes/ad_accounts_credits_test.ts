@@ -47,6 +47,14 @@ Deno.test("ad accounts: connect, rename, disconnect", async (t) => {
     const again = await client.post("/ad-accounts", { intent: "disconnect", id });
     assert.equal(again.status, 404);
   });
+
+  await t.step("both are in the change history, as the account's own changes", async () => {
+    const { body } = await client.get("/changes");
+    assert.match(body, /Renamed the ad account[^]*?Euro Shop[^]*?Euro Store/);
+    assert.match(body, /Disconnected the ad account/);
+    assert.match(body, new RegExp(`Ad account ${id.slice(0, 8)}… \\(disconnected\\)`));
+    assert.doesNotMatch(body, /data-rollback-change/, "not offered for rollback");
+  });
 });
 
 Deno.test("credits: balance and ledger", async () => {

@@ -166,6 +166,13 @@ export default function RollbackPage({ data }: PageProps<RollbackData, SignedInS
             </ul>
           </Card>
         )}
+        {plan.accountChangeIds.length > 0 && (
+          <p class="text-sm text-neutral-600 dark:text-neutral-400" data-account-changes>
+            {plan.accountChangeIds.length}{" "}
+            change(s) to ad accounts themselves (renamed, disconnected) are not rolled back: rename
+            an account again on its page; a disconnected account is connected again as a new one.
+          </p>
+        )}
         <form method="post" action="/rollbacks/new">
           {selectionFields(selection)}
           <Button disabled={restoring === 0} data-apply-rollback>
