@@ -19,14 +19,13 @@ import { fromSnake, type SnakeCased, snakeObject } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { openNotificationStream } from "../notifications_stream.ts";
+import { dataResponse, jsonBody, pageResponse, privateRoute } from "../openapi.ts";
 import {
-  dataResponse,
-  jsonBody,
-  pageResponse,
-  privateRoute,
-  respond,
-  respondPage,
-} from "../openapi.ts";
+  deliveryView,
+  notificationView,
+  settingsView,
+  webhookView,
+} from "../notification_views.ts";
 import {
   CreatedWebhookSchema,
   NotificationSchema,
@@ -72,7 +71,10 @@ export function registerNotificationRoutes(
       request: { query: listNotificationsSchema },
       responses: { 200: pageResponse(NotificationSchema, "A page of notifications") },
     }),
-    async (c) => respondPage(c, await notifications.list(actorOf(c), c.req.valid("query"))),
+    async (c) => {
+      const page = await notifications.list(actorOf(c), c.req.valid("query"));
+      return c.json({ ...page, items: page.items.map(notificationView) }, 200);
+    },
   );
 
   app.openapi(
@@ -83,7 +85,8 @@ export function registerNotificationRoutes(
       summary: "How many in-app notifications are unread",
       responses: { 200: dataResponse(UnreadSchema, "The count") },
     }),
-    async (c) => respond(c, { unread: await notifications.unreadCount(actorOf(c)) }, "OK"),
+    async (c) =>
+      c.json({ data: { unread: await notifications.unreadCount(actorOf(c)) }, message: "OK" }, 200),
   );
 
   app.openapi(
@@ -103,7 +106,7 @@ export function registerNotificationRoutes(
       const unread = body.all
         ? await notifications.markAllRead(actor)
         : await notifications.markRead(actor, body.ids ?? []);
-      return respond(c, { unread }, "Marked read");
+      return c.json({ data: { unread }, message: "Marked read" }, 200);
     },
   );
 
@@ -157,7 +160,7 @@ export function registerNotificationRoutes(
         body: "A test of your AAE notification channels.",
         link: "/notifications",
       });
-      return respond(c, published, "Published", 201);
+      return c.json({ data: notificationView(published), message: "Published" }, 201);
     },
   );
 
@@ -171,11 +174,13 @@ export function registerNotificationRoutes(
         "the types (null: all); `email_digest` sends one email a day instead of one each.",
       responses: { 200: dataResponse(NotificationSettingsSchema, "The settings") },
     }),
-    async (c) =>
-      respond(c, {
-        ...await notifications.settings.get(actorOf(c)),
-        emailConfigured: notifications.emailConfigured,
-      }, "OK"),
+    async (c) => {
+      const settings = await notifications.settings.get(actorOf(c));
+      return c.json({
+        data: settingsView(settings, notifications.emailConfigured),
+        message: "OK",
+      }, 200);
+    },
   );
 
   app.openapi(
@@ -194,7 +199,10 @@ export function registerNotificationRoutes(
         body as SnakeCased<NotificationSettings>,
       );
       const saved = await notifications.settings.put(actorOf(c), input);
-      return respond(c, { ...saved, emailConfigured: notifications.emailConfigured }, "Saved");
+      return c.json({
+        data: settingsView(saved, notifications.emailConfigured),
+        message: "Saved",
+      }, 200);
     },
   );
 
@@ -206,7 +214,10 @@ export function registerNotificationRoutes(
       summary: "Your webhook endpoints",
       responses: { 200: dataResponse(z.array(WebhookSchema), "The endpoints") },
     }),
-    async (c) => respond(c, await notifications.webhooks.list(actorOf(c)), "OK"),
+    async (c) => {
+      const endpoints = await notifications.webhooks.list(actorOf(c));
+      return c.json({ data: endpoints.map(webhookView), message: "OK" }, 200);
+    },
   );
 
   app.openapi(
@@ -224,7 +235,11 @@ export function registerNotificationRoutes(
     }),
     async (c) => {
       const input = fromSnake(createWebhookSchema, c.req.valid("json"));
-      return respond(c, await notifications.webhooks.create(actorOf(c), input), "Created", 201);
+      const { endpoint, secret } = await notifications.webhooks.create(actorOf(c), input);
+      return c.json({
+        data: { endpoint: webhookView(endpoint), secret },
+        message: "Created",
+      }, 201);
     },
   );
 
@@ -244,7 +259,8 @@ export function registerNotificationRoutes(
     async (c) => {
       const { id } = c.req.valid("param");
       const { enabled } = c.req.valid("json");
-      return respond(c, await notifications.webhooks.setEnabled(actorOf(c), id, enabled), "OK");
+      const endpoint = await notifications.webhooks.setEnabled(actorOf(c), id, enabled);
+      return c.json({ data: webhookView(endpoint), message: "OK" }, 200);
     },
   );
 
@@ -259,7 +275,7 @@ export function registerNotificationRoutes(
     }),
     async (c) => {
       await notifications.webhooks.remove(actorOf(c), c.req.valid("param").id);
-      return respond(c, null, "Deleted");
+      return c.json({ data: null, message: "Deleted" }, 200);
     },
   );
 
@@ -273,14 +289,13 @@ export function registerNotificationRoutes(
       request: { params: IdParamsSchema, query: pageSchema },
       responses: { 200: pageResponse(WebhookDeliverySchema, "A page of deliveries") },
     }),
-    async (c) =>
-      respondPage(
-        c,
-        await notifications.webhooks.deliveries(
-          actorOf(c),
-          c.req.valid("param").id,
-          c.req.valid("query"),
-        ),
-      ),
+    async (c) => {
+      const page = await notifications.webhooks.deliveries(
+        actorOf(c),
+        c.req.valid("param").id,
+        c.req.valid("query"),
+      );
+      return c.json({ ...page, items: page.items.map(deliveryView) }, 200);
+    },
   );
 }
