@@ -8,6 +8,7 @@ import type { Database } from "../db/database.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
 import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
+import { createAlertPublisher } from "./alerts/notify.ts";
 import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
@@ -29,6 +30,11 @@ import { createCreditsService, type CreditsService } from "./credits.ts";
 import { createIdempotencyService, type IdempotencyService } from "./idempotency.ts";
 import { createMetricsService, type MetricsService } from "./metrics.ts";
 import { createMetricsSync, DEFAULT_METRICS_REFRESH_MS } from "./metrics_sync.ts";
+import {
+  createNotificationsService,
+  type NotificationOptions,
+  type NotificationsService,
+} from "./notifications/mod.ts";
 import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
 import type { PlatformRegistry } from "./platforms/adapter.ts";
 import { createSandboxPlatform } from "./platforms/sandbox.ts";
@@ -60,12 +66,14 @@ export interface DomainOptions {
   approvalTtlMs?: number;
   /** Lease of an instance applying a rollback (ms). */
   rollbackLeaseMs?: number;
-  /** Called with the anomaly alerts each detection raised (notifications hook in here). */
+  /** Also called with the anomaly alerts each detection raised (after they are published). */
   onAlertRaised?: (alerts: readonly Alert[]) => void | Promise<void>;
   /** Run anomaly detection after each account's metric sync (default true). */
   detectAfterSync?: boolean;
   /** TEST ONLY: the crash tests' pause points (see `RollbackParts.pause`). */
   pause?: (point: string) => Promise<void>;
+  /** Email, links and the delivery worker's timings for notifications. */
+  notifications?: NotificationOptions;
 }
 
 /** Every domain service. */
@@ -96,6 +104,8 @@ export interface Domain {
   idempotency: IdempotencyService;
   /** Anomaly alerts on stored metrics. */
   alerts: AlertsService;
+  /** Telling users: the bell, webhooks, email. */
+  notifications: NotificationsService;
 }
 
 /** Builds the domain services. */
@@ -107,7 +117,14 @@ export function createDomain(options: DomainOptions): Domain {
     ids: options.ids ?? randomIds,
     platforms: options.platforms ?? { sandbox: createSandboxPlatform() },
   };
-  const alerts = createAlertsService(context, { onAlertRaised: options.onAlertRaised });
+  const notifications = createNotificationsService(context, options.notifications);
+  const publishAlerts = createAlertPublisher(context, notifications.publish);
+  const alerts = createAlertsService(context, {
+    onAlertRaised: async (raised) => {
+      await publishAlerts(raised);
+      await options.onAlertRaised?.(raised);
+    },
+  });
   const sync = createMetricsSync(context, {
     refreshMs: options.metricsRefreshMs ?? DEFAULT_METRICS_REFRESH_MS,
     afterAccountSync: options.detectAfterSync === false ? undefined : alerts.detect,
@@ -150,6 +167,7 @@ export function createDomain(options: DomainOptions): Domain {
     conversationEvents: createConversationEventsService(context),
     idempotency,
     alerts,
+    notifications,
   };
 }
 
@@ -172,6 +190,7 @@ export type {
   CreditsService,
   IdempotencyService,
   MetricsService,
+  NotificationsService,
   RollbacksService,
   RulesService,
   SessionsService,
