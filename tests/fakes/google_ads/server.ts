@@ -646,7 +646,10 @@ export function startGoogleAdsFake(
         maxDailyFactor: 2,
         weeklyFactor: null,
         monthlyFactor: 30.4,
-      })].map(([date, micros]) => {
+      })].map(([date, delivered]) => {
+        // Cost is billed in whole billable units, so days add up exactly to what was billed.
+        const micros = Math.floor(delivered / unitOf(customer.currency)) *
+          unitOf(customer.currency);
         const counts = countsFor(campaign.id, date, micros / perMajor);
         return {
           ...own,
