@@ -82,7 +82,7 @@ export const configSchema = z.object({
   /** Google Ads API host (the local fake's URL to try the app without Google). */
   GOOGLE_ADS_API_BASE_URL: z.url().default("https://googleads.googleapis.com"),
   /** Google Ads API version the adapter calls. */
-  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/).default("v22"),
+  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/).default("v23"),
   /** Google Ads developer token (sent as `developer-token` on every call). */
   GOOGLE_ADS_DEVELOPER_TOKEN: z.string().optional(),
   /** TikTok Marketing API host (the local fake's URL to try the app without TikTok). */
