@@ -629,6 +629,61 @@ export interface NotificationDeliveryAttemptsTable extends TimestampedRow {
   duration_ms: number;
 }
 
+/** Where a workflow run is: waiting, claimed by an instance, or over. */
+export type WorkflowRunStatus = "queued" | "running" | "succeeded" | "failed";
+
+/** `workflow_runs`: durable background runs (rule evaluations, later syncs and detection). */
+export interface WorkflowRunsTable extends TimestampedRow {
+  user_id: string;
+  /** Which handler runs it (`rule_evaluation`, `rule_resume`, …). */
+  kind: string;
+  /** What it is about: a rule id, an ad account id. */
+  subject_id: string;
+  /** Unique: the same run asked for twice (two instances, a retry) exists once. */
+  dedupe_key: string;
+  status: WorkflowRunStatus;
+  /** JSON: the handler's input. */
+  input: DbJson;
+  /** JSON: `{done, total}` or the like while it runs; null otherwise. */
+  progress: DbJson | null;
+  /** JSON: what the handler returned. */
+  result: DbJson | null;
+  error: string | null;
+  /** When it is due (a rule's slot); a retry moves it later. */
+  scheduled_for: DbTimestamp;
+  lease_owner: string | null;
+  lease_expires_at: DbTimestamp | null;
+  /** Fencing: raised by every claim; a step writes only while it still holds its epoch. */
+  lease_epoch: number;
+  /** Claims so far. */
+  attempt: number;
+  started_at: DbTimestamp | null;
+  finished_at: DbTimestamp | null;
+}
+
+/** Where a workflow step is. */
+export type WorkflowStepStatus = "running" | "succeeded" | "failed";
+
+/** `workflow_steps`: what a run did, one row per step key. */
+export interface WorkflowStepsTable extends TimestampedRow {
+  user_id: string;
+  run_id: string;
+  /** Order of first start within the run. */
+  seq: number;
+  /** Unique per run: a resumed run finds the steps it already finished. */
+  step_key: string;
+  name: string;
+  status: WorkflowStepStatus;
+  input: DbJson | null;
+  output: DbJson | null;
+  error: string | null;
+  /** The run's attempt that last started it. */
+  attempt: number;
+  started_at: DbTimestamp;
+  finished_at: DbTimestamp | null;
+  duration_ms: number | null;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -664,6 +719,8 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   notification_deliveries: NotificationDeliveriesTable;
   notification_delivery_attempts: NotificationDeliveryAttemptsTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_steps: WorkflowStepsTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */
@@ -713,6 +770,12 @@ export const NOTIFICATION_TABLE_NAMES = [
   "webhook_endpoints",
   "notification_deliveries",
   "notification_delivery_attempts",
+] as const satisfies readonly (keyof DB)[];
+
+/** The durable workflow tables, created by their own migration. */
+export const WORKFLOW_TABLE_NAMES = [
+  "workflow_runs",
+  "workflow_steps",
 ] as const satisfies readonly (keyof DB)[];
 
 /**
