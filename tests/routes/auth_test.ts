@@ -183,3 +183,28 @@ Deno.test("the login page adapts to the configuration", async (t) => {
     assert.doesNotMatch(body, /data-demo-email/);
   });
 });
+
+Deno.test("successful sign-ins never lock the account; failures still do", async (t) => {
+  const app = await pagesApp();
+  const { email, password } = await signedUpClient(app, "Frequent Visitor");
+  const limit = app.services.config.LOGIN_RATE_LIMIT_PER_ACCOUNT;
+
+  await t.step("12 successful sign-ins in a row all continue to the app", async () => {
+    for (let i = 0; i < 12; i++) {
+      const response = await new PageClient(app).post("/login", { email, password });
+      assert.equal(response.status, 303, `sign-in #${i + 1}`);
+    }
+  });
+
+  await t.step(`after ${limit} wrong passwords even the right one is refused`, async () => {
+    const client = new PageClient(app);
+    for (let i = 0; i < limit; i++) {
+      const wrong = await client.post("/login", { email, password: "not the password" });
+      assert.equal(wrong.status, 400);
+    }
+    const locked = await client.post("/login", { email, password });
+    assert.equal(locked.status, 429);
+    assert.match(locked.body, /Too many sign-in attempts/);
+    assert.equal(client.cookies.size, 0);
+  });
+});
