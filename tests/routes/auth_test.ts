@@ -208,3 +208,27 @@ Deno.test("successful sign-ins never lock the account; failures still do", async
     assert.equal(client.cookies.size, 0);
   });
 });
+
+Deno.test("every page behind sign-in is Cache-Control: no-store", async () => {
+  const app = await pagesApp();
+  const { client } = await signedUpClient(app, "Private Person");
+  const paths = [
+    "/dashboard",
+    "/campaigns",
+    "/campaigns/new",
+    "/ad-accounts",
+    "/approvals",
+    "/changes",
+    "/runs",
+    "/assistant",
+    "/credits",
+    "/settings",
+    "/settings/tokens",
+    "/settings/appearance",
+  ];
+  for (const path of paths) {
+    const response = await client.get(path);
+    assert.equal(response.status, 200, path);
+    assert.equal(response.headers.get("cache-control"), "no-store", path);
+  }
+});
