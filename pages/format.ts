@@ -130,3 +130,17 @@ export function formatDuration(ms: number): string {
   const rest = minutes % 60;
   return rest === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${rest} min`;
 }
+
+/**
+ * How long until something may be tried again, as a person says it: `"in 40 seconds"`,
+ * `"in about 12 minutes"` (686 s; rounded up, so it is never too early), `"in about 2 hours"`.
+ */
+export function formatWait(seconds: number): string {
+  const value = Math.max(1, Math.ceil(seconds));
+  if (value < 60) return value === 1 ? "in 1 second" : `in ${value} seconds`;
+  const minutes = Math.ceil(value / 60);
+  if (minutes === 1) return "in about a minute";
+  if (minutes < 90) return `in about ${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  return `in about ${hours} hours`;
+}

@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/Alert.tsx";
 import { FormError, TextField } from "@/components/forms/Field.tsx";
 import { UnauthenticatedError, ValidationError } from "@/domain/errors.ts";
 import { type DemoCredentials, demoCredentials } from "@/pages/demo.ts";
+import { formatWait } from "@/pages/format.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
 import { redirect, rejectCrossSite, safeNext } from "@/pages/http.ts";
 import { pageClientIp, pageSignInAttempt, startSession } from "@/pages/session.ts";
@@ -40,7 +41,7 @@ export const handler: Handlers<LoginData, PageState> = {
     const counted = await pageSignInAttempt(services, ip, email);
     if ("retryAfter" in counted) {
       const { retryAfter } = counted;
-      const errors = { "": `Too many sign-in attempts. Try again in ${retryAfter} seconds.` };
+      const errors = { "": `Too many sign-in attempts. Try again ${formatWait(retryAfter)}.` };
       return ctx.render(await loginData(ctx.state, next, email, errors), {
         status: 429,
         headers: { "retry-after": String(retryAfter) },

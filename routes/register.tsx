@@ -3,6 +3,7 @@ import { AuthCard } from "@/components/AuthCard.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { FormError, TextField } from "@/components/forms/Field.tsx";
 import { ConflictError, ValidationError } from "@/domain/errors.ts";
+import { formatWait } from "@/pages/format.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
 import { redirect, rejectCrossSite, safeNext } from "@/pages/http.ts";
 import { authAttemptLimited, pageClientIp, startSession } from "@/pages/session.ts";
@@ -31,7 +32,7 @@ export const handler: Handlers<RegisterData, PageState> = {
     const ip = pageClientIp(req, ctx.remoteAddr, services);
     const retryAfter = await authAttemptLimited(services, ip);
     if (retryAfter !== null) {
-      const errors = { "": `Too many attempts. Try again in ${retryAfter} seconds.` };
+      const errors = { "": `Too many attempts. Try again ${formatWait(retryAfter)}.` };
       return ctx.render({ next, values, errors }, { status: 429 });
     }
     try {
