@@ -1,4 +1,5 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
+import { authenticateRequest } from "@/auth/authenticate.ts";
 import { AuthCard } from "@/components/AuthCard.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { FormError, TextField } from "@/components/forms/Field.tsx";
@@ -16,9 +17,15 @@ interface RegisterData {
 }
 
 export const handler: Handlers<RegisterData, PageState> = {
-  GET(_req, ctx) {
+  async GET(req, ctx) {
+    const next = safeNext(ctx.url.searchParams.get("next"));
+    // Already signed in: there is nothing to register; go on (keeping any rotated cookies).
+    const auth = req.headers.has("cookie")
+      ? await authenticateRequest(req, ctx.state.services)
+      : null;
+    if (auth) return redirect(next, { cookies: auth.setCookies });
     ctx.state.title = "Create your account";
-    return ctx.render({ next: safeNext(ctx.url.searchParams.get("next")), values: {}, errors: {} });
+    return ctx.render({ next, values: {}, errors: {} });
   },
 
   async POST(req, ctx) {

@@ -123,6 +123,15 @@ Deno.test("sign-in, sign-out and the guarded app", async (t) => {
       bad.body,
       /data-field-error="field-password"[^>]*>Password must be at least 8 characters\./,
     );
+    const common = await client.post("/register", {
+      email: "common@example.com",
+      password: "password123",
+    });
+    assert.equal(common.status, 422);
+    assert.match(
+      common.body,
+      /data-field-error="field-password"[^>]*>Password is too common; choose one that is harder to guess\./,
+    );
     const taken = await client.post("/register", { email: DEMO_EMAIL, password: "long enough!" });
     assert.match(taken.body, /An account with this email already exists/);
     const { client: fresh } = await signedUpClient(app, "Fresh Person");
@@ -234,4 +243,14 @@ Deno.test("every page behind sign-in is Cache-Control: no-store", async () => {
     assert.equal(response.status, 200, path);
     assert.equal(response.headers.get("cache-control"), "no-store", path);
   }
+});
+
+Deno.test("the registration page sends a signed-in person on", async () => {
+  const app = await pagesApp();
+  const { client } = await signedUpClient(app, "Already Here");
+  const response = await client.get("/register?next=%2Fcampaigns");
+  assert.equal(response.status, 303);
+  assert.equal(response.location, "/campaigns");
+  assert.equal((await client.get("/register")).location, "/dashboard");
+  assert.equal((await new PageClient(app).get("/register")).status, 200, "signed out: the form");
 });

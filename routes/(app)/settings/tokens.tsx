@@ -5,7 +5,7 @@ import { SettingsNav } from "@/components/SettingsNav.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { Card } from "@/components/ui/Card.tsx";
-import { Pagination } from "@/components/ui/Pagination.tsx";
+import { Paged } from "@/components/ui/Pagination.tsx";
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import { Cell, type Column, Table } from "@/components/ui/Table.tsx";
 import type { ApiToken } from "@/domain/api_tokens.ts";
@@ -178,38 +178,39 @@ export default function TokensPage({ data, url }: PageProps<TokensData, SignedIn
         </Card>
         {tokens.total > 0 && (
           <div>
-            <Table columns={COLUMNS} caption="Your API tokens">
-              {tokens.items.map((token) => {
-                const status = tokenStatus(token);
-                return (
-                  <tr data-token-id={token.id}>
-                    <Cell class="font-medium">{token.name}</Cell>
-                    <Cell class="font-mono text-xs">{token.prefix}…</Cell>
-                    <Cell>
-                      <StatusBadge status={status} />
-                    </Cell>
-                    <Cell>{formatDateTime(token.createdAt)}</Cell>
-                    <Cell>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</Cell>
-                    <Cell>{token.expiresAt ? formatDateTime(token.expiresAt) : "Never"}</Cell>
-                    <Cell align="right">
-                      {status === "active" && (
-                        <form method="post" action="/settings/tokens">
-                          <input type="hidden" name="intent" value="revoke" />
-                          <input type="hidden" name="id" value={token.id} />
-                          <button
-                            type="submit"
-                            class="text-sm font-medium text-red-700 hover:underline dark:text-red-400"
-                          >
-                            Revoke
-                          </button>
-                        </form>
-                      )}
-                    </Cell>
-                  </tr>
-                );
-              })}
-            </Table>
-            <Pagination url={url} total={tokens.total} skip={tokens.skip} limit={tokens.limit} />
+            <Paged url={url} page={tokens}>
+              <Table columns={COLUMNS} caption="Your API tokens">
+                {tokens.items.map((token) => {
+                  const status = tokenStatus(token);
+                  return (
+                    <tr data-token-id={token.id}>
+                      <Cell class="font-medium">{token.name}</Cell>
+                      <Cell class="font-mono text-xs">{token.prefix}…</Cell>
+                      <Cell>
+                        <StatusBadge status={status} />
+                      </Cell>
+                      <Cell>{formatDateTime(token.createdAt)}</Cell>
+                      <Cell>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</Cell>
+                      <Cell>{token.expiresAt ? formatDateTime(token.expiresAt) : "Never"}</Cell>
+                      <Cell align="right">
+                        {status === "active" && (
+                          <form method="post" action="/settings/tokens">
+                            <input type="hidden" name="intent" value="revoke" />
+                            <input type="hidden" name="id" value={token.id} />
+                            <button
+                              type="submit"
+                              class="text-sm font-medium text-red-700 hover:underline dark:text-red-400"
+                            >
+                              Revoke
+                            </button>
+                          </form>
+                        )}
+                      </Cell>
+                    </tr>
+                  );
+                })}
+              </Table>
+            </Paged>
           </div>
         )}
       </div>

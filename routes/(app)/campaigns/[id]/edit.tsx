@@ -1,6 +1,8 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import { CampaignForm } from "@/components/CampaignForm.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
+import { LinkButton } from "@/components/ui/Button.tsx";
+import { EmptyState } from "@/components/ui/EmptyState.tsx";
 import type { Campaign } from "@/domain/campaigns.ts";
 import { updateCampaignSchema } from "@/domain/campaigns.ts";
 import { ConflictError, NotFoundError, ValidationError } from "@/domain/errors.ts";
@@ -46,6 +48,12 @@ export const handler: Handlers<EditCampaignData, SignedInState> = {
     const { services, actor } = ctx.state;
     const campaign = await load(ctx.state, ctx.params.id);
     if (!campaign) return ctx.renderNotFound();
+    // An archived campaign cannot change: say so instead of a form that would fail on save.
+    if (campaign.status === "archived") {
+      return ctx.render({ campaign, values: campaignFormValues(campaign), errors: {} }, {
+        status: 409,
+      });
+    }
     const form = await FormValues.from(req);
     const values = readCampaignForm(form);
     const { fields, errors: parseErrors } = parseCampaignForm(values, campaign.currency);
@@ -107,15 +115,31 @@ export default function EditCampaignPage({ data }: PageProps<EditCampaignData, S
       <PageHeader title="Edit campaign">
         The objective and ad account are fixed once a campaign exists.
       </PageHeader>
-      <CampaignForm
-        action={`/campaigns/${campaign.id}/edit`}
-        values={values}
-        errors={errors}
-        currency={campaign.currency}
-        submitLabel="Save changes"
-        warnings={warnings}
-        cancelHref={`/campaigns/${campaign.id}`}
-      />
+      {campaign.status === "archived"
+        ? (
+          <EmptyState
+            title="This campaign is archived"
+            action={
+              <LinkButton href={`/campaigns/${campaign.id}`} variant="secondary">
+                Back to the campaign
+              </LinkButton>
+            }
+          >
+            Archived campaigns have stopped for good and cannot be changed. To run it again, create
+            a new campaign.
+          </EmptyState>
+        )
+        : (
+          <CampaignForm
+            action={`/campaigns/${campaign.id}/edit`}
+            values={values}
+            errors={errors}
+            currency={campaign.currency}
+            submitLabel="Save changes"
+            warnings={warnings}
+            cancelHref={`/campaigns/${campaign.id}`}
+          />
+        )}
     </>
   );
 }
