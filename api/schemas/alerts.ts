@@ -24,12 +24,19 @@ const FindingSchema = z.object({
   relative_change: z.number().openapi({ example: -0.62 }),
   z: z.number().nullable().openapi({ description: "Robust z-score; null for stops and budgets." }),
   baseline: z.object({
-    method: z.enum(["same_weekday", "recent_days"]),
+    method: z.enum(["same_weekday", "recent_days", "weeks_before"]).openapi({
+      description: "same_weekday: the same weekday of past weeks; recent_days: the last 14 " +
+        "days (young campaigns); weeks_before: the 8 weeks before a sustained shift.",
+    }),
     dates: z.array(CalendarDate),
     median: z.number(),
     low: z.number().openapi({ description: "Lower edge of the normal band." }),
     high: z.number().openapi({ description: "Upper edge of the normal band." }),
   }).nullable(),
+  shift: z.object({ start: CalendarDate, days: z.number().int() }).optional().openapi({
+    description: "A sustained shift: its first day and length (observed and expected are " +
+      "then over those days). Absent for a one-day anomaly.",
+  }),
   summary: z.string(),
 });
 

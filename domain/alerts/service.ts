@@ -342,15 +342,38 @@ export function createAlertsService(
     timeZone: string,
   ): AlertCause {
     const byDate = new Map(days.map((day) => [day.date, day]));
-    const observed = byDate.get(finding.date) ??
-      {
-        date: finding.date,
-        impressions: 0,
-        clicks: 0,
-        spendMinor: 0,
-        conversions: 0,
-        revenueMinor: 0,
-      };
+    // A sustained shift is broken down over its average day: ratios as over its sum, volumes
+    // (clicks, impressions) per day, comparable with the baseline's days.
+    const span = finding.shift?.days ?? 1;
+    const summed = Array.from(
+      { length: span },
+      (_, index) => byDate.get(addDays(finding.date, -index)),
+    ).reduce<DayCounts>((total, day) =>
+      day
+        ? {
+          date: finding.date,
+          impressions: total.impressions + day.impressions,
+          clicks: total.clicks + day.clicks,
+          spendMinor: total.spendMinor + day.spendMinor,
+          conversions: total.conversions + day.conversions,
+          revenueMinor: total.revenueMinor + day.revenueMinor,
+        }
+        : total, {
+      date: finding.date,
+      impressions: 0,
+      clicks: 0,
+      spendMinor: 0,
+      conversions: 0,
+      revenueMinor: 0,
+    });
+    const observed: DayCounts = {
+      date: finding.date,
+      impressions: summed.impressions / span,
+      clicks: summed.clicks / span,
+      spendMinor: summed.spendMinor / span,
+      conversions: summed.conversions / span,
+      revenueMinor: summed.revenueMinor / span,
+    };
     const baselineDates = finding.baseline?.dates ??
       Array.from({ length: 7 }, (_, index) => addDays(finding.date, -1 - index));
     const baseline = baselineDates.flatMap((date) => byDate.get(date) ?? []);
