@@ -5,7 +5,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANGE_ACTOR_KINDS } from "../../domain/change_history.ts";
-import { ALERT_SEVERITIES, ALERT_TYPES } from "../../domain/alerts/types.ts";
+import { ALERT_SEVERITIES, ALERT_TYPES, alertThresholdsSchema } from "../../domain/alerts/types.ts";
+import { snakeObject } from "../case.ts";
 import { CalendarDate, Timestamp } from "./common.ts";
 
 const metric = z.enum(["spend", "cpa", "roas", "ctr", "conversions"]);
@@ -106,3 +107,9 @@ export const MuteSchema = z.object({
   campaign_id: z.uuid(),
   muted_until: Timestamp,
 }).openapi("AlertMute");
+
+/** An ad account's detection thresholds. */
+export const AlertThresholdsSchema = snakeObject(alertThresholdsSchema).extend({
+  ad_account_id: z.uuid(),
+  is_default: z.boolean().openapi({ description: "True until someone saves thresholds." }),
+}).openapi("AlertThresholds");

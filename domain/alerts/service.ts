@@ -134,12 +134,21 @@ export interface AlertsService {
   unmute(actor: Actor, campaignId: string): Promise<void>;
   /** The account's thresholds (the defaults until edited). */
   thresholds(actor: Actor, adAccountId: string): Promise<AlertThresholds>;
+  /** The account's thresholds and whether they are still the defaults (nobody saved any). */
+  accountThresholds(actor: Actor, adAccountId: string): Promise<AccountAlertThresholds>;
   /** Replaces the account's thresholds; omitted fields take the defaults. */
   setThresholds(
     actor: Actor,
     adAccountId: string,
     input: z.input<typeof alertThresholdsSchema>,
   ): Promise<AlertThresholds>;
+}
+
+/** An account's thresholds as REST shows them. */
+export interface AccountAlertThresholds extends AlertThresholds {
+  adAccountId: string;
+  /** True until someone saves thresholds for the account. */
+  isDefault: boolean;
 }
 
 /** Options of the service. */
@@ -547,6 +556,17 @@ export function createAlertsService(
     async thresholds(actor, adAccountId) {
       const account = await loadAdAccount(db.kysely, actor, adAccountId);
       return await accountThresholds(account.id);
+    },
+
+    async accountThresholds(actor, adAccountId) {
+      const account = await loadAdAccount(db.kysely, actor, adAccountId);
+      const saved = await db.kysely.selectFrom("alert_thresholds").select("id")
+        .where("ad_account_id", "=", account.id).executeTakeFirst();
+      return {
+        ...await accountThresholds(account.id),
+        adAccountId: account.id,
+        isDefault: saved === undefined,
+      };
     },
 
     async setThresholds(actor, adAccountId, input) {
