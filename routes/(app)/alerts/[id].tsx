@@ -213,7 +213,8 @@ export default function AlertPage({ data }: PageProps<AlertPageData, SignedInSta
           <StatusBadge status={status.tone} label={status.label} />
         </div>
         <p class="mt-1 text-sm text-neutral-600 dark:text-neutral-400">
-          {finding.summary} Seen on {formatDate(finding.date)}
+          {finding.summary}
+          {/[.!?]$/.test(finding.summary) ? " " : ". "}Seen on {formatDate(finding.date)}
           {finding.shift &&
             ` (over ${finding.shift.days} days from ${formatDate(finding.shift.start)})`}
           {finding.partialDay && " (today so far)"}. {alert.campaignId && (
