@@ -124,6 +124,8 @@ export interface AlertsService {
   /** The actor's alerts, newest first. */
   list(actor: Actor, query?: ListAlertsQuery): Promise<Page<Alert>>;
   get(actor: Actor, id: string): Promise<Alert>;
+  /** How many of the actor's alerts are open (neither acknowledged nor resolved): the badge. */
+  countOpen(actor: Actor): Promise<number>;
   /** Marks an open alert seen; still unresolved (and still deduplicating). */
   acknowledge(actor: Actor, id: string): Promise<Alert>;
   /** Resolves an alert by hand (idempotent). */
@@ -489,6 +491,14 @@ export function createAlertsService(
 
     async get(actor, id) {
       return toAlert(await loadOwned(actor, id));
+    },
+
+    async countOpen(actor) {
+      const row = await db.kysely.selectFrom("alerts")
+        .select((eb) => eb.fn.countAll<number>().as("total"))
+        .where("user_id", "=", actor.userId).where("status", "=", "open")
+        .executeTakeFirstOrThrow();
+      return Number(row.total);
     },
 
     async acknowledge(actor, id) {
