@@ -199,8 +199,16 @@ Deno.test("a CPA tripled for three days at ~10 conversions a day is one sustaine
     conversions: Math.round(day.conversions / 3),
     revenueMinor: Math.round(day.conversions / 3) * 5_000,
   }));
+  // One day of a third of the conversions (clicks as usual) is within counting noise...
+  const fewerConversions = anomalies(run(shifted(history, 1, (day) => ({
+    ...day,
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  }))));
+  assert.ok(!fewerConversions.some((finding) => finding.type === "cpa_up"), "within noise");
+  // ...one day of clicks three times as dear is not: a hundred clicks say so.
   const oneDay = anomalies(run(shifted(history, 1, () => days[days.length - 1])));
-  assert.ok(!oneDay.some((finding) => finding.type === "cpa_up"), "one day is within noise");
+  assert.ok(oneDay.some((finding) => finding.type === "cpa_up"), "the clicks tell");
   const cpa = anomalies(run(days)).find((finding) => finding.type === "cpa_up");
   assert.ok(cpa, "three days are not");
   assert.deepEqual(cpa.shift, { start: addDays(YESTERDAY, -2), days: 3 });
