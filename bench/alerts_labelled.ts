@@ -8,7 +8,10 @@
  *
  * How a history is made: a daily budget, a per-campaign level of utilization, CPC, CTR,
  * conversion rate and value per conversion; a per-campaign weekday profile (weekends 55–100% of
- * weekdays); multiplicative noise of 4–12% a day on delivery and rates, Poisson conversions.
+ * weekdays); multiplicative noise of 4–12% a day on delivery and rates, Poisson conversions, and
+ * each conversion's value drawn on its own (lognormal, a per-campaign spread of 10–80%: from
+ * near-fixed lead values to lumpy baskets), so a day's value per conversion is as noisy as its
+ * few orders make it.
  * Volumes span small to large accounts: the median campaign gets about 8 conversions a day, a
  * quarter 3 or fewer. A quarter of the campaigns are young (18–27 days: the 14-day fallback
  * baseline); a third of the clean ones carry an old anomaly inside their baseline, which a
@@ -20,13 +23,15 @@
  *   a daily budget spent by 20–55% of today.
  * - **Rates** shift and stay shifted: a broken landing page, a lost conversion tag, a tired
  *   creative or a bidding change moves CPC, conversion rate, value per conversion or CTR to a
- *   new level that lasts until someone acts. So the rate anomalies (CPA up: CPC ×2–3; ROAS
- *   down: value per conversion ×0.3–0.5; CTR ×0.3–0.5; conversions dropped: conversion rate
- *   ×0.1–0.35) start 2–5 days before the day judged and last through it, with one magnitude
- *   for the whole shift (the daily noise stays on top). The magnitudes are those of the
- *   one-day version this set had before; only their duration is new. A one-day CPA doubling
- *   at 10 conversions a day is within counting noise for any detector; two to five days of it
- *   are not, and that is how such problems show up in real accounts.
+ *   new level that lasts until someone acts. So the rate anomalies (CPA up ×2–3, half of them
+ *   through CPC ×2–3, half through conversion rate ÷2–3; ROAS down: value per conversion
+ *   ×0.3–0.5; CTR ×0.3–0.5; conversions dropped: conversion rate ×0.1–0.35) start 2–5 days
+ *   before the day judged and last through it, with one magnitude for the whole shift (the
+ *   daily noise stays on top). The magnitudes are those of the one-day version this set had
+ *   before; only their duration, the CPA rises through the conversion rate and the per-order
+ *   values are new (each made the set harder, not easier). A one-day CPA doubling at 10
+ *   conversions a day is within counting noise for any detector; two to five days of it are
+ *   not, and that is how such problems show up in real accounts.
  *
  * Rate anomalies land on campaigns of every volume, the smallest included: a shift on a
  * campaign with one conversion every other day is a miss the scorer counts.
@@ -104,6 +109,8 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
   const ctr = between(0.005, 0.04);
   const cvr = between(0.02, 0.12);
   const value = between(2_000, 15_000);
+  // Order values differ conversion by conversion: from near-fixed lead values to lumpy baskets.
+  const orderSpread = between(0.1, 0.8);
   const weekend = between(0.55, 1);
   const profile = [weekend, 1, between(0.95, 1.05), 1, between(0.9, 1), between(0.8, 1), weekend];
   const spread = between(0.04, 0.12);
@@ -126,6 +133,9 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
     conversions_dropped: between(0.1, 0.35),
   };
   const oldCpaShift = between(2, 3);
+  // A CPA rises through dearer clicks (bids, competition) or through fewer of them converting
+  // (a landing page, a checkout, a form broken): half of each.
+  const cpaThroughConversionRate = random() < 0.5;
 
   const first = addDays(date, -(length - 1));
   const days: DayCounts[] = [];
@@ -152,7 +162,10 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
     if (shock === "spend_spike") spend = budget * utilization * magnitude.spend_spike;
     if (shock === "spend_dropped") spend *= magnitude.spend_dropped;
     if (shock === "spend_stopped") spend = 0;
-    if (shock === "cpa_up") dayCpc *= cpaShift;
+    if (shock === "cpa_up") {
+      if (cpaThroughConversionRate) dayCvr /= cpaShift;
+      else dayCpc *= cpaShift;
+    }
     if (shock === "roas_down") dayValue *= magnitude.roas_down;
     if (shock === "ctr_down") dayCtr *= magnitude.ctr_down;
     if (shock === "conversions_dropped") dayCvr *= magnitude.conversions_dropped;
@@ -166,7 +179,7 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
       clicks,
       spendMinor: spend,
       conversions,
-      revenueMinor: Math.round(conversions * dayValue),
+      revenueMinor: Math.round(orderValues(random, conversions, dayValue, orderSpread)),
     };
   }
 
@@ -196,6 +209,20 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
     },
     injected,
   };
+}
+
+/** The value of `conversions` orders worth `mean` on average, each lognormal with `spread`. */
+function orderValues(
+  random: () => number,
+  conversions: number,
+  mean: number,
+  spread: number,
+): number {
+  let total = 0;
+  for (let order = 0; order < conversions; order++) {
+    total += mean * Math.exp(spread * gaussian(random) - spread * spread / 2);
+  }
+  return total;
 }
 
 /** A standard normal draw (Box–Muller). */

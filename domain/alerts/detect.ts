@@ -31,6 +31,7 @@ import {
   pooledRelativeSpread,
   robustStats,
   robustZ,
+  weeklyPairSpread,
 } from "./baseline.ts";
 import { judgeShift, SHIFT_TYPES } from "./shift.ts";
 import type { AlertMetric, AlertSeverity, AlertThresholds, AlertType, DayCounts } from "./types.ts";
@@ -375,12 +376,14 @@ function judge(
   }
   const floor = spec.noiseFloor(counts, stats.median);
   // Same-weekday points are few: their spread comes from all recent days when there are enough.
+  const valueOn = (date: string) => {
+    const day = byDate.get(date);
+    return day && (day.impressions > 0 || day.spendMinor > 0) ? metricOf(spec.metric, day) : null;
+  };
+  // A young campaign's last 14 days mix weekdays: its spread comes from week-apart pairs.
   const pooled = base.method === "same_weekday"
-    ? pooledRelativeSpread(observedDay.date, (date) => {
-      const day = byDate.get(date);
-      return day && (day.impressions > 0 || day.spendMinor > 0) ? metricOf(spec.metric, day) : null;
-    })
-    : null;
+    ? pooledRelativeSpread(observedDay.date, valueOn)
+    : weeklyPairSpread(observedDay.date, valueOn);
   const spreadStats = pooled === null
     ? stats
     : { ...stats, mad: (pooled * stats.median) / MAD_TO_SIGMA };

@@ -4,7 +4,8 @@ import { decompose, nextSteps } from "../../../domain/alerts/cause.ts";
 import { type CampaignFacts, detect, type Verdict } from "../../../domain/alerts/detect.ts";
 import { baselineDays, robustStats } from "../../../domain/alerts/baseline.ts";
 import { type DayCounts, DEFAULT_ALERT_THRESHOLDS } from "../../../domain/alerts/types.ts";
-import { addDays } from "../../../domain/dates.ts";
+import { addDays, weekdayOf } from "../../../domain/dates.ts";
+import { seededRandom } from "../../../domain/platforms/sandbox_delivery.ts";
 import { steadyHistory } from "./_history.ts";
 
 const YESTERDAY = "2026-11-25";
@@ -71,6 +72,46 @@ Deno.test("ordinary weekday seasonality raises nothing, on any day of the week",
 Deno.test("a young campaign falls back to 14 days and still ignores its weekends", () => {
   const found = anomalies(run(steadyHistory(YESTERDAY, 20)));
   assert.deepEqual(found, []);
+});
+
+/** Share of a weekday's delivery of a young campaign in the test below, Sunday first. */
+const YOUNG_WEEKDAYS = [0.5, 1, 1, 1, 0.95, 0.85, 0.5];
+
+Deno.test("a young campaign with deep weekends: quiet on every day, a collapse still found", () => {
+  // Weekends at half of weekdays, Fridays at 85%, 15% daily noise: the last 14 days' own spread
+  // is mostly the weekday swing, which must neither hide a collapse nor make a weekend look
+  // like one.
+  const random = seededRandom("young");
+  const young = (last: string, days: number) =>
+    Array.from({ length: days }, (_, index) => {
+      const date = addDays(last, index - days + 1);
+      const weekday = weekdayOf(date);
+      const spendMinor = Math.round(
+        10_000 * YOUNG_WEEKDAYS[weekday] * Math.exp((random() + random() + random() - 1.5) * 0.3),
+      );
+      const clicks = Math.round(spendMinor / 100);
+      const conversions = Math.round(clicks / 10);
+      return {
+        date,
+        impressions: clicks * 50,
+        clicks,
+        spendMinor,
+        conversions,
+        revenueMinor: conversions * 5_000,
+      };
+    });
+  const history = young(YESTERDAY, 24);
+  for (let back = 0; back < 7; back++) {
+    const date = addDays(YESTERDAY, -back);
+    const upTo = history.filter((day) => day.date <= date);
+    assert.deepEqual(anomalies(run(upTo, { date })).map((finding) => finding.type), [], date);
+  }
+  const weekday = history.findLast((day) => ![0, 6].includes(weekdayOf(day.date)))!;
+  const collapsed = history.filter((day) => day.date <= weekday.date).map((day) =>
+    day.date === weekday.date ? { ...day, spendMinor: Math.round(day.spendMinor * 0.3) } : day
+  );
+  const found = anomalies(run(collapsed, { date: weekday.date })).map((finding) => finding.type);
+  assert.ok(found.includes("spend_dropped"), JSON.stringify(found));
 });
 
 Deno.test("a spend spike is found, with its baseline band and severity", () => {
@@ -199,8 +240,16 @@ Deno.test("a CPA tripled for three days at ~10 conversions a day is one sustaine
     conversions: Math.round(day.conversions / 3),
     revenueMinor: Math.round(day.conversions / 3) * 5_000,
   }));
+  // One day of a third of the conversions (clicks as usual) is within counting noise...
+  const fewerConversions = anomalies(run(shifted(history, 1, (day) => ({
+    ...day,
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  }))));
+  assert.ok(!fewerConversions.some((finding) => finding.type === "cpa_up"), "within noise");
+  // ...one day of clicks three times as dear is not: a hundred clicks say so.
   const oneDay = anomalies(run(shifted(history, 1, () => days[days.length - 1])));
-  assert.ok(!oneDay.some((finding) => finding.type === "cpa_up"), "one day is within noise");
+  assert.ok(oneDay.some((finding) => finding.type === "cpa_up"), "the clicks tell");
   const cpa = anomalies(run(days)).find((finding) => finding.type === "cpa_up");
   assert.ok(cpa, "three days are not");
   assert.deepEqual(cpa.shift, { start: addDays(YESTERDAY, -2), days: 3 });
