@@ -30,6 +30,7 @@ import { registerHealthRoutes } from "./routes/health.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerUserRoutes } from "./routes/users.ts";
+import { registerWorkflowRunRoutes } from "./routes/workflow_runs.ts";
 
 export type { ApiApp, ApiDependencies } from "./context.ts";
 
@@ -75,6 +76,10 @@ const TAGS = [
     name: "Rules",
     description: "Automated rules on an ad account's campaigns, and backtests over stored metrics.",
   },
+  {
+    name: "Workflow runs",
+    description: "Durable background runs (each rule evaluation) with their recorded steps.",
+  },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
@@ -104,6 +109,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerChatRoutes(app, context);
   registerRunRoutes(app, context);
   registerRuleRoutes(app, context);
+  registerWorkflowRunRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",

@@ -17,6 +17,13 @@ import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
 import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
 import { createRollbacksService, type RollbacksService } from "./rollbacks.ts";
 import { createRulesService, type RulesService } from "./rules/service.ts";
+import { createRuleExecution, type RuleExecution, type RuleNotifier } from "./rules/execution.ts";
+import {
+  createWorkflows,
+  type WorkflowHandler,
+  type WorkflowOptions,
+  type Workflows,
+} from "./workflows/engine.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -66,6 +73,15 @@ export interface DomainOptions {
   detectAfterSync?: boolean;
   /** TEST ONLY: the crash tests' pause points (see `RollbackParts.pause`). */
   pause?: (point: string) => Promise<void>;
+  /**
+   * Where rules' notices go (held changes, notify-only firings, refusals): the notifications
+   * service's `publish`, once wired. Without it they are dropped.
+   */
+  onRuleNotice?: RuleNotifier;
+  /** Workflow runs: lease, poll interval, retries, logging (defaults in `WORKFLOW_DEFAULTS`). */
+  workflows?: Omit<WorkflowOptions, "handlers">;
+  /** More workflow handlers by kind (alert detection, metric syncs …). */
+  workflowHandlers?: Readonly<Record<string, WorkflowHandler>>;
 }
 
 /** Every domain service. */
@@ -87,6 +103,10 @@ export interface Domain {
   rollbacks: RollbacksService;
   /** Automated rules and their backtests. */
   rules: RulesService;
+  /** Rules at work: the scheduler's tick, the evaluation handlers, the evaluation history. */
+  ruleExecution: RuleExecution;
+  /** Durable background runs (rule evaluations, …) and the worker loop that runs them. */
+  workflows: Workflows;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -120,6 +140,18 @@ export function createDomain(options: DomainOptions): Domain {
     approvals,
   });
   const idempotency = createIdempotencyService(context);
+  const ruleExecution = createRuleExecution(context, {
+    gateway,
+    idempotency,
+    history,
+    sync,
+    notify: options.onRuleNotice,
+    pause: options.pause,
+  });
+  const workflows = createWorkflows(context, {
+    ...options.workflows,
+    handlers: { ...ruleExecution.handlers, ...options.workflowHandlers },
+  });
   return {
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
@@ -143,6 +175,8 @@ export function createDomain(options: DomainOptions): Domain {
       pause: options.pause,
     }),
     rules: createRulesService(context, sync),
+    ruleExecution,
+    workflows,
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
@@ -173,7 +207,9 @@ export type {
   IdempotencyService,
   MetricsService,
   RollbacksService,
+  RuleExecution,
   RulesService,
   SessionsService,
+  Workflows,
   WriteGateway,
 };

@@ -15,6 +15,7 @@ import * as adAccountChanges from "./2026_12_07_0007_ad_account_changes.ts";
 import * as rules from "./2026_12_07_0008_rules.ts";
 import * as alerts from "./2026_12_07_0009_alerts.ts";
 import * as workflows from "./2026_12_07_0013_workflows.ts";
+import * as ruleEvaluations from "./2026_12_07_0014_rule_evaluations.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -29,4 +30,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026_12_07_0008_rules": rules,
   "2026_12_07_0009_alerts": alerts,
   "2026_12_07_0013_workflows": workflows,
+  "2026_12_07_0014_rule_evaluations": ruleEvaluations,
 };
