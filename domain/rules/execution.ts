@@ -86,7 +86,11 @@ export interface RuleExecutionParts {
   sync: Pick<MetricsSync, "refreshStale">;
   /** The notifications hook; without it notices are dropped. */
   notify?: RuleNotifier;
-  /** TEST ONLY: crash tests' pause points (`rule_before_apply:<index>`). */
+  /**
+   * TEST ONLY: crash tests' pause points: `rule_before_apply:<index>` (before the index-th firing
+   * campaign's apply step) and `rule_after_apply:<index>` (inside it, the change made and its
+   * idempotency record completed, the step not yet recorded).
+   */
   pause?: (point: string) => Promise<void>;
 }
 
@@ -599,7 +603,8 @@ export function createRuleExecution(
       const outcome = await step(
         `apply:${change.campaignId}`,
         "apply",
-        () => applyChange(workflow, input, rule.name, action, change, evaluated.timeZone),
+        () =>
+          applyChange(workflow, input, rule.name, action, change, evaluated.timeZone, index - 1),
         { campaignId: change.campaignId, operation: change.operation },
       );
       tally[outcome] = (tally[outcome] ?? 0) + 1;
@@ -625,6 +630,7 @@ export function createRuleExecution(
     action: RuleAction,
     change: PlannedChange,
     timeZone: string,
+    index: number,
   ): Promise<RuleEvaluationOutcome> {
     const { actor, run } = workflow;
     const base = {
@@ -649,6 +655,7 @@ export function createRuleExecution(
         ...change,
         operation: change.operation,
       });
+      await parts.pause?.(`rule_after_apply:${index}`);
       if (result.status === "held") {
         await markOutcome(run.id, change.campaignId, {
           outcome: "held",
