@@ -27,6 +27,7 @@ import { registerChatRoutes } from "./routes/chat.ts";
 import { registerCreativeRoutes } from "./routes/creatives.ts";
 import { registerGoogleRoutes } from "./routes/google.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerNotificationRoutes } from "./routes/notifications.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerUserRoutes } from "./routes/users.ts";
@@ -80,6 +81,10 @@ const TAGS = [
     name: "Workflow runs",
     description: "Durable background runs (each rule evaluation) with their recorded steps.",
   },
+  {
+    name: "Notifications",
+    description: "The in-app bell, notification settings, and signed webhooks.",
+  },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
@@ -110,6 +115,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerRunRoutes(app, context);
   registerRuleRoutes(app, context);
   registerWorkflowRunRoutes(app, context);
+  registerNotificationRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",

@@ -546,6 +546,89 @@ export interface RuleBacktestsTable extends TimestampedRow {
   result: DbJson;
 }
 
+/** `notifications`: something a user is told about (an alert, a rule's message, an approval). */
+export interface NotificationsTable extends TimestampedRow {
+  user_id: string;
+  /** Who raised it: `alert`, `rule`, `approval`, `system`. */
+  kind: string;
+  /** What it is within the kind, e.g. `cpa_up`; settings filter on it. */
+  type: string;
+  severity: "info" | "warning" | "critical";
+  title: string;
+  body: string;
+  /** A path or URL to open. */
+  link: string | null;
+  /** The alert, rule or approval it is about. */
+  subject_id: string | null;
+  /** JSON object: extra fields for webhook receivers. */
+  data: DbJson;
+  /** 1 when it shows in the bell (the user's settings let it through). */
+  in_app: number;
+  /** 1 when it goes out by email (one by one, or in the daily digest). */
+  emailed: number;
+  read_at: DbTimestamp | null;
+}
+
+/** `notification_settings`: a user's channel choices, once they edit them. */
+export interface NotificationSettingsTable extends TimestampedRow {
+  user_id: string;
+  /** JSON: see `domain/notifications/settings.ts`. */
+  settings: DbJson;
+}
+
+/** `webhook_endpoints`: a user's signed webhook receivers. */
+export interface WebhookEndpointsTable extends SoftDeletedRow {
+  user_id: string;
+  url: string;
+  description: string;
+  /** The HMAC key, shown once at creation. */
+  secret: string;
+  enabled: number;
+  /** Failed attempts since the last success; at the limit the endpoint is disabled. */
+  consecutive_failures: number;
+  disabled_reason: string | null;
+  /** The `seq` the next delivery to this endpoint gets. */
+  next_seq: number;
+}
+
+/** Channel of a delivery. */
+export type DeliveryChannel = "webhook" | "email";
+/** State of a delivery. */
+export type DeliveryStatus = "pending" | "delivered" | "failed" | "cancelled";
+
+/** `notification_deliveries`: the outbox of webhook posts and emails. */
+export interface NotificationDeliveriesTable extends TimestampedRow {
+  user_id: string;
+  channel: DeliveryChannel;
+  endpoint_id: string | null;
+  notification_id: string | null;
+  /** Order of an endpoint's deliveries (0 for emails). */
+  seq: number;
+  /** Unique when set: the daily digest is `digest:<user>:<date>`. */
+  dedupe_key: string | null;
+  /** Webhook: the exact body that is signed and sent. Email: JSON `{to, subject, text}`. */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: DbTimestamp;
+  /** The worker attempting it now, until `lease_expires_at`. */
+  lease_token: string | null;
+  lease_expires_at: DbTimestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: DbTimestamp | null;
+}
+
+/** `notification_delivery_attempts`: the delivery log. */
+export interface NotificationDeliveryAttemptsTable extends TimestampedRow {
+  delivery_id: string;
+  attempt: number;
+  /** The receiver's HTTP status (webhooks; 250 for an accepted email); null when none came. */
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 /** Where a workflow run is: waiting, claimed by an instance, or over. */
 export type WorkflowRunStatus = "queued" | "running" | "succeeded" | "failed";
 
@@ -662,6 +745,11 @@ export interface DB {
   alert_thresholds: AlertThresholdsTable;
   rules: RulesTable;
   rule_backtests: RuleBacktestsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_delivery_attempts: NotificationDeliveryAttemptsTable;
   workflow_runs: WorkflowRunsTable;
   workflow_steps: WorkflowStepsTable;
   rule_evaluations: RuleEvaluationsTable;
@@ -706,6 +794,15 @@ export const RULE_TABLE_NAMES = [
   "rules",
   "rule_backtests",
   "rule_evaluations",
+] as const satisfies readonly (keyof DB)[];
+
+/** The notification tables, created by their own migration. */
+export const NOTIFICATION_TABLE_NAMES = [
+  "notifications",
+  "notification_settings",
+  "webhook_endpoints",
+  "notification_deliveries",
+  "notification_delivery_attempts",
 ] as const satisfies readonly (keyof DB)[];
 
 /** The durable workflow tables, created by their own migration. */

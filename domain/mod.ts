@@ -8,6 +8,7 @@ import type { Database } from "../db/database.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
 import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
+import { createAlertPublisher } from "./alerts/notify.ts";
 import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
@@ -36,6 +37,11 @@ import { createCreditsService, type CreditsService } from "./credits.ts";
 import { createIdempotencyService, type IdempotencyService } from "./idempotency.ts";
 import { createMetricsService, type MetricsService } from "./metrics.ts";
 import { createMetricsSync, DEFAULT_METRICS_REFRESH_MS } from "./metrics_sync.ts";
+import {
+  createNotificationsService,
+  type NotificationOptions,
+  type NotificationsService,
+} from "./notifications/mod.ts";
 import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
 import type { PlatformRegistry } from "./platforms/adapter.ts";
 import { createSandboxPlatform } from "./platforms/sandbox.ts";
@@ -67,21 +73,23 @@ export interface DomainOptions {
   approvalTtlMs?: number;
   /** Lease of an instance applying a rollback (ms). */
   rollbackLeaseMs?: number;
-  /** Called with the anomaly alerts each detection raised (notifications hook in here). */
+  /** Also called with the anomaly alerts each detection raised (after they are published). */
   onAlertRaised?: (alerts: readonly Alert[]) => void | Promise<void>;
   /** Run anomaly detection after each account's metric sync (default true). */
   detectAfterSync?: boolean;
   /** TEST ONLY: the crash tests' pause points (see `RollbackParts.pause`). */
   pause?: (point: string) => Promise<void>;
   /**
-   * Where rules' notices go (held changes, notify-only firings, refusals): the notifications
-   * service's `publish`, once wired. Without it they are dropped.
+   * Where rules' notices go (held changes, notify-only firings, refusals); by default the
+   * notifications service publishes them to the rule's owner.
    */
   onRuleNotice?: RuleNotifier;
   /** Workflow runs: lease, poll interval, retries, logging (defaults in `WORKFLOW_DEFAULTS`). */
   workflows?: Omit<WorkflowOptions, "handlers">;
   /** More workflow handlers by kind (alert detection, metric syncs …). */
   workflowHandlers?: Readonly<Record<string, WorkflowHandler>>;
+  /** Email, links and the delivery worker's timings for notifications. */
+  notifications?: NotificationOptions;
 }
 
 /** Every domain service. */
@@ -116,6 +124,8 @@ export interface Domain {
   idempotency: IdempotencyService;
   /** Anomaly alerts on stored metrics. */
   alerts: AlertsService;
+  /** Telling users: the bell, webhooks, email. */
+  notifications: NotificationsService;
 }
 
 /** Builds the domain services. */
@@ -127,7 +137,14 @@ export function createDomain(options: DomainOptions): Domain {
     ids: options.ids ?? randomIds,
     platforms: options.platforms ?? { sandbox: createSandboxPlatform() },
   };
-  const alerts = createAlertsService(context, { onAlertRaised: options.onAlertRaised });
+  const notifications = createNotificationsService(context, options.notifications);
+  const publishAlerts = createAlertPublisher(context, notifications.publish);
+  const alerts = createAlertsService(context, {
+    onAlertRaised: async (raised) => {
+      await publishAlerts(raised);
+      await options.onAlertRaised?.(raised);
+    },
+  });
   const sync = createMetricsSync(context, {
     refreshMs: options.metricsRefreshMs ?? DEFAULT_METRICS_REFRESH_MS,
     afterAccountSync: options.detectAfterSync === false ? undefined : alerts.detect,
@@ -145,7 +162,9 @@ export function createDomain(options: DomainOptions): Domain {
     idempotency,
     history,
     sync,
-    notify: options.onRuleNotice,
+    notify: options.onRuleNotice ?? (async (userId, notice) => {
+      await notifications.publish(userId, notice);
+    }),
     pause: options.pause,
   });
   const workflows = createWorkflows(context, {
@@ -184,6 +203,7 @@ export function createDomain(options: DomainOptions): Domain {
     conversationEvents: createConversationEventsService(context),
     idempotency,
     alerts,
+    notifications,
   };
 }
 
@@ -206,6 +226,7 @@ export type {
   CreditsService,
   IdempotencyService,
   MetricsService,
+  NotificationsService,
   RollbacksService,
   RuleExecution,
   RulesService,

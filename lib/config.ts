@@ -88,13 +88,27 @@ export const configSchema = z.object({
   /** Google Ads API host (the local fake's URL to try the app without Google). */
   GOOGLE_ADS_API_BASE_URL: z.url().default("https://googleads.googleapis.com"),
   /** Google Ads API version the adapter calls. */
-  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/).default("v22"),
+  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/).default("v23"),
   /** Google Ads developer token (sent as `developer-token` on every call). */
   GOOGLE_ADS_DEVELOPER_TOKEN: z.string().optional(),
   /** TikTok Marketing API host (the local fake's URL to try the app without TikTok). */
   TIKTOK_API_BASE_URL: z.url().default("https://business-api.tiktok.com"),
   /** Bearer token that `/metrics` requires; without it the endpoint is off (404). */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Email notifications: `smtp://user:pass@host:587` or `smtps://…:465`; unset → no email. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** Sender of notification emails. */
+  SMTP_FROM: z.string().min(3).default("AAE <notifications@localhost>"),
+  /** How often each instance looks for webhooks and emails to send (ms). */
+  NOTIFICATION_WORKER_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
+  /** A worker's claim on a delivery; after a crash another instance retries it this late (ms). */
+  NOTIFICATION_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Webhooks: delay before the first retry (ms); each further retry waits twice as long. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
+  /** Webhooks: attempts before a delivery is given up. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  /** Webhooks: failed attempts in a row after which an endpoint is disabled. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(20),
 }).transform((config, ctx) => {
   const base = splitBaseUrl(config.GEMINI_BASE_URL);
   if (base.version && base.version !== config.GEMINI_API_VERSION) {

@@ -14,6 +14,7 @@ import * as writeGateway from "./2026_12_06_0007_write_gateway.ts";
 import * as adAccountChanges from "./2026_12_07_0007_ad_account_changes.ts";
 import * as rules from "./2026_12_07_0008_rules.ts";
 import * as alerts from "./2026_12_07_0009_alerts.ts";
+import * as notifications from "./2026_12_07_0010_notifications.ts";
 import * as workflows from "./2026_12_07_0013_workflows.ts";
 import * as ruleEvaluations from "./2026_12_07_0014_rule_evaluations.ts";
 
@@ -29,6 +30,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026_12_07_0007_ad_account_changes": adAccountChanges,
   "2026_12_07_0008_rules": rules,
   "2026_12_07_0009_alerts": alerts,
+  "2026_12_07_0010_notifications": notifications,
   "2026_12_07_0013_workflows": workflows,
   "2026_12_07_0014_rule_evaluations": ruleEvaluations,
 };

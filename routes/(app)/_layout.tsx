@@ -2,6 +2,7 @@ import type { PageProps } from "$fresh/server.ts";
 import { Logo } from "@/components/Logo.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
 import FloatingAssistant from "@/islands/FloatingAssistant.tsx";
+import NotificationBell from "@/islands/NotificationBell.tsx";
 import { formatCount } from "@/pages/format.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
@@ -19,7 +20,7 @@ export const sections = [
 
 export default function AppLayout({ Component, url, state }: PageProps<unknown, SignedInState>) {
   const isActive = (href: string) => url.pathname === href || url.pathname.startsWith(href + "/");
-  const { user, credits, flash, pendingApprovals } = state;
+  const { user, credits, flash, pendingApprovals, unreadNotifications } = state;
   return (
     <div class="flex min-h-screen flex-col md:flex-row">
       <aside class="flex flex-col border-b border-neutral-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r dark:border-neutral-800 dark:bg-neutral-900">
@@ -49,9 +50,12 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
         </div>
       </aside>
       <div class="flex flex-1 flex-col">
-        <div class="flex items-center justify-end gap-3 border-b border-neutral-200 bg-white px-6 py-2 md:hidden dark:border-neutral-800 dark:bg-neutral-900">
-          <UserPanel name={user.displayName} email={user.email} credits={credits} compact />
-        </div>
+        <header class="flex items-center justify-end gap-3 border-b border-neutral-200 bg-white px-6 py-2 dark:border-neutral-800 dark:bg-neutral-900">
+          <NotificationBell unread={unreadNotifications} />
+          <div class="md:hidden">
+            <UserPanel name={user.displayName} email={user.email} credits={credits} compact />
+          </div>
+        </header>
         <main class="flex-1 px-6 py-8 md:px-10">
           <div class="mx-auto max-w-6xl">
             {flash && <Alert kind={flash.kind}>{flash.message}</Alert>}

@@ -141,6 +141,8 @@ export interface DeliveryRules {
   maxDailyFactor: number;
   /** A Sunday–Saturday week spends at most this many daily budgets (Meta 7), if limited. */
   weeklyFactor: number | null;
+  /** A calendar month spends at most this many daily budgets (Google 30.4), if limited. */
+  monthlyFactor?: number | null;
 }
 
 /**
@@ -160,6 +162,7 @@ export function deliveryByDay(
   if (history.length === 0) return days;
   const today = dateOf(new Date(now), timezone);
   let weekSpent = 0;
+  let monthSpent = 0;
   let total = 0;
   for (
     let date = dateOf(new Date(history[0].at), timezone);
@@ -167,6 +170,7 @@ export function deliveryByDay(
     date = addDays(date, 1)
   ) {
     if (weekdayOf(date) === 0) weekSpent = 0;
+    if (date.endsWith("-01")) monthSpent = 0;
     const state = history.findLast((entry) => dateOf(new Date(entry.at), timezone) <= date)!;
     if (!state.active) continue;
     if (state.startDate && date < state.startDate) continue;
@@ -181,6 +185,12 @@ export function deliveryByDay(
       if (rules.weeklyFactor !== null) {
         spend = Math.min(spend, Math.max(0, state.daily * rules.weeklyFactor - weekSpent));
       }
+      if (rules.monthlyFactor) {
+        spend = Math.min(
+          spend,
+          Math.max(0, Math.floor(state.daily * rules.monthlyFactor) - monthSpent),
+        );
+      }
     } else {
       const remaining = Math.max(0, (state.lifetime ?? 0) - total);
       const daysLeft = state.endDate ? Math.max(1, daysUntil(date, state.endDate) + 1) : 30;
@@ -189,6 +199,7 @@ export function deliveryByDay(
     if (date === today) spend = Math.floor(spend * fractionOfDayElapsed(new Date(now), timezone));
     if (spend <= 0) continue;
     weekSpent += spend;
+    monthSpent += spend;
     total += spend;
     days.set(date, spend);
   }

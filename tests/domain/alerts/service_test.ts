@@ -67,6 +67,19 @@ backendTest("alerts service", async (t, backend) => {
     assert.deepEqual(alert.cause.changes[0].fields, ["budgetAmountMinor"]);
     assert.deepEqual(alert.cause.nextSteps.map((step) => step.kind), ["roll_back"]);
     assert.deepEqual(raisedSeen.map((seen) => seen.id), [alert.id], "the hook got it");
+    // Its owner is told, with what moved and the change just before it.
+    const { items } = await domain.notifications.list(actor);
+    assert.equal(items.length, 1);
+    const [notification] = items;
+    assert.equal(notification.kind, "alert");
+    assert.equal(notification.type, "spend_dropped");
+    assert.equal(notification.link, `/alerts/${alert.id}`);
+    assert.match(notification.title, /spend dropped/);
+    assert.match(notification.body, /Mostly impressions: -\d+% against the baseline/);
+    assert.match(
+      notification.body,
+      /Changed just before:\n- .*update \(budgetAmountMinor\) by a person/,
+    );
   });
 
   await t.step("detecting again refreshes, never duplicates", async () => {
@@ -199,4 +212,8 @@ backendTest("two instances detecting at once raise each alert once", async (_t, 
   } finally {
     await Promise.all(handles.map((handle) => handle.close()));
   }
+}, {
+  // Instances share a database server; the embedded SQLite default is one process (two handles
+  // in one process would each block the other's event loop while waiting for the file's lock).
+  ignore: !Deno.env.get("DATABASE_URL"),
 });

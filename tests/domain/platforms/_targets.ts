@@ -17,6 +17,8 @@ import type { FakeClock, FakeFault } from "../../fakes/_shared.ts";
 import { META_FAKE_VERSION, startMetaFake } from "../../fakes/meta/server.ts";
 import { createTikTokAdapter } from "../../../domain/platforms/tiktok.ts";
 import { startTikTokFake } from "../../fakes/tiktok/server.ts";
+import { createGoogleAdsAdapter } from "../../../domain/platforms/google_ads.ts";
+import { GOOGLE_ADS_FAKE_VERSION, startGoogleAdsFake } from "../../fakes/google_ads/server.ts";
 
 /** Retries without sleeping; a second per attempt (a hung fake answer ends there). */
 export const TEST_HTTP: Partial<HttpPolicy> = {
@@ -48,7 +50,13 @@ export interface FakeControls {
   /** The wait an adapter reports when the fake throttles with `retryAfterSeconds`. */
   expectedRetryAfterMs(retryAfterSeconds: number): number;
   /** How far a day's spend may exceed the daily budget, and a week's (in daily budgets). */
-  delivery: { maxDailyFactor: number; weeklyFactor: number | null };
+  delivery: { maxDailyFactor: number; weeklyFactor: number | null; monthlyFactor?: number };
+  /** Requests that only read (to aim read faults at; Google reads are POSTs). */
+  reads: { path?: RegExp; method?: string };
+  /** Requests that change a campaign (to aim lost-answer faults at). */
+  writes: { path?: RegExp; method?: string };
+  /** A daily budget (minor units) the platform itself refuses, for the validate-only step. */
+  refusedBudgetMinor: number;
 }
 
 /** One adapter under contract. */
@@ -157,6 +165,9 @@ export function metaTarget(currency = "USD", timezone = "America/Los_Angeles"): 
       metricsPath: /\/insights$/,
       expectedRetryAfterMs: (seconds) => Math.ceil(seconds / 60) * 60_000,
       delivery: { maxDailyFactor: 1.75, weeklyFactor: 7 },
+      reads: { method: "GET" },
+      writes: { method: "POST" },
+      refusedBudgetMinor: 1,
     },
     close: fake.close,
   };
@@ -210,6 +221,96 @@ export function tiktokTarget(currency = "USD", timezone = "Europe/Berlin"): Cont
       metricsPath: /\/report\/integrated\/get\/$/,
       expectedRetryAfterMs: () => 60_000,
       delivery: { maxDailyFactor: 1, weeklyFactor: null },
+      reads: { method: "GET" },
+      writes: { method: "POST" },
+      refusedBudgetMinor: 1,
+    },
+    close: fake.close,
+  };
+}
+
+/**
+ * The Google Ads adapter against the fake Google Ads API. The account is a client reached through
+ * a manager account (`login-customer-id`), as agencies connect them.
+ */
+export function googleAdsTarget(currency = "USD", timezone = "America/New_York"): ContractTarget {
+  const fake = startGoogleAdsFake();
+  const managerId = fake.addCustomer({ name: "Fake manager", currency, timezone, manager: true });
+  const customerId = fake.addCustomer({ currency, timezone, managerId });
+  let requests = 0;
+  const counting: Partial<HttpPolicy> = {
+    ...TEST_HTTP,
+    fetch: (input, init) => {
+      requests += 1;
+      return fetch(input, init);
+    },
+  };
+  const build = (credentials: CredentialsSource) =>
+    createGoogleAdsAdapter({
+      baseUrl: fake.url,
+      apiVersion: GOOGLE_ADS_FAKE_VERSION,
+      developerToken: fake.developerToken,
+      credentials,
+      http: counting,
+    });
+  const token = () =>
+    plainCredentialsText({
+      accessToken: fake.issueToken([managerId]),
+      loginCustomerId: managerId,
+    });
+  const account: PlatformAccount = {
+    id: "google-account",
+    externalAccountId: customerId,
+    currency,
+    timezone,
+    credentials: token(),
+  };
+  const campaign = (id: string) => {
+    const found = fake.campaigns.get(id);
+    if (!found) throw new Error(`no campaign ${id} on the fake`);
+    return found;
+  };
+  const renewal = () => {
+    let count = 0;
+    const source: CredentialsSource = {
+      read: plainCredentials.read,
+      refresh() {
+        count += 1;
+        return Promise.resolve({
+          accessToken: fake.issueToken([managerId]),
+          loginCustomerId: managerId,
+        });
+      },
+    };
+    return { source, refreshes: () => count };
+  };
+  return {
+    name: `google ads (${currency})`,
+    adapter: build(plainCredentials),
+    account,
+    adapterWith: build,
+    withNewToken: () => ({ ...account, credentials: token() }),
+    refreshing: renewal,
+    fake: {
+      clock: fake.clock,
+      inject: (fault, match) => fake.faults.inject(fault, match),
+      creates: () => fake.creates,
+      updates: (id) => campaign(id).updates,
+      rawBudget: (id) => {
+        const budget = fake.budgets.get(campaign(id).budgetId)!;
+        return budget.amountMicros ?? budget.totalAmountMicros ?? 0;
+      },
+      setPageSize: (size) => {
+        fake.pageSize = size;
+      },
+      requests: () => requests,
+      createPath: /\/campaigns:mutate$/,
+      metricsPath: /\/googleAds:searchStream$/,
+      expectedRetryAfterMs: (seconds) => seconds * 1000,
+      delivery: { maxDailyFactor: 2, weeklyFactor: null, monthlyFactor: 30.4 },
+      reads: { path: /\/googleAds:search(Stream)?$/ },
+      writes: { path: /:mutate$/ },
+      refusedBudgetMinor: 0,
     },
     close: fake.close,
   };

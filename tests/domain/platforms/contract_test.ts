@@ -13,7 +13,13 @@ import {
 } from "../../../domain/errors.ts";
 import type { PlatformCampaign, PlatformCampaignSpec } from "../../../domain/platforms/adapter.ts";
 import { plainCredentials } from "../../../domain/platforms/credentials.ts";
-import { type ContractTarget, metaTarget, sandboxTarget, tiktokTarget } from "./_targets.ts";
+import {
+  type ContractTarget,
+  googleAdsTarget,
+  metaTarget,
+  sandboxTarget,
+  tiktokTarget,
+} from "./_targets.ts";
 
 const SPEC: PlatformCampaignSpec = {
   name: "Contract spring sale",
@@ -119,7 +125,7 @@ async function contract(t: Deno.TestContext, target: ContractTarget) {
         await assert.rejects(
           adapter.validateChange!(account, {
             kind: "create",
-            spec: { ...SPEC, budgetAmountMinor: 1 },
+            spec: { ...SPEC, budgetAmountMinor: fake?.refusedBudgetMinor ?? 1 },
           }),
           (error: unknown) =>
             error instanceof PlatformValidationError && error.status === 422 &&
@@ -176,9 +182,9 @@ async function contract(t: Deno.TestContext, target: ContractTarget) {
   if (!fake) return;
 
   await t.step("faults: a 5xx or a hung read is retried", async () => {
-    fake.inject({ kind: "server_error" }, { method: "GET", times: 2 });
+    fake.inject({ kind: "server_error" }, { ...fake.reads, times: 2 });
     assert.ok((await adapter.listCampaigns!(account)).length > 0);
-    fake.inject({ kind: "timeout" }, { method: "GET" });
+    fake.inject({ kind: "timeout" }, fake.reads);
     assert.ok((await adapter.listCampaigns!(account)).length > 0);
   });
 
@@ -202,7 +208,7 @@ async function contract(t: Deno.TestContext, target: ContractTarget) {
 
   await t.step("faults: an update whose answer is lost is applied once", async () => {
     const { externalId } = await adapter.createCampaign(account, SPEC);
-    fake.inject({ kind: "server_error", applied: true }, { method: "POST" });
+    fake.inject({ kind: "server_error", applied: true }, fake.writes);
     await adapter.updateCampaign(
       account,
       asCampaign(target, externalId, { budgetAmountMinor: 9_000 }),
@@ -291,4 +297,6 @@ Deno.test("platform adapter contract", async (t) => {
   await withTarget(t, () => metaTarget("JPY", "Asia/Tokyo"));
   await withTarget(t, () => tiktokTarget("USD"));
   await withTarget(t, () => tiktokTarget("KRW", "Asia/Seoul"));
+  await withTarget(t, () => googleAdsTarget("USD"));
+  await withTarget(t, () => googleAdsTarget("KRW", "Asia/Seoul"));
 });

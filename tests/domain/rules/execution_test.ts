@@ -323,3 +323,28 @@ backendTest("a stalled runner is taken over; each campaign is changed once", asy
     }
   });
 });
+
+backendTest("notify only: the owner gets a notification, nothing changes", async (_t, backend) => {
+  const { domain } = backend;
+  const { actor, adAccountId, campaigns } = await setup(backend);
+  const [high] = campaigns;
+  const rule = await domain.rules.create(actor, {
+    name: "Tell me about high CPA",
+    adAccountId,
+    enabled: true,
+    scope: { kind: "all" },
+    conditions: highCpa,
+    action: { type: "notify_only" },
+    schedule: { frequency: "hourly" },
+  });
+  await tickAndRun(domain);
+  const [evaluation] = (await domain.ruleExecution.evaluations(actor, rule.id)).items;
+  assert.deepEqual(evaluation.counts, { notified: 1, not_fired: 2 });
+  const inbox = await domain.notifications.list(actor);
+  assert.equal(inbox.total, 1);
+  assert.equal(inbox.items[0].kind, "rule");
+  assert.equal(inbox.items[0].subjectId, rule.id);
+  assert.match(inbox.items[0].title, /High CPA/);
+  assert.equal((await domain.changes.list(actor, { sourceId: rule.id })).total, 0);
+  assert.equal((await domain.campaigns.get(actor, high.id)).status, "active");
+});
