@@ -40,7 +40,14 @@ import type { CampaignStatus } from "../campaigns.ts";
 import type { ChangeHistory } from "../change_history.ts";
 import type { DomainContext } from "../context.ts";
 import { addDays, daysBetween } from "../dates.ts";
-import { DomainError, NotFoundError } from "../errors.ts";
+import {
+  ConflictError,
+  DomainError,
+  LimitExceededError,
+  NotFoundError,
+  PlatformAuthError,
+  PlatformError,
+} from "../errors.ts";
 import { type IdempotencyService, platformRequestKey, requestHash } from "../idempotency.ts";
 import type { MetricsSync } from "../metrics_sync.ts";
 import { type Page, pageSchema } from "../pagination.ts";
@@ -700,7 +707,7 @@ export function createRuleExecution(
       }
       return "applied";
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      if (!isRefusal(error, change.approvalId !== null)) throw error;
       await markOutcome(run.id, change.campaignId, {
         outcome: "refused",
         stoppedBy: "limits",
@@ -736,7 +743,7 @@ export function createRuleExecution(
           ? { outcome: "held", approvalId: result.approvalId }
           : { outcome: "applied", changeId: result.changeId };
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
+        if (!isRefusal(error, false)) throw error;
         return { outcome: "refused", reason: error.message };
       }
     });
@@ -821,4 +828,17 @@ export function createRuleExecution(
       return { items, total: Number(count.total), skip, limit };
     },
   };
+}
+
+/**
+ * Whether a failed change is a refusal to record (a limit, the freeze, invalid input, a campaign
+ * gone, a platform connection needing a person, a stale approval) rather than a transient failure
+ * (the account's lock busy, a platform outage) that the run retries with a backoff.
+ */
+function isRefusal(error: unknown, withApproval: boolean): error is DomainError {
+  if (!(error instanceof DomainError)) return false;
+  if (error instanceof PlatformError) return error instanceof PlatformAuthError;
+  if (error instanceof LimitExceededError) return true;
+  if (error.constructor === ConflictError) return withApproval;
+  return true;
 }

@@ -348,3 +348,34 @@ backendTest("notify only: the owner gets a notification, nothing changes", async
   assert.equal((await domain.changes.list(actor, { sourceId: rule.id })).total, 0);
   assert.equal((await domain.campaigns.get(actor, high.id)).status, "active");
 });
+
+backendTest(
+  "a frozen account: the change is refused and recorded, not retried",
+  async (_t, backend) => {
+    const { domain } = backend;
+    const { actor, adAccountId, campaigns } = await setup(backend);
+    const [high] = campaigns;
+    await domain.limits.put(actor, adAccountId, {
+      ...await domain.limits.get(actor, adAccountId),
+      frozen: true,
+    });
+    const rule = await domain.rules.create(actor, {
+      name: "Pause high CPA",
+      adAccountId,
+      enabled: true,
+      scope: { kind: "campaigns", campaignIds: [high.id] },
+      conditions: highCpa,
+      action: { type: "pause" },
+      schedule: { frequency: "hourly" },
+    });
+    await tickAndRun(domain);
+    const [evaluation] = (await domain.ruleExecution.evaluations(actor, rule.id)).items;
+    assert.equal(evaluation.status, "succeeded");
+    assert.equal(evaluation.campaigns[0].outcome, "refused");
+    assert.equal(evaluation.campaigns[0].stoppedBy, "limits");
+    assert.match(evaluation.campaigns[0].message ?? "", /frozen/);
+    assert.equal((await domain.campaigns.get(actor, high.id)).status, "active");
+    const inbox = await domain.notifications.list(actor);
+    assert.equal(inbox.items[0].type, "rule_change_refused");
+  },
+);
