@@ -22,8 +22,11 @@ export const FALLBACK_DAYS = 14;
 /** Points the fallback needs. */
 export const MIN_FALLBACK_POINTS = 7;
 
-/** How a baseline was formed. */
-export type BaselineMethod = "same_weekday" | "recent_days";
+/**
+ * How a baseline was formed: the same weekday of past weeks, the last 14 days (young
+ * campaigns), or — for a sustained shift — the 8 weeks before the shift began.
+ */
+export type BaselineMethod = "same_weekday" | "recent_days" | "weeks_before";
 
 /** The days a baseline is formed from, and how. */
 export interface BaselineDays {
@@ -118,4 +121,13 @@ export function pooledRelativeSpread(
   }
   if (residuals.length < 14) return null;
   return MAD_TO_SIGMA * robustStats(residuals).mad;
+}
+
+/**
+ * A Poisson count's deviation from its mean in standard deviations, on Anscombe's
+ * variance-stabilizing scale: unlike (x − λ)/√λ it keeps the lower tail's real significance
+ * (2 conversions where 9 were expected is rarer than the normal approximation says).
+ */
+export function anscombe(count: number, mean: number): number {
+  return 2 * (Math.sqrt(count + 3 / 8) - Math.sqrt(mean + 3 / 8));
 }

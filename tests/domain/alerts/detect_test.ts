@@ -142,9 +142,10 @@ Deno.test("a CPA rise is found and its cause says the conversion rate moved", ()
 });
 
 Deno.test("the minimum-data gate keeps low-volume CPA unjudged", () => {
-  const small = steadyHistory(YESTERDAY).map((day) => ({
+  // One conversion every other day: even five days of it are counting noise.
+  const small = steadyHistory(YESTERDAY).map((day, index) => ({
     ...day,
-    conversions: Math.min(day.conversions, 2),
+    conversions: index % 2,
   }));
   const verdict = run(small).find((verdict) => verdict.type === "cpa_up")!;
   assert.equal(verdict.state, "not_evaluated");
@@ -181,4 +182,57 @@ Deno.test("a lifetime budget used up days before the end date is exhausted early
   };
   const found = anomalies(run(days, { campaign: lifetime }));
   assert.deepEqual(found.map((finding) => finding.type), ["budget_exhausted_early"]);
+});
+
+/** `history` with `change` applied to its last `days` days. */
+function shifted(history: DayCounts[], days: number, change: (day: DayCounts) => DayCounts) {
+  return history.map((day, index) => index >= history.length - days ? change(day) : day);
+}
+
+Deno.test("a CPA tripled for three days at ~10 conversions a day is one sustained shift", () => {
+  const history = steadyHistory(YESTERDAY);
+  // Clicks cost three times as much from three days ago: a third of the clicks and conversions.
+  const days = shifted(history, 3, (day) => ({
+    ...day,
+    clicks: Math.round(day.clicks / 3),
+    impressions: Math.round(day.impressions / 3),
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  }));
+  const oneDay = anomalies(run(shifted(history, 1, () => days[days.length - 1])));
+  assert.ok(!oneDay.some((finding) => finding.type === "cpa_up"), "one day is within noise");
+  const cpa = anomalies(run(days)).find((finding) => finding.type === "cpa_up");
+  assert.ok(cpa, "three days are not");
+  assert.deepEqual(cpa.shift, { start: addDays(YESTERDAY, -2), days: 3 });
+  assert.equal(cpa.baseline?.method, "weeks_before");
+  assert.ok(cpa.relativeChange > 1.5 && cpa.relativeChange < 3, `${cpa.relativeChange}`);
+  assert.ok(cpa.summary.includes("over the last 3 days"), cpa.summary);
+});
+
+Deno.test("a shift that ended yesterday is back in range: the alert can resolve", () => {
+  const history = steadyHistory(YESTERDAY);
+  const halved = (day: DayCounts) => ({
+    ...day,
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  });
+  const days = history.map((day, index) =>
+    index >= history.length - 4 && index < history.length - 1 ? halved(day) : day
+  );
+  const verdict = run(days).find((verdict) => verdict.type === "cpa_up")!;
+  assert.equal(verdict.state, "normal");
+});
+
+Deno.test("conversions of a small campaign gone for four days are a shift; a quiet day is not", () => {
+  // About 3 conversions a day: no single day below the gate says anything.
+  const small = steadyHistory(YESTERDAY).map((day) => ({
+    ...day,
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  }));
+  const gone = shifted(small, 4, (day) => ({ ...day, conversions: 0, revenueMinor: 0 }));
+  const found = anomalies(run(gone)).map((finding) => finding.type);
+  assert.ok(found.includes("conversions_dropped"), JSON.stringify(found));
+  const quiet = shifted(small, 1, (day) => ({ ...day, conversions: 0, revenueMinor: 0 }));
+  assert.deepEqual(anomalies(run(quiet)), []);
 });

@@ -1,7 +1,7 @@
 /**
  * The labelled set (`bench/alerts_labelled.ts`) as a regression floor: the figures the bench
  * prints for the default seed must not get worse. The issue's goal is ≥ 0.9 for both; recall
- * is below it today (conversion-based anomalies on low-volume campaigns — see the README).
+ * is just below it (rate shifts on campaigns with a few conversions a day — see the README).
  */
 import assert from "node:assert/strict";
 import { generateLabelledSet, scoreDetector } from "../../../bench/alerts_labelled.ts";
@@ -13,9 +13,21 @@ Deno.test("the labelled set: generated reproducibly, scored no worse than measur
   assert.equal(first.filter((history) => history.injected !== null).length, 100);
 
   const score = scoreDetector(first);
-  assert.ok(score.precision >= 0.95, `precision ${score.precision}`);
-  assert.ok(score.recall >= 0.7, `recall ${score.recall}`);
-  for (const type of ["spend_spike", "spend_dropped", "spend_stopped", "budget_exhausted_early"]) {
+  assert.ok(score.precision >= 0.97, `precision ${score.precision}`);
+  assert.ok(score.recall >= 0.86, `recall ${score.recall}`);
+  // Measured: cpa_up 8/13, roas_down 8/12, ctr_down 11/12, conversions_dropped 9/12.
+  const floors: Record<string, number> = {
+    cpa_up: 8,
+    roas_down: 8,
+    ctr_down: 11,
+    conversions_dropped: 9,
+    spend_dropped: 12,
+  };
+  for (const [type, floor] of Object.entries(floors)) {
+    const [found, injected] = score.byType[type];
+    assert.ok(found >= floor, `${type}: ${found}/${injected}`);
+  }
+  for (const type of ["spend_spike", "spend_stopped", "budget_exhausted_early"]) {
     const [found, injected] = score.byType[type];
     assert.equal(found, injected, `${type}: ${found}/${injected}`);
   }
