@@ -31,6 +31,7 @@ import { registerNotificationRoutes } from "./routes/notifications.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerUserRoutes } from "./routes/users.ts";
+import { registerWorkflowRunRoutes } from "./routes/workflow_runs.ts";
 
 export type { ApiApp, ApiDependencies } from "./context.ts";
 
@@ -77,6 +78,10 @@ const TAGS = [
     description: "Automated rules on an ad account's campaigns, and backtests over stored metrics.",
   },
   {
+    name: "Workflow runs",
+    description: "Durable background runs (each rule evaluation) with their recorded steps.",
+  },
+  {
     name: "Notifications",
     description: "The in-app bell, notification settings, and signed webhooks.",
   },
@@ -109,6 +114,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerChatRoutes(app, context);
   registerRunRoutes(app, context);
   registerRuleRoutes(app, context);
+  registerWorkflowRunRoutes(app, context);
   registerNotificationRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {

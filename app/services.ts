@@ -75,6 +75,12 @@ export async function openServices(
     approvalTtlMs: config.APPROVAL_TTL_HOURS * 3_600_000,
     rollbackLeaseMs: config.ROLLBACK_LEASE_MS,
     pause: testHooks?.pause,
+    clock: testHooks?.clock,
+    workflows: {
+      leaseMs: config.WORKFLOW_LEASE_MS,
+      pollMs: config.WORKFLOW_POLL_MS,
+      log: (level, message, fields) => log[level](message, fields),
+    },
     notifications: {
       mailer,
       publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
@@ -86,6 +92,14 @@ export async function openServices(
   });
   const checkpoints = openAppSaver(db, config.DATABASE_URL);
   const stopRollbackResumer = resumeRollbacks(domain, log, config.ROLLBACK_LEASE_MS);
+  // Every instance runs due workflow runs and enqueues the rules' due slots (each runs once).
+  const workflowWorker = domain.workflows.start(`instance-${crypto.randomUUID()}`, [{
+    name: "rules scheduler",
+    everyMs: config.RULES_TICK_MS,
+    run: async () => {
+      await domain.ruleExecution.tick(domain.workflows.enqueue);
+    },
+  }]);
   const stopNotificationWorker = sendNotifications(
     domain,
     log,
@@ -136,6 +150,7 @@ export async function openServices(
     },
     async close() {
       stopRunMetrics();
+      await workflowWorker.stop();
       await stopRollbackResumer();
       await stopNotificationWorker();
       mailer?.close();

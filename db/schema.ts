@@ -684,6 +684,37 @@ export interface WorkflowStepsTable extends TimestampedRow {
   duration_ms: number | null;
 }
 
+/** What an evaluation decided for one campaign (see `domain/rules/execution.ts`). */
+export type RuleEvaluationOutcome =
+  | "not_fired"
+  | "skipped"
+  | "pending"
+  | "applied"
+  | "held"
+  | "refused"
+  | "notified";
+
+/** `rule_evaluations`: one scheduled evaluation's inputs and decision for one campaign. */
+export interface RuleEvaluationsTable extends TimestampedRow {
+  user_id: string;
+  rule_id: string;
+  /** The `workflow_runs` row of the evaluation; unique with `campaign_id`. */
+  run_id: string;
+  campaign_id: string;
+  campaign_name: string;
+  /** The schedule slot evaluated. */
+  slot_at: DbTimestamp;
+  /** The rule's action type. */
+  action: string;
+  outcome: RuleEvaluationOutcome;
+  /** What stopped it: `conditions`, `gate`, `cooldown`, `not_applicable`, `limits`, `approval`. */
+  stopped_by: string | null;
+  change_id: string | null;
+  approval_id: string | null;
+  /** JSON: the evaluation (values per condition, gate windows) and the action's outcome. */
+  detail: DbJson;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -721,6 +752,7 @@ export interface DB {
   notification_delivery_attempts: NotificationDeliveryAttemptsTable;
   workflow_runs: WorkflowRunsTable;
   workflow_steps: WorkflowStepsTable;
+  rule_evaluations: RuleEvaluationsTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */
@@ -761,6 +793,7 @@ export const ALERT_TABLE_NAMES = [
 export const RULE_TABLE_NAMES = [
   "rules",
   "rule_backtests",
+  "rule_evaluations",
 ] as const satisfies readonly (keyof DB)[];
 
 /** The notification tables, created by their own migration. */

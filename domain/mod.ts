@@ -18,6 +18,13 @@ import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
 import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
 import { createRollbacksService, type RollbacksService } from "./rollbacks.ts";
 import { createRulesService, type RulesService } from "./rules/service.ts";
+import { createRuleExecution, type RuleExecution, type RuleNotifier } from "./rules/execution.ts";
+import {
+  createWorkflows,
+  type WorkflowHandler,
+  type WorkflowOptions,
+  type Workflows,
+} from "./workflows/engine.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -72,6 +79,15 @@ export interface DomainOptions {
   detectAfterSync?: boolean;
   /** TEST ONLY: the crash tests' pause points (see `RollbackParts.pause`). */
   pause?: (point: string) => Promise<void>;
+  /**
+   * Where rules' notices go (held changes, notify-only firings, refusals); by default the
+   * notifications service publishes them to the rule's owner.
+   */
+  onRuleNotice?: RuleNotifier;
+  /** Workflow runs: lease, poll interval, retries, logging (defaults in `WORKFLOW_DEFAULTS`). */
+  workflows?: Omit<WorkflowOptions, "handlers">;
+  /** More workflow handlers by kind (alert detection, metric syncs …). */
+  workflowHandlers?: Readonly<Record<string, WorkflowHandler>>;
   /** Email, links and the delivery worker's timings for notifications. */
   notifications?: NotificationOptions;
 }
@@ -95,6 +111,10 @@ export interface Domain {
   rollbacks: RollbacksService;
   /** Automated rules and their backtests. */
   rules: RulesService;
+  /** Rules at work: the scheduler's tick, the evaluation handlers, the evaluation history. */
+  ruleExecution: RuleExecution;
+  /** Durable background runs (rule evaluations, …) and the worker loop that runs them. */
+  workflows: Workflows;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -137,6 +157,20 @@ export function createDomain(options: DomainOptions): Domain {
     approvals,
   });
   const idempotency = createIdempotencyService(context);
+  const ruleExecution = createRuleExecution(context, {
+    gateway,
+    idempotency,
+    history,
+    sync,
+    notify: options.onRuleNotice ?? (async (userId, notice) => {
+      await notifications.publish(userId, notice);
+    }),
+    pause: options.pause,
+  });
+  const workflows = createWorkflows(context, {
+    ...options.workflows,
+    handlers: { ...ruleExecution.handlers, ...options.workflowHandlers },
+  });
   return {
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
@@ -160,6 +194,8 @@ export function createDomain(options: DomainOptions): Domain {
       pause: options.pause,
     }),
     rules: createRulesService(context, sync),
+    ruleExecution,
+    workflows,
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
@@ -192,7 +228,9 @@ export type {
   MetricsService,
   NotificationsService,
   RollbacksService,
+  RuleExecution,
   RulesService,
   SessionsService,
+  Workflows,
   WriteGateway,
 };

@@ -43,6 +43,12 @@ export const configSchema = z.object({
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** Rollbacks: lease of the instance applying one; after a crash another resumes it (ms). */
   ROLLBACK_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Workflow runs (rule evaluations): a runner's lease; after a crash another resumes it (ms). */
+  WORKFLOW_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Workflow runs: how often each instance looks for due runs (ms). */
+  WORKFLOW_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+  /** Rules: how often each instance enqueues the rules' due schedule slots (ms). */
+  RULES_TICK_MS: z.coerce.number().int().min(50).default(30_000),
   /** Agent runs: how often runs whose runner died are looked for (ms). */
   AGENT_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
   /** Agent runs: model calls one run may make before it stops with an explanation. */

@@ -8,6 +8,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { backtestOptionsSchema, listRulesSchema, type Rule } from "../../domain/rules/service.ts";
+import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeObject, toSnake } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { itemRoutes } from "../item_routes.ts";
@@ -24,6 +25,7 @@ import { IdParamsSchema } from "../schemas/common.ts";
 import {
   BacktestSchema,
   RuleDraftBodySchema,
+  RuleEvaluationRunSchema,
   RuleSchema,
   RuleUpdateBodySchema,
 } from "../schemas/rules.ts";
@@ -54,7 +56,7 @@ const backtestDescription = "Replays the rule over the last `days` complete days
 
 /** Registers `/rules`. */
 export function registerRuleRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
-  const { rules } = deps.domain;
+  const { rules, ruleExecution } = deps.domain;
   const tags = ["Rules"];
 
   app.openapi(
@@ -150,6 +152,37 @@ export function registerRuleRoutes(app: ApiApp, { deps, guards }: RouteContext):
     async (c) => {
       await rules.delete(actorOf(c), c.req.valid("param").id);
       return respond(c, null, "Deleted");
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/rules/{id}/evaluations",
+      tags,
+      summary: "A rule's scheduled evaluations, latest first: why it did or didn't fire",
+      description: "One item per schedule slot the rule ran (a durable workflow run), with every " +
+        "campaign in scope: the counts per window, each condition's value and result, the data " +
+        "gate, the outcome, and what stopped it (`conditions`, `gate`, `cooldown`, " +
+        "`not_applicable`, `limits`, `approval`), with the change or approval it made. " +
+        "`fired_only=true` lists only slots where it fired on some campaign.",
+      request: {
+        params: IdParamsSchema,
+        query: pageSchema.extend({ fired_only: z.enum(["true", "false"]).optional() }),
+      },
+      responses: { 200: pageResponse(RuleEvaluationRunSchema, "A page of evaluations") },
+    }),
+    async (c) => {
+      const { fired_only: firedOnly, ...page } = c.req.valid("query");
+      const result = await ruleExecution.evaluations(actorOf(c), c.req.valid("param").id, {
+        ...page,
+        firedOnly: firedOnly === "true",
+      });
+      const items: unknown = result.items.map((item) => toSnake<unknown>(item));
+      return c.json({
+        ...result,
+        items: items as z.infer<typeof RuleEvaluationRunSchema>[],
+      }, 200);
     },
   );
 

@@ -92,7 +92,7 @@ const GateWindowSchema = z.object({
   passed: z.boolean(),
 });
 
-const EvaluationSchema = z.object({
+export const EvaluationSchema = z.object({
   fires: z.boolean(),
   conditions_met: z.boolean(),
   gate: z.object({ enabled: z.boolean(), passed: z.boolean(), windows: z.array(GateWindowSchema) }),
@@ -152,3 +152,58 @@ export const BacktestSchema = z.object({
   })),
   outcome: OutcomeSchema,
 }).openapi("Backtest");
+
+const WindowCountsSchema = z.object({
+  impressions: z.number(),
+  clicks: z.number(),
+  spend_minor: z.number(),
+  conversions: z.number(),
+  revenue_minor: z.number(),
+  days: z.number().int(),
+});
+
+const OUTCOMES = [
+  "not_fired",
+  "skipped",
+  "pending",
+  "applied",
+  "held",
+  "refused",
+  "notified",
+] as const;
+
+/** One scheduled evaluation of a rule, with what it found and did for each campaign. */
+export const RuleEvaluationRunSchema = z.object({
+  run_id: z.uuid().openapi({ description: "The workflow run (`GET /workflow-runs/{id}`)." }),
+  slot_at: Timestamp,
+  slot_local: LocalTime,
+  status: z.enum(["queued", "running", "succeeded", "failed"]),
+  error: z.string().nullable(),
+  counts: z.record(z.string(), z.number().int()).openapi({
+    description: "Campaigns per outcome.",
+  }),
+  campaigns: z.array(z.object({
+    campaign_id: z.uuid(),
+    campaign_name: z.string(),
+    action: z.string(),
+    outcome: z.enum(OUTCOMES).openapi({
+      description: "`not_fired` (conditions or gate), `skipped` (cooldown, or nothing to " +
+        "change), `applied`, `held` for a person's approval, `refused` by a hard limit, " +
+        "`notified` (notify only), `pending` while the run applies it.",
+    }),
+    stopped_by: z.enum(["conditions", "gate", "cooldown", "not_applicable", "limits", "approval"])
+      .nullable(),
+    evaluation: EvaluationSchema,
+    windows: z.record(z.string(), WindowCountsSchema).openapi({
+      description: "The counts per window the values came from (money in minor units).",
+    }),
+    daily_budget_minor: z.number().int().nullable(),
+    budget_before_minor: z.number().int().nullable(),
+    budget_after_minor: z.number().int().nullable(),
+    change_id: z.uuid().nullable(),
+    approval_id: z.uuid().nullable(),
+    message: z.string().nullable(),
+  })),
+  started_at: Timestamp.nullable(),
+  finished_at: Timestamp.nullable(),
+}).openapi("RuleEvaluationRun");

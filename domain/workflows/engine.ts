@@ -17,6 +17,8 @@
  *   does outside the database must itself be idempotent (gateway writes carry an idempotency
  *   key derived from the run and step — see `domain/rules/execution.ts`), so a step cut off by a
  *   crash is finished by the next attempt without applying anything twice.
+ * - **Shutdown.** A stopping worker lets the current step finish, then hands its run back to the
+ *   queue at once (not counted as an attempt): another instance continues it from the next step.
  * - **Retries.** A handler that throws sends the run back to the queue with a backoff, or marks
  *   it failed with the error after `maxAttempts` claims (a run whose runner keeps dying too).
  *
@@ -171,6 +173,21 @@ export const listWorkflowRunsSchema = pageSchema.extend({
 /** Filters of `list`. */
 export type ListWorkflowRunsQuery = z.input<typeof listWorkflowRunsSchema>;
 
+/** Options of `runDue`. */
+export interface RunDueOptions {
+  /** Most runs to execute. */
+  limit?: number;
+  /**
+   * Aborted on shutdown: the run in progress stops before its next step and goes back to the
+   * queue at once (not counted as an attempt), so another instance continues it without waiting
+   * for the lease to lapse.
+   */
+  signal?: AbortSignal;
+}
+
+/** Thrown by `step` once the worker is stopping: the run is handed back, not failed. */
+class DrainingError extends Error {}
+
 /** A running worker loop. */
 export interface WorkflowWorker {
   /** Stops claiming and waits for the run in progress (it finishes its current step). */
@@ -191,7 +208,7 @@ export interface Workflows {
    * Claims and executes due runs one at a time until none is left (or `limit`); returns how many
    * it executed. The worker loop calls this; tests call it directly.
    */
-  runDue(owner: string, options?: { limit?: number }): Promise<number>;
+  runDue(owner: string, options?: RunDueOptions): Promise<number>;
   /** Starts a worker loop: `runDue` every `pollMs`, and each ticker on its own period. */
   start(owner: string, tickers?: readonly WorkflowTicker[]): WorkflowWorker;
 }
@@ -315,7 +332,7 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
     });
   }
 
-  async function execute(row: RunRow): Promise<void> {
+  async function execute(row: RunRow, signal?: AbortSignal): Promise<void> {
     const runId = row.id;
     const epoch = row.lease_epoch;
     const handler = options.handlers[row.kind];
@@ -357,6 +374,7 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
       },
       async step(key, name, fn, input) {
         assertLease();
+        if (signal?.aborted) throw new DrainingError();
         const done = steps.get(key);
         if (done?.status === "succeeded") return fromDbJson(done.output) as never;
         const startedAt = context.clock.now();
@@ -449,6 +467,19 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
         }).where("id", "=", runId).execute();
       });
     } catch (error) {
+      if (error instanceof DrainingError) {
+        await fenced(runId, epoch, async (trx) => {
+          await trx.updateTable("workflow_runs").set({
+            status: "queued",
+            attempt: row.attempt - 1,
+            lease_owner: null,
+            lease_expires_at: null,
+            updated_at: now(),
+          }).where("id", "=", runId).execute();
+        }).catch(() => {});
+        log("info", "workflow run handed back on shutdown", { runId });
+        return;
+      }
       if (error instanceof LeaseLostError) {
         log("warn", "workflow run lost its lease; another instance continues it", { runId });
         return;
@@ -481,12 +512,15 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
     }
   }
 
-  async function runDue(owner: string, { limit = Infinity } = {}): Promise<number> {
+  async function runDue(
+    owner: string,
+    { limit = Infinity, signal }: RunDueOptions = {},
+  ): Promise<number> {
     let executed = 0;
-    while (executed < limit) {
+    while (executed < limit && !signal?.aborted) {
       const row = await claim(owner);
       if (!row) break;
-      await execute(row);
+      await execute(row, signal);
       executed++;
     }
     return executed;
@@ -530,6 +564,7 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
 
     start(owner, tickers = []) {
       let stopped = false;
+      const stopping = new AbortController();
       let pass: Promise<void> = Promise.resolve();
       const lastTick = new Map<string, number>();
       const loop = () => {
@@ -546,7 +581,7 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
             }
           }
           try {
-            await runDue(owner);
+            await runDue(owner, { signal: stopping.signal });
           } catch (error) {
             log("warn", "workflow worker pass failed", { error: errorText(error) });
           }
@@ -557,6 +592,7 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
       return {
         async stop() {
           stopped = true;
+          stopping.abort();
           clearInterval(timer);
           await pass;
         },

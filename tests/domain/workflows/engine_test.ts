@@ -216,6 +216,39 @@ backendTest(
   },
 );
 
+backendTest("on shutdown a run is handed back after its current step", async (_t, backend) => {
+  const actor = await registerUser(backend.domain);
+  const stopping = new AbortController();
+  const ran: string[] = [];
+  const handler: WorkflowHandler = async ({ step, run }) => {
+    await step("a", "first", () => {
+      ran.push(`a#${run.attempt}`);
+      stopping.abort();
+      return Promise.resolve(null);
+    });
+    await step("b", "second", () => {
+      ran.push(`b#${run.attempt}`);
+      return Promise.resolve(null);
+    });
+    return null;
+  };
+  const workflows = engine(backend, { demo: handler });
+  const run = await workflows.enqueue(actor, {
+    kind: "demo",
+    subjectId: "x",
+    dedupeKey: "demo:drain",
+    input: null,
+  });
+  assert.equal(await workflows.runDue("leaving", { signal: stopping.signal }), 1);
+  const handedBack = await workflows.get(actor, run.id);
+  assert.equal(handedBack.status, "queued");
+  assert.equal(handedBack.attempt, 0, "a hand-back is not an attempt");
+  assert.equal(await workflows.runDue("other"), 1);
+  const done = await workflows.get(actor, run.id);
+  assert.equal(done.status, "succeeded");
+  assert.deepEqual(ran, ["a#1", "b#1"]);
+});
+
 backendTest("two workers racing over many runs execute each once", async (_t, backend) => {
   const actor = await registerUser(backend.domain);
   const executions = new Map<string, number>();
