@@ -30,6 +30,8 @@ import {
 import type { Logger } from "../lib/log.ts";
 import type { PageState } from "../pages/state.ts";
 import { setRunStatusSource } from "../lib/metrics.ts";
+import { loadCredentialCipher } from "../domain/connections/keys.ts";
+import { platformsFromConfig } from "./platforms.ts";
 
 /** The opened dependencies of one app instance. */
 export interface Services {
@@ -67,9 +69,18 @@ export async function openServices(
   const testHooks = testHooksFromEnv();
   if (testHooks) log.warn("TEST HOOKS ENABLED (AAE_TEST_HOOKS=1): never in production");
   const mailer = config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : undefined;
+  const cipher = await loadCredentialCipher(config, (message, fields) => log.warn(message, fields));
+  const { platforms, connections } = platformsFromConfig(config, db, cipher);
   const domain = createDomain({
     db,
     coordination,
+    platforms,
+    connections,
+    workflows: {
+      leaseMs: config.WORKFLOW_LEASE_MS,
+      pollMs: config.WORKFLOW_POLL_MS,
+      log: (level, message, fields) => log[level](message, fields),
+    },
     signupCredits: config.SIGNUP_CREDITS,
     passwordIterations: config.PASSWORD_PBKDF2_ITERATIONS,
     approvalTtlMs: config.APPROVAL_TTL_HOURS * 3_600_000,
@@ -85,6 +96,11 @@ export async function openServices(
     },
   });
   const checkpoints = openAppSaver(db, config.DATABASE_URL);
+  // Backfills and scheduled syncs (and any other durable run) on this instance.
+  const workflowWorker = domain.workflows.start(
+    `instance-${crypto.randomUUID()}`,
+    domain.workflowTickers,
+  );
   const stopRollbackResumer = resumeRollbacks(domain, log, config.ROLLBACK_LEASE_MS);
   const stopNotificationWorker = sendNotifications(
     domain,
@@ -136,6 +152,7 @@ export async function openServices(
     },
     async close() {
       stopRunMetrics();
+      await workflowWorker.stop();
       await stopRollbackResumer();
       await stopNotificationWorker();
       mailer?.close();

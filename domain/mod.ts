@@ -9,7 +9,7 @@ import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
 import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
 import { createAlertPublisher } from "./alerts/notify.ts";
-import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
+import { type AdAccountsService, createAdAccountsService, toAdAccount } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
 import { type ApprovalsService, createApprovals } from "./approvals.ts";
@@ -39,6 +39,19 @@ import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
 import type { PlatformRegistry } from "./platforms/adapter.ts";
 import { createSandboxPlatform } from "./platforms/sandbox.ts";
 import { createWriteGateway, type WriteGateway } from "./write_gateway.ts";
+import {
+  type ConnectionsOptions,
+  createConnectionsService,
+  type PlatformConnectionsService,
+} from "./connections/service.ts";
+import { type SyncStatus, syncStatus } from "./connections/status.ts";
+import { syncHandlers, syncTicker } from "./connections/sync.ts";
+import {
+  createWorkflows,
+  type WorkflowOptions,
+  type Workflows,
+  type WorkflowTicker,
+} from "./workflows/engine.ts";
 import {
   createSessionsService,
   DEFAULT_REFRESH_TOKEN_TTL_MS,
@@ -74,6 +87,13 @@ export interface DomainOptions {
   pause?: (point: string) => Promise<void>;
   /** Email, links and the delivery worker's timings for notifications. */
   notifications?: NotificationOptions;
+  /**
+   * Connecting real ad platforms (sign-in, encrypted credentials) and the interval of their
+   * scheduled syncs; without it only sandbox accounts can be connected.
+   */
+  connections?: ConnectionsOptions & { syncIntervalMs?: number };
+  /** Durable workflow runs: leases, polling, retries and where they log. */
+  workflows?: Omit<WorkflowOptions, "handlers">;
 }
 
 /** Every domain service. */
@@ -106,6 +126,14 @@ export interface Domain {
   alerts: AlertsService;
   /** Telling users: the bell, webhooks, email. */
   notifications: NotificationsService;
+  /** Connecting real ad accounts by signing in with their platform, and their sync status. */
+  connections: PlatformConnectionsService & {
+    syncStatus(actor: Actor, adAccountId: string): Promise<SyncStatus>;
+  };
+  /** Durable background runs (backfills, scheduled syncs, rule evaluations). */
+  workflows: Workflows;
+  /** What each instance's workflow worker also does on its ticks (schedulers). */
+  workflowTickers: readonly WorkflowTicker[];
 }
 
 /** Builds the domain services. */
@@ -137,7 +165,26 @@ export function createDomain(options: DomainOptions): Domain {
     approvals,
   });
   const idempotency = createIdempotencyService(context);
+  const syncIntervalMs = options.connections?.syncIntervalMs;
+  const workflows = createWorkflows(context, {
+    ...options.workflows,
+    handlers: {
+      ...syncHandlers(context, { metrics: sync, intervalMs: syncIntervalMs, pause: options.pause }),
+    },
+  });
+  const connections = createConnectionsService(
+    context,
+    workflows,
+    options.connections,
+    toAdAccount,
+  );
   return {
+    connections: {
+      ...connections,
+      syncStatus: (actor, adAccountId) => syncStatus(context, actor, adAccountId),
+    },
+    workflows,
+    workflowTickers: [syncTicker(context, workflows, syncIntervalMs)],
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
       signupCredits: options.signupCredits ?? DEFAULT_SIGNUP_CREDITS,
@@ -171,7 +218,8 @@ export function createDomain(options: DomainOptions): Domain {
   };
 }
 
-export type { Actor } from "./actor.ts";
+import type { Actor } from "./actor.ts";
+export type { Actor };
 export type { Clock, IdGenerator } from "./clock.ts";
 export * from "./errors.ts";
 export type { Page, PageQuery } from "./pagination.ts";
@@ -191,8 +239,10 @@ export type {
   IdempotencyService,
   MetricsService,
   NotificationsService,
+  PlatformConnectionsService,
   RollbacksService,
   RulesService,
   SessionsService,
+  SyncStatus,
   WriteGateway,
 };

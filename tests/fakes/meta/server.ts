@@ -19,7 +19,8 @@
  *   `lifetime_budget` in the currency's offset, `start_time` / `stop_time`), "Insights"
  *   (`/{campaign-id}/insights` with `time_range`, `time_increment=1`, string-valued numbers,
  *   `actions` / `action_values`; days without delivery are omitted), "User, Ad Accounts"
- *   (`/me/adaccounts`: `account_id`, `currency`, `timezone_name`).
+ *   (`/me/adaccounts`: `account_id`, `currency`, `timezone_name`), "User, Permissions"
+ *   (`DELETE /me/permissions` revokes the app's grant: its tokens stop working).
  * - Facebook Login "Manually build a login flow": the `/dialog/oauth` redirect and
  *   `/oauth/access_token` code exchange and `fb_exchange_token` (long-lived token) exchange.
  * - Ads "About budgets": a day may spend up to 75% over the daily budget, a calendar week (Sunday
@@ -405,6 +406,11 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     form: URLSearchParams | null,
     token: Token,
   ): Response {
+    if (path === "/me/permissions" && request.method === "DELETE") {
+      // Revoking the app's permissions ends the token (and every token of the grant).
+      for (const [key, held] of tokens) if (held === token) tokens.delete(key);
+      return json({ success: true });
+    }
     if (path === "/me/adaccounts" && request.method === "GET") {
       const rows = token.accounts.map((id) => accounts.get(id)!).map((account) => ({
         id: `act_${account.id}`,
