@@ -25,6 +25,12 @@ const metaAccount = meta.addAccount({
   currency: "USD",
   timezone: "America/Los_Angeles",
 });
+// A campaign delivering for the last 120 days, so a connected account has history to backfill.
+meta.seedCampaign(metaAccount, {
+  name: "Evergreen traffic",
+  dailyBudget: 5_000,
+  activeSince: Date.now() - 120 * 86_400_000,
+});
 const google = startGoogleAdsFake({ port: port("GOOGLE_ADS_FAKE_PORT", 8102), clock });
 const googleManager = google.addCustomer({
   name: "Fake Google Ads manager",

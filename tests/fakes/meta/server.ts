@@ -94,6 +94,14 @@ export interface MetaFake {
   addAccount(account: { name?: string; currency: string; timezone: string }): string;
   /** A token that may manage `accounts`. */
   issueToken(accounts: string[]): string;
+  /**
+   * Adds an ACTIVE campaign with a daily budget (Meta units) that has delivered since
+   * `activeSince` (epoch ms; default: now), as if made on Meta before the app saw the account.
+   */
+  seedCampaign(
+    accountId: string,
+    campaign: { name: string; dailyBudget: number; activeSince?: number },
+  ): string;
   /** OAuth app credentials the token endpoints accept. */
   readonly app: { clientId: string; clientSecret: string };
   close(): Promise<void>;
@@ -551,6 +559,33 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
       const token = `EAAfake${crypto.randomUUID().replaceAll("-", "")}`;
       tokens.set(token, { accounts: [...granted], expired: false });
       return token;
+    },
+    seedCampaign(accountId, { name, dailyBudget, activeSince }) {
+      const at = activeSince ?? clock.now();
+      const id = numericId(17);
+      campaigns.set(id, {
+        id,
+        accountId,
+        name,
+        objective: "OUTCOME_TRAFFIC",
+        status: "ACTIVE",
+        dailyBudget,
+        lifetimeBudget: null,
+        startTime: null,
+        stopTime: null,
+        adlabels: [],
+        createdTime: at,
+        history: [{
+          at,
+          active: true,
+          daily: dailyBudget,
+          lifetime: null,
+          startDate: null,
+          endDate: null,
+        }],
+        updates: 0,
+      });
+      return id;
     },
     close: served.close,
   };
