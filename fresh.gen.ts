@@ -5,6 +5,9 @@ import * as $app__layout from "./routes/(app)/_layout.tsx";
 import * as $app__middleware from "./routes/(app)/_middleware.ts";
 import * as $app_ad_accounts from "./routes/(app)/ad-accounts.tsx";
 import * as $app_ad_accounts_id from "./routes/(app)/ad-accounts/[id].tsx";
+import * as $app_ad_accounts_connect_platform from "./routes/(app)/ad-accounts/connect/[platform].tsx";
+import * as $app_ad_accounts_connect_platform_callback from "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx";
+import * as $app_ad_accounts_picker_id from "./routes/(app)/ad-accounts/picker/[id].tsx";
 import * as $app_approvals_id from "./routes/(app)/approvals/[id].tsx";
 import * as $app_approvals_index from "./routes/(app)/approvals/index.tsx";
 import * as $app_assistant from "./routes/(app)/assistant.tsx";
@@ -46,6 +49,10 @@ const manifest = {
     "./routes/(app)/_middleware.ts": $app__middleware,
     "./routes/(app)/ad-accounts.tsx": $app_ad_accounts,
     "./routes/(app)/ad-accounts/[id].tsx": $app_ad_accounts_id,
+    "./routes/(app)/ad-accounts/connect/[platform].tsx": $app_ad_accounts_connect_platform,
+    "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx":
+      $app_ad_accounts_connect_platform_callback,
+    "./routes/(app)/ad-accounts/picker/[id].tsx": $app_ad_accounts_picker_id,
     "./routes/(app)/approvals/[id].tsx": $app_approvals_id,
     "./routes/(app)/approvals/index.tsx": $app_approvals_index,
     "./routes/(app)/assistant.tsx": $app_assistant,
