@@ -88,8 +88,7 @@ export function platformsFromConfig(
     connections: {
       cipher,
       oauth,
-      redirectBaseUrl: config.OAUTH_REDIRECT_BASE_URL ?? config.PUBLIC_URL ??
-        `http://localhost:${config.PORT}`,
+      redirectBaseUrl: config.OAUTH_REDIRECT_BASE_URL ?? config.PUBLIC_URL,
       backfillDays: config.METRICS_BACKFILL_DAYS,
       syncIntervalMs: config.PLATFORM_SYNC_INTERVAL_MINUTES * 60_000,
     },

@@ -109,7 +109,7 @@ export const configSchema = z.object({
   TIKTOK_APP_SECRET: z.string().optional(),
   /**
    * Where platforms send the browser back after consent (`<base>/ad-accounts/connect/<platform>/
-   * callback`); defaults to PUBLIC_URL, else `http://localhost:<PORT>`.
+   * callback`); defaults to PUBLIC_URL, else the origin the sign-in was started from.
    */
   OAUTH_REDIRECT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /**

@@ -47,8 +47,11 @@ export interface ConnectionsOptions {
   cipher: CredentialCipher;
   /** The sign-in of each configured platform. */
   oauth: Partial<Record<OAuthPlatform, OAuthClient>>;
-  /** The app's public origin: platforms send the browser back to `<base>/ad-accounts/connect/…`. */
-  redirectBaseUrl: string;
+  /**
+   * The app's public origin: platforms send the browser back to `<base>/ad-accounts/connect/…`.
+   * Unset: the origin the sign-in was started from (fine locally; set it behind a proxy).
+   */
+  redirectBaseUrl?: string;
   /** Days of metrics the backfill fetches (default 90). */
   backfillDays?: number;
 }
@@ -63,16 +66,20 @@ export interface ConnectionChoice extends PlatformAccountSummary {
 export interface PlatformConnectionsService {
   /** Platforms that can be connected here (configured with an app id and secret). */
   platforms(): OAuthPlatform[];
-  /** Where the platform sends the browser back after consent. */
-  redirectUri(platform: OAuthPlatform): string;
-  /** Starts a sign-in for the session; returns the consent screen's URL. */
-  start(actor: Actor, sessionId: string, platform: OAuthPlatform): Promise<string>;
+  /** Where the platform sends the browser back after consent (`origin`: the app's, as asked). */
+  redirectUri(platform: OAuthPlatform, origin: string): string;
+  /**
+   * Starts a sign-in for the session; returns the consent screen's URL. `origin` is the app's
+   * origin the request came to (used unless a redirect base is configured).
+   */
+  start(actor: Actor, sessionId: string, platform: OAuthPlatform, origin: string): Promise<string>;
   /** Handles the platform's redirect back (its query); returns the connection for the picker. */
   complete(
     actor: Actor,
     sessionId: string,
     platform: OAuthPlatform,
     query: URLSearchParams,
+    origin: string,
   ): Promise<{ connectionId: string }>;
   /** The accounts the connection's credentials manage. */
   choices(
@@ -107,8 +114,8 @@ export function createConnectionsService(
     return client;
   }
 
-  function redirectUri(platform: OAuthPlatform): string {
-    const base = (options?.redirectBaseUrl ?? "http://localhost:8000").replace(/\/+$/, "");
+  function redirectUri(platform: OAuthPlatform, origin: string): string {
+    const base = (options?.redirectBaseUrl ?? origin).replace(/\/+$/, "");
     return `${base}/ad-accounts/connect/${platform}/callback`;
   }
 
@@ -155,7 +162,7 @@ export function createConnectionsService(
       ),
     redirectUri,
 
-    async start(actor, sessionId, platform) {
+    async start(actor, sessionId, platform, origin) {
       const client = clientFor(platform);
       const state = randomSecret();
       const now = context.clock.now();
@@ -171,10 +178,10 @@ export function createConnectionsService(
         created_at: toDbTimestamp(now),
         updated_at: toDbTimestamp(now),
       }).execute();
-      return client.authorizeUrl(state, redirectUri(platform));
+      return client.authorizeUrl(state, redirectUri(platform, origin));
     },
 
-    async complete(actor, sessionId, platform, query) {
+    async complete(actor, sessionId, platform, query, origin) {
       const client = clientFor(platform);
       const state = query.get("state") ?? "";
       const row = state
@@ -211,7 +218,7 @@ export function createConnectionsService(
           }; nothing was connected`,
         );
       }
-      const tokens = await client.exchange(code, redirectUri(platform));
+      const tokens = await client.exchange(code, redirectUri(platform, origin));
       await db.kysely.updateTable("platform_connections").set({
         credentials_encrypted: await sealTokens(options!.cipher, tokens),
         updated_at: nowForDb(context),

@@ -22,6 +22,9 @@ import { META_FAKE_VERSION, type MetaFake, startMetaFake } from "../../fakes/met
 import type { TestBackend } from "../../_helpers/backend.ts";
 import { TEST_HTTP } from "../platforms/_targets.ts";
 
+/** The app's origin in these tests. */
+export const ORIGIN = "http://app.test";
+
 /** The fake, its account and campaign, and a domain connected to it. */
 export interface MetaSetup {
   fake: MetaFake;
@@ -75,7 +78,6 @@ export async function metaSetup(
     connections: {
       cipher,
       oauth,
-      redirectBaseUrl: "http://app.test",
       backfillDays: options.backfillDays ?? 90,
     },
     workflows: { retryBaseMs: 1_000 },
@@ -128,8 +130,14 @@ export async function connectMeta(
   actor: Actor,
   sessionId: string,
 ): Promise<AdAccount[]> {
-  const query = await consent(await domain.connections.start(actor, sessionId, "meta"));
-  const { connectionId } = await domain.connections.complete(actor, sessionId, "meta", query);
+  const query = await consent(await domain.connections.start(actor, sessionId, "meta", ORIGIN));
+  const { connectionId } = await domain.connections.complete(
+    actor,
+    sessionId,
+    "meta",
+    query,
+    ORIGIN,
+  );
   const { accounts } = await domain.connections.choices(actor, sessionId, connectionId);
   return await domain.connections.pick(
     actor,

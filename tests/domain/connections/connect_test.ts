@@ -4,7 +4,7 @@ import { openTokens } from "../../../domain/connections/credentials.ts";
 import { BACKFILL_KIND, SYNC_KIND } from "../../../domain/connections/sync.ts";
 import { backendTest } from "../../_helpers/backend.ts";
 import { registerUser } from "../../_helpers/fixtures.ts";
-import { connectMeta, consent, metaSetup } from "./_meta.ts";
+import { connectMeta, consent, metaSetup, ORIGIN } from "./_meta.ts";
 
 const SESSION = "session-1";
 
@@ -68,24 +68,30 @@ backendTest("the sign-in's state is bound to the session and used once", async (
     const { domain } = setup;
     const actor = await registerUser(domain);
     const other = await registerUser(domain);
-    const query = await consent(await domain.connections.start(actor, SESSION, "meta"));
+    const query = await consent(await domain.connections.start(actor, SESSION, "meta", ORIGIN));
     await assert.rejects(
-      () => domain.connections.complete(actor, "another-session", "meta", query),
+      () => domain.connections.complete(actor, "another-session", "meta", query, ORIGIN),
       ValidationError,
     );
     await assert.rejects(
-      () => domain.connections.complete(other, SESSION, "meta", query),
+      () => domain.connections.complete(other, SESSION, "meta", query, ORIGIN),
       ValidationError,
     );
     const forged = new URLSearchParams(query);
     forged.set("state", "made-up");
     await assert.rejects(
-      () => domain.connections.complete(actor, SESSION, "meta", forged),
+      () => domain.connections.complete(actor, SESSION, "meta", forged, ORIGIN),
       ValidationError,
     );
-    const { connectionId } = await domain.connections.complete(actor, SESSION, "meta", query);
+    const { connectionId } = await domain.connections.complete(
+      actor,
+      SESSION,
+      "meta",
+      query,
+      ORIGIN,
+    );
     await assert.rejects(
-      () => domain.connections.complete(actor, SESSION, "meta", query),
+      () => domain.connections.complete(actor, SESSION, "meta", query, ORIGIN),
       ConflictError,
     );
     // The picker is the session's own too.
@@ -225,10 +231,10 @@ backendTest("a platform refusing the code connects nothing", async (_t, backend)
   try {
     const { domain } = setup;
     const actor = await registerUser(domain);
-    const query = await consent(await domain.connections.start(actor, SESSION, "meta"));
+    const query = await consent(await domain.connections.start(actor, SESSION, "meta", ORIGIN));
     query.set("code", "not-a-code");
     await assert.rejects(
-      () => domain.connections.complete(actor, SESSION, "meta", query),
+      () => domain.connections.complete(actor, SESSION, "meta", query, ORIGIN),
       (error: unknown) =>
         error instanceof PlatformAuthError && error.message.includes("Meta sign-in failed"),
     );

@@ -90,6 +90,8 @@ export interface MetaFake {
   creates: number;
   /** Items per page of list edges (Meta's default is 25). */
   pageSize: number;
+  /** How long each insights answer takes (ms; 0 by default), to watch a backfill progress. */
+  insightsDelayMs: number;
   /** Adds an ad account; returns its numeric id (without `act_`). */
   addAccount(account: { name?: string; currency: string; timezone: string }): string;
   /** A token that may manage `accounts`. */
@@ -393,6 +395,9 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     if (failing && !failing.applied) {
       return failing.kind === "timeout" ? hangUp(request) : serverError();
     }
+    if (fake.insightsDelayMs > 0 && path.endsWith("/insights")) {
+      await new Promise((resolve) => setTimeout(resolve, fake.insightsDelayMs));
+    }
     const response = await route(request, url, path, form, token);
     if (failing) return failing.kind === "timeout" ? hangUp(request) : serverError();
     return response;
@@ -549,6 +554,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     campaigns,
     creates: 0,
     pageSize: 25,
+    insightsDelayMs: 0,
     app,
     addAccount({ name, currency, timezone }) {
       const id = numericId(15);

@@ -14,7 +14,12 @@ export const handler: Handlers<unknown, SignedInState> = {
     if (!services.domain.connections.platforms().includes(platform) || !sessionId) {
       return ctx.renderNotFound();
     }
-    const url = await services.domain.connections.start(actor, sessionId, platform);
+    const url = await services.domain.connections.start(
+      actor,
+      sessionId,
+      platform,
+      ctx.url.origin,
+    );
     return redirect(url);
   },
 };

@@ -22,6 +22,7 @@ export const handler: Handlers<unknown, SignedInState> = {
         sessionId,
         platform,
         ctx.url.searchParams,
+        ctx.url.origin,
       );
       return redirect(`/ad-accounts/picker/${connectionId}`);
     } catch (error) {
