@@ -1,8 +1,9 @@
 /**
  * Pulls daily campaign metrics from ad platforms into `campaign_metrics`.
  *
- * When it runs: lazily, on reads that show metrics, for accounts whose last sync is older than
- * the refresh interval (15 minutes by default), and for one campaign right before its status
+ * When it runs: lazily, on reads that show metrics, for sandbox accounts whose last sync is older
+ * than the refresh interval (15 minutes by default); for connected platforms' accounts, in their
+ * backfill and scheduled syncs (`connections/sync.ts`); and for one campaign right before its status
  * changes — so delivery up to that moment is recorded under the status it had. No background
  * timer is needed for correctness; a periodic caller may use `refreshStale` too.
  *
@@ -242,8 +243,11 @@ export function createMetricsSync(
     rebuildRollup: rebuildAccountRollup,
     async refreshStale(accounts) {
       const staleBefore = toDbTimestamp(new Date(context.clock.now().getTime() - refreshMs));
+      // Connected platforms' accounts are kept fresh by their scheduled syncs (durable runs that
+      // respect rate limits and stop on revoked credentials); a page read never calls them.
       const stale = accounts.filter((account) =>
-        account.metrics_synced_at === null || account.metrics_synced_at < staleBefore
+        account.platform === "sandbox" &&
+        (account.metrics_synced_at === null || account.metrics_synced_at < staleBefore)
       );
       for (const account of stale) await syncAccount(account);
       return stale.length > 0;

@@ -70,7 +70,8 @@ export async function metaSetup(
       cipher,
       oauth,
       meta: { baseUrl: fake.url, apiVersion: META_FAKE_VERSION },
-      http: TEST_HTTP,
+      // A loaded machine may be slow; these tests inject no hung requests.
+      http: { ...TEST_HTTP, timeoutMs: 10_000 },
     }),
   };
   const domain = backend.domainWith({

@@ -84,7 +84,8 @@ backendTest("Google Ads and TikTok connect through their sign-in", async (_t, ba
             developerToken: google.developerToken,
           },
           tiktok: { baseUrl: tiktok.url },
-          http: TEST_HTTP,
+          // A loaded machine may be slow; these tests inject no hung requests.
+          http: { ...TEST_HTTP, timeoutMs: 10_000 },
         }),
       },
       connections: { cipher, oauth },
