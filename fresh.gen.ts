@@ -8,6 +8,8 @@ import * as $app_ad_accounts_id from "./routes/(app)/ad-accounts/[id].tsx";
 import * as $app_ad_accounts_connect_platform from "./routes/(app)/ad-accounts/connect/[platform].tsx";
 import * as $app_ad_accounts_connect_platform_callback from "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx";
 import * as $app_ad_accounts_picker_id from "./routes/(app)/ad-accounts/picker/[id].tsx";
+import * as $app_alerts_id from "./routes/(app)/alerts/[id].tsx";
+import * as $app_alerts_index from "./routes/(app)/alerts/index.tsx";
 import * as $app_approvals_id from "./routes/(app)/approvals/[id].tsx";
 import * as $app_approvals_index from "./routes/(app)/approvals/index.tsx";
 import * as $app_assistant from "./routes/(app)/assistant.tsx";
@@ -53,6 +55,8 @@ const manifest = {
     "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx":
       $app_ad_accounts_connect_platform_callback,
     "./routes/(app)/ad-accounts/picker/[id].tsx": $app_ad_accounts_picker_id,
+    "./routes/(app)/alerts/[id].tsx": $app_alerts_id,
+    "./routes/(app)/alerts/index.tsx": $app_alerts_index,
     "./routes/(app)/approvals/[id].tsx": $app_approvals_id,
     "./routes/(app)/approvals/index.tsx": $app_approvals_index,
     "./routes/(app)/assistant.tsx": $app_assistant,

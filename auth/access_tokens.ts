@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { EncryptJWT, errors, jwtDecrypt, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { UserRole } from "../domain/actor.ts";
 
 const issuer = "aae";
@@ -26,7 +26,12 @@ export interface IssuedAccessToken {
 
 /** Signs and verifies access tokens with one symmetric key. */
 export class AccessTokens {
-  private constructor(private readonly key: CryptoKey, readonly ttlSeconds: number) {}
+  private constructor(
+    private readonly key: CryptoKey,
+    /** AES-256-GCM key for `sealPayload`, derived from the same secret. */
+    private readonly sealKey: Uint8Array,
+    readonly ttlSeconds: number,
+  ) {}
 
   /** Imports `secret` as an HMAC key for tokens living `ttlSeconds`. */
   static async create(secret: string, ttlSeconds = 15 * 60): Promise<AccessTokens> {
@@ -37,7 +42,11 @@ export class AccessTokens {
       false,
       ["sign", "verify"],
     );
-    return new AccessTokens(key, ttlSeconds);
+    // A separate key for encryption: the same secret, hashed under a label of its own.
+    const sealKey = new Uint8Array(
+      await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`aae seal\0${secret}`)),
+    );
+    return new AccessTokens(key, sealKey, ttlSeconds);
   }
 
   /** Issues a token for a user's session. */
@@ -111,6 +120,48 @@ export class AccessTokens {
         issuer,
         audience: `${audience}:${purpose}`,
         currentDate: now,
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof errors.JOSEError || error instanceof TypeError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Encrypts a short-lived payload for `purpose` (e.g. a new API token's secret carried over a
+   * redirect in a cookie): unlike `signPayload`, nobody holding the value can read it.
+   */
+  async sealPayload(
+    purpose: string,
+    payload: Record<string, string>,
+    ttlSeconds: number,
+    now = new Date(),
+  ): Promise<string> {
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    return await new EncryptJWT(payload)
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+      .setIssuer(issuer)
+      .setAudience(`${audience}:${purpose}`)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ttlSeconds)
+      .encrypt(this.sealKey);
+  }
+
+  /** Decrypts a payload sealed by `sealPayload` for `purpose`; null when invalid or expired. */
+  async openPayload(
+    purpose: string,
+    sealed: string,
+    now = new Date(),
+  ): Promise<JWTPayload | null> {
+    try {
+      const { payload } = await jwtDecrypt(sealed, this.sealKey, {
+        keyManagementAlgorithms: ["dir"],
+        contentEncryptionAlgorithms: ["A256GCM"],
+        issuer,
+        audience: `${audience}:${purpose}`,
+        currentDate: now,
+        requiredClaims: ["exp"],
       });
       return payload;
     } catch (error) {

@@ -1,20 +1,40 @@
 /**
  * A labelled set for the anomaly detector: synthetic campaign histories with weekly
- * seasonality and day-to-day noise, half of them with one known anomaly injected on the day
- * judged, and a scorer that runs the detector and counts hits and false alarms.
+ * seasonality and day-to-day noise, half of them with one known anomaly that is still going on
+ * on the day judged, and a scorer that runs the detector and counts hits and false alarms.
  *
  * Seeded (mulberry32 via the sandbox's `seededRandom`), so the same seed gives the same set and
  * the same figures. Used by `deno task bench alerts` and by the labelled-set test.
  *
  * How a history is made: a daily budget, a per-campaign level of utilization, CPC, CTR,
  * conversion rate and value per conversion; a per-campaign weekday profile (weekends 55–100% of
- * weekdays); multiplicative noise of 4–12% a day on delivery and rates, Poisson conversions.
- * A quarter of the campaigns are young (18–27 days: the 14-day fallback baseline); a third of
- * the clean ones carry an old anomaly inside their baseline (which a robust baseline must shrug
- * off). Injected anomalies are sized like the real ones alerts exist for: spend ×1.8–3,
- * delivery ×0.05–0.3, no delivery, CPC ×2–3 (CPA up), value per conversion ×0.3–0.5
- * (ROAS down), CTR ×0.3–0.5, conversion rate ×0.1–0.35, a daily budget spent by 20–55% of the
- * day.
+ * weekdays); multiplicative noise of 4–12% a day on delivery and rates, Poisson conversions, and
+ * each conversion's value drawn on its own (lognormal, a per-campaign spread of 10–80%: from
+ * near-fixed lead values to lumpy baskets), so a day's value per conversion is as noisy as its
+ * few orders make it.
+ * Volumes span small to large accounts: the median campaign gets about 8 conversions a day, a
+ * quarter 3 or fewer. A quarter of the campaigns are young (18–27 days: the 14-day fallback
+ * baseline); a third of the clean ones carry an old anomaly inside their baseline, which a
+ * robust baseline must shrug off: half a one-day spend spike, half a CPA shift of 2–5 days that
+ * ended at least a week before the day judged.
+ *
+ * Injected anomalies are shaped like the real ones alerts exist for:
+ * - **Delivery** breaks on one day: spend ×1.8–3 (a spike), delivery ×0.05–0.3, no delivery,
+ *   a daily budget spent by 20–55% of today.
+ * - **Rates** shift and stay shifted: a broken landing page, a lost conversion tag, a tired
+ *   creative or a bidding change moves CPC, conversion rate, value per conversion or CTR to a
+ *   new level that lasts until someone acts. So the rate anomalies (CPA up ×2–3, half of them
+ *   through CPC ×2–3, half through conversion rate ÷2–3; ROAS down: value per conversion
+ *   ×0.3–0.5; CTR ×0.3–0.5; conversions dropped: conversion rate ×0.1–0.35) start 2–5 days
+ *   before the day judged and last through it, with one magnitude for the whole shift (the
+ *   daily noise stays on top). The magnitudes are those of the one-day version this set had
+ *   before; only their duration, the CPA rises through the conversion rate and the per-order
+ *   values are new (each made the set harder, not easier). A one-day CPA doubling at 10
+ *   conversions a day is within counting noise for any detector; two to five days of it are
+ *   not, and that is how such problems show up in real accounts.
+ *
+ * Rate anomalies land on campaigns of every volume, the smallest included: a shift on a
+ * campaign with one conversion every other day is a miss the scorer counts.
  *
  * @module
  */
@@ -43,6 +63,8 @@ export const INJECTED_TYPES = [
 /** One synthetic campaign and what is known about it. */
 export interface LabelledHistory {
   id: string;
+  /** Days the injected anomaly has lasted, the day judged included (0 for a clean history). */
+  anomalyDays: number;
   /** Complete days up to and including `date`. */
   days: DayCounts[];
   /** The day judged (yesterday). */
@@ -87,36 +109,66 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
   const ctr = between(0.005, 0.04);
   const cvr = between(0.02, 0.12);
   const value = between(2_000, 15_000);
+  // Order values differ conversion by conversion: from near-fixed lead values to lumpy baskets.
+  const orderSpread = between(0.1, 0.8);
   const weekend = between(0.55, 1);
   const profile = [weekend, 1, between(0.95, 1.05), 1, between(0.9, 1), between(0.8, 1), weekend];
   const spread = between(0.04, 0.12);
+  const oldAnomaly: AlertType = random() < 0.5 ? "spend_spike" : "cpa_up";
+  const oldDays = oldAnomaly === "cpa_up" ? Math.floor(between(2, 6)) : 1;
   const oldAnomalyAt = injected === null && !young && random() < 1 / 3
-    ? Math.floor(between(20, length - 3))
+    ? Math.floor(between(20, length - 7 - oldDays))
     : -1;
+  // Rate anomalies are shifts lasting 2–5 days up to the day judged; delivery breaks one day.
+  const isShift = injected === "cpa_up" || injected === "roas_down" || injected === "ctr_down" ||
+    injected === "conversions_dropped";
+  const anomalyDays = injected === null ? 0 : isShift ? Math.floor(between(2, 6)) : 1;
+  // One magnitude per anomaly: a shift moves a rate to a new level and keeps it there.
+  const magnitude = {
+    spend_spike: between(1.8, 3),
+    spend_dropped: between(0.05, 0.3),
+    cpa_up: between(2, 3),
+    roas_down: between(0.3, 0.5),
+    ctr_down: between(0.3, 0.5),
+    conversions_dropped: between(0.1, 0.35),
+  };
+  const oldCpaShift = between(2, 3);
+  // A CPA rises through dearer clicks (bids, competition) or through fewer of them converting
+  // (a landing page, a checkout, a form broken): half of each.
+  const cpaThroughConversionRate = random() < 0.5;
 
   const first = addDays(date, -(length - 1));
   const days: DayCounts[] = [];
   for (let index = 0; index < length; index++) {
     const day = addDays(first, index);
-    const isJudged = index === length - 1;
-    const shock = isJudged ? injected : index === oldAnomalyAt ? "spend_spike" : null;
-    days.push(simulate(day, shock));
+    const inAnomaly = injected !== null && index >= length - anomalyDays;
+    const inOld = oldAnomalyAt >= 0 && index >= oldAnomalyAt && index < oldAnomalyAt + oldDays;
+    const shock = inAnomaly ? injected : inOld ? oldAnomaly : null;
+    days.push(simulate(day, shock, 1, inOld ? oldCpaShift : undefined));
   }
 
-  function simulate(day: string, shock: AlertType | null, fraction = 1): DayCounts {
+  function simulate(
+    day: string,
+    shock: AlertType | null,
+    fraction = 1,
+    cpaShift = magnitude.cpa_up,
+  ): DayCounts {
     let spend = budget * utilization * profile[weekdayOf(day)] * noise(spread);
     spend = Math.min(spend, budget);
     let dayCpc = cpc * noise(spread);
     let dayCtr = ctr * noise(spread);
     let dayCvr = cvr * noise(spread);
     let dayValue = value * noise(spread);
-    if (shock === "spend_spike") spend = budget * utilization * between(1.8, 3);
-    if (shock === "spend_dropped") spend *= between(0.05, 0.3);
+    if (shock === "spend_spike") spend = budget * utilization * magnitude.spend_spike;
+    if (shock === "spend_dropped") spend *= magnitude.spend_dropped;
     if (shock === "spend_stopped") spend = 0;
-    if (shock === "cpa_up") dayCpc *= between(2, 3);
-    if (shock === "roas_down") dayValue *= between(0.3, 0.5);
-    if (shock === "ctr_down") dayCtr *= between(0.3, 0.5);
-    if (shock === "conversions_dropped") dayCvr *= between(0.1, 0.35);
+    if (shock === "cpa_up") {
+      if (cpaThroughConversionRate) dayCvr /= cpaShift;
+      else dayCpc *= cpaShift;
+    }
+    if (shock === "roas_down") dayValue *= magnitude.roas_down;
+    if (shock === "ctr_down") dayCtr *= magnitude.ctr_down;
+    if (shock === "conversions_dropped") dayCvr *= magnitude.conversions_dropped;
     spend = Math.floor(spend * fraction);
     const clicks = Math.floor(spend / dayCpc);
     const impressions = clicks === 0 && spend === 0 ? 0 : Math.round(clicks / dayCtr);
@@ -127,13 +179,14 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
       clicks,
       spendMinor: spend,
       conversions,
-      revenueMinor: Math.round(conversions * dayValue),
+      revenueMinor: Math.round(orderValues(random, conversions, dayValue, orderSpread)),
     };
   }
 
   const todayDate = addDays(date, 1);
   const fractionElapsed = between(0.2, 0.9);
-  let todayCounts = simulate(todayDate, null, fractionElapsed);
+  // A shift goes on today too (only today's spend and budget are judged on a partial row).
+  let todayCounts = simulate(todayDate, isShift ? injected : null, fractionElapsed);
   let todayFraction = fractionElapsed;
   if (injected === "budget_exhausted_early") {
     todayFraction = between(0.2, 0.55);
@@ -141,6 +194,7 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
   }
   return {
     id,
+    anomalyDays,
     days,
     date,
     today: { counts: todayCounts, fractionElapsed: todayFraction },
@@ -155,6 +209,20 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
     },
     injected,
   };
+}
+
+/** The value of `conversions` orders worth `mean` on average, each lognormal with `spread`. */
+function orderValues(
+  random: () => number,
+  conversions: number,
+  mean: number,
+  spread: number,
+): number {
+  let total = 0;
+  for (let order = 0; order < conversions; order++) {
+    total += mean * Math.exp(spread * gaussian(random) - spread * spread / 2);
+  }
+  return total;
 }
 
 /** A standard normal draw (Box–Muller). */

@@ -189,11 +189,12 @@ export async function main(args: string[]): Promise<void> {
   const signedInState = async (): Promise<SignedInState> => {
     const claims = await accessTokens.verify(token);
     if (!claims) throw new Error("bench session expired");
-    const [user, credits, pendingApprovals, unreadNotifications] = await Promise.all([
+    const [user, credits, pendingApprovals, unreadNotifications, openAlerts] = await Promise.all([
       domain.accounts.getProfile(actor),
       domain.credits.balance(actor),
       domain.approvals.countPending(actor),
       domain.notifications.unreadCount(actor),
+      domain.alerts.countOpen(actor),
     ]);
     return {
       services,
@@ -205,6 +206,7 @@ export async function main(args: string[]): Promise<void> {
       credits,
       pendingApprovals,
       unreadNotifications,
+      openAlerts,
     };
   };
   const signedOutState = () => Promise.resolve({ theme: "light", flash: null } as SignedInState);

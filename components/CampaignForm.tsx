@@ -6,9 +6,11 @@ import {
   SelectField,
   TextField,
 } from "@/components/forms/Field.tsx";
+import { Alert } from "@/components/ui/Alert.tsx";
 import { Button, LinkButton } from "@/components/ui/Button.tsx";
 import { BUDGET_TYPES, CAMPAIGN_OBJECTIVES } from "@/domain/campaigns.ts";
 import type { CampaignFormValues } from "@/pages/campaign_form.ts";
+import type { CampaignWarnings } from "@/pages/campaign_warnings.ts";
 import type { FieldErrors } from "@/pages/forms.ts";
 
 interface CampaignFormProps {
@@ -21,6 +23,8 @@ interface CampaignFormProps {
   currency?: string;
   submitLabel: string;
   cancelHref: string;
+  /** Risky values to confirm: shown above the form, and saving again confirms them. */
+  warnings?: CampaignWarnings | null;
 }
 
 function Fieldset({ legend, children }: { legend: string; children: ComponentChildren }) {
@@ -37,7 +41,7 @@ function Fieldset({ legend, children }: { legend: string; children: ComponentChi
 
 /** The campaign create and edit form: a plain POST that works without JavaScript. */
 export function CampaignForm(props: CampaignFormProps) {
-  const { action, values, errors, accounts, currency, submitLabel, cancelHref } = props;
+  const { action, values, errors, accounts, currency, submitLabel, cancelHref, warnings } = props;
   const creating = accounts !== undefined;
   return (
     <form
@@ -47,6 +51,18 @@ export function CampaignForm(props: CampaignFormProps) {
       novalidate
     >
       <FormError message={errors[""]} />
+      {warnings && (
+        <Alert kind="warning">
+          <p class="font-semibold">Check before saving</p>
+          <ul class="mt-1 list-disc space-y-1 pl-5">
+            {Object.entries(warnings.messages).map(([field, message]) => (
+              <li data-form-warning={field}>{message}</li>
+            ))}
+          </ul>
+          <p class="mt-2">If this is what you meant, save again to confirm.</p>
+          <input type="hidden" name="confirmRisks" value={warnings.fingerprint} />
+        </Alert>
+      )}
       <Fieldset legend="Basics">
         <TextField
           name="name"
@@ -151,7 +167,7 @@ export function CampaignForm(props: CampaignFormProps) {
         </div>
       </Fieldset>
       <div class="flex items-center gap-3 border-t border-neutral-200 pt-5 dark:border-neutral-800">
-        <Button>{submitLabel}</Button>
+        <Button>{warnings ? `${submitLabel} anyway` : submitLabel}</Button>
         <LinkButton href={cancelHref} variant="ghost">Cancel</LinkButton>
       </div>
     </form>

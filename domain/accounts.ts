@@ -15,6 +15,7 @@ import { openCreditBalance } from "./credits.ts";
 import { ConflictError, NotFoundError, UnauthenticatedError } from "./errors.ts";
 import type { PasswordHasher } from "./password.ts";
 import { parseInput, plainText } from "./validation.ts";
+import { assertUncommonPassword } from "./common_passwords.ts";
 
 const emailSchema = z.email().max(320).transform((email) => email.toLowerCase());
 const passwordSchema = z.string().min(8, "must be at least 8 characters").max(1024);
@@ -197,6 +198,7 @@ export function createAccountsService(
   return {
     async register(input) {
       const parsed = parseInput(registerSchema, input);
+      await assertUncommonPassword(parsed.password, "password");
       const row = await createUser({
         email: parsed.email,
         passwordHash: await passwordHasher.hash(parsed.password),
@@ -296,6 +298,7 @@ export function createAccountsService(
 
     async changePassword(actor, input) {
       const { currentPassword, newPassword } = parseInput(passwordChangeSchema, input);
+      await assertUncommonPassword(newPassword, "newPassword");
       const row = await ownUser(actor);
       if (!row.password_hash || !await passwordHasher.verify(currentPassword, row.password_hash)) {
         throw new UnauthenticatedError("current password is wrong");

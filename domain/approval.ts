@@ -16,7 +16,7 @@
 import { z } from "zod";
 import { CAMPAIGN_STATUSES } from "./campaign_status.ts";
 import { BUDGET_TYPES, createCampaignSchema, updateCampaignSchema } from "./campaigns.ts";
-import { formatMinor } from "./money.ts";
+import { formatMoney } from "./money.ts";
 import { decimalRatio } from "./derived_metrics.ts";
 
 /** A budget change strictly above this percentage of the current amount needs approval. */
@@ -125,6 +125,10 @@ export type ApprovalChange = z.output<typeof approvalChangeSchema>;
 export const approvalPreviewSchema = z.object({
   summary: z.string(),
   changes: z.array(approvalChangeSchema),
+  /** Currency of the money fields (minor units) in `changes`, when they have one. */
+  currency: z.string().optional(),
+  /** Names of ids the changes mention (the target ad account's), so a preview shows names. */
+  labels: z.record(z.string(), z.string()).optional(),
 });
 /** What the user is shown before approving. */
 export type ApprovalPreview = z.output<typeof approvalPreviewSchema>;
@@ -168,12 +172,22 @@ function flag(findings: Findings, rule: ApprovalRule): void {
 /** Decides whether `request` needs the user's approval and previews its changes. */
 export function decideApproval(request: ApprovalRequest): ApprovalDecision {
   const findings: Findings = { rules: new Set(), reasons: [], sentences: [], changes: [] };
+  let currency: string | undefined;
+  const labels: Record<string, string> = {};
   switch (request.operation) {
     case "create_campaign":
       examineCreate(findings, request.input, request.currency, request.accountName);
+      currency = request.currency;
+      if (request.accountName !== undefined) {
+        labels[request.input.adAccountId] = request.accountName;
+      }
       break;
     case "update_campaign":
       for (const campaign of request.campaigns) examineUpdate(findings, campaign, request.input);
+      // One currency for every money field, or none named (the preview then shows minor units).
+      if (new Set(request.campaigns.map((campaign) => campaign.currency)).size === 1) {
+        currency = request.campaigns[0].currency;
+      }
       break;
     case "change_campaign_status":
       for (const campaign of request.campaigns) {
@@ -225,6 +239,8 @@ export function decideApproval(request: ApprovalRequest): ApprovalDecision {
     preview: {
       summary: findings.sentences.length > 0 ? findings.sentences.join(" ") : "Nothing changes.",
       changes: findings.changes,
+      ...(currency === undefined ? {} : { currency }),
+      ...(Object.keys(labels).length === 0 ? {} : { labels }),
     },
   };
 }
@@ -245,7 +261,7 @@ function examineCreate(
   const where = accountName === undefined ? "" : ` on "${accountName}"`;
   findings.sentences.push(
     `Create ${input.objective} campaign "${input.name}"${where} with a ${input.budgetType} ` +
-      `budget of ${formatMinor(input.budgetAmountMinor, currency)} (starts as a draft).`,
+      `budget of ${formatMoney(input.budgetAmountMinor, currency)} (starts as a draft).`,
   );
   const fields: [string, unknown][] = [
     ["adAccountId", input.adAccountId],
@@ -318,8 +334,8 @@ function examineUpdate(
   }
   if (newType !== campaign.budgetType || newAmount !== campaign.budgetAmountMinor) {
     parts.push(
-      `budget from ${formatMinor(campaign.budgetAmountMinor, campaign.currency)} ` +
-        `${campaign.budgetType} to ${formatMinor(newAmount, campaign.currency)} ${newType}` +
+      `budget from ${formatMoney(campaign.budgetAmountMinor, campaign.currency)} ` +
+        `${campaign.budgetType} to ${formatMoney(newAmount, campaign.currency)} ${newType}` +
         percentSuffix(campaign.budgetAmountMinor, newAmount),
     );
   }

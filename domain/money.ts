@@ -2,7 +2,9 @@
  * Money, the one place that knows it: the currencies ad accounts may use and the decimals of
  * their minor unit; minor units printed as exact decimals (`formatMinor`, `minorToDecimal`); and
  * typed amounts parsed into minor units by string arithmetic, never through binary floats
- * (`parseMoney`). Free of zod on purpose: the chat's browser code formats money with it.
+ * (`parseMoney`); and money as people read it (`formatMoney`: `$1,500.00`), the one formatter of
+ * the pages, the chat's tables and the tools' results alike. Free of zod on purpose: the chat's
+ * browser code formats money with it.
  *
  * @module
  */
@@ -112,4 +114,54 @@ export function parseMoneyFor(text: string, currency: string): MoneyParse {
 /** The amount to prefill a form with: `5000, "USD"` → `"50.00"`. */
 export function moneyInputValue(minor: number, currency: string): string {
   return minorToDecimal(minor, currencyExponent(currency));
+}
+
+/** The locale numbers are shown in until a person's own locale is used. */
+export const DISPLAY_LOCALE = "en-US";
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
+  const key = `${locale}:${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    const exponent = currencyExponent(currency);
+    format = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * `Intl.NumberFormat#format` accepts exact decimal strings (rounding half away from zero, as
+ * money is rounded); the DOM typings lag behind.
+ */
+export function formatDecimalString(format: Intl.NumberFormat, decimal: string): string {
+  return (format.format as (value: string) => string)(decimal);
+}
+
+/** Minor units as money people read: `150000, "USD"` → `"$1,500.00"`, exactly. */
+export function formatMoney(minor: number, currency: string, locale = DISPLAY_LOCALE): string {
+  return formatDecimalString(
+    moneyFormat(currency, locale),
+    minorToDecimal(minor, currencyExponent(currency)),
+  );
+}
+
+/**
+ * A money amount given as a major-unit decimal string with extra decimals (a CPA or CPC such as
+ * `"21.4283"`), rounded to the currency's decimals: `"$21.43"`; an em dash when there is none.
+ */
+export function formatMoneyDecimal(
+  decimal: string | null,
+  currency: string,
+  locale = DISPLAY_LOCALE,
+): string {
+  if (decimal === null) return "—";
+  return formatDecimalString(moneyFormat(currency, locale), decimal);
 }

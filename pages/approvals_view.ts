@@ -7,7 +7,7 @@
 import type { Actor } from "../domain/actor.ts";
 import { type Approval, APPROVAL_STATUSES } from "../domain/approvals.ts";
 import { MAX_PAGE_SIZE } from "../domain/pagination.ts";
-import { currencyOf } from "./chat_preview.ts";
+import { previewCurrency } from "./chat_preview.ts";
 import type { PageServices } from "./state.ts";
 
 /** One approval status. */
@@ -31,5 +31,5 @@ export async function accountCurrencies(
 /** The currency of an approval's money: its account's, else the one its summary names. */
 export function approvalCurrency(approval: Approval, currencies: Map<string, string>) {
   return (approval.adAccountId ? currencies.get(approval.adAccountId) : undefined) ??
-    currencyOf(approval.preview.summary);
+    previewCurrency(approval.preview);
 }

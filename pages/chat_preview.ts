@@ -1,12 +1,14 @@
 /**
  * The approval card's "what will change" table, from the preview a `confirmation` event carries
  * (`preview.changes`: resource, id, name, field, before, after; see `domain/approval.ts`). Fields
- * that stay the same are left out, field names read as words, and money fields (minor units)
- * print in the currency the preview's summary names. Pure and browser-safe.
+ * that stay the same are left out, field names read as words, money fields (minor units) print
+ * in the preview's currency, ids print as the names the preview gives them (the ad account's),
+ * and objectives and statuses as their labels. Pure and browser-safe.
  *
  * @module
  */
-import { formatMoney } from "./format.ts";
+import { formatMoney } from "../domain/money.ts";
+import { budgetTypeLabel, campaignStatusLabel, objectiveLabel } from "../domain/labels.ts";
 
 /** One field of one resource that the approved call would change. */
 export interface PreviewChange {
@@ -92,9 +94,49 @@ export function currencyOf(summary: string): string | null {
   return /\b([A-Z]{3}) -?\d/.exec(summary)?.[1] ?? null;
 }
 
-/** A before/after value as text; absent values are an em dash. */
-export function changeValue(field: string, value: unknown, currency: string | null): string {
+/**
+ * The currency of a preview's money: the one it names (`preview.currency`), else — for previews
+ * recorded before it named one — the one its summary spells out.
+ */
+export function previewCurrency(preview: unknown): string | null {
+  if (typeof preview !== "object" || preview === null) return null;
+  const { currency, summary } = preview as { currency?: unknown; summary?: unknown };
+  if (typeof currency === "string" && currency !== "") return currency;
+  return typeof summary === "string" ? currencyOf(summary) : null;
+}
+
+/** Names of the ids a preview mentions (`preview.labels`), for showing names instead of ids. */
+export function previewLabels(preview: unknown): Record<string, string> {
+  if (typeof preview !== "object" || preview === null) return {};
+  const labels = (preview as { labels?: unknown }).labels;
+  if (typeof labels !== "object" || labels === null) return {};
+  return Object.fromEntries(
+    Object.entries(labels).filter((entry): entry is [string, string] =>
+      typeof entry[1] === "string"
+    ),
+  );
+}
+
+/** Fields whose values are enums, shown by their labels. */
+const ENUM_LABELS: Record<string, (value: string) => string> = {
+  objective: objectiveLabel,
+  status: campaignStatusLabel,
+  budgetType: budgetTypeLabel,
+};
+
+/**
+ * A before/after value as text; absent values are an em dash. An id with a name in `labels`
+ * shows the name.
+ */
+export function changeValue(
+  field: string,
+  value: unknown,
+  currency: string | null,
+  labels: Readonly<Record<string, string>> = {},
+): string {
   if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "string" && Object.hasOwn(labels, value)) return labels[value];
+  if (typeof value === "string" && ENUM_LABELS[field]) return ENUM_LABELS[field](value);
   if (typeof value === "number" && field.endsWith("Minor")) {
     // Minor units: shown as money when the summary says which currency, never as cents.
     return currency ? formatMoney(value, currency) : `${value} (minor units)`;

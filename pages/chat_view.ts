@@ -20,7 +20,12 @@ import {
   type AgentRunStatus,
 } from "../agent/runs/types.ts";
 import { type EmbeddedComponent, parseComponent } from "./chat_components.ts";
-import { type PreviewChange, previewChanges } from "./chat_preview.ts";
+import {
+  type PreviewChange,
+  previewChanges,
+  previewCurrency,
+  previewLabels,
+} from "./chat_preview.ts";
 
 /** A persisted chat event as the client delivers it (the shape of `EventMessage`). */
 export interface ChatEvent {
@@ -89,6 +94,10 @@ export interface ConfirmationItem {
   summary: string;
   reason: string;
   changes: PreviewChange[];
+  /** Currency of the changes' money fields, if the preview names one. */
+  currency: string | null;
+  /** Names of ids in the changes (the target ad account's). */
+  labels: Record<string, string>;
   /** The recorded decision (from this tab or any other). */
   decision: Decision | null;
   /** The run ended (cancelled, failed) before anyone decided. */
@@ -367,6 +376,8 @@ function applyConfirmation(
     summary: text(preview.summary) || event.content,
     reason: text(metadata.reason),
     changes: previewChanges(metadata.preview),
+    currency: previewCurrency(metadata.preview),
+    labels: previewLabels(metadata.preview),
     decision: null,
     expired: false,
   };

@@ -4,85 +4,36 @@
  *
  * @module
  */
-import { currencyExponent } from "../domain/money.ts";
-import { minorToDecimal } from "../domain/money.ts";
+import {
+  currencyExponent,
+  DISPLAY_LOCALE,
+  formatDecimalString,
+  formatMoney,
+  formatMoneyDecimal,
+  minorToDecimal,
+} from "../domain/money.ts";
+import { formatCount, formatPercent, formatRoas } from "../domain/metric_format.ts";
+
+// Money and metrics have one formatter, the domain's, shared with the chat and the tools.
+export { formatCount, formatMoney, formatPercent, formatRoas };
 
 /** Pages render in one locale for now; the user's locale setting can replace it later. */
-const LOCALE = "en-US";
-
-const cache = new Map<string, Intl.NumberFormat>();
-
-function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  let format = cache.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(LOCALE, options);
-    cache.set(key, format);
-  }
-  return format;
-}
-
-/** `Intl.NumberFormat#format` accepts exact decimal strings; the DOM typings lag behind. */
-function formatDecimal(format: Intl.NumberFormat, decimal: string): string {
-  return (format.format as (value: string) => string)(decimal);
-}
-
-/** Minor units as money: `123456, "USD"` → `"$1,234.56"`. */
-export function formatMoney(minor: number, currency: string): string {
-  const exponent = currencyExponent(currency);
-  const format = numberFormat(`money:${currency}`, {
-    style: "currency",
-    currency,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
-  return formatDecimal(format, minorToDecimal(minor, exponent));
-}
+const LOCALE = DISPLAY_LOCALE;
 
 /** Minor units as compact money for chart axes: `1234500, "USD"` → `"$12K"`. */
 export function formatMoneyCompact(minor: number, currency: string): string {
-  const format = numberFormat(`compact:${currency}`, {
+  const format = new Intl.NumberFormat(LOCALE, {
     style: "currency",
     currency,
     notation: "compact",
     maximumFractionDigits: 1,
   });
-  return formatDecimal(format, minorToDecimal(Math.round(minor), currencyExponent(currency)));
+  return formatDecimalString(format, minorToDecimal(Math.round(minor), currencyExponent(currency)));
 }
 
 /** A major-unit decimal string (such as a CPA) as money; an em dash when absent. */
 export function formatDecimalMoney(decimal: string | null, currency: string): string {
-  if (decimal === null) return "—";
-  const exponent = currencyExponent(currency);
-  const format = numberFormat(`money:${currency}`, {
-    style: "currency",
-    currency,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
-  return formatDecimal(format, decimal);
-}
-
-/** A whole count: `12345` → `"12,345"`. */
-export function formatCount(value: number): string {
-  return numberFormat("count", { maximumFractionDigits: 0 }).format(value);
-}
-
-/** A fraction as a percentage with two decimals: `"0.012345"` → `"1.23%"`. */
-export function formatPercent(fraction: string | null): string {
-  if (fraction === null) return "—";
-  const format = numberFormat("percent", {
-    style: "percent",
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-  return formatDecimal(format, fraction);
-}
-
-/** Return on ad spend as a multiple: `"3.2100"` → `"3.21×"`. */
-export function formatRoas(ratio: string | null): string {
-  if (ratio === null) return "—";
-  const format = numberFormat("roas", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  return `${formatDecimal(format, ratio)}×`;
+  return formatMoneyDecimal(decimal, currency);
 }
 
 /** A `YYYY-MM-DD` date as `Nov 3, 2026` (UTC, so the day never shifts). */
@@ -129,4 +80,18 @@ export function formatDuration(ms: number): string {
   const minutes = Math.round(seconds / 60);
   const rest = minutes % 60;
   return rest === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${rest} min`;
+}
+
+/**
+ * How long until something may be tried again, as a person says it: `"in 40 seconds"`,
+ * `"in about 12 minutes"` (686 s; rounded up, so it is never too early), `"in about 2 hours"`.
+ */
+export function formatWait(seconds: number): string {
+  const value = Math.max(1, Math.ceil(seconds));
+  if (value < 60) return value === 1 ? "in 1 second" : `in ${value} seconds`;
+  const minutes = Math.ceil(value / 60);
+  if (minutes === 1) return "in about a minute";
+  if (minutes < 90) return `in about ${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  return `in about ${hours} hours`;
 }

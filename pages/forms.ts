@@ -4,6 +4,7 @@
  * @module
  */
 import type { FieldIssue } from "../domain/errors.ts";
+import { issueSentence } from "./form_messages.ts";
 
 /** Messages by form field name; `""` holds errors about the form as a whole. */
 export type FieldErrors = Record<string, string>;
@@ -48,7 +49,8 @@ export class FormValues {
 
 /**
  * Per-field messages from domain issues. `fieldOf` maps a domain path (`targeting.ageMax`) to
- * a form field name; the first message per field wins; unknown paths go to `""`.
+ * a form field name; the first message per field wins; unknown paths go to `""`. Messages read
+ * as sentences naming the field (`form_messages.ts`), never as the validator's output.
  */
 export function fieldErrors(
   issues: readonly FieldIssue[],
@@ -57,13 +59,7 @@ export function fieldErrors(
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const field = fieldOf(issue.field) ?? "";
-    errors[field] ??= humanize(issue.message);
+    errors[field] ??= issueSentence(field, issue.message);
   }
   return errors;
-}
-
-/** zod's messages start lower case ("must be…", "Invalid input"): make them read as sentences. */
-function humanize(message: string): string {
-  const text = message.charAt(0).toUpperCase() + message.slice(1);
-  return text.endsWith(".") ? text : `${text}.`;
 }

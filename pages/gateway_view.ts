@@ -64,12 +64,13 @@ export interface FieldChangeView {
 export function fieldChangeViews(
   changes: readonly { field: string; before: unknown; after: unknown }[],
   currency: string | null,
+  labels: Readonly<Record<string, string>> = {},
 ): FieldChangeView[] {
   return changes.map(({ field, before, after }) => ({
     field,
     label: fieldLabel(field),
-    before: changeValue(field, before, currency),
-    after: changeValue(field, after, currency),
+    before: changeValue(field, before, currency, labels),
+    after: changeValue(field, after, currency, labels),
   }));
 }
 

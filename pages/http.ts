@@ -58,3 +58,18 @@ export function withCookies(response: Response, cookies: readonly string[]): Res
     return copy;
   }
 }
+
+/**
+ * Marks a signed-in page's response `Cache-Control: no-store`, so no cache (nor the browser's
+ * Back button after signing out) keeps a copy of private data.
+ */
+export function noStore(response: Response): Response {
+  try {
+    response.headers.set("cache-control", "no-store");
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set("cache-control", "no-store");
+    return copy;
+  }
+}

@@ -13,7 +13,11 @@ import {
 import { clearSessionCookies } from "../auth/cookies.ts";
 import { endSignIn } from "../auth/sign_out.ts";
 import { RateLimitedError } from "../api/errors.ts";
-import { enforceLimit } from "../api/middleware/rate_limit.ts";
+import {
+  countSignInAttempt,
+  enforceLimit,
+  type SignInAttempt,
+} from "../api/middleware/rate_limit.ts";
 import type { Actor } from "../domain/actor.ts";
 import type { PageServices } from "./state.ts";
 
@@ -55,29 +59,41 @@ export async function endSession(
 }
 
 /**
- * Counts a sign-in or registration attempt against the same limits as the API (per client IP
- * and, with `email`, per account); the retry delay in seconds once over the limit, else null.
+ * Counts a registration attempt against the same per-IP limit as the API; the retry delay in
+ * seconds once over the limit, else null.
  */
 export async function authAttemptLimited(
   services: PageServices,
   ip: string,
-  email?: string,
 ): Promise<number | null> {
   const { config, coordination } = services;
   const windowMs = config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000;
   try {
     await enforceLimit(coordination, `auth-ip:${ip}`, config.LOGIN_RATE_LIMIT_PER_IP, windowMs);
-    if (email) {
-      await enforceLimit(
-        coordination,
-        `login:${email.trim().toLowerCase()}`,
-        config.LOGIN_RATE_LIMIT_PER_ACCOUNT,
-        windowMs,
-      );
-    }
     return null;
   } catch (error) {
-    if (!(error instanceof RateLimitedError)) throw error;
-    return Number(error.headers["Retry-After"] ?? 60);
+    return retryDelay(error);
   }
+}
+
+/**
+ * Counts a sign-in attempt against the same limits as the API (per client IP and per account):
+ * the attempt, to take back once the password proved right, or the retry delay in seconds once
+ * over a limit.
+ */
+export async function pageSignInAttempt(
+  services: PageServices,
+  ip: string,
+  email: string,
+): Promise<{ attempt: SignInAttempt } | { retryAfter: number }> {
+  try {
+    return { attempt: await countSignInAttempt(services, ip, email) };
+  } catch (error) {
+    return { retryAfter: retryDelay(error) };
+  }
+}
+
+function retryDelay(error: unknown): number {
+  if (!(error instanceof RateLimitedError)) throw error;
+  return Number(error.headers["Retry-After"] ?? 60);
 }

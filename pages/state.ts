@@ -50,4 +50,6 @@ export interface SignedInState extends PageState {
   pendingApprovals: number;
   /** Unread in-app notifications, for the bell. */
   unreadNotifications: number;
+  /** Open anomaly alerts (not yet acknowledged or resolved), for the frame's badge. */
+  openAlerts: number;
 }

@@ -6,9 +6,10 @@ import { Alert } from "@/components/ui/Alert.tsx";
 import { FormError, TextField } from "@/components/forms/Field.tsx";
 import { UnauthenticatedError, ValidationError } from "@/domain/errors.ts";
 import { type DemoCredentials, demoCredentials } from "@/pages/demo.ts";
+import { formatWait } from "@/pages/format.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
 import { redirect, rejectCrossSite, safeNext } from "@/pages/http.ts";
-import { authAttemptLimited, pageClientIp, startSession } from "@/pages/session.ts";
+import { pageClientIp, pageSignInAttempt, startSession } from "@/pages/session.ts";
 import type { PageState } from "@/pages/state.ts";
 
 interface LoginData {
@@ -37,9 +38,10 @@ export const handler: Handlers<LoginData, PageState> = {
     const next = safeNext(form.text("next"));
     const email = form.text("email").trim();
     const ip = pageClientIp(req, ctx.remoteAddr, services);
-    const retryAfter = await authAttemptLimited(services, ip, email);
-    if (retryAfter !== null) {
-      const errors = { "": `Too many sign-in attempts. Try again in ${retryAfter} seconds.` };
+    const counted = await pageSignInAttempt(services, ip, email);
+    if ("retryAfter" in counted) {
+      const { retryAfter } = counted;
+      const errors = { "": `Too many sign-in attempts. Try again ${formatWait(retryAfter)}.` };
       return ctx.render(await loginData(ctx.state, next, email, errors), {
         status: 429,
         headers: { "retry-after": String(retryAfter) },
@@ -50,6 +52,7 @@ export const handler: Handlers<LoginData, PageState> = {
         email,
         password: form.text("password"),
       });
+      await counted.attempt.succeeded();
       return redirect(next, { cookies: await startSession(services, req, ip, actor) });
     } catch (error) {
       let errors: FieldErrors;

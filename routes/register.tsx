@@ -1,8 +1,10 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
+import { authenticateRequest } from "@/auth/authenticate.ts";
 import { AuthCard } from "@/components/AuthCard.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { FormError, TextField } from "@/components/forms/Field.tsx";
 import { ConflictError, ValidationError } from "@/domain/errors.ts";
+import { formatWait } from "@/pages/format.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
 import { redirect, rejectCrossSite, safeNext } from "@/pages/http.ts";
 import { authAttemptLimited, pageClientIp, startSession } from "@/pages/session.ts";
@@ -15,9 +17,15 @@ interface RegisterData {
 }
 
 export const handler: Handlers<RegisterData, PageState> = {
-  GET(_req, ctx) {
+  async GET(req, ctx) {
+    const next = safeNext(ctx.url.searchParams.get("next"));
+    // Already signed in: there is nothing to register; go on (keeping any rotated cookies).
+    const auth = req.headers.has("cookie")
+      ? await authenticateRequest(req, ctx.state.services)
+      : null;
+    if (auth) return redirect(next, { cookies: auth.setCookies });
     ctx.state.title = "Create your account";
-    return ctx.render({ next: safeNext(ctx.url.searchParams.get("next")), values: {}, errors: {} });
+    return ctx.render({ next, values: {}, errors: {} });
   },
 
   async POST(req, ctx) {
@@ -31,7 +39,7 @@ export const handler: Handlers<RegisterData, PageState> = {
     const ip = pageClientIp(req, ctx.remoteAddr, services);
     const retryAfter = await authAttemptLimited(services, ip);
     if (retryAfter !== null) {
-      const errors = { "": `Too many attempts. Try again in ${retryAfter} seconds.` };
+      const errors = { "": `Too many attempts. Try again ${formatWait(retryAfter)}.` };
       return ctx.render({ next, values, errors }, { status: 429 });
     }
     try {

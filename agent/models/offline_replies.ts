@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { currencyExponent, formatMinor, groupThousands } from "../../domain/money.ts";
+import { formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
+import { formatCount, formatPercent, formatRoas } from "../../domain/metric_format.ts";
+import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import { isRecord, type ParsedToolResult } from "./tool_result.ts";
 
 /** A campaign as the list and write tools return it (fields the answers use). */
@@ -61,46 +63,28 @@ export function helpReply(unknown: boolean): string {
     "For free-form questions, an administrator can enable Gemini by setting GEMINI_API_KEY.";
 }
 
-/** Money in a campaign's or report's currency. */
+/** Money in a campaign's or report's currency, as the pages show it (`$1,500.00`). */
 export function money(amountMinor: number, currency: string): string {
-  return formatMinor(amountMinor, currency, { grouping: true });
+  return formatMoney(amountMinor, currency);
 }
 
-/** "USD 50.00/day" or "USD 500.00 lifetime". */
+/** "$50.00/day" or "$500.00 lifetime". */
 export function budgetText(campaign: CampaignView): string {
   const amount = money(campaign.budgetAmountMinor, campaign.currency);
   return campaign.budgetType === "daily" ? `${amount}/day` : `${amount} lifetime`;
 }
 
-/** A decimal-string money ratio ("25.7200") in currency units, rounded for reading. */
+/** A decimal-string money ratio ("25.7200") as money, rounded as the pages round it. */
 function ratioMoney(value: string | null, currency: string): string {
-  if (value === null) return "n/a";
-  return `${currency} ${roundDecimal(value, currencyExponent(currency))}`;
-}
-
-/** Rounds a non-negative decimal string half up to `places` decimals, exactly. */
-export function roundDecimal(value: string, places: number): string {
-  const [whole, fraction = ""] = value.split(".");
-  const padded = (fraction + "0".repeat(places + 1)).slice(0, places + 1);
-  let scaled = BigInt(`${whole}${padded.slice(0, places)}`);
-  if (Number(padded[places]) >= 5) scaled += 1n;
-  const digits = scaled.toString().padStart(places + 1, "0");
-  const head = places === 0 ? digits : digits.slice(0, -places);
-  return places === 0 ? groupThousands(head) : `${groupThousands(head)}.${digits.slice(-places)}`;
+  return formatMoneyDecimal(value, currency);
 }
 
 function percent(ctr: string | null): string {
-  if (ctr === null) return "n/a";
-  const [whole, fraction = ""] = ctr.split(".");
-  // ctr is a fraction with 6 decimals: ×100 is a shift of two places.
-  const shifted = `${whole}${fraction.padEnd(6, "0").slice(0, 2)}.${
-    fraction.padEnd(6, "0").slice(2)
-  }`;
-  return `${roundDecimal(shifted.replace(/^0+(?=\d)/, ""), 2)}%`;
+  return formatPercent(ctr);
 }
 
 function roas(value: string | null): string {
-  return value === null ? "n/a" : `${roundDecimal(value, 2)}×`;
+  return formatRoas(value);
 }
 
 /** A Markdown table of campaigns with their last-7-day delivery. */
@@ -120,13 +104,11 @@ export function campaignTable(
     "|---|---|---|---|---:|---:|---:|---:|";
   const rows = campaigns.map((campaign) => {
     const week = campaign.last7Days;
-    return `| ${campaign.name} | ${campaign.status} | ${campaign.objective} | ${
-      budgetText(campaign)
-    } | ` +
+    return `| ${campaign.name} | ${campaignStatusLabel(campaign.status)} | ${
+      objectiveLabel(campaign.objective)
+    } | ${budgetText(campaign)} | ` +
       (week
-        ? `${money(week.spendMinor, campaign.currency)} | ${
-          groupThousands(String(week.conversions))
-        } | ` +
+        ? `${money(week.spendMinor, campaign.currency)} | ${formatCount(week.conversions)} | ` +
           `${ratioMoney(week.cpa, campaign.currency)} | ${roas(week.roas)} |`
         : "– | – | – | – |");
   });
@@ -152,12 +134,10 @@ export function performanceReply(
     `Performance for ${scope}, ${label} (${range}):`,
     "",
     `- Spend: ${money(totals.spendMinor, currency)}`,
-    `- Conversions: ${groupThousands(String(totals.conversions))} (CPA ${
-      ratioMoney(totals.cpa, currency)
-    })`,
+    `- Conversions: ${formatCount(totals.conversions)} (CPA ${ratioMoney(totals.cpa, currency)})`,
     `- Revenue: ${money(totals.revenueMinor, currency)} (ROAS ${roas(totals.roas)})`,
-    `- Impressions: ${groupThousands(String(totals.impressions))}, clicks: ` +
-    `${groupThousands(String(totals.clicks))} (CTR ${percent(totals.ctr)}, CPC ${
+    `- Impressions: ${formatCount(totals.impressions)}, clicks: ` +
+    `${formatCount(totals.clicks)} (CTR ${percent(totals.ctr)}, CPC ${
       ratioMoney(totals.cpc, currency)
     })`,
   ];

@@ -47,6 +47,23 @@ export async function enforceLimit(
   if (count > limit) throw new RateLimitedError(resetInMs / 1000);
 }
 
+/**
+ * Takes back one event counted under `key` (an attempt that turned out not to count), in the
+ * shared counters or, while they cannot be reached, this process's.
+ */
+export async function refundLimit(
+  coordination: Coordination,
+  key: string,
+  log?: Logger,
+): Promise<void> {
+  const counterKey = `ratelimit:${key}`;
+  await coordination.counters.decrement(counterKey).catch((error) => {
+    if (!(error instanceof CoordinationUnavailableError)) throw error;
+    log?.warn("local rate limit: coordination unavailable", { error: error.message });
+    return localCounters.decrement(counterKey);
+  });
+}
+
 /** The client's IP address: the socket peer, or the first `X-Forwarded-For` hop behind a proxy. */
 export function clientIp(c: Context<ApiEnv>, config: Pick<Config, "TRUST_PROXY">): string {
   if (config.TRUST_PROXY) {
@@ -87,18 +104,40 @@ export async function limitAuthByIp(
   );
 }
 
-/** Sign-in attempts per account (by normalized email), on top of the per-IP limit. */
-export async function limitLogin(
+/** What a sign-in attempt was counted under, to take it back once it succeeds. */
+export interface SignInAttempt {
+  /** Takes the attempt back: call it after a successful sign-in, so only failures count. */
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Counts a sign-in attempt per client IP and per account (by normalized email), throwing 429
+ * once either is over its limit. The attempt is counted before the password is checked, so
+ * parallel guesses cannot slip past the limit; a successful sign-in then takes it back.
+ */
+export async function countSignInAttempt(
+  deps: { coordination: Coordination; config: LimitConfig },
+  ip: string,
+  email: string,
+  log?: Logger,
+): Promise<SignInAttempt> {
+  const { coordination, config } = deps;
+  const windowMs = config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000;
+  const keys = [`auth-ip:${ip}`, `login:${email.trim().toLowerCase()}`];
+  await enforceLimit(coordination, keys[0], config.LOGIN_RATE_LIMIT_PER_IP, windowMs, log);
+  await enforceLimit(coordination, keys[1], config.LOGIN_RATE_LIMIT_PER_ACCOUNT, windowMs, log);
+  return {
+    async succeeded() {
+      for (const key of keys) await refundLimit(coordination, key, log);
+    },
+  };
+}
+
+/** Sign-in attempts per client IP and per account; see `countSignInAttempt`. */
+export function limitLogin(
   c: Context<ApiEnv>,
   deps: { coordination: Coordination; config: LimitConfig },
   email: string,
-): Promise<void> {
-  await limitAuthByIp(c, deps);
-  await enforceLimit(
-    deps.coordination,
-    `login:${email.trim().toLowerCase()}`,
-    deps.config.LOGIN_RATE_LIMIT_PER_ACCOUNT,
-    deps.config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000,
-    c.get("log"),
-  );
+): Promise<SignInAttempt> {
+  return countSignInAttempt(deps, clientIp(c, deps.config), email, c.get("log"));
 }

@@ -4,9 +4,13 @@
  *
  * @module
  */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { listAlertsSchema, muteCampaignSchema } from "../../domain/alerts/service.ts";
-import { fromSnake, snakeObject } from "../case.ts";
-import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
+import { type AlertThresholds, alertThresholdsSchema } from "../../domain/alerts/types.ts";
+import { ForbiddenError } from "../../domain/errors.ts";
+import { fromSnake, type SnakeCased, snakeObject } from "../case.ts";
+import { actorOf, type ApiApp, type ApiEnv, type RouteContext } from "../context.ts";
 import {
   dataResponse,
   jsonBody,
@@ -15,10 +19,28 @@ import {
   respond,
   respondPage,
 } from "../openapi.ts";
-import { AlertSchema, MuteSchema } from "../schemas/alerts.ts";
+import { AlertSchema, AlertThresholdsSchema, MuteSchema } from "../schemas/alerts.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
 
-/** Registers `/alerts` and `/campaigns/{id}/alert-mute`. */
+/** What GET returns may come back: the account's own fields are read-only and ignored. */
+const thresholdsBody = snakeObject(alertThresholdsSchema).extend({
+  ad_account_id: z.uuid().optional().openapi({ readOnly: true }),
+  is_default: z.boolean().optional().openapi({ readOnly: true }),
+});
+
+/**
+ * Refuses API tokens: software must not quiet the alerts that watch it (the same rule as the
+ * autopilot limits).
+ */
+function requireSignIn(c: Context<ApiEnv>, what: string): void {
+  if (c.get("auth").method === "api_token") {
+    throw new ForbiddenError(`${what} needs a person's sign-in; API tokens cannot`);
+  }
+}
+
+/**
+ * Registers `/alerts`, `/campaigns/{id}/alert-mute` and `/ad-accounts/{id}/alert-thresholds`.
+ */
 export function registerAlertRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
   const { alerts } = deps.domain;
 
@@ -113,6 +135,43 @@ export function registerAlertRoutes(app: ApiApp, { deps, guards }: RouteContext)
     async (c) => {
       await alerts.unmute(actorOf(c), c.req.valid("param").id);
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/ad-accounts/{id}/alert-thresholds",
+      tags: ["Alerts"],
+      summary: "An ad account's alert thresholds",
+      description: "The z-score a day must reach (`min_z`), each type's least relative change, " +
+        "the minimum-data gates and the early-exhaustion share. Accounts nobody edited carry " +
+        "the defaults (`is_default`).",
+      request: { params: IdParamsSchema },
+      responses: { 200: dataResponse(AlertThresholdsSchema, "The thresholds") },
+    }),
+    async (c) =>
+      respond(c, await alerts.accountThresholds(actorOf(c), c.req.valid("param").id), "OK"),
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "put",
+      path: "/ad-accounts/{id}/alert-thresholds",
+      tags: ["Alerts"],
+      summary: "Replace an ad account's alert thresholds (a person's sign-in only)",
+      description: "Omitted fields take the defaults; the `data` of the GET may be sent back " +
+        "with changes. 403 for API tokens: software must not quiet the alerts that watch it.",
+      request: { params: IdParamsSchema, body: jsonBody(thresholdsBody) },
+      responses: { 200: dataResponse(AlertThresholdsSchema, "The saved thresholds") },
+    }),
+    async (c) => {
+      requireSignIn(c, "changing alert thresholds");
+      const id = c.req.valid("param").id;
+      const { ad_account_id: _id, is_default: _default, ...fields } = c.req.valid("json");
+      const input = fromSnake(alertThresholdsSchema, fields as SnakeCased<AlertThresholds>);
+      await alerts.setThresholds(actorOf(c), id, input);
+      return respond(c, await alerts.accountThresholds(actorOf(c), id), "Saved");
     },
   );
 }

@@ -92,8 +92,9 @@ export function registerAuthRoutes(app: ApiApp, { deps, guards }: RouteContext):
     }),
     async (c) => {
       const credentials = fromSnake(credentialsSchema, c.req.valid("json"));
-      await limitLogin(c, deps, credentials.email);
+      const attempt = await limitLogin(c, deps, credentials.email);
       const { user, actor } = await domain.accounts.authenticate(credentials);
+      await attempt.succeeded();
       const tokens = await startSession(c, actor);
       return respond(c, tokenPair(tokens, user), "Signed in");
     },

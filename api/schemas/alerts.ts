@@ -5,7 +5,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANGE_ACTOR_KINDS } from "../../domain/change_history.ts";
-import { ALERT_SEVERITIES, ALERT_TYPES } from "../../domain/alerts/types.ts";
+import { ALERT_SEVERITIES, ALERT_TYPES, alertThresholdsSchema } from "../../domain/alerts/types.ts";
+import { snakeObject } from "../case.ts";
 import { CalendarDate, Timestamp } from "./common.ts";
 
 const metric = z.enum(["spend", "cpa", "roas", "ctr", "conversions"]);
@@ -24,12 +25,19 @@ const FindingSchema = z.object({
   relative_change: z.number().openapi({ example: -0.62 }),
   z: z.number().nullable().openapi({ description: "Robust z-score; null for stops and budgets." }),
   baseline: z.object({
-    method: z.enum(["same_weekday", "recent_days"]),
+    method: z.enum(["same_weekday", "recent_days", "weeks_before"]).openapi({
+      description: "same_weekday: the same weekday of past weeks; recent_days: the last 14 " +
+        "days (young campaigns); weeks_before: the 8 weeks before a sustained shift.",
+    }),
     dates: z.array(CalendarDate),
     median: z.number(),
     low: z.number().openapi({ description: "Lower edge of the normal band." }),
     high: z.number().openapi({ description: "Upper edge of the normal band." }),
   }).nullable(),
+  shift: z.object({ start: CalendarDate, days: z.number().int() }).optional().openapi({
+    description: "A sustained shift: its first day and length (observed and expected are " +
+      "then over those days). Absent for a one-day anomaly.",
+  }),
   summary: z.string(),
 });
 
@@ -99,3 +107,9 @@ export const MuteSchema = z.object({
   campaign_id: z.uuid(),
   muted_until: Timestamp,
 }).openapi("AlertMute");
+
+/** An ad account's detection thresholds. */
+export const AlertThresholdsSchema = snakeObject(alertThresholdsSchema).extend({
+  ad_account_id: z.uuid(),
+  is_default: z.boolean().openapi({ description: "True until someone saves thresholds." }),
+}).openapi("AlertThresholds");

@@ -35,7 +35,7 @@ const FRAME = {
 /** An approval request and its outcome. */
 export function ApprovalCard({ item, pending, onDecide }: ApprovalCardProps) {
   const state = item.decision ?? (item.expired ? "expired" : "open");
-  const currency = currencyOf(item.summary);
+  const currency = item.currency ?? currencyOf(item.summary);
   const titleId = `approval-${item.key}`;
   return (
     <section
@@ -61,6 +61,7 @@ export function ApprovalCard({ item, pending, onDecide }: ApprovalCardProps) {
           <ChangeTable
             group={group}
             currency={currency}
+            labels={item.labels ?? {}}
           />
         ))}
       </div>
@@ -75,7 +76,13 @@ export function ApprovalCard({ item, pending, onDecide }: ApprovalCardProps) {
   );
 }
 
-function ChangeTable({ group, currency }: { group: PreviewGroup; currency: string | null }) {
+function ChangeTable(
+  { group, currency, labels }: {
+    group: PreviewGroup;
+    currency: string | null;
+    labels: Readonly<Record<string, string>>;
+  },
+) {
   const what = group.resource === "ad_account" ? "Ad account" : "Campaign";
   return (
     <div class="overflow-x-auto rounded-md border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-900">
@@ -102,12 +109,12 @@ function ChangeTable({ group, currency }: { group: PreviewGroup; currency: strin
               <td class="px-3 py-1.5 text-neutral-500 dark:text-neutral-400">
                 {change.before === null ? "—" : (
                   <span class="line-through decoration-neutral-400">
-                    {changeValue(change.field, change.before, currency)}
+                    {changeValue(change.field, change.before, currency, labels)}
                   </span>
                 )}
               </td>
               <td class="break-all px-3 py-1.5 font-medium text-neutral-900 dark:text-neutral-100">
-                {changeValue(change.field, change.after, currency)}
+                {changeValue(change.field, change.after, currency, labels)}
               </td>
             </tr>
           ))}

@@ -4,7 +4,7 @@ import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import type { Approval } from "@/domain/approvals.ts";
 import { formatDateTime } from "@/pages/format.ts";
 import { fieldChangeViews } from "@/pages/gateway_view.ts";
-import { previewChanges } from "@/pages/chat_preview.ts";
+import { previewChanges, previewLabels } from "@/pages/chat_preview.ts";
 
 interface ApprovalSummaryProps {
   approval: Approval;
@@ -19,7 +19,11 @@ interface ApprovalSummaryProps {
  * and until when it waits.
  */
 export function ApprovalSummary({ approval, currency, linked }: ApprovalSummaryProps) {
-  const changes = fieldChangeViews(previewChanges(approval.preview), currency);
+  const changes = fieldChangeViews(
+    previewChanges(approval.preview),
+    currency,
+    previewLabels(approval.preview),
+  );
   return (
     <div class="space-y-3">
       <div class="flex flex-wrap items-start justify-between gap-3">

@@ -1,3 +1,7 @@
+import type { ComponentChildren } from "preact";
+import { LinkButton } from "./Button.tsx";
+import { EmptyState } from "./EmptyState.tsx";
+
 interface PaginationProps {
   /** The current page URL; other query parameters are kept in the links. */
   url: URL;
@@ -8,13 +12,9 @@ interface PaginationProps {
 
 /** "Showing 21–40 of 95" with previous/next links that keep the page's filters. */
 export function Pagination({ url, total, skip, limit }: PaginationProps) {
-  if (total === 0) return null;
-  const link = (nextSkip: number) => {
-    const target = new URL(url);
-    if (nextSkip > 0) target.searchParams.set("skip", String(nextSkip));
-    else target.searchParams.delete("skip");
-    return `${target.pathname}${target.search}`;
-  };
+  // Past the end there is nothing to count from ("Showing 8–8 of 8"): see `Paged`.
+  if (total === 0 || skip >= total) return null;
+  const link = (nextSkip: number) => pageLink(url, nextSkip);
   const previous = skip > 0 ? link(Math.max(0, skip - limit)) : null;
   const next = skip + limit < total ? link(skip + limit) : null;
   const item = "rounded-md border px-3 py-1.5 text-sm font-medium";
@@ -39,5 +39,50 @@ export function Pagination({ url, total, skip, limit }: PaginationProps) {
           : <span aria-disabled="true" class={disabled}>Next</span>}
       </div>
     </nav>
+  );
+}
+
+/** The page URL with `skip` set (dropped for the first page), keeping the other parameters. */
+function pageLink(url: URL, skip: number): string {
+  const target = new URL(url);
+  if (skip > 0) target.searchParams.set("skip", String(skip));
+  else target.searchParams.delete("skip");
+  return `${target.pathname}${target.search}`;
+}
+
+interface PagedProps {
+  url: URL;
+  /** The page shown: its items (only their number matters here) and position. */
+  page: { items: readonly unknown[]; total: number; skip: number; limit: number };
+  /** The page's table. */
+  children: ComponentChildren;
+}
+
+/**
+ * A page of a list with its pagination, or — for a page past the end (an old link, a list that
+ * shrank) — an empty state that leads back to the last page instead of an empty table.
+ */
+export function Paged({ url, page, children }: PagedProps) {
+  const { items, total, skip, limit } = page;
+  if (items.length === 0 && total > 0) {
+    const lastPage = Math.floor((total - 1) / limit) * limit;
+    return (
+      <EmptyState
+        title="Nothing on this page"
+        action={
+          <LinkButton href={pageLink(url, lastPage)} variant="secondary">
+            Go to the last page
+          </LinkButton>
+        }
+      >
+        {`This list has ${total} ${total === 1 ? "entry" : "entries"}; this page is past its end.`}
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      {children}
+      <Pagination url={url} total={total} skip={skip} limit={limit} />
+    </>
   );
 }

@@ -22,8 +22,11 @@ export const FALLBACK_DAYS = 14;
 /** Points the fallback needs. */
 export const MIN_FALLBACK_POINTS = 7;
 
-/** How a baseline was formed. */
-export type BaselineMethod = "same_weekday" | "recent_days";
+/**
+ * How a baseline was formed: the same weekday of past weeks, the last 14 days (young
+ * campaigns), or — for a sustained shift — the 8 weeks before the shift began.
+ */
+export type BaselineMethod = "same_weekday" | "recent_days" | "weeks_before";
 
 /** The days a baseline is formed from, and how. */
 export interface BaselineDays {
@@ -118,4 +121,38 @@ export function pooledRelativeSpread(
   }
   if (residuals.length < 14) return null;
   return MAD_TO_SIGMA * robustStats(residuals).mad;
+}
+
+/**
+ * A Poisson count's deviation from its mean in standard deviations, on Anscombe's
+ * variance-stabilizing scale: unlike (x − λ)/√λ it keeps the lower tail's real significance
+ * (2 conversions where 9 were expected is rarer than the normal approximation says).
+ */
+export function anscombe(count: number, mean: number): number {
+  return 2 * (Math.sqrt(count + 3 / 8) - Math.sqrt(mean + 3 / 8));
+}
+
+/** Same-weekday pairs the young-campaign spread needs. */
+const MIN_WEEKLY_PAIRS = 7;
+
+/**
+ * The day-to-day spread of a metric as a share of its level, for a campaign too young for a
+ * same-weekday baseline: from each of its last four weeks' days against the same weekday a week
+ * before (log ratios; their spread is √2 times a day's). Unlike the spread of the last 14 days
+ * themselves it leaves the weekday swing out — quiet weekends are not noise. Null with fewer
+ * than 7 such pairs.
+ */
+export function weeklyPairSpread(
+  date: string,
+  valueOn: (date: string) => number | null,
+): number | null {
+  const ratios: number[] = [];
+  for (let back = 1; back <= 28 - 7; back++) {
+    const value = valueOn(addDays(date, -back));
+    const weekBefore = valueOn(addDays(date, -back - 7));
+    if (value === null || weekBefore === null || !(value > 0) || !(weekBefore > 0)) continue;
+    ratios.push(Math.log(value / weekBefore));
+  }
+  if (ratios.length < MIN_WEEKLY_PAIRS) return null;
+  return MAD_TO_SIGMA * robustStats(ratios).mad / Math.SQRT2;
 }

@@ -23,6 +23,7 @@
 import type { BudgetType, CampaignStatus } from "../../db/schema.ts";
 import { addDays, daysBetween } from "../dates.ts";
 import {
+  anscombe,
   type BaselineDays,
   baselineDays,
   type BaselineMethod,
@@ -30,7 +31,9 @@ import {
   pooledRelativeSpread,
   robustStats,
   robustZ,
+  weeklyPairSpread,
 } from "./baseline.ts";
+import { judgeShift, SHIFT_TYPES } from "./shift.ts";
 import type { AlertMetric, AlertSeverity, AlertThresholds, AlertType, DayCounts } from "./types.ts";
 
 /** Share of a daily budget that counts as used up. */
@@ -96,6 +99,11 @@ export interface Finding {
   /** Robust z-score; null where not a statistical test (stopped, budgets). */
   z: number | null;
   baseline: BaselineSummary | null;
+  /**
+   * For a sustained shift (`shift.ts`): its first day and length; `observed` and `expected`
+   * are then over those days. Absent for a one-day finding.
+   */
+  shift?: { start: string; days: number };
   /** One sentence for people. */
   summary: string;
 }
@@ -261,6 +269,18 @@ export function detect(input: DetectionInput): Verdict[] {
     else if (!base) {
       verdict = { type: spec.type, state: "not_evaluated", reason: "too little history" };
     } else verdict = judge(spec, observed, base, byDate, thresholds, false);
+    if (!judgeable && verdict.state !== "anomaly" && SHIFT_TYPES.includes(spec.type)) {
+      // Not one day's jump: perhaps a level the rate moved to days ago and kept.
+      const shift = judgeShift(spec.type, {
+        byDate,
+        date: input.date,
+        firstJudgeable: campaign ? firstJudgeableDay(campaign) : null,
+        thresholds,
+      });
+      if (shift && (shift.state === "anomaly" || verdict.state === "not_evaluated")) {
+        verdict = shift;
+      }
+    }
     if (spec.type === "spend_spike" && input.today && verdict.state !== "anomaly") {
       const partial = judgeTodaySpend(spec, input.today.counts, hasData, byDate, thresholds);
       if (partial?.state === "anomaly") verdict = partial;
@@ -294,6 +314,14 @@ function suppressConsequences(verdicts: Verdict[]): Verdict[] {
       ? { type: verdict.type, state: "not_evaluated", reason: "delivery itself fell" }
       : verdict
   );
+}
+
+/** The first day the campaign was active all of, within its dates. */
+function firstJudgeableDay(campaign: CampaignFacts): string | null {
+  const afterActive = campaign.activeSince === null ? null : addDays(campaign.activeSince, 1);
+  if (campaign.startDate === null) return afterActive;
+  if (afterActive === null) return campaign.startDate;
+  return afterActive > campaign.startDate ? afterActive : campaign.startDate;
 }
 
 /** Why the campaign's `date` cannot be judged, or null when it can. */
@@ -348,12 +376,14 @@ function judge(
   }
   const floor = spec.noiseFloor(counts, stats.median);
   // Same-weekday points are few: their spread comes from all recent days when there are enough.
+  const valueOn = (date: string) => {
+    const day = byDate.get(date);
+    return day && (day.impressions > 0 || day.spendMinor > 0) ? metricOf(spec.metric, day) : null;
+  };
+  // A young campaign's last 14 days mix weekdays: its spread comes from week-apart pairs.
   const pooled = base.method === "same_weekday"
-    ? pooledRelativeSpread(observedDay.date, (date) => {
-      const day = byDate.get(date);
-      return day && (day.impressions > 0 || day.spendMinor > 0) ? metricOf(spec.metric, day) : null;
-    })
-    : null;
+    ? pooledRelativeSpread(observedDay.date, valueOn)
+    : weeklyPairSpread(observedDay.date, valueOn);
   const spreadStats = pooled === null
     ? stats
     : { ...stats, mad: (pooled * stats.median) / MAD_TO_SIGMA };
@@ -501,15 +531,6 @@ function judgeRate(
       summary: summaryOf(spec, relativeChange, base.method, false),
     },
   };
-}
-
-/**
- * A Poisson count's deviation from its mean in standard deviations, on Anscombe's
- * variance-stabilizing scale: unlike (x − λ)/√λ it keeps the lower tail's real significance
- * (2 conversions where 9 were expected is rarer than the normal approximation says).
- */
-function anscombe(count: number, mean: number): number {
-  return 2 * (Math.sqrt(count + 3 / 8) - Math.sqrt(mean + 3 / 8));
 }
 
 /** The metric people read, had the day seen `events` (a CPA over no conversion is its spend). */

@@ -124,6 +124,8 @@ export interface AlertsService {
   /** The actor's alerts, newest first. */
   list(actor: Actor, query?: ListAlertsQuery): Promise<Page<Alert>>;
   get(actor: Actor, id: string): Promise<Alert>;
+  /** How many of the actor's alerts are open (neither acknowledged nor resolved): the badge. */
+  countOpen(actor: Actor): Promise<number>;
   /** Marks an open alert seen; still unresolved (and still deduplicating). */
   acknowledge(actor: Actor, id: string): Promise<Alert>;
   /** Resolves an alert by hand (idempotent). */
@@ -134,12 +136,21 @@ export interface AlertsService {
   unmute(actor: Actor, campaignId: string): Promise<void>;
   /** The account's thresholds (the defaults until edited). */
   thresholds(actor: Actor, adAccountId: string): Promise<AlertThresholds>;
+  /** The account's thresholds and whether they are still the defaults (nobody saved any). */
+  accountThresholds(actor: Actor, adAccountId: string): Promise<AccountAlertThresholds>;
   /** Replaces the account's thresholds; omitted fields take the defaults. */
   setThresholds(
     actor: Actor,
     adAccountId: string,
     input: z.input<typeof alertThresholdsSchema>,
   ): Promise<AlertThresholds>;
+}
+
+/** An account's thresholds as REST shows them. */
+export interface AccountAlertThresholds extends AlertThresholds {
+  adAccountId: string;
+  /** True until someone saves thresholds for the account. */
+  isDefault: boolean;
 }
 
 /** Options of the service. */
@@ -342,15 +353,38 @@ export function createAlertsService(
     timeZone: string,
   ): AlertCause {
     const byDate = new Map(days.map((day) => [day.date, day]));
-    const observed = byDate.get(finding.date) ??
-      {
-        date: finding.date,
-        impressions: 0,
-        clicks: 0,
-        spendMinor: 0,
-        conversions: 0,
-        revenueMinor: 0,
-      };
+    // A sustained shift is broken down over its average day: ratios as over its sum, volumes
+    // (clicks, impressions) per day, comparable with the baseline's days.
+    const span = finding.shift?.days ?? 1;
+    const summed = Array.from(
+      { length: span },
+      (_, index) => byDate.get(addDays(finding.date, -index)),
+    ).reduce<DayCounts>((total, day) =>
+      day
+        ? {
+          date: finding.date,
+          impressions: total.impressions + day.impressions,
+          clicks: total.clicks + day.clicks,
+          spendMinor: total.spendMinor + day.spendMinor,
+          conversions: total.conversions + day.conversions,
+          revenueMinor: total.revenueMinor + day.revenueMinor,
+        }
+        : total, {
+      date: finding.date,
+      impressions: 0,
+      clicks: 0,
+      spendMinor: 0,
+      conversions: 0,
+      revenueMinor: 0,
+    });
+    const observed: DayCounts = {
+      date: finding.date,
+      impressions: summed.impressions / span,
+      clicks: summed.clicks / span,
+      spendMinor: summed.spendMinor / span,
+      conversions: summed.conversions / span,
+      revenueMinor: summed.revenueMinor / span,
+    };
     const baselineDates = finding.baseline?.dates ??
       Array.from({ length: 7 }, (_, index) => addDays(finding.date, -1 - index));
     const baseline = baselineDates.flatMap((date) => byDate.get(date) ?? []);
@@ -459,6 +493,14 @@ export function createAlertsService(
       return toAlert(await loadOwned(actor, id));
     },
 
+    async countOpen(actor) {
+      const row = await db.kysely.selectFrom("alerts")
+        .select((eb) => eb.fn.countAll<number>().as("total"))
+        .where("user_id", "=", actor.userId).where("status", "=", "open")
+        .executeTakeFirstOrThrow();
+      return Number(row.total);
+    },
+
     async acknowledge(actor, id) {
       const row = await loadOwned(actor, id);
       if (row.status === "resolved") throw new ConflictError("the alert is already resolved");
@@ -524,6 +566,17 @@ export function createAlertsService(
     async thresholds(actor, adAccountId) {
       const account = await loadAdAccount(db.kysely, actor, adAccountId);
       return await accountThresholds(account.id);
+    },
+
+    async accountThresholds(actor, adAccountId) {
+      const account = await loadAdAccount(db.kysely, actor, adAccountId);
+      const saved = await db.kysely.selectFrom("alert_thresholds").select("id")
+        .where("ad_account_id", "=", account.id).executeTakeFirst();
+      return {
+        ...await accountThresholds(account.id),
+        adAccountId: account.id,
+        isDefault: saved === undefined,
+      };
     },
 
     async setThresholds(actor, adAccountId, input) {

@@ -31,6 +31,7 @@ import {
   signWebhookBody,
   TIMESTAMP_HEADER,
 } from "./signature.ts";
+import { notificationDeliveryAttempts, notificationDeliveryDuration } from "../../lib/metrics.ts";
 
 /** How the worker behaves. */
 export interface OutboxOptions {
@@ -123,6 +124,9 @@ export function createNotificationOutbox(
         })
         .where("id", "=", row.id).where("lease_token", "=", token).executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) return; // taken over: that worker records
+      const result = outcome.ok ? "delivered" : giveUp ? "gave_up" : "retry";
+      notificationDeliveryAttempts.inc({ channel: row.channel, outcome: result });
+      notificationDeliveryDuration.observe({ channel: row.channel }, outcome.durationMs / 1000);
       await trx.insertInto("notification_delivery_attempts").values({
         id: context.ids(),
         delivery_id: row.id,

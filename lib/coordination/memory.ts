@@ -128,5 +128,10 @@ function memoryCounters(now: () => number): Counters {
       window.count += 1;
       return Promise.resolve({ count: window.count, resetInMs: window.resetAt - moment });
     },
+    decrement(key): Promise<void> {
+      const window = windows.get(key);
+      if (window && window.resetAt > now() && window.count > 0) window.count -= 1;
+      return Promise.resolve();
+    },
   };
 }

@@ -67,6 +67,13 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
+// Only while the window lasts (the key exists), and never below zero.
+const DECREMENT = `
+if redis.call('exists', KEYS[1]) == 1 and tonumber(redis.call('get', KEYS[1])) > 0 then
+  redis.call('decr', KEYS[1])
+end
+return 0`;
+
 /** How long a command may take before Redis counts as not answering. */
 const COMMAND_TIMEOUT_MS = 1_000;
 
@@ -189,6 +196,9 @@ function redisCounters(client: Redis, prefix: string): Counters {
         client.eval(INCREMENT, 1, `${prefix}counter:${key}`, windowMs)
       ) as [number, number];
       return { count, resetInMs: ttl };
+    },
+    async decrement(key) {
+      await reaching(() => client.eval(DECREMENT, 1, `${prefix}counter:${key}`));
     },
   };
 }

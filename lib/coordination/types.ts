@@ -53,6 +53,11 @@ export interface CounterValue {
 export interface Counters {
   /** Counts one event under `key`; the window starts at the first event and lasts `windowMs`. */
   increment(key: string, windowMs: number): Promise<CounterValue>;
+  /**
+   * Takes back one event counted under `key` in its current window (never below zero), for an
+   * attempt that turned out not to count; does nothing once the window has ended.
+   */
+  decrement(key: string): Promise<void>;
 }
 
 /** Everything coordination offers, plus lifecycle. */

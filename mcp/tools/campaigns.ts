@@ -7,7 +7,9 @@
 import { z } from "zod";
 import type { CampaignStatus } from "../../domain/campaigns.ts";
 import { BUDGET_CHANGE_THRESHOLD_PERCENT } from "../../domain/approval.ts";
-import { formatMinor } from "../../domain/money.ts";
+import { formatMinor, formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
+import { formatCount, formatRoas } from "../../domain/metric_format.ts";
+import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import {
   type Campaign,
   createCampaignSchema,
@@ -43,8 +45,10 @@ export const listCampaignsTool: McpTool = defineTool({
     text: page.total === 0 ? "No campaigns match." : `${page.total} campaign(s): ` +
       page.items.map((campaign) =>
         `${describe(campaign)}, last 7 days spend ` +
-        `${formatMinor(campaign.last7Days.spendMinor, campaign.currency)}, ` +
-        `${campaign.last7Days.conversions} conversions [${campaign.id}]`
+        `${formatMoney(campaign.last7Days.spendMinor, campaign.currency)}, ` +
+        `${formatCount(campaign.last7Days.conversions)} conversions, CPA ` +
+        `${formatMoneyDecimal(campaign.last7Days.cpa, campaign.currency)}, ROAS ` +
+        `${formatRoas(campaign.last7Days.roas)} [${campaign.id}]`
       ).join("; "),
     component: {
       type: "table",
@@ -63,13 +67,13 @@ export const listCampaignsTool: McpTool = defineTool({
         rows: page.items.map((campaign) => ({
           id: campaign.id,
           name: campaign.name,
-          status: campaign.status,
-          objective: campaign.objective,
-          budget: budgetOf(campaign),
-          spend7d: formatMinor(campaign.last7Days.spendMinor, campaign.currency),
-          conversions7d: campaign.last7Days.conversions,
-          cpa7d: campaign.last7Days.cpa,
-          roas7d: campaign.last7Days.roas,
+          status: campaignStatusLabel(campaign.status),
+          objective: objectiveLabel(campaign.objective),
+          budget: budgetDisplay(campaign),
+          spend7d: formatMoney(campaign.last7Days.spendMinor, campaign.currency),
+          conversions7d: formatCount(campaign.last7Days.conversions),
+          cpa7d: formatMoneyDecimal(campaign.last7Days.cpa, campaign.currency),
+          roas7d: formatRoas(campaign.last7Days.roas),
         })),
         total: page.total,
       },
@@ -214,6 +218,15 @@ function describe(campaign: Campaign): string {
   return `"${campaign.name}" (${campaign.status}, ${campaign.objective}, ${budgetOf(campaign)})`;
 }
 
+/**
+ * The budget in the text line, with the currency's code (`USD 50.00 daily`): the text is also
+ * parsed back by clients that keep only text (`agent/models/offline_text.ts`).
+ */
 function budgetOf(campaign: Campaign): string {
   return `${formatMinor(campaign.budgetAmountMinor, campaign.currency)} ${campaign.budgetType}`;
+}
+
+/** The budget as the pages show it (`$50.00 daily`), for the table people read. */
+function budgetDisplay(campaign: Campaign): string {
+  return `${formatMoney(campaign.budgetAmountMinor, campaign.currency)} ${campaign.budgetType}`;
 }

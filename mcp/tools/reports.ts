@@ -8,7 +8,8 @@
  * @module
  */
 import { z } from "zod";
-import { formatMinor } from "../../domain/money.ts";
+import { formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
+import { formatCount, formatPercent, formatRoas } from "../../domain/metric_format.ts";
 import { addDays, dateOf, isoDateSchema } from "../../domain/dates.ts";
 import type { MetricTotals } from "../../domain/derived_metrics.ts";
 import type { PerformanceReport } from "../../domain/metrics.ts";
@@ -55,10 +56,12 @@ function scopeOf(data: Report): string {
 }
 
 function totalsText(totals: MetricTotals, currency: string): string {
-  return `spend ${formatMinor(totals.spendMinor, currency)}, ${totals.impressions} impressions, ` +
-    `${totals.clicks} clicks (CTR ${totals.ctr ?? "n/a"}, CPC ${totals.cpc ?? "n/a"}), ` +
-    `${totals.conversions} conversions (CPA ${totals.cpa ?? "n/a"}), revenue ` +
-    `${formatMinor(totals.revenueMinor, currency)} (ROAS ${totals.roas ?? "n/a"})`;
+  return `spend ${formatMoney(totals.spendMinor, currency)}, ` +
+    `${formatCount(totals.impressions)} impressions, ${formatCount(totals.clicks)} clicks ` +
+    `(CTR ${formatPercent(totals.ctr)}, CPC ${formatMoneyDecimal(totals.cpc, currency)}), ` +
+    `${formatCount(totals.conversions)} conversions ` +
+    `(CPA ${formatMoneyDecimal(totals.cpa, currency)}), revenue ` +
+    `${formatMoney(totals.revenueMinor, currency)} (ROAS ${formatRoas(totals.roas)})`;
 }
 
 /** `performance_summary`: totals over a range (card). */
@@ -84,14 +87,14 @@ export const performanceSummaryTool: McpTool = defineTool({
         data: {
           title: `Performance ${data.from} – ${data.to}`,
           fields: [
-            { label: "Spend", value: formatMinor(data.totals.spendMinor, currency) },
-            { label: "Impressions", value: String(data.totals.impressions) },
-            { label: "Clicks", value: String(data.totals.clicks) },
-            { label: "CTR", value: data.totals.ctr ?? "n/a" },
-            { label: "Conversions", value: String(data.totals.conversions) },
-            { label: "CPA", value: data.totals.cpa ?? "n/a" },
-            { label: "Revenue", value: formatMinor(data.totals.revenueMinor, currency) },
-            { label: "ROAS", value: data.totals.roas ?? "n/a" },
+            { label: "Spend", value: formatMoney(data.totals.spendMinor, currency) },
+            { label: "Impressions", value: formatCount(data.totals.impressions) },
+            { label: "Clicks", value: formatCount(data.totals.clicks) },
+            { label: "CTR", value: formatPercent(data.totals.ctr) },
+            { label: "Conversions", value: formatCount(data.totals.conversions) },
+            { label: "CPA", value: formatMoneyDecimal(data.totals.cpa, currency) },
+            { label: "Revenue", value: formatMoney(data.totals.revenueMinor, currency) },
+            { label: "ROAS", value: formatRoas(data.totals.roas) },
           ],
         },
       },
@@ -120,7 +123,7 @@ export const dailyTrendTool: McpTool = defineTool({
       text: `Daily trend of ${scopeOf(data)}, ${data.from} to ${data.to} ` +
         `(${data.daily.length} days): ${totalsText(data.totals, currency)}.` +
         (best && best.spendMinor > 0
-          ? ` Highest spend on ${best.date}: ${formatMinor(best.spendMinor, currency)}.`
+          ? ` Highest spend on ${best.date}: ${formatMoney(best.spendMinor, currency)}.`
           : ""),
       component: {
         type: "chart",

@@ -9,6 +9,7 @@ import type { SignedInState } from "@/pages/state.ts";
 /** The sections of the app, in navigation order. */
 export const sections = [
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/campaigns", label: "Campaigns" },
   { href: "/ad-accounts", label: "Ad accounts" },
   { href: "/approvals", label: "Approvals" },
@@ -20,7 +21,7 @@ export const sections = [
 
 export default function AppLayout({ Component, url, state }: PageProps<unknown, SignedInState>) {
   const isActive = (href: string) => url.pathname === href || url.pathname.startsWith(href + "/");
-  const { user, credits, flash, pendingApprovals, unreadNotifications } = state;
+  const { user, credits, flash, pendingApprovals, unreadNotifications, openAlerts } = state;
   return (
     <div class="flex min-h-screen flex-col md:flex-row">
       <aside class="flex flex-col border-b border-neutral-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r dark:border-neutral-800 dark:bg-neutral-900">
@@ -42,6 +43,7 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
               {href === "/approvals" && pendingApprovals > 0 && (
                 <PendingBadge count={pendingApprovals} />
               )}
+              {href === "/alerts" && openAlerts > 0 && <OpenAlertsBadge count={openAlerts} />}
             </a>
           ))}
         </nav>
@@ -78,6 +80,19 @@ function PendingBadge({ count }: { count: number }) {
     >
       {formatCount(count)}
       <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
+    </span>
+  );
+}
+
+/** The number of open anomaly alerts, beside the Alerts link. */
+function OpenAlertsBadge({ count }: { count: number }) {
+  return (
+    <span
+      class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white"
+      data-open-alerts={count}
+    >
+      {formatCount(count)}
+      <span class="sr-only">{count === 1 ? " open alert" : " open alerts"}</span>
     </span>
   );
 }

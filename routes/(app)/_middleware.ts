@@ -2,14 +2,15 @@ import type { FreshContext } from "$fresh/server.ts";
 import { authenticateRequest, isUnsafeMethod } from "@/auth/authenticate.ts";
 import { clearSessionCookies } from "@/auth/cookies.ts";
 import { NotFoundError } from "@/domain/errors.ts";
-import { redirect, rejectCrossSite, withCookies } from "@/pages/http.ts";
+import { noStore, redirect, rejectCrossSite, withCookies } from "@/pages/http.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
 /**
  * Guards the signed-in app: forms posted from another site get 403 before any cookie is used;
  * signed-out visitors are sent to `/login?next=…`; signed-in requests get the actor, the user,
- * the credit balance, the number of pending approvals and of unread notifications in
- * `ctx.state`, plus any rotated session cookies on the response.
+ * the credit balance, the number of pending approvals, of unread notifications and of open alerts in
+ * `ctx.state`, plus any rotated session cookies on the response, which is never stored in a
+ * cache (`Cache-Control: no-store`).
  */
 export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
   const { services } = ctx.state;
@@ -22,18 +23,21 @@ export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
   if (!auth) return signInFirst(ctx.url, []);
   try {
     // The badge's count is one COUNT query beside the frame's other two reads.
-    const [user, credits, pendingApprovals, unreadNotifications] = await Promise.all([
-      services.domain.accounts.getProfile(auth.actor),
-      services.domain.credits.balance(auth.actor),
-      services.domain.approvals.countPending(auth.actor),
-      services.domain.notifications.unreadCount(auth.actor),
-    ]);
+    const [user, credits, pendingApprovals, unreadNotifications, openAlerts] = await Promise
+      .all([
+        services.domain.accounts.getProfile(auth.actor),
+        services.domain.credits.balance(auth.actor),
+        services.domain.approvals.countPending(auth.actor),
+        services.domain.notifications.unreadCount(auth.actor),
+        services.domain.alerts.countOpen(auth.actor),
+      ]);
     ctx.state.actor = auth.actor;
     ctx.state.sessionId = auth.sessionId;
     ctx.state.user = user;
     ctx.state.credits = credits;
     ctx.state.pendingApprovals = pendingApprovals;
     ctx.state.unreadNotifications = unreadNotifications;
+    ctx.state.openAlerts = openAlerts;
   } catch (error) {
     // The user was deleted while the access token still lives: treat as signed out.
     if (error instanceof NotFoundError) {
@@ -41,7 +45,7 @@ export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
     }
     throw error;
   }
-  return withCookies(await ctx.next(), auth.setCookies);
+  return noStore(withCookies(await ctx.next(), auth.setCookies));
 }
 
 function signInFirst(url: URL, cookies: string[]): Response {

@@ -4,7 +4,7 @@ import { ChangesTable } from "@/components/gateway/ChangesTable.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { LinkButton } from "@/components/ui/Button.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
-import { Pagination } from "@/components/ui/Pagination.tsx";
+import { Paged } from "@/components/ui/Pagination.tsx";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
 import { changesQueryFromUrl, isFiltered } from "@/pages/changes_view.ts";
 import type { SignedInState } from "@/pages/state.ts";
@@ -68,8 +68,9 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
                 </a>
               </p>
             )}
-            <ChangesTable changes={page.items} campaigns={campaigns} accounts={accountsById} />
-            <Pagination url={ctx.url} total={page.total} skip={page.skip} limit={page.limit} />
+            <Paged url={ctx.url} page={page}>
+              <ChangesTable changes={page.items} campaigns={campaigns} accounts={accountsById} />
+            </Paged>
           </>
         )}
     </>

@@ -1,6 +1,6 @@
 import { defineRoute } from "$fresh/server.ts";
 import { PageHeader } from "@/components/PageHeader.tsx";
-import { Pagination } from "@/components/ui/Pagination.tsx";
+import { Paged } from "@/components/ui/Pagination.tsx";
 import { Cell, type Column, Table } from "@/components/ui/Table.tsx";
 import { formatCount, formatDateTime } from "@/pages/format.ts";
 import type { SignedInState } from "@/pages/state.ts";
@@ -34,28 +34,29 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
           {formatCount(credits)} <span class="text-base font-normal text-neutral-500">credits</span>
         </span>
       </div>
-      <Table columns={COLUMNS} caption="Credit ledger, newest first">
-        {ledger.items.map((entry) => (
-          <tr>
-            <Cell class="text-neutral-600 dark:text-neutral-400">
-              {formatDateTime(entry.createdAt)}
-            </Cell>
-            <Cell>{entry.description}</Cell>
-            <Cell class="capitalize">{entry.kind}</Cell>
-            <Cell
-              align="right"
-              class={entry.amount < 0
-                ? "text-red-700 dark:text-red-400"
-                : "text-emerald-700 dark:text-emerald-400"}
-            >
-              {entry.amount > 0 ? "+" : "−"}
-              {formatCount(Math.abs(entry.amount))}
-            </Cell>
-            <Cell align="right">{formatCount(entry.balanceAfter)}</Cell>
-          </tr>
-        ))}
-      </Table>
-      <Pagination url={ctx.url} total={ledger.total} skip={ledger.skip} limit={ledger.limit} />
+      <Paged url={ctx.url} page={ledger}>
+        <Table columns={COLUMNS} caption="Credit ledger, newest first">
+          {ledger.items.map((entry) => (
+            <tr>
+              <Cell class="text-neutral-600 dark:text-neutral-400">
+                {formatDateTime(entry.createdAt)}
+              </Cell>
+              <Cell>{entry.description}</Cell>
+              <Cell class="capitalize">{entry.kind}</Cell>
+              <Cell
+                align="right"
+                class={entry.amount < 0
+                  ? "text-red-700 dark:text-red-400"
+                  : "text-emerald-700 dark:text-emerald-400"}
+              >
+                {entry.amount > 0 ? "+" : "−"}
+                {formatCount(Math.abs(entry.amount))}
+              </Cell>
+              <Cell align="right">{formatCount(entry.balanceAfter)}</Cell>
+            </tr>
+          ))}
+        </Table>
+      </Paged>
     </>
   );
 });

@@ -105,6 +105,31 @@ apiTest("alerts over REST", async (t, api) => {
     assert.equal((await api.deps.domain.alerts.detect(adAccountId)).raised.length, 1);
   });
 
+  await t.step("per-account thresholds: defaults, then a person's sign-in edits them", async () => {
+    const path = `/ad-accounts/${adAccountId}/alert-thresholds`;
+    const defaults = await client.request("GET", path, { token });
+    assert.equal(defaults.status, 200, defaults.text);
+    assert.equal(defaults.body.data.min_z, 3);
+    assert.equal(defaults.body.data.cpa_up, 0.5);
+    assert.equal(defaults.body.data.is_default, true);
+    const stricter = { ...defaults.body.data, min_z: 4, min_conversions: 10 };
+    const saved = await client.request("PUT", path, { token, body: stricter });
+    assert.equal(saved.status, 200, saved.text);
+    assert.equal(saved.body.data.min_z, 4);
+    assert.equal(saved.body.data.is_default, false);
+    const read = await client.request("GET", path, { token });
+    assert.equal(read.body.data.min_conversions, 10);
+    assert.equal((await client.request("PUT", path, { token, body: { min_z: 0 } })).status, 422);
+    // An API token is software: it must not loosen what alerts it.
+    const created = await client.request("POST", "/api-tokens", { token, body: { name: "bot" } });
+    const apiToken = created.body.data.secret as string;
+    assert.equal((await client.request("GET", path, { token: apiToken })).status, 200);
+    const bySoftware = await client.request("PUT", path, { token: apiToken, body: stricter });
+    assert.equal(bySoftware.status, 403, bySoftware.text);
+    const other = await client.request("GET", path, { token: intruder.accessToken });
+    assert.equal(other.status, 404);
+  });
+
   await t.step("another user sees nothing and can touch nothing", async () => {
     const other = intruder.accessToken;
     const list = await client.request("GET", "/alerts", { token: other });

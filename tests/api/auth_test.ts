@@ -351,6 +351,33 @@ apiTest("sign-in attempts are rate limited per account and per IP", async (t, ap
   },
 });
 
+apiTest("successful sign-ins do not count toward the sign-in limit", async (t, api) => {
+  const { client } = api;
+  const session = await api.register();
+  const signIn = (password: string) =>
+    client.request("POST", "/auth/login", { body: { email: session.email, password } });
+
+  await t.step("12 successful sign-ins in a row all succeed (limit 3)", async () => {
+    for (let i = 0; i < 12; i++) {
+      assert.equal((await signIn(session.password)).status, 200, `#${i}`);
+    }
+  });
+
+  await t.step(
+    "failures still lock: 3 wrong passwords, then even the right one is 429",
+    async () => {
+      for (let i = 0; i < 3; i++) assert.equal((await signIn("wrong password")).status, 401);
+      assert.equal((await signIn(session.password)).status, 429);
+    },
+  );
+}, {
+  config: {
+    LOGIN_RATE_LIMIT_PER_ACCOUNT: "3",
+    LOGIN_RATE_LIMIT_PER_IP: "8",
+    LOGIN_RATE_LIMIT_WINDOW_SECONDS: "60",
+  },
+});
+
 apiTest("requests are rate limited per user", async (t, api) => {
   const session = await api.register();
   await t.step("the 6th request within a minute is 429 with Retry-After", async () => {

@@ -45,7 +45,10 @@ backendTest("migrations", async (t, backend) => {
   await t.step("up again restores the schema and it works", async () => {
     await migrateToLatest(db);
     assert.deepEqual(await existingTables(db), [...TABLE_NAMES]);
-    await backend.domain.accounts.register({ email: "again@example.test", password: "password1" });
+    await backend.domain.accounts.register({
+      email: "again@example.test",
+      password: "again and again",
+    });
   });
 
   await t.step({

@@ -31,6 +31,32 @@ backendTest("accounts", async (t, { domain, db }) => {
     },
   );
 
+  await t.step("a common password is refused, whatever its case", async () => {
+    for (const password of ["password123", "Iloveyou1", "  QWERTYUIOP "]) {
+      await assert.rejects(
+        accounts.register({ email: `common-${password.trim()}@example.test`, password }),
+        (error: unknown) =>
+          error instanceof ValidationError &&
+          error.issues.some((issue) =>
+            issue.field === "password" && /too common/.test(issue.message)
+          ),
+        password,
+      );
+    }
+    const { actor } = await accounts.register({
+      email: "uncommon@example.test",
+      password: "lighthouse keeper nine",
+    });
+    await assert.rejects(
+      accounts.changePassword(actor, {
+        currentPassword: "lighthouse keeper nine",
+        newPassword: "password1",
+      }),
+      (error: unknown) =>
+        error instanceof ValidationError && error.issues[0].field === "newPassword",
+    );
+  });
+
   await t.step(
     "the stored hash is a PBKDF2 string with its parameters, not the password",
     async () => {
@@ -160,7 +186,7 @@ backendTest("accounts", async (t, { domain, db }) => {
   await t.step("linking a subject already used by someone else is a conflict", async () => {
     const { actor } = await accounts.register({
       email: "linus@example.test",
-      password: "password123",
+      password: "linus password",
     });
     await assert.rejects(
       accounts.linkGoogle(actor, {

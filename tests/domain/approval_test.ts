@@ -72,7 +72,7 @@ Deno.test("approval policy", async (t) => {
     assert.equal(decision.required, true);
     assert.deepEqual(decision.rules, ["create_campaign"]);
     assert.match(decision.reason ?? "", /creating a campaign/i);
-    assert.match(decision.preview.summary, /"Black Friday".*USD 123\.45/);
+    assert.match(decision.preview.summary, /"Black Friday".*\$123\.45/);
     const byField = Object.fromEntries(decision.preview.changes.map((c) => [c.field, c]));
     assert.equal(byField.budgetAmountMinor.after, 12_345);
     assert.equal(byField.status.after, "draft");
@@ -92,7 +92,7 @@ Deno.test("approval policy", async (t) => {
     assert.equal(budgetUpdate(5_000, 5_500).required, false);
     const doubled = budgetUpdate(5_000, 10_000);
     assert.deepEqual(doubled.rules, ["budget_change"]);
-    assert.match(doubled.preview.summary, /USD 50\.00 daily to USD 100\.00 daily \(\+100\.0%\)/);
+    assert.match(doubled.preview.summary, /\$50\.00 daily to \$100\.00 daily \(\+100\.0%\)/);
     assert.deepEqual(doubled.preview.changes.map((c) => [c.field, c.before, c.after]), [
       ["budgetAmountMinor", 5_000, 10_000],
     ]);

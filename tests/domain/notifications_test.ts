@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { createSmtpMailer } from "../../lib/mailer.ts";
 import type { NotificationSignal } from "../../domain/notifications/mod.ts";
+import { notificationDeliveryAttempts } from "../../lib/metrics.ts";
 import { backendTest } from "../_helpers/backend.ts";
 import { registerUser } from "../_helpers/fixtures.ts";
 import { startSmtpServer } from "../_helpers/smtp_server.ts";
@@ -73,6 +74,7 @@ backendTest("notifications: webhooks retry in order, once per delivery id", asyn
     assert.ok(!JSON.stringify(await domain.notifications.webhooks.list(actor)).includes(secret));
     const titles = ["first", "second", "third"];
     for (const title of titles) await domain.notifications.publish(actor.userId, alert(title));
+    const attemptsBefore = await webhookAttempts();
 
     // Attempt 1 fails; nothing after it is tried while it waits out its backoff.
     assert.equal(await domain.notifications.outbox.runOnce(), 1);
@@ -99,6 +101,9 @@ backendTest("notifications: webhooks retry in order, once per delivery id", asyn
     );
     backend.clock.advance(3_600_000);
     assert.equal(await domain.notifications.outbox.runOnce(), 0, "nothing is sent again");
+    const attempts = await webhookAttempts();
+    assert.equal(attempts.retry - attemptsBefore.retry, 3, "operators see the retries");
+    assert.equal(attempts.delivered - attemptsBefore.delivered, 3);
 
     const log = await domain.notifications.webhooks.deliveries(actor, endpoint.id);
     assert.deepEqual(log.items.map((d) => d.status), ["delivered", "delivered", "delivered"]);
@@ -225,3 +230,12 @@ backendTest("notifications: email through SMTP, and the digest once", async (_t,
     await smtp.close();
   }
 });
+
+/** This process's `aae_notification_delivery_attempts_total` for webhooks, by outcome. */
+async function webhookAttempts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = { delivered: 0, retry: 0, gave_up: 0 };
+  for (const { labels, value } of (await notificationDeliveryAttempts.get()).values) {
+    if (labels.channel === "webhook") counts[String(labels.outcome)] += value;
+  }
+  return counts;
+}

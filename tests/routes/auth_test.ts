@@ -119,7 +119,19 @@ Deno.test("sign-in, sign-out and the guarded app", async (t) => {
     const bad = await client.post("/register", { email: "not-an-email", password: "short" });
     assert.equal(bad.status, 422);
     assert.match(bad.body, /data-field-error="field-email"/);
-    assert.match(bad.body, /data-field-error="field-password"[^>]*>Must be at least 8 characters/);
+    assert.match(
+      bad.body,
+      /data-field-error="field-password"[^>]*>Password must be at least 8 characters\./,
+    );
+    const common = await client.post("/register", {
+      email: "common@example.com",
+      password: "password123",
+    });
+    assert.equal(common.status, 422);
+    assert.match(
+      common.body,
+      /data-field-error="field-password"[^>]*>Password is too common; choose one that is harder to guess\./,
+    );
     const taken = await client.post("/register", { email: DEMO_EMAIL, password: "long enough!" });
     assert.match(taken.body, /An account with this email already exists/);
     const { client: fresh } = await signedUpClient(app, "Fresh Person");
@@ -182,4 +194,63 @@ Deno.test("the login page adapts to the configuration", async (t) => {
     const { body } = await client.get("/login");
     assert.doesNotMatch(body, /data-demo-email/);
   });
+});
+
+Deno.test("successful sign-ins never lock the account; failures still do", async (t) => {
+  const app = await pagesApp();
+  const { email, password } = await signedUpClient(app, "Frequent Visitor");
+  const limit = app.services.config.LOGIN_RATE_LIMIT_PER_ACCOUNT;
+
+  await t.step("12 successful sign-ins in a row all continue to the app", async () => {
+    for (let i = 0; i < 12; i++) {
+      const response = await new PageClient(app).post("/login", { email, password });
+      assert.equal(response.status, 303, `sign-in #${i + 1}`);
+    }
+  });
+
+  await t.step(`after ${limit} wrong passwords even the right one is refused`, async () => {
+    const client = new PageClient(app);
+    for (let i = 0; i < limit; i++) {
+      const wrong = await client.post("/login", { email, password: "not the password" });
+      assert.equal(wrong.status, 400);
+    }
+    const locked = await client.post("/login", { email, password });
+    assert.equal(locked.status, 429);
+    assert.match(locked.body, /Too many sign-in attempts\. Try again in about 15 minutes\./);
+    assert.equal(client.cookies.size, 0);
+  });
+});
+
+Deno.test("every page behind sign-in is Cache-Control: no-store", async () => {
+  const app = await pagesApp();
+  const { client } = await signedUpClient(app, "Private Person");
+  const paths = [
+    "/dashboard",
+    "/campaigns",
+    "/campaigns/new",
+    "/ad-accounts",
+    "/approvals",
+    "/changes",
+    "/runs",
+    "/assistant",
+    "/credits",
+    "/settings",
+    "/settings/tokens",
+    "/settings/appearance",
+  ];
+  for (const path of paths) {
+    const response = await client.get(path);
+    assert.equal(response.status, 200, path);
+    assert.equal(response.headers.get("cache-control"), "no-store", path);
+  }
+});
+
+Deno.test("the registration page sends a signed-in person on", async () => {
+  const app = await pagesApp();
+  const { client } = await signedUpClient(app, "Already Here");
+  const response = await client.get("/register?next=%2Fcampaigns");
+  assert.equal(response.status, 303);
+  assert.equal(response.location, "/campaigns");
+  assert.equal((await client.get("/register")).location, "/dashboard");
+  assert.equal((await new PageClient(app).get("/register")).status, 200, "signed out: the form");
 });

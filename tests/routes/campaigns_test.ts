@@ -72,7 +72,7 @@ Deno.test("campaign pages", async (t) => {
     assert.equal(response.status, 422);
     assert.match(
       response.body,
-      /data-field-error="field-countries"[^>]*>Must be an ISO country code/,
+      /data-field-error="field-countries"[^>]*>Enter countries as two-letter codes, such as US or DE\./,
     );
     const lifetime = await client.post("/campaigns/new", {
       ...validCampaign(adAccountId),
@@ -80,8 +80,19 @@ Deno.test("campaign pages", async (t) => {
     });
     assert.match(
       lifetime.body,
-      /data-field-error="field-endDate"[^>]*>Is required for a lifetime budget/,
+      /data-field-error="field-endDate"[^>]*>End date is required for a lifetime budget\./,
     );
+    const backwards = await client.post("/campaigns/new", {
+      ...validCampaign(adAccountId),
+      startDate: "2030-05-10",
+      endDate: "2030-05-01",
+    });
+    assert.equal(backwards.status, 422);
+    assert.match(
+      backwards.body,
+      /data-field-error="field-endDate"[^>]*>End date must be on or after the start date\./,
+    );
+    assert.doesNotMatch(backwards.body, /data-field-error[^>]*>[^<]*(startDate|Too small|Invalid)/);
   });
 
   await t.step("valid input creates a draft with the exact budget and shows it", async () => {
@@ -173,3 +184,70 @@ async function userIdOf(client: PageClient): Promise<string> {
   const claims = await app.services.accessTokens.verify(client.cookies.get("aae_access")!);
   return claims!.userId;
 }
+
+Deno.test("campaign forms warn before risky values and save once confirmed", async (t) => {
+  const app = await pagesApp();
+  const { client } = await signedUpClient(app, "Careful Planner");
+  const adAccountId = await connectAccount(client, "Usual Shop");
+  const create = (fields: Record<string, string>) =>
+    client.post("/campaigns/new", { ...validCampaign(adAccountId), ...fields });
+  const listed = async () =>
+    ((await client.get("/campaigns")).body.match(/data-campaign-id=/g) ?? []).length;
+  for (const name of ["Usual A", "Usual B"]) {
+    assert.equal((await create({ name, budgetAmount: "50.00" })).status, 303);
+  }
+
+  await t.step("a daily budget far above the account's usual asks to confirm", async () => {
+    const warned = await create({ name: "Typo Budget", budgetAmount: "5000" });
+    assert.equal(warned.status, 200);
+    assert.match(
+      warned.body,
+      /data-form-warning="budgetAmount"[^>]*>\$5,000\.00 a day is about 100× this account’s usual daily budget \(\$50\.00\)\./,
+    );
+    assert.match(warned.body, />Create campaign anyway</);
+    assert.equal(await listed(), 2, "nothing created yet");
+    const fingerprint = warned.body.match(/name="confirmRisks" value="([^"]+)"/)![1];
+    const changed = await create({
+      name: "Typo Budget",
+      budgetAmount: "6000",
+      confirmRisks: fingerprint,
+    });
+    assert.equal(changed.status, 200, "a different value than the one confirmed warns again");
+    const confirmed = await create({
+      name: "Typo Budget",
+      budgetAmount: "5000",
+      confirmRisks: fingerprint,
+    });
+    assert.equal(confirmed.status, 303);
+    assert.equal(await listed(), 3);
+  });
+
+  await t.step("a start date in the past asks to confirm; today does not", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    assert.equal((await create({ name: "Today", startDate: today })).status, 303);
+    const warned = await create({ name: "Last year", startDate: "2020-03-01" });
+    assert.equal(warned.status, 200);
+    assert.match(
+      warned.body,
+      /data-form-warning="startDate"[^>]*>The start date Mar 1, 2020 is in the past/,
+    );
+  });
+
+  await t.step("editing warns about a changed budget, not about an unchanged one", async () => {
+    const campaignId = (await client.get("/campaigns")).body.match(
+      /data-campaign-id="([0-9a-f-]{36})"[^]*?Usual A/,
+    )?.[1];
+    assert.ok(campaignId);
+    const edit = (budgetAmount: string) =>
+      client.post(`/campaigns/${campaignId}/edit`, {
+        ...validCampaign(adAccountId),
+        name: "Usual A",
+        budgetAmount,
+      });
+    assert.equal((await edit("50.00")).status, 303);
+    const raised = await edit("900");
+    assert.equal(raised.status, 200);
+    assert.match(raised.body, /data-form-warning="budgetAmount"/);
+    assert.match(raised.body, />Save changes anyway</);
+  });
+});

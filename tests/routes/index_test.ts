@@ -23,9 +23,11 @@ Deno.test("landing page", async (t) => {
     assert.match(body, /<link rel="stylesheet" href="\/styles\.css\?__frsh_c=[0-9a-f]{12}"\/>/);
   });
 
-  await t.step("renders the theme from the cookie, light by default", async () => {
-    assert.match(body, /<html lang="en">/);
+  await t.step("renders the theme from the cookie, the system's by default", async () => {
+    assert.match(body, /<html lang="en" class="system">/);
     const dark = await fetchText("/", { headers: { cookie: "a=b; theme=dark" } }, app);
     assert.match(dark.body, /<html lang="en" class="dark">/);
+    const light = await fetchText("/", { headers: { cookie: "theme=light" } }, app);
+    assert.match(light.body, /<html lang="en">/);
   });
 });

@@ -2,7 +2,7 @@ import { defineRoute } from "$fresh/server.ts";
 import { ApprovalSummary } from "@/components/gateway/ApprovalSummary.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
-import { Pagination } from "@/components/ui/Pagination.tsx";
+import { Paged } from "@/components/ui/Pagination.tsx";
 import { APPROVAL_STATUSES } from "@/domain/approvals.ts";
 import {
   accountCurrencies,
@@ -76,32 +76,33 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
         )
         : (
           <>
-            <ul class="space-y-3">
-              {page.items.map((approval) => (
-                <li
-                  class="rounded-lg border border-neutral-200 bg-white p-5 shadow-sm dark:border-neutral-800 dark:bg-neutral-900"
-                  data-approval-id={approval.id}
-                  data-approval-status={approval.status}
-                >
-                  <ApprovalSummary
-                    approval={approval}
-                    currency={approvalCurrency(approval, currencies)}
-                    linked
-                  />
-                  {approval.status === "pending" && (
-                    <p class="mt-3 text-sm">
-                      <a
-                        href={approval.path}
-                        class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
-                      >
-                        Review and decide →
-                      </a>
-                    </p>
-                  )}
-                </li>
-              ))}
-            </ul>
-            <Pagination url={ctx.url} total={page.total} skip={page.skip} limit={page.limit} />
+            <Paged url={ctx.url} page={page}>
+              <ul class="space-y-3">
+                {page.items.map((approval) => (
+                  <li
+                    class="rounded-lg border border-neutral-200 bg-white p-5 shadow-sm dark:border-neutral-800 dark:bg-neutral-900"
+                    data-approval-id={approval.id}
+                    data-approval-status={approval.status}
+                  >
+                    <ApprovalSummary
+                      approval={approval}
+                      currency={approvalCurrency(approval, currencies)}
+                      linked
+                    />
+                    {approval.status === "pending" && (
+                      <p class="mt-3 text-sm">
+                        <a
+                          href={approval.path}
+                          class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+                        >
+                          Review and decide →
+                        </a>
+                      </p>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </Paged>
           </>
         )}
     </>

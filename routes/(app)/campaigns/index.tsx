@@ -4,7 +4,7 @@ import { CampaignTable } from "@/components/CampaignTable.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { LinkButton } from "@/components/ui/Button.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
-import { Pagination } from "@/components/ui/Pagination.tsx";
+import { Paged } from "@/components/ui/Pagination.tsx";
 import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { CAMPAIGN_STATUSES } from "@/domain/campaign_status.ts";
 import { CAMPAIGN_SORTS, type ListCampaignsQuery } from "@/domain/campaigns.ts";
@@ -71,19 +71,13 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
                 </EmptyState>
               )
               : (
-                <>
+                <Paged url={ctx.url} page={page}>
                   <CampaignTable
                     campaigns={page.items}
                     accountNames={accountNames}
                     caption="Campaigns"
                   />
-                  <Pagination
-                    url={ctx.url}
-                    total={page.total}
-                    skip={page.skip}
-                    limit={page.limit}
-                  />
-                </>
+                </Paged>
               )}
           </>
         )}

@@ -17,6 +17,7 @@ import {
   parseCampaignForm,
   readCampaignForm,
 } from "@/pages/campaign_form.ts";
+import { type CampaignWarnings, campaignWarnings } from "@/pages/campaign_warnings.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
 import type { SignedInState } from "@/pages/state.ts";
@@ -25,6 +26,7 @@ interface NewCampaignData {
   accounts: AdAccount[];
   values: CampaignFormValues;
   errors: FieldErrors;
+  warnings?: CampaignWarnings | null;
 }
 
 /** The actor's ad accounts to choose from; also titles the page. */
@@ -45,7 +47,8 @@ export const handler: Handlers<NewCampaignData, SignedInState> = {
   async POST(req, ctx) {
     const { services, actor } = ctx.state;
     const accounts = await accountsOf(ctx.state);
-    const values = readCampaignForm(await FormValues.from(req));
+    const form = await FormValues.from(req);
+    const values = readCampaignForm(form);
     const account = accounts.find((candidate) => candidate.id === values.adAccountId);
     const { fields, errors: parseErrors } = parseCampaignForm(values, account?.currency ?? "USD");
     const input = {
@@ -65,6 +68,14 @@ export const handler: Handlers<NewCampaignData, SignedInState> = {
       }));
       return invalid({ ...fieldErrors(domainIssues, campaignFieldOf), ...localErrors });
     }
+    const warnings = await campaignWarnings(
+      services,
+      actor,
+      { adAccountId: account!.id, currency: account!.currency, timezone: account!.timezone },
+      fields,
+      form.text("confirmRisks"),
+    );
+    if (warnings) return ctx.render({ accounts, values, errors: {}, warnings });
     try {
       const campaign = await services.domain.campaigns.create(actor, {
         ...input,
@@ -88,7 +99,7 @@ export const handler: Handlers<NewCampaignData, SignedInState> = {
 };
 
 export default function NewCampaignPage({ data }: PageProps<NewCampaignData, SignedInState>) {
-  const { accounts, values, errors } = data;
+  const { accounts, values, errors, warnings } = data;
   const options: Option[] = accounts.map((account) => ({
     value: account.id,
     label: `${account.name} (${account.currency})`,
@@ -121,6 +132,7 @@ export default function NewCampaignPage({ data }: PageProps<NewCampaignData, Sig
             accounts={options}
             currency={chosen?.currency}
             submitLabel="Create campaign"
+            warnings={warnings}
             cancelHref="/campaigns"
           />
         )}

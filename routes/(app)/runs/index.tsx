@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/PageHeader.tsx";
 import { RunsTable } from "@/components/runs/RunsTable.tsx";
 import { LinkButton } from "@/components/ui/Button.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
-import { Pagination } from "@/components/ui/Pagination.tsx";
+import { Paged } from "@/components/ui/Pagination.tsx";
 import { MAX_PAGE_SIZE, type PageQuery } from "@/domain/pagination.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
@@ -41,10 +41,9 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
           </EmptyState>
         )
         : (
-          <>
+          <Paged url={ctx.url} page={page}>
             <RunsTable runs={page.items} nowMs={Date.now()} />
-            <Pagination url={ctx.url} total={page.total} skip={page.skip} limit={page.limit} />
-          </>
+          </Paged>
         )}
     </>
   );

@@ -24,7 +24,8 @@ export default function AppearancePage({ state }: PageProps<unknown, AppState>) 
       <SettingsNav current="/settings/appearance" />
       <h2 class="mb-1 text-base font-semibold">Appearance</h2>
       <p class="mb-4 text-sm text-neutral-600 dark:text-neutral-400">
-        Choose the theme; it is remembered in this browser.
+        Choose the theme; it is remembered in this browser. System follows your device’s light or
+        dark setting.
       </p>
       <section class="max-w-md rounded-lg border border-neutral-200 bg-white p-4 dark:border-neutral-800 dark:bg-neutral-900">
         <ThemeToggle theme={state.theme} />

@@ -5,7 +5,7 @@ import { SettingsNav } from "@/components/SettingsNav.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { Card } from "@/components/ui/Card.tsx";
-import { Pagination } from "@/components/ui/Pagination.tsx";
+import { Paged } from "@/components/ui/Pagination.tsx";
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import { Cell, type Column, Table } from "@/components/ui/Table.tsx";
 import type { ApiToken } from "@/domain/api_tokens.ts";
@@ -13,16 +13,20 @@ import { NotFoundError, ValidationError } from "@/domain/errors.ts";
 import type { Page } from "@/domain/pagination.ts";
 import { formatDateTime } from "@/pages/format.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
-import { redirect } from "@/pages/http.ts";
+import { redirect, withCookies } from "@/pages/http.ts";
+import { revealOnceCookie, takeRevealed } from "@/pages/reveal_once.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
 interface TokensData {
   tokens: Page<ApiToken>;
-  /** A token just created: its secret is shown on this response only. */
+  /** A token just created: its secret is shown on this response only (see `reveal_once.ts`). */
   created?: { name: string; secret: string };
   values: Record<string, string>;
   errors: FieldErrors;
 }
+
+/** This page's path, which also scopes the cookie carrying a new token's secret. */
+const HERE = "/settings/tokens";
 
 const EXPIRY = [
   { value: "", label: "Never" },
@@ -45,6 +49,7 @@ async function render(
   ctx: FreshContext<SignedInState, TokensData>,
   extra: Partial<TokensData> = {},
   status = 200,
+  cookies: readonly string[] = [],
 ) {
   ctx.state.title = "API tokens";
   const skip = Math.max(0, Math.floor(Number(ctx.url.searchParams.get("skip")) || 0));
@@ -52,19 +57,25 @@ async function render(
     skip,
     limit: 20,
   });
-  return ctx.render({ tokens, values: {}, errors: {}, ...extra }, {
+  const response = await ctx.render({ tokens, values: {}, errors: {}, ...extra }, {
     status,
     // The page may carry a secret: never store it in any cache.
     headers: { "cache-control": "no-store" },
   });
+  return withCookies(response, cookies);
 }
 
 export const handler: Handlers<TokensData, SignedInState> = {
-  GET(_req, ctx) {
-    return render(ctx);
+  async GET(req, ctx) {
+    const { services, actor } = ctx.state;
+    const { value, clear } = await takeRevealed(services, req, HERE, actor.userId);
+    return render(ctx, value ? { created: value } : {}, 200, clear);
   },
 
-  /** `intent` = create (answers the secret directly, never through a redirect) or revoke. */
+  /**
+   * `intent` = create or revoke. Creating answers 303 like every other form (a reload must not
+   * create a second token); the secret rides along sealed, for the next GET to show once.
+   */
   async POST(req, ctx) {
     const { services, actor } = ctx.state;
     const form = await FormValues.from(req);
@@ -89,7 +100,11 @@ export const handler: Handlers<TokensData, SignedInState> = {
         name: values.name,
         expiresAt,
       });
-      return render(ctx, { created: { name: token.name, secret } }, 201);
+      return redirect(HERE, {
+        cookies: [
+          await revealOnceCookie(services, HERE, actor.userId, { name: token.name, secret }),
+        ],
+      });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       return render(ctx, { values, errors: fieldErrors(error.issues) }, 422);
@@ -163,38 +178,39 @@ export default function TokensPage({ data, url }: PageProps<TokensData, SignedIn
         </Card>
         {tokens.total > 0 && (
           <div>
-            <Table columns={COLUMNS} caption="Your API tokens">
-              {tokens.items.map((token) => {
-                const status = tokenStatus(token);
-                return (
-                  <tr data-token-id={token.id}>
-                    <Cell class="font-medium">{token.name}</Cell>
-                    <Cell class="font-mono text-xs">{token.prefix}…</Cell>
-                    <Cell>
-                      <StatusBadge status={status} />
-                    </Cell>
-                    <Cell>{formatDateTime(token.createdAt)}</Cell>
-                    <Cell>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</Cell>
-                    <Cell>{token.expiresAt ? formatDateTime(token.expiresAt) : "Never"}</Cell>
-                    <Cell align="right">
-                      {status === "active" && (
-                        <form method="post" action="/settings/tokens">
-                          <input type="hidden" name="intent" value="revoke" />
-                          <input type="hidden" name="id" value={token.id} />
-                          <button
-                            type="submit"
-                            class="text-sm font-medium text-red-700 hover:underline dark:text-red-400"
-                          >
-                            Revoke
-                          </button>
-                        </form>
-                      )}
-                    </Cell>
-                  </tr>
-                );
-              })}
-            </Table>
-            <Pagination url={url} total={tokens.total} skip={tokens.skip} limit={tokens.limit} />
+            <Paged url={url} page={tokens}>
+              <Table columns={COLUMNS} caption="Your API tokens">
+                {tokens.items.map((token) => {
+                  const status = tokenStatus(token);
+                  return (
+                    <tr data-token-id={token.id}>
+                      <Cell class="font-medium">{token.name}</Cell>
+                      <Cell class="font-mono text-xs">{token.prefix}…</Cell>
+                      <Cell>
+                        <StatusBadge status={status} />
+                      </Cell>
+                      <Cell>{formatDateTime(token.createdAt)}</Cell>
+                      <Cell>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</Cell>
+                      <Cell>{token.expiresAt ? formatDateTime(token.expiresAt) : "Never"}</Cell>
+                      <Cell align="right">
+                        {status === "active" && (
+                          <form method="post" action="/settings/tokens">
+                            <input type="hidden" name="intent" value="revoke" />
+                            <input type="hidden" name="id" value={token.id} />
+                            <button
+                              type="submit"
+                              class="text-sm font-medium text-red-700 hover:underline dark:text-red-400"
+                            >
+                              Revoke
+                            </button>
+                          </form>
+                        )}
+                      </Cell>
+                    </tr>
+                  );
+                })}
+              </Table>
+            </Paged>
           </div>
         )}
       </div>

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type CallToolResult, Client, connectInProcess } from "../../../mcp/mod.ts";
-import { formatMinor } from "../../../domain/money.ts";
+import { formatMoney } from "../../../domain/money.ts";
 import { OfflineModel } from "../../../agent/models/offline.ts";
 import type {
   ChatModel,
@@ -92,8 +92,8 @@ backendTest("offline assistant drives the real MCP tools", async (t, backend) =>
       const { reply, calls } = await turn(model, client, tools, messages, "show my campaigns");
       assert.deepEqual(calls.map((call) => call.name), ["list_campaigns"]);
       assert.match(reply, /You have 2 campaigns/);
-      assert.match(reply, /\| Spring Sale — Search \| active \| sales \| USD 50\.00\/day \|/);
-      assert.match(reply, /\| Brand Awareness Q4 \| active \| awareness \| USD 30\.00\/day \|/);
+      assert.match(reply, /\| Spring Sale — Search \| Active \| Sales \| \$50\.00\/day \|/);
+      assert.match(reply, /\| Brand Awareness Q4 \| Active \| Awareness \| \$30\.00\/day \|/);
     });
 
     await t.step("summarises last week's performance from real data", async () => {
@@ -113,7 +113,7 @@ backendTest("offline assistant drives the real MCP tools", async (t, backend) =>
       assert.match(reply, /Performance for all ad accounts, last week \(2026-11-16 – 2026-11-22\)/);
       assert.ok(
         reply.includes(
-          `Spend: ${formatMinor(expected.totals.spendMinor, "USD", { grouping: true })}`,
+          `Spend: ${formatMoney(expected.totals.spendMinor, "USD")}`,
         ),
         reply,
       );

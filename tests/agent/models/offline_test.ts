@@ -28,7 +28,7 @@ const SEEN: Row[] = [
   {
     say: "show my campaigns",
     calls: ["list_campaigns"],
-    reply: /\| Black Friday Blowout \| active/,
+    reply: /\| Black Friday Blowout \| Active/,
   },
   { say: "Show my active campaigns", calls: ["list_campaigns"], args: { status: "active" } },
   {
@@ -36,7 +36,7 @@ const SEEN: Row[] = [
     calls: ["performance_summary", "daily_trend"],
     // Thursday 2026-11-26: last week is Monday 16 to Sunday 22 November.
     args: { from: "2026-11-16", to: "2026-11-22" },
-    reply: /Spend: USD 1,234\.56[\s\S]*Conversions: 48 \(CPA USD 25\.72\)[\s\S]*ROAS 3\.89×/,
+    reply: /Spend: \$1,234\.56[\s\S]*Conversions: 48 \(CPA \$25\.72\)[\s\S]*ROAS 3\.89×/,
   },
   {
     say: "how did we do in the last 30 days",
@@ -118,7 +118,7 @@ const SEEN: Row[] = [
     say: "set the budget of Spring Sale Search to $80",
     calls: ["list_campaigns", "update_campaign"],
     args: { campaignId: IDS.spring, budgetAmountMinor: 8_000 },
-    reply: /USD 80\.00\/day \(was USD 50\.00\/day\)/,
+    reply: /\$80\.00\/day \(was \$50\.00\/day\)/,
   },
   {
     say: "set the budget of Spring Sale Search to 50.5",

@@ -4,7 +4,8 @@ import { decompose, nextSteps } from "../../../domain/alerts/cause.ts";
 import { type CampaignFacts, detect, type Verdict } from "../../../domain/alerts/detect.ts";
 import { baselineDays, robustStats } from "../../../domain/alerts/baseline.ts";
 import { type DayCounts, DEFAULT_ALERT_THRESHOLDS } from "../../../domain/alerts/types.ts";
-import { addDays } from "../../../domain/dates.ts";
+import { addDays, weekdayOf } from "../../../domain/dates.ts";
+import { seededRandom } from "../../../domain/platforms/sandbox_delivery.ts";
 import { steadyHistory } from "./_history.ts";
 
 const YESTERDAY = "2026-11-25";
@@ -71,6 +72,46 @@ Deno.test("ordinary weekday seasonality raises nothing, on any day of the week",
 Deno.test("a young campaign falls back to 14 days and still ignores its weekends", () => {
   const found = anomalies(run(steadyHistory(YESTERDAY, 20)));
   assert.deepEqual(found, []);
+});
+
+/** Share of a weekday's delivery of a young campaign in the test below, Sunday first. */
+const YOUNG_WEEKDAYS = [0.5, 1, 1, 1, 0.95, 0.85, 0.5];
+
+Deno.test("a young campaign with deep weekends: quiet on every day, a collapse still found", () => {
+  // Weekends at half of weekdays, Fridays at 85%, 15% daily noise: the last 14 days' own spread
+  // is mostly the weekday swing, which must neither hide a collapse nor make a weekend look
+  // like one.
+  const random = seededRandom("young");
+  const young = (last: string, days: number) =>
+    Array.from({ length: days }, (_, index) => {
+      const date = addDays(last, index - days + 1);
+      const weekday = weekdayOf(date);
+      const spendMinor = Math.round(
+        10_000 * YOUNG_WEEKDAYS[weekday] * Math.exp((random() + random() + random() - 1.5) * 0.3),
+      );
+      const clicks = Math.round(spendMinor / 100);
+      const conversions = Math.round(clicks / 10);
+      return {
+        date,
+        impressions: clicks * 50,
+        clicks,
+        spendMinor,
+        conversions,
+        revenueMinor: conversions * 5_000,
+      };
+    });
+  const history = young(YESTERDAY, 24);
+  for (let back = 0; back < 7; back++) {
+    const date = addDays(YESTERDAY, -back);
+    const upTo = history.filter((day) => day.date <= date);
+    assert.deepEqual(anomalies(run(upTo, { date })).map((finding) => finding.type), [], date);
+  }
+  const weekday = history.findLast((day) => ![0, 6].includes(weekdayOf(day.date)))!;
+  const collapsed = history.filter((day) => day.date <= weekday.date).map((day) =>
+    day.date === weekday.date ? { ...day, spendMinor: Math.round(day.spendMinor * 0.3) } : day
+  );
+  const found = anomalies(run(collapsed, { date: weekday.date })).map((finding) => finding.type);
+  assert.ok(found.includes("spend_dropped"), JSON.stringify(found));
 });
 
 Deno.test("a spend spike is found, with its baseline band and severity", () => {
@@ -142,9 +183,10 @@ Deno.test("a CPA rise is found and its cause says the conversion rate moved", ()
 });
 
 Deno.test("the minimum-data gate keeps low-volume CPA unjudged", () => {
-  const small = steadyHistory(YESTERDAY).map((day) => ({
+  // One conversion every other day: even five days of it are counting noise.
+  const small = steadyHistory(YESTERDAY).map((day, index) => ({
     ...day,
-    conversions: Math.min(day.conversions, 2),
+    conversions: index % 2,
   }));
   const verdict = run(small).find((verdict) => verdict.type === "cpa_up")!;
   assert.equal(verdict.state, "not_evaluated");
@@ -181,4 +223,65 @@ Deno.test("a lifetime budget used up days before the end date is exhausted early
   };
   const found = anomalies(run(days, { campaign: lifetime }));
   assert.deepEqual(found.map((finding) => finding.type), ["budget_exhausted_early"]);
+});
+
+/** `history` with `change` applied to its last `days` days. */
+function shifted(history: DayCounts[], days: number, change: (day: DayCounts) => DayCounts) {
+  return history.map((day, index) => index >= history.length - days ? change(day) : day);
+}
+
+Deno.test("a CPA tripled for three days at ~10 conversions a day is one sustained shift", () => {
+  const history = steadyHistory(YESTERDAY);
+  // Clicks cost three times as much from three days ago: a third of the clicks and conversions.
+  const days = shifted(history, 3, (day) => ({
+    ...day,
+    clicks: Math.round(day.clicks / 3),
+    impressions: Math.round(day.impressions / 3),
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  }));
+  // One day of a third of the conversions (clicks as usual) is within counting noise...
+  const fewerConversions = anomalies(run(shifted(history, 1, (day) => ({
+    ...day,
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  }))));
+  assert.ok(!fewerConversions.some((finding) => finding.type === "cpa_up"), "within noise");
+  // ...one day of clicks three times as dear is not: a hundred clicks say so.
+  const oneDay = anomalies(run(shifted(history, 1, () => days[days.length - 1])));
+  assert.ok(oneDay.some((finding) => finding.type === "cpa_up"), "the clicks tell");
+  const cpa = anomalies(run(days)).find((finding) => finding.type === "cpa_up");
+  assert.ok(cpa, "three days are not");
+  assert.deepEqual(cpa.shift, { start: addDays(YESTERDAY, -2), days: 3 });
+  assert.equal(cpa.baseline?.method, "weeks_before");
+  assert.ok(cpa.relativeChange > 1.5 && cpa.relativeChange < 3, `${cpa.relativeChange}`);
+  assert.ok(cpa.summary.includes("over the last 3 days"), cpa.summary);
+});
+
+Deno.test("a shift that ended yesterday is back in range: the alert can resolve", () => {
+  const history = steadyHistory(YESTERDAY);
+  const halved = (day: DayCounts) => ({
+    ...day,
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  });
+  const days = history.map((day, index) =>
+    index >= history.length - 4 && index < history.length - 1 ? halved(day) : day
+  );
+  const verdict = run(days).find((verdict) => verdict.type === "cpa_up")!;
+  assert.equal(verdict.state, "normal");
+});
+
+Deno.test("conversions of a small campaign gone for four days are a shift; a quiet day is not", () => {
+  // About 3 conversions a day: no single day below the gate says anything.
+  const small = steadyHistory(YESTERDAY).map((day) => ({
+    ...day,
+    conversions: Math.round(day.conversions / 3),
+    revenueMinor: Math.round(day.conversions / 3) * 5_000,
+  }));
+  const gone = shifted(small, 4, (day) => ({ ...day, conversions: 0, revenueMinor: 0 }));
+  const found = anomalies(run(gone)).map((finding) => finding.type);
+  assert.ok(found.includes("conversions_dropped"), JSON.stringify(found));
+  const quiet = shifted(small, 1, (day) => ({ ...day, conversions: 0, revenueMinor: 0 }));
+  assert.deepEqual(anomalies(run(quiet)), []);
 });

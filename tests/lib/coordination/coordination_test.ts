@@ -118,6 +118,17 @@ backendTest("coordination: counters", async (t, { coordination: { counters } }) 
       ...Array.from({ length: 25 }, (_, index) => index + 1),
     ]);
   });
+
+  await t.step("decrement takes one event back, never below zero", async () => {
+    await counters.increment("login:undo", 10_000);
+    await counters.increment("login:undo", 10_000);
+    await counters.decrement("login:undo");
+    assert.equal((await counters.increment("login:undo", 10_000)).count, 2);
+    for (let index = 0; index < 4; index++) await counters.decrement("login:undo");
+    assert.equal((await counters.increment("login:undo", 10_000)).count, 1);
+    await counters.decrement("login:never-counted");
+    assert.equal((await counters.increment("login:never-counted", 10_000)).count, 1);
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {

@@ -9,7 +9,11 @@ Deno.test("appearance settings", async (t) => {
     assert.equal(status, 200);
     assert.match(body, /<!--frsh:island:\d+:ThemeToggle:default:-->/);
     assert.match(body, /<form method="post" action="\/settings\/appearance"/);
-    assert.match(body, /<input type="hidden" name="theme" value="dark"\/>/);
+    for (const theme of ["system", "light", "dark"]) {
+      assert.match(body, new RegExp(`<button type="submit" name="theme" value="${theme}"`));
+    }
+    assert.match(body, /<html lang="en" class="system">/, "no choice yet: the system's");
+    assert.match(body, /value="system" aria-pressed="true"/);
     assert.match(body, /<script type="module">/);
   });
 
@@ -20,7 +24,15 @@ Deno.test("appearance settings", async (t) => {
     assert.match(res.headers.get("set-cookie")!, /^theme=dark; Path=\/; Max-Age=31536000/);
     const page = await client.follow(res);
     assert.match(page.body, /<html lang="en" class="dark">/);
-    assert.match(page.body, /<input type="hidden" name="theme" value="light"\/>/);
+    assert.match(page.body, /value="dark" aria-pressed="true"/);
+    const light = await client.follow(
+      await client.post("/settings/appearance", { theme: "light" }),
+    );
+    assert.match(light.body, /<html lang="en">/);
+    const system = await client.follow(
+      await client.post("/settings/appearance", { theme: "system" }),
+    );
+    assert.match(system.body, /<html lang="en" class="system">/);
   });
 
   await t.step("an unknown theme is rejected", async () => {

@@ -1,6 +1,8 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import { CampaignForm } from "@/components/CampaignForm.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
+import { LinkButton } from "@/components/ui/Button.tsx";
+import { EmptyState } from "@/components/ui/EmptyState.tsx";
 import type { Campaign } from "@/domain/campaigns.ts";
 import { updateCampaignSchema } from "@/domain/campaigns.ts";
 import { ConflictError, NotFoundError, ValidationError } from "@/domain/errors.ts";
@@ -11,6 +13,7 @@ import {
   parseCampaignForm,
   readCampaignForm,
 } from "@/pages/campaign_form.ts";
+import { type CampaignWarnings, campaignWarnings } from "@/pages/campaign_warnings.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
 import type { SignedInState } from "@/pages/state.ts";
@@ -19,6 +22,7 @@ interface EditCampaignData {
   campaign: Campaign;
   values: CampaignFormValues;
   errors: FieldErrors;
+  warnings?: CampaignWarnings | null;
 }
 
 /** The campaign, or null when it is not the actor's (or does not exist). */
@@ -44,7 +48,14 @@ export const handler: Handlers<EditCampaignData, SignedInState> = {
     const { services, actor } = ctx.state;
     const campaign = await load(ctx.state, ctx.params.id);
     if (!campaign) return ctx.renderNotFound();
-    const values = readCampaignForm(await FormValues.from(req));
+    // An archived campaign cannot change: say so instead of a form that would fail on save.
+    if (campaign.status === "archived") {
+      return ctx.render({ campaign, values: campaignFormValues(campaign), errors: {} }, {
+        status: 409,
+      });
+    }
+    const form = await FormValues.from(req);
+    const values = readCampaignForm(form);
     const { fields, errors: parseErrors } = parseCampaignForm(values, campaign.currency);
     // Targeting the form does not edit (languages, interests …) is kept as it was.
     const { countries: _c, ageMin: _min, ageMax: _max, ...kept } = campaign.targeting;
@@ -59,6 +70,20 @@ export const handler: Handlers<EditCampaignData, SignedInState> = {
       }));
       return invalid({ ...fieldErrors(issues, campaignFieldOf), ...parseErrors });
     }
+    const account = await services.domain.adAccounts.get(actor, campaign.adAccountId);
+    const warnings = await campaignWarnings(
+      services,
+      actor,
+      {
+        adAccountId: account.id,
+        currency: campaign.currency,
+        timezone: account.timezone,
+        campaign,
+      },
+      fields,
+      form.text("confirmRisks"),
+    );
+    if (warnings) return ctx.render({ campaign, values, errors: {}, warnings });
     try {
       const updated = await services.domain.campaigns.update(actor, campaign.id, input);
       return redirect(`/campaigns/${campaign.id}`, {
@@ -76,7 +101,7 @@ export const handler: Handlers<EditCampaignData, SignedInState> = {
 };
 
 export default function EditCampaignPage({ data }: PageProps<EditCampaignData, SignedInState>) {
-  const { campaign, values, errors } = data;
+  const { campaign, values, errors, warnings } = data;
   return (
     <>
       <nav class="mb-2 text-sm">
@@ -90,14 +115,31 @@ export default function EditCampaignPage({ data }: PageProps<EditCampaignData, S
       <PageHeader title="Edit campaign">
         The objective and ad account are fixed once a campaign exists.
       </PageHeader>
-      <CampaignForm
-        action={`/campaigns/${campaign.id}/edit`}
-        values={values}
-        errors={errors}
-        currency={campaign.currency}
-        submitLabel="Save changes"
-        cancelHref={`/campaigns/${campaign.id}`}
-      />
+      {campaign.status === "archived"
+        ? (
+          <EmptyState
+            title="This campaign is archived"
+            action={
+              <LinkButton href={`/campaigns/${campaign.id}`} variant="secondary">
+                Back to the campaign
+              </LinkButton>
+            }
+          >
+            Archived campaigns have stopped for good and cannot be changed. To run it again, create
+            a new campaign.
+          </EmptyState>
+        )
+        : (
+          <CampaignForm
+            action={`/campaigns/${campaign.id}/edit`}
+            values={values}
+            errors={errors}
+            currency={campaign.currency}
+            submitLabel="Save changes"
+            warnings={warnings}
+            cancelHref={`/campaigns/${campaign.id}`}
+          />
+        )}
     </>
   );
 }

@@ -1,0 +1,54 @@
+/**
+ * Metrics as people read them, the one formatter of the pages, the chat's tables and the tools'
+ * results: ROAS as a multiple (`4.22×`), CTR as a percentage (`1.23%`), counts with separators
+ * (`12,345`), and an em dash for a ratio that has no value (nothing spent, nothing shown).
+ * Money is `money.ts`'s. Imports nothing but it, so browser code can use it.
+ *
+ * @module
+ */
+import { DISPLAY_LOCALE, formatDecimalString } from "./money.ts";
+
+/** What a ratio without a value (a zero denominator) reads as, everywhere. */
+export const NO_VALUE = "—";
+
+const formats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(key: string, locale: string, options: Intl.NumberFormatOptions) {
+  const id = `${locale}:${key}`;
+  let format = formats.get(id);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    formats.set(id, format);
+  }
+  return format;
+}
+
+/**
+ * Return on ad spend (revenue per unit of spend) as a multiple: `"4.2214"` → `"4.22×"`. It is
+ * revenue over spend whatever the conversions: revenue with 0 conversions still has a ROAS.
+ * Null (nothing spent) → an em dash.
+ */
+export function formatRoas(ratio: string | null, locale = DISPLAY_LOCALE): string {
+  if (ratio === null) return NO_VALUE;
+  const format = numberFormat("roas", locale, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return `${formatDecimalString(format, ratio)}×`;
+}
+
+/** A fraction as a percentage with two decimals: `"0.012345"` → `"1.23%"`. */
+export function formatPercent(fraction: string | null, locale = DISPLAY_LOCALE): string {
+  if (fraction === null) return NO_VALUE;
+  const format = numberFormat("percent", locale, {
+    style: "percent",
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return formatDecimalString(format, fraction);
+}
+
+/** A whole count: `12345` → `"12,345"`. */
+export function formatCount(value: number, locale = DISPLAY_LOCALE): string {
+  return numberFormat("count", locale, { maximumFractionDigits: 0 }).format(value);
+}
