@@ -5,6 +5,9 @@ import * as $app__layout from "./routes/(app)/_layout.tsx";
 import * as $app__middleware from "./routes/(app)/_middleware.ts";
 import * as $app_ad_accounts from "./routes/(app)/ad-accounts.tsx";
 import * as $app_ad_accounts_id from "./routes/(app)/ad-accounts/[id].tsx";
+import * as $app_ad_accounts_connect_platform from "./routes/(app)/ad-accounts/connect/[platform].tsx";
+import * as $app_ad_accounts_connect_platform_callback from "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx";
+import * as $app_ad_accounts_picker_id from "./routes/(app)/ad-accounts/picker/[id].tsx";
 import * as $app_alerts_id from "./routes/(app)/alerts/[id].tsx";
 import * as $app_alerts_index from "./routes/(app)/alerts/index.tsx";
 import * as $app_approvals_id from "./routes/(app)/approvals/[id].tsx";
@@ -48,6 +51,10 @@ const manifest = {
     "./routes/(app)/_middleware.ts": $app__middleware,
     "./routes/(app)/ad-accounts.tsx": $app_ad_accounts,
     "./routes/(app)/ad-accounts/[id].tsx": $app_ad_accounts_id,
+    "./routes/(app)/ad-accounts/connect/[platform].tsx": $app_ad_accounts_connect_platform,
+    "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx":
+      $app_ad_accounts_connect_platform_callback,
+    "./routes/(app)/ad-accounts/picker/[id].tsx": $app_ad_accounts_picker_id,
     "./routes/(app)/alerts/[id].tsx": $app_alerts_id,
     "./routes/(app)/alerts/index.tsx": $app_alerts_index,
     "./routes/(app)/approvals/[id].tsx": $app_approvals_id,

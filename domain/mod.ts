@@ -9,7 +9,7 @@ import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
 import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
 import { createAlertPublisher } from "./alerts/notify.ts";
-import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
+import { type AdAccountsService, createAdAccountsService, toAdAccount } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
 import { type ApprovalsService, createApprovals } from "./approvals.ts";
@@ -24,6 +24,7 @@ import {
   type WorkflowHandler,
   type WorkflowOptions,
   type Workflows,
+  type WorkflowTicker,
 } from "./workflows/engine.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
@@ -46,6 +47,13 @@ import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
 import type { PlatformRegistry } from "./platforms/adapter.ts";
 import { createSandboxPlatform } from "./platforms/sandbox.ts";
 import { createWriteGateway, type WriteGateway } from "./write_gateway.ts";
+import {
+  type ConnectionsOptions,
+  createConnectionsService,
+  type PlatformConnectionsService,
+} from "./connections/service.ts";
+import { type SyncStatus, syncStatus } from "./connections/status.ts";
+import { syncHandlers, syncTicker } from "./connections/sync.ts";
 import {
   createSessionsService,
   DEFAULT_REFRESH_TOKEN_TTL_MS,
@@ -90,6 +98,11 @@ export interface DomainOptions {
   workflowHandlers?: Readonly<Record<string, WorkflowHandler>>;
   /** Email, links and the delivery worker's timings for notifications. */
   notifications?: NotificationOptions;
+  /**
+   * Connecting real ad platforms (sign-in, encrypted credentials) and the interval of their
+   * scheduled syncs; without it only sandbox accounts can be connected.
+   */
+  connections?: ConnectionsOptions & { syncIntervalMs?: number };
 }
 
 /** Every domain service. */
@@ -113,8 +126,6 @@ export interface Domain {
   rules: RulesService;
   /** Rules at work: the scheduler's tick, the evaluation handlers, the evaluation history. */
   ruleExecution: RuleExecution;
-  /** Durable background runs (rule evaluations, …) and the worker loop that runs them. */
-  workflows: Workflows;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -126,6 +137,14 @@ export interface Domain {
   alerts: AlertsService;
   /** Telling users: the bell, webhooks, email. */
   notifications: NotificationsService;
+  /** Connecting real ad accounts by signing in with their platform, and their sync status. */
+  connections: PlatformConnectionsService & {
+    syncStatus(actor: Actor, adAccountId: string): Promise<SyncStatus>;
+  };
+  /** Durable background runs (rule evaluations, backfills, scheduled syncs) and their worker. */
+  workflows: Workflows;
+  /** What each instance's workflow worker also does on its ticks (schedulers). */
+  workflowTickers: readonly WorkflowTicker[];
 }
 
 /** Builds the domain services. */
@@ -167,11 +186,28 @@ export function createDomain(options: DomainOptions): Domain {
     }),
     pause: options.pause,
   });
+  const syncIntervalMs = options.connections?.syncIntervalMs;
   const workflows = createWorkflows(context, {
     ...options.workflows,
-    handlers: { ...ruleExecution.handlers, ...options.workflowHandlers },
+    handlers: {
+      ...ruleExecution.handlers,
+      ...syncHandlers(context, { metrics: sync, intervalMs: syncIntervalMs, pause: options.pause }),
+      ...options.workflowHandlers,
+    },
   });
+  const connections = createConnectionsService(
+    context,
+    workflows,
+    options.connections,
+    toAdAccount,
+  );
   return {
+    connections: {
+      ...connections,
+      syncStatus: (actor, adAccountId) => syncStatus(context, actor, adAccountId),
+    },
+    workflows,
+    workflowTickers: [syncTicker(context, workflows, syncIntervalMs)],
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
       signupCredits: options.signupCredits ?? DEFAULT_SIGNUP_CREDITS,
@@ -195,7 +231,6 @@ export function createDomain(options: DomainOptions): Domain {
     }),
     rules: createRulesService(context, sync),
     ruleExecution,
-    workflows,
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
@@ -207,7 +242,8 @@ export function createDomain(options: DomainOptions): Domain {
   };
 }
 
-export type { Actor } from "./actor.ts";
+import type { Actor } from "./actor.ts";
+export type { Actor };
 export type { Clock, IdGenerator } from "./clock.ts";
 export * from "./errors.ts";
 export type { Page, PageQuery } from "./pagination.ts";
@@ -227,10 +263,12 @@ export type {
   IdempotencyService,
   MetricsService,
   NotificationsService,
+  PlatformConnectionsService,
   RollbacksService,
   RuleExecution,
   RulesService,
   SessionsService,
+  SyncStatus,
   Workflows,
   WriteGateway,
 };
