@@ -17,6 +17,8 @@ import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
 import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
 import { createRollbacksService, type RollbacksService } from "./rollbacks.ts";
 import { createRulesService, type RulesService } from "./rules/service.ts";
+import { ruleActivityFromHistory, type RuleActivitySource } from "./rules/activity.ts";
+import { createRulePreview, type RulePreviewService } from "./rules/preview.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -87,6 +89,13 @@ export interface Domain {
   rollbacks: RollbacksService;
   /** Automated rules and their backtests. */
   rules: RulesService;
+  /**
+   * What rules did (last and next run, firings, recent evaluations). Read from the change
+   * history for now; an evaluation-record source can replace it behind the same interface.
+   */
+  ruleActivity: RuleActivitySource;
+  /** Which campaigns a rule draft matches right now (the editor's live preview). */
+  rulePreview: RulePreviewService;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -143,6 +152,8 @@ export function createDomain(options: DomainOptions): Domain {
       pause: options.pause,
     }),
     rules: createRulesService(context, sync),
+    ruleActivity: ruleActivityFromHistory(history, approvals.service, context.clock),
+    rulePreview: createRulePreview(context, sync),
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),

@@ -9,6 +9,7 @@ import type { SignedInState } from "@/pages/state.ts";
 export const sections = [
   { href: "/dashboard", label: "Dashboard" },
   { href: "/campaigns", label: "Campaigns" },
+  { href: "/rules", label: "Rules" },
   { href: "/ad-accounts", label: "Ad accounts" },
   { href: "/approvals", label: "Approvals" },
   { href: "/changes", label: "Change history" },
