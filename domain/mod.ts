@@ -18,6 +18,7 @@ import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
 import { createRollbacksService, type RollbacksService } from "./rollbacks.ts";
 import { createRulesService, type RulesService } from "./rules/service.ts";
 import { ruleActivityFromHistory, type RuleActivitySource } from "./rules/activity.ts";
+import { createRuleEnabling, type RuleEnabling } from "./rules/enabling.ts";
 import { createRulePreview, type RulePreviewService } from "./rules/preview.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
@@ -96,6 +97,8 @@ export interface Domain {
   ruleActivity: RuleActivitySource;
   /** Which campaigns a rule draft matches right now (the editor's live preview). */
   rulePreview: RulePreviewService;
+  /** Enabling a rule, held for a person's approval when software asks. */
+  ruleEnabling: RuleEnabling;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -129,6 +132,7 @@ export function createDomain(options: DomainOptions): Domain {
     approvals,
   });
   const idempotency = createIdempotencyService(context);
+  const rules = createRulesService(context, sync);
   return {
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
@@ -151,9 +155,10 @@ export function createDomain(options: DomainOptions): Domain {
       leaseMs: options.rollbackLeaseMs,
       pause: options.pause,
     }),
-    rules: createRulesService(context, sync),
+    rules,
     ruleActivity: ruleActivityFromHistory(history, approvals.service, context.clock),
     rulePreview: createRulePreview(context, sync),
+    ruleEnabling: createRuleEnabling(context.db.kysely, rules, gateway),
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),

@@ -15,6 +15,14 @@ import {
   updateCampaignTool,
 } from "./campaigns.ts";
 import { listChangesTool, previewRollbackTool, rollbackChangesTool } from "./changes.ts";
+import {
+  backtestRuleTool,
+  createRuleTool,
+  draftRuleTool,
+  enableRuleTool,
+  listRulesTool,
+  ruleActivityTool,
+} from "./rules.ts";
 import { creditBalanceTool, dailyTrendTool, performanceSummaryTool } from "./reports.ts";
 
 /** The tools, read-only first. */
@@ -28,10 +36,16 @@ export const TOOLS: readonly McpTool[] = [
   creditBalanceTool,
   listChangesTool,
   previewRollbackTool,
+  listRulesTool,
+  ruleActivityTool,
+  draftRuleTool,
+  backtestRuleTool,
   createCampaignTool,
   updateCampaignTool,
   pauseCampaignTool,
   resumeCampaignTool,
   archiveCampaignTool,
   rollbackChangesTool,
+  createRuleTool,
+  enableRuleTool,
 ];
