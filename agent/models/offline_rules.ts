@@ -2,7 +2,7 @@
  * The offline assistant's automated rules: reading "pause any campaign with CPA over $40 after
  * 1,000 impressions, check hourly" as a rule draft, and "what did my rules do this week?" as a
  * question about rule activity; and the steps for each (find the account, backtest the draft,
- * save it disabled, ask for approval to enable it — or read the activity). Pure and
+ * check the draft, save it disabled, backtest it, ask for approval to enable it — or read the activity). Pure and
  * deterministic, like the rest of the offline assistant.
  *
  * @module
@@ -204,16 +204,24 @@ export function ruleRequestStep(request: RuleRequest, done: readonly Done[]): St
   if (items.length === 0) return reply("Connect an ad account first: rules watch its campaigns.");
   const account = items[0];
   const draft = ruleDraft(request, String(account.id));
-  const backtest = done.findLast((item) => item.name === "backtest_rule");
-  if (!backtest) return call("backtest_rule", { rule: draft, days: 30 });
-  if (backtest.result.isError) {
-    return reply(`I couldn't check that rule: ${backtest.result.text}`);
-  }
+  // Checked first (nothing saved when it is refused), then saved disabled and backtested as
+  // the saved rule, so its page shows the same backtest the answer quotes.
+  const checked = done.findLast((item) => item.name === "draft_rule");
+  if (!checked) return call("draft_rule", { rule: draft });
+  if (checked.result.isError) return reply(`I couldn't set up that rule: ${checked.result.text}`);
   const created = done.findLast((item) => item.name === "create_rule");
   if (!created) return call("create_rule", { rule: draft });
   const rule = created.result.structured?.rule;
   if (created.result.isError || !isRecord(rule)) {
     return reply(`I couldn't save the rule: ${created.result.text}`);
+  }
+  const backtest = done.findLast((item) => item.name === "backtest_rule");
+  if (!backtest) return call("backtest_rule", { ruleId: String(rule.id), days: 30 });
+  if (backtest.result.isError) {
+    return reply(
+      `I saved the rule “${String(rule.name)}” (disabled), but its backtest failed: ` +
+        backtest.result.text,
+    );
   }
   const enabled = done.findLast((item) => item.name === "enable_rule");
   if (!enabled) return call("enable_rule", { ruleId: String(rule.id) });

@@ -115,6 +115,23 @@ export function backtestPresentation(result: StoredBacktest, name: string): Pres
 }
 
 function ruleCard(rule: Rule, title: string): Presentation["component"] {
+  const backtest = rule.latestBacktest;
+  const money = (minor: number) => formatMinor(minor, rule.currency, { grouping: true });
+  const backtestFields = backtest
+    ? [
+      {
+        label: `Backtest (last ${backtest.days} days)`,
+        value: `${backtest.firingCount} firing(s), ${backtest.blockedCount} stopped by limits, ` +
+          `${backtest.gateBlockedCount} held back by the data gate`,
+      },
+      {
+        label: "Spend without → with the rule (estimate)",
+        value: `${money(backtest.outcome.withoutRule.spendMinor)} → ${
+          money(backtest.outcome.withRule.spendMinor)
+        }`,
+      },
+    ]
+    : [{ label: "Backtest", value: "none yet" }];
   return {
     type: "card",
     data: {
@@ -129,6 +146,7 @@ function ruleCard(rule: Rule, title: string): Presentation["component"] {
             ? "none"
             : rule.warnings.map((warning) => warning.message).join("; "),
         },
+        ...backtestFields,
       ],
     },
   };
@@ -391,7 +409,7 @@ export const enableRuleTool: McpBatchTool = {
       presentation: {
         structured: { status: "applied", rule: { ...rule } },
         text: `Enabled “${rule.name}”: it runs ${scheduleWords(rule.schedule)}.`,
-        component: ruleCard(rule, "Rule enabled"),
+        component: ruleCard(rule, `Rule enabled: ${rule.name}`),
       },
     };
   },
