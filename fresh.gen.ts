@@ -23,6 +23,11 @@ import * as $app_credits from "./routes/(app)/credits.tsx";
 import * as $app_dashboard from "./routes/(app)/dashboard.tsx";
 import * as $app_notifications from "./routes/(app)/notifications.tsx";
 import * as $app_rollbacks_new from "./routes/(app)/rollbacks/new.tsx";
+import * as $app_rules_id_edit from "./routes/(app)/rules/[id]/edit.tsx";
+import * as $app_rules_id_index from "./routes/(app)/rules/[id]/index.tsx";
+import * as $app_rules_index from "./routes/(app)/rules/index.tsx";
+import * as $app_rules_new from "./routes/(app)/rules/new.tsx";
+import * as $app_rules_preview from "./routes/(app)/rules/preview.ts";
 import * as $app_runs_id from "./routes/(app)/runs/[id].tsx";
 import * as $app_runs_index from "./routes/(app)/runs/index.tsx";
 import * as $app_settings_appearance from "./routes/(app)/settings/appearance.tsx";
@@ -41,6 +46,7 @@ import * as $AssistantChat from "./islands/AssistantChat.tsx";
 import * as $ChartHover from "./islands/ChartHover.tsx";
 import * as $FloatingAssistant from "./islands/FloatingAssistant.tsx";
 import * as $NotificationBell from "./islands/NotificationBell.tsx";
+import * as $RulePreview from "./islands/RulePreview.tsx";
 import * as $RunLiveRefresh from "./islands/RunLiveRefresh.tsx";
 import * as $ThemeToggle from "./islands/ThemeToggle.tsx";
 import type { Manifest } from "$fresh/server.ts";
@@ -70,6 +76,11 @@ const manifest = {
     "./routes/(app)/dashboard.tsx": $app_dashboard,
     "./routes/(app)/notifications.tsx": $app_notifications,
     "./routes/(app)/rollbacks/new.tsx": $app_rollbacks_new,
+    "./routes/(app)/rules/[id]/edit.tsx": $app_rules_id_edit,
+    "./routes/(app)/rules/[id]/index.tsx": $app_rules_id_index,
+    "./routes/(app)/rules/index.tsx": $app_rules_index,
+    "./routes/(app)/rules/new.tsx": $app_rules_new,
+    "./routes/(app)/rules/preview.ts": $app_rules_preview,
     "./routes/(app)/runs/[id].tsx": $app_runs_id,
     "./routes/(app)/runs/index.tsx": $app_runs_index,
     "./routes/(app)/settings/appearance.tsx": $app_settings_appearance,
@@ -90,6 +101,7 @@ const manifest = {
     "./islands/ChartHover.tsx": $ChartHover,
     "./islands/FloatingAssistant.tsx": $FloatingAssistant,
     "./islands/NotificationBell.tsx": $NotificationBell,
+    "./islands/RulePreview.tsx": $RulePreview,
     "./islands/RunLiveRefresh.tsx": $RunLiveRefresh,
     "./islands/ThemeToggle.tsx": $ThemeToggle,
   },

@@ -26,6 +26,9 @@ import {
   type Workflows,
   type WorkflowTicker,
 } from "./workflows/engine.ts";
+import { ruleActivityFromHistory, type RuleActivitySource } from "./rules/activity.ts";
+import { createRuleEnabling, type RuleEnabling } from "./rules/enabling.ts";
+import { createRulePreview, type RulePreviewService } from "./rules/preview.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -126,6 +129,15 @@ export interface Domain {
   rules: RulesService;
   /** Rules at work: the scheduler's tick, the evaluation handlers, the evaluation history. */
   ruleExecution: RuleExecution;
+  /**
+   * What rules did (last and next run, firings, recent evaluations). Read from the change
+   * history for now; an evaluation-record source can replace it behind the same interface.
+   */
+  ruleActivity: RuleActivitySource;
+  /** Which campaigns a rule draft matches right now (the editor's live preview). */
+  rulePreview: RulePreviewService;
+  /** Enabling a rule, held for a person's approval when software asks. */
+  ruleEnabling: RuleEnabling;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -176,6 +188,7 @@ export function createDomain(options: DomainOptions): Domain {
     approvals,
   });
   const idempotency = createIdempotencyService(context);
+  const rules = createRulesService(context, sync);
   const ruleExecution = createRuleExecution(context, {
     gateway,
     idempotency,
@@ -229,7 +242,10 @@ export function createDomain(options: DomainOptions): Domain {
       leaseMs: options.rollbackLeaseMs,
       pause: options.pause,
     }),
-    rules: createRulesService(context, sync),
+    rules,
+    ruleActivity: ruleActivityFromHistory(history, approvals.service, context.clock),
+    rulePreview: createRulePreview(context, sync),
+    ruleEnabling: createRuleEnabling(context.db.kysely, rules, gateway),
     ruleExecution,
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
