@@ -26,7 +26,7 @@ import {
   type Workflows,
   type WorkflowTicker,
 } from "./workflows/engine.ts";
-import { ruleActivityFromHistory, type RuleActivitySource } from "./rules/activity.ts";
+import { ruleActivityFromEvaluations, type RuleActivitySource } from "./rules/activity.ts";
 import { createRuleEnabling, type RuleEnabling } from "./rules/enabling.ts";
 import { createRulePreview, type RulePreviewService } from "./rules/preview.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
@@ -130,8 +130,7 @@ export interface Domain {
   /** Rules at work: the scheduler's tick, the evaluation handlers, the evaluation history. */
   ruleExecution: RuleExecution;
   /**
-   * What rules did (last and next run, firings, recent evaluations). Read from the change
-   * history for now; an evaluation-record source can replace it behind the same interface.
+   * What rules did (last and next run, firings, recent evaluations), from the evaluation records.
    */
   ruleActivity: RuleActivitySource;
   /** Which campaigns a rule draft matches right now (the editor's live preview). */
@@ -243,7 +242,7 @@ export function createDomain(options: DomainOptions): Domain {
       pause: options.pause,
     }),
     rules,
-    ruleActivity: ruleActivityFromHistory(history, approvals.service, context.clock),
+    ruleActivity: ruleActivityFromEvaluations(context.db, context.clock),
     rulePreview: createRulePreview(context, sync),
     ruleEnabling: createRuleEnabling(context.db.kysely, rules, gateway),
     ruleExecution,

@@ -2,24 +2,23 @@
  * What rules did: per rule its last run, next run and firings this week, and its recent
  * evaluations, for the rule pages, the chat's "what did my rules do this week?" and MCP.
  *
- * `RuleActivitySource` is the seam between those readers and where the facts are stored. The
- * implementation here, `ruleActivityFromHistory`, reads the change history (changes a rule made:
- * `actor_kind = rule`, `source_id` = the rule's id) and the approvals rules asked for, so it
- * knows firings that changed something or were held, not evaluations that fired nothing: its
- * "last run" is the last such firing and its evaluations carry no condition values. Once
- * evaluations are stored per run, another implementation of the same interface reads them
- * instead; nothing that shows activity needs to change.
+ * `RuleActivitySource` is the seam between those readers and where the facts are stored:
+ * `ruleActivityFromEvaluations` reads the evaluation records each scheduled run writes (every
+ * campaign's condition values, the gate, what stopped it, the change or approval it led to).
  *
  * @module
  */
 import type { Actor } from "../actor.ts";
-import type { ApprovalsService } from "../approvals.ts";
-import type { ChangeHistory } from "../change_history.ts";
+import type { Database } from "../../db/database.ts";
+import { fromDbJson } from "../../db/json.ts";
+import type { RuleEvaluationOutcome } from "../../db/schema.ts";
+import { isoFromDb, toDbTimestamp } from "../../db/time.ts";
+import { formatMinor } from "../money.ts";
 import type { Clock } from "../clock.ts";
 import { addDays, dateOf, startOfDay } from "../dates.ts";
 import { MAX_PAGE_SIZE } from "../pagination.ts";
 import { slotMinutes } from "./backtest.ts";
-import type { ConditionResult, GateWindowResult } from "./conditions.ts";
+import type { ConditionResult, GateWindowResult, RuleEvaluation } from "./conditions.ts";
 import type { RuleSchedule } from "./model.ts";
 
 /** A rule as activity needs it. */
@@ -106,131 +105,139 @@ export function nextRunAfter(schedule: RuleSchedule, timeZone: string, now: Date
   return new Date(now.getTime() + DAY_MS);
 }
 
-/** Reads rule activity from the change history and the approvals rules asked for. */
-export function ruleActivityFromHistory(
-  history: Pick<ChangeHistory, "list">,
-  approvals: Pick<ApprovalsService, "list">,
-  clock: Clock,
-): RuleActivitySource {
-  async function heldApprovals(actor: Actor, since: string) {
-    const page = await approvals.list(actor, { limit: MAX_PAGE_SIZE });
-    return page.items.filter((approval) =>
-      approval.requester.kind === "rule" && approval.requester.id !== null &&
-      approval.createdAt >= since
-    );
-  }
+/** Outcomes where the rule fired: it changed something, asked for it, was refused or notified. */
+const FIRED: readonly RuleEvaluationOutcome[] = [
+  "applied",
+  "held",
+  "refused",
+  "notified",
+  "pending",
+];
 
-  function fromChange(change: {
-    id: string;
-    createdAt: string;
-    campaignId: string | null;
-    operation: string;
-    fields: Record<string, { before: unknown; after: unknown }>;
-  }): RuleEvaluationEntry {
-    return {
-      at: change.createdAt,
-      campaignId: change.campaignId,
-      outcome: "applied",
-      action: describeChange(change.operation, change.fields),
-      conditions: [],
-      gate: [],
-      link: { kind: "change", id: change.id },
-    };
+/**
+ * Reads rule activity from the evaluation records (`rule_evaluations`): every scheduled run writes
+ * one per campaign in scope with each condition's value, the gate and what stopped it.
+ */
+export function ruleActivityFromEvaluations(db: Database, clock: Clock): RuleActivitySource {
+  function evaluations(actor: Actor) {
+    return db.kysely.selectFrom("rule_evaluations as evaluation")
+      .innerJoin("rules", "rules.id", "evaluation.rule_id")
+      .innerJoin("ad_accounts", "ad_accounts.id", "rules.ad_account_id")
+      .select([
+        "evaluation.rule_id",
+        "evaluation.campaign_id",
+        "evaluation.slot_at",
+        "evaluation.action",
+        "evaluation.outcome",
+        "evaluation.stopped_by",
+        "evaluation.change_id",
+        "evaluation.approval_id",
+        "evaluation.detail",
+        "ad_accounts.currency",
+      ])
+      .where("evaluation.user_id", "=", actor.userId);
   }
 
   return {
     async summaries(actor, rules) {
       const now = clock.now();
-      const weekAgo = new Date(now.getTime() - 7 * DAY_MS).toISOString();
       const out = new Map<string, RuleRunSummary>();
-      // One after another: a page lists few rules, and SQLite has one connection anyway.
+      const ids = rules.map((rule) => rule.id);
+      const weekAgo = toDbTimestamp(new Date(now.getTime() - 7 * DAY_MS));
+      const [last, fired] = ids.length === 0 ? [[], []] : await Promise.all([
+        db.kysely.selectFrom("rule_evaluations")
+          .select(["rule_id", (eb) => eb.fn.max("slot_at").as("last")])
+          .where("user_id", "=", actor.userId).where("rule_id", "in", ids)
+          .groupBy("rule_id").execute(),
+        db.kysely.selectFrom("rule_evaluations")
+          .select(["rule_id", (eb) => eb.fn.countAll<number | string>().as("count")])
+          .where("user_id", "=", actor.userId).where("rule_id", "in", ids)
+          .where("outcome", "in", FIRED).where("slot_at", ">=", weekAgo)
+          .groupBy("rule_id").execute(),
+      ]);
+      const lastRun = new Map(last.map((row) => [row.rule_id, row.last]));
+      const firings = new Map(fired.map((row) => [row.rule_id, Number(row.count)]));
       for (const rule of rules) {
-        const latest = await history.list(actor, {
-          actorKind: "rule",
-          sourceId: rule.id,
-          limit: 1,
-        });
-        const week = await history.list(actor, {
-          actorKind: "rule",
-          sourceId: rule.id,
-          from: weekAgo,
-          limit: 1,
-        });
+        const at = lastRun.get(rule.id);
         out.set(rule.id, {
           ruleId: rule.id,
-          lastRunAt: latest.items[0]?.createdAt ?? null,
+          lastRunAt: at ? isoFromDb(at) : null,
           nextRunAt: rule.enabled
             ? nextRunAfter(rule.schedule, rule.timeZone, now).toISOString()
             : null,
-          firingsThisWeek: week.total,
+          firingsThisWeek: firings.get(rule.id) ?? 0,
         });
       }
       return out;
     },
 
     async recentEvaluations(actor, ruleId, limit = 20) {
-      const changes = await history.list(actor, {
-        actorKind: "rule",
-        sourceId: ruleId,
-        limit: Math.min(limit, MAX_PAGE_SIZE),
-      });
-      const held = (await heldApprovals(actor, "")).filter((approval) =>
-        approval.requester.id === ruleId
-      );
-      return [
-        ...changes.items.map(fromChange),
-        ...held.map((approval) => heldEntry(approval)),
-      ].sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+      const rows = await evaluations(actor).where("evaluation.rule_id", "=", ruleId)
+        .orderBy("evaluation.slot_at", "desc").orderBy("evaluation.campaign_name")
+        .limit(Math.min(limit, MAX_PAGE_SIZE)).execute();
+      return rows.map(entryOf);
     },
 
     async firingsSince(actor, since) {
-      const changes = await history.list(actor, {
-        actorKind: "rule",
-        from: since,
-        limit: MAX_PAGE_SIZE,
-      });
-      const held = await heldApprovals(actor, since);
-      return [
-        ...changes.items.map((change) => ({
-          ...fromChange(change),
-          ruleId: change.sourceId ?? "",
-        })),
-        ...held.map((approval) => ({
-          ...heldEntry(approval),
-          ruleId: approval.requester.id ?? "",
-        })),
-      ].sort((a, b) => b.at.localeCompare(a.at));
+      const rows = await evaluations(actor).where("evaluation.outcome", "in", FIRED)
+        .where("evaluation.slot_at", ">=", toDbTimestamp(new Date(since)))
+        .orderBy("evaluation.slot_at", "desc").limit(MAX_PAGE_SIZE).execute();
+      return rows.map((row) => ({ ...entryOf(row), ruleId: row.rule_id }));
     },
   };
 }
 
-function heldEntry(approval: {
-  id: string;
-  createdAt: string;
-  operation: Record<string, unknown>;
-  reason: string;
+/** An evaluation record as an entry of the activity. */
+function entryOf(row: {
+  campaign_id: string;
+  slot_at: string;
+  action: string;
+  outcome: RuleEvaluationOutcome;
+  stopped_by: string | null;
+  change_id: string | null;
+  approval_id: string | null;
+  detail: string;
+  currency: string;
 }): RuleEvaluationEntry {
-  const campaignId = approval.operation.campaignId;
+  const detail = fromDbJson(row.detail) as {
+    evaluation?: RuleEvaluation;
+    budgetBeforeMinor?: number | null;
+    budgetAfterMinor?: number | null;
+    message?: string | null;
+  };
+  const budget = detail.budgetBeforeMinor != null && detail.budgetAfterMinor != null
+    ? `budget ${formatMinor(detail.budgetBeforeMinor, row.currency)} → ` +
+      formatMinor(detail.budgetAfterMinor, row.currency)
+    : null;
+  const action = [budget ?? row.action.replaceAll("_", " "), detail.message]
+    .filter(Boolean).join(": ");
   return {
-    at: approval.createdAt,
-    campaignId: typeof campaignId === "string" ? campaignId : null,
-    outcome: "held",
-    action: `${
-      String(approval.operation.type ?? "change")
-    } (waits for approval: ${approval.reason})`,
-    conditions: [],
-    gate: [],
-    link: { kind: "approval", id: approval.id },
+    at: isoFromDb(row.slot_at),
+    campaignId: row.campaign_id,
+    outcome: outcomeOf(row.outcome, row.stopped_by),
+    action,
+    conditions: detail.evaluation?.conditions ?? [],
+    gate: detail.evaluation?.gate.windows ?? [],
+    link: row.change_id
+      ? { kind: "change", id: row.change_id }
+      : row.approval_id
+      ? { kind: "approval", id: row.approval_id }
+      : null,
   };
 }
 
-/** A change in a few words: `status: active → paused`. */
-function describeChange(
-  operation: string,
-  fields: Record<string, { before: unknown; after: unknown }>,
-): string {
-  const parts = Object.entries(fields).map(([field, change]) =>
-    `${field}: ${String(change.before)} → ${String(change.after)}`
-  );
-  return parts.length === 0 ? operation : parts.join(", ");
+function outcomeOf(outcome: RuleEvaluationOutcome, stoppedBy: string | null): EvaluationOutcome {
+  switch (outcome) {
+    case "applied":
+    case "notified":
+      return "applied";
+    case "held":
+    case "refused":
+    case "pending":
+      return "held";
+    case "not_fired":
+      return stoppedBy === "gate" ? "gate_blocked" : "not_met";
+    case "skipped":
+      return stoppedBy === "cooldown" ? "cooldown" : "not_met";
+  }
 }

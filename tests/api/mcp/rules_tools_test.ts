@@ -3,6 +3,8 @@
  * disabled, and enabled only once a person approved it; the activity answer reads the history.
  */
 import assert from "node:assert/strict";
+import { toDbTimestamp } from "../../../db/time.ts";
+import { dateOf } from "../../../domain/dates.ts";
 import { connectInProcess, IDEMPOTENCY_META_KEY } from "../../../mcp/mod.ts";
 import { COMPONENT_META_KEY } from "../../../mcp/results.ts";
 import { backendTest } from "../../_helpers/backend.ts";
@@ -111,15 +113,39 @@ backendTest("MCP rule tools", async (t, backend) => {
       assert.match(textOf(quiet), /changed nothing since/);
       const campaign = await createCampaign(domain, actor, adAccountId, { name: "Acted on" });
       await domain.campaigns.resume(actor, campaign.id);
-      const outcome = await domain.gateway.write({
-        actor,
-        source: { kind: "rule", ruleId },
-        operation: { type: "set_status", campaignId: campaign.id, status: "paused" },
-      });
-      assert.equal(outcome.status, "applied");
+      // Today so far: $90 for one conversion, over the rule's $40 CPA and past the data gate.
+      const at = toDbTimestamp(backend.clock.now());
+      await backend.db.kysely.insertInto("campaign_metrics").values({
+        id: crypto.randomUUID(),
+        user_id: actor.userId,
+        ad_account_id: adAccountId,
+        campaign_id: campaign.id,
+        metric_date: dateOf(backend.clock.now()),
+        impressions: 5_000,
+        clicks: 60,
+        spend_minor: 9_000,
+        conversions: 1,
+        revenue_minor: 0,
+        created_at: at,
+        updated_at: at,
+      }).execute();
+      // The next hourly slot: the rule runs as a scheduled workflow run (on these metrics: the
+      // account counts as just synced, so the sandbox does not redraw today's row).
+      backend.clock.advance(3_600_000);
+      await backend.db.kysely.updateTable("ad_accounts")
+        .set({ metrics_synced_at: toDbTimestamp(backend.clock.now()) })
+        .where("id", "=", adAccountId).execute();
+      assert.ok(await domain.ruleExecution.tick(domain.workflows.enqueue) >= 1);
+      await domain.workflows.runDue("test");
+      assert.equal((await domain.campaigns.get(actor, campaign.id)).status, "paused");
       const active = await call(client, "rule_activity", {});
       assert.match(textOf(active), /your rules acted 1 time\(s\)/);
-      assert.match(textOf(active), /“High CPA pause” status: active → paused/);
+      assert.match(textOf(active), /“High CPA pause” pause/);
+      const [latest] = await domain.ruleActivity.recentEvaluations(actor, ruleId, 5);
+      assert.equal(latest.campaignId, campaign.id);
+      assert.equal(latest.outcome, "applied");
+      assert.equal(latest.conditions[0]?.actual, 9_000, "the CPA it saw, in cents");
+      assert.equal(latest.link?.kind, "change");
       const summaries = await domain.ruleActivity.summaries(actor, [
         await domain.rules.get(actor, ruleId),
       ]);
