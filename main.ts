@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { createHandler } from "$fresh/server.ts";
-import { compressResponse } from "./lib/compression.ts";
+import { compressResponse, createHandler } from "$fresh/server.ts";
 import { createApi } from "./api/app.ts";
 import { CHAT_PATH } from "./api/chat/protocol.ts";
 import { createChatServer } from "./api/chat/server.ts";
@@ -74,7 +73,8 @@ export async function createApp(
     return pages(req, info, url);
   };
   // Text responses go out brotli- or gzip-compressed to clients that accept it; precompressed
-  // build files and upgrades (no content type) pass through untouched.
+  // build files and upgrades (no content type) pass through untouched (see the page framework's
+  // `compression.ts`, which also precompresses the build).
   return (req, info) => {
     const response = route(req, info);
     return response instanceof Promise

@@ -9,7 +9,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FreshConfig, Manifest } from "../types.ts";
-import { ENCODING_SUFFIX, precompress } from "../../../compression.ts";
+import { ENCODING_SUFFIX, precompress } from "./compression.ts";
 import { bundle, readTree } from "./bundle.ts";
 import { islandName } from "./islands.ts";
 

@@ -18,7 +18,7 @@ import type { PageAssets } from "./render.ts";
 import { comparePatterns, indexRoutes } from "./router.ts";
 import { buildRouteTable, makeRoute, type RouteTable } from "./routes.ts";
 import { contentType, IMMUTABLE, indexStatic, liveStatic, staticLookup } from "./static.ts";
-import { ENCODING_SUFFIX, negotiateEncoding, varyOnEncoding } from "../../../compression.ts";
+import { ENCODING_SUFFIX, negotiateEncoding, varyOnEncoding } from "./compression.ts";
 
 /** Set by `dev()` for the server process it starts. */
 export const DEV_ENV = "FRESH_DEV";

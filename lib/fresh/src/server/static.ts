@@ -12,7 +12,7 @@ import {
   ENCODING_SUFFIX,
   negotiateEncoding,
   varyOnEncoding,
-} from "../../../compression.ts";
+} from "./compression.ts";
 
 const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",

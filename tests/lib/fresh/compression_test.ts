@@ -4,7 +4,7 @@ import {
   isCompressible,
   negotiateEncoding,
   precompress,
-} from "../../lib/compression.ts";
+} from "../../../lib/fresh/src/server/compression.ts";
 
 const html = `<!DOCTYPE html><html><body>${
   "<p>Spring sale, $21.43 CPA</p>".repeat(200)
