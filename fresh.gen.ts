@@ -5,6 +5,8 @@ import * as $app__layout from "./routes/(app)/_layout.tsx";
 import * as $app__middleware from "./routes/(app)/_middleware.ts";
 import * as $app_ad_accounts from "./routes/(app)/ad-accounts.tsx";
 import * as $app_ad_accounts_id from "./routes/(app)/ad-accounts/[id].tsx";
+import * as $app_alerts_id from "./routes/(app)/alerts/[id].tsx";
+import * as $app_alerts_index from "./routes/(app)/alerts/index.tsx";
 import * as $app_approvals_id from "./routes/(app)/approvals/[id].tsx";
 import * as $app_approvals_index from "./routes/(app)/approvals/index.tsx";
 import * as $app_assistant from "./routes/(app)/assistant.tsx";
@@ -16,11 +18,13 @@ import * as $app_campaigns_new from "./routes/(app)/campaigns/new.tsx";
 import * as $app_changes from "./routes/(app)/changes.tsx";
 import * as $app_credits from "./routes/(app)/credits.tsx";
 import * as $app_dashboard from "./routes/(app)/dashboard.tsx";
+import * as $app_notifications from "./routes/(app)/notifications.tsx";
 import * as $app_rollbacks_new from "./routes/(app)/rollbacks/new.tsx";
 import * as $app_runs_id from "./routes/(app)/runs/[id].tsx";
 import * as $app_runs_index from "./routes/(app)/runs/index.tsx";
 import * as $app_settings_appearance from "./routes/(app)/settings/appearance.tsx";
 import * as $app_settings_index from "./routes/(app)/settings/index.tsx";
+import * as $app_settings_notifications from "./routes/(app)/settings/notifications.tsx";
 import * as $app_settings_tokens from "./routes/(app)/settings/tokens.tsx";
 import * as $404 from "./routes/_404.tsx";
 import * as $500 from "./routes/_500.tsx";
@@ -33,6 +37,7 @@ import * as $register from "./routes/register.tsx";
 import * as $AssistantChat from "./islands/AssistantChat.tsx";
 import * as $ChartHover from "./islands/ChartHover.tsx";
 import * as $FloatingAssistant from "./islands/FloatingAssistant.tsx";
+import * as $NotificationBell from "./islands/NotificationBell.tsx";
 import * as $RunLiveRefresh from "./islands/RunLiveRefresh.tsx";
 import * as $ThemeToggle from "./islands/ThemeToggle.tsx";
 import type { Manifest } from "$fresh/server.ts";
@@ -43,6 +48,8 @@ const manifest = {
     "./routes/(app)/_middleware.ts": $app__middleware,
     "./routes/(app)/ad-accounts.tsx": $app_ad_accounts,
     "./routes/(app)/ad-accounts/[id].tsx": $app_ad_accounts_id,
+    "./routes/(app)/alerts/[id].tsx": $app_alerts_id,
+    "./routes/(app)/alerts/index.tsx": $app_alerts_index,
     "./routes/(app)/approvals/[id].tsx": $app_approvals_id,
     "./routes/(app)/approvals/index.tsx": $app_approvals_index,
     "./routes/(app)/assistant.tsx": $app_assistant,
@@ -54,11 +61,13 @@ const manifest = {
     "./routes/(app)/changes.tsx": $app_changes,
     "./routes/(app)/credits.tsx": $app_credits,
     "./routes/(app)/dashboard.tsx": $app_dashboard,
+    "./routes/(app)/notifications.tsx": $app_notifications,
     "./routes/(app)/rollbacks/new.tsx": $app_rollbacks_new,
     "./routes/(app)/runs/[id].tsx": $app_runs_id,
     "./routes/(app)/runs/index.tsx": $app_runs_index,
     "./routes/(app)/settings/appearance.tsx": $app_settings_appearance,
     "./routes/(app)/settings/index.tsx": $app_settings_index,
+    "./routes/(app)/settings/notifications.tsx": $app_settings_notifications,
     "./routes/(app)/settings/tokens.tsx": $app_settings_tokens,
     "./routes/_404.tsx": $404,
     "./routes/_500.tsx": $500,
@@ -73,6 +82,7 @@ const manifest = {
     "./islands/AssistantChat.tsx": $AssistantChat,
     "./islands/ChartHover.tsx": $ChartHover,
     "./islands/FloatingAssistant.tsx": $FloatingAssistant,
+    "./islands/NotificationBell.tsx": $NotificationBell,
     "./islands/RunLiveRefresh.tsx": $RunLiveRefresh,
     "./islands/ThemeToggle.tsx": $ThemeToggle,
   },

@@ -19,6 +19,7 @@ import { requestContext } from "./middleware/request_context.ts";
 import { BEARER_SCHEME } from "./openapi.ts";
 import { registerActivityRoutes } from "./routes/activity.ts";
 import { registerAdAccountRoutes } from "./routes/ad_accounts.ts";
+import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCampaignRoutes } from "./routes/campaigns.ts";
 import { registerChangeRoutes } from "./routes/changes.ts";
@@ -26,8 +27,11 @@ import { registerChatRoutes } from "./routes/chat.ts";
 import { registerCreativeRoutes } from "./routes/creatives.ts";
 import { registerGoogleRoutes } from "./routes/google.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerNotificationRoutes } from "./routes/notifications.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
+import { registerRuleRoutes } from "./routes/rules.ts";
 import { registerUserRoutes } from "./routes/users.ts";
+import { registerWorkflowRunRoutes } from "./routes/workflow_runs.ts";
 
 export type { ApiApp, ApiDependencies } from "./context.ts";
 
@@ -65,6 +69,22 @@ const TAGS = [
     description: "The history of every campaign change, by whom, and rolling changes back.",
   },
   { name: "Approvals", description: "Changes software asked for that wait for a person." },
+  {
+    name: "Alerts",
+    description: "Anomalies found in stored metrics, with their causes and next steps.",
+  },
+  {
+    name: "Rules",
+    description: "Automated rules on an ad account's campaigns, and backtests over stored metrics.",
+  },
+  {
+    name: "Workflow runs",
+    description: "Durable background runs (each rule evaluation) with their recorded steps.",
+  },
+  {
+    name: "Notifications",
+    description: "The in-app bell, notification settings, and signed webhooks.",
+  },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
@@ -88,10 +108,14 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerAdAccountRoutes(app, context);
   registerCampaignRoutes(app, context);
   registerChangeRoutes(app, context);
+  registerAlertRoutes(app, context);
   registerCreativeRoutes(app, context);
   registerActivityRoutes(app, context);
   registerChatRoutes(app, context);
   registerRunRoutes(app, context);
+  registerRuleRoutes(app, context);
+  registerWorkflowRunRoutes(app, context);
+  registerNotificationRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",

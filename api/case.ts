@@ -103,6 +103,7 @@ function hasObject(schema: z.ZodType): boolean {
     return hasObject(schema.unwrap() as z.ZodType);
   }
   if (schema instanceof z.ZodArray) return hasObject(schema.element as z.ZodType);
+  if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).some(hasObject);
   return false;
 }
 
@@ -129,6 +130,18 @@ function rebuild(schema: z.ZodType): z.ZodType {
     return rebuild(schema.unwrap() as z.ZodType).default(fallback as never);
   }
   if (schema instanceof z.ZodArray) return z.array(rebuild(schema.element as z.ZodType));
+  // Unions of objects (a rule's scope, conditions, action): each option renamed. A
+  // discriminator is one word in the domain's schemas, so it keeps its name.
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    const options = (schema.options as z.ZodType[]).map(rebuild);
+    return z.discriminatedUnion(
+      snakeKey(schema._zod.def.discriminator),
+      options as unknown as [z.ZodObject, ...z.ZodObject[]],
+    );
+  }
+  if (schema instanceof z.ZodUnion) {
+    return z.union((schema.options as z.ZodType[]).map(rebuild) as [z.ZodType, ...z.ZodType[]]);
+  }
   return schema;
 }
 

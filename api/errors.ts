@@ -12,6 +12,7 @@ import type { z } from "zod";
 import {
   DomainError,
   type FieldIssue,
+  PlatformRateLimitError,
   UnauthenticatedError,
   ValidationError,
 } from "../domain/errors.ts";
@@ -99,6 +100,13 @@ export function handleError(error: Error, c: Context<ApiEnv>): Response {
     return json(c, 503, {
       detail: "Temporarily unavailable: the database cannot be reached; retry shortly",
     }, { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
+  }
+  if (error instanceof PlatformRateLimitError) {
+    // The platform's own wait and the message naming it, so clients back off instead of retrying.
+    log?.warn("ad platform throttling", { error: error.message, request_id: requestId });
+    return json(c, 503, { detail: error.message }, {
+      "Retry-After": String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))),
+    });
   }
   if (error instanceof DomainError) {
     log?.warn("upstream failure", { error, request_id: requestId });

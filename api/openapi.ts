@@ -31,6 +31,11 @@ export const errorResponses = {
   429: jsonResponse(ErrorSchema, "Rate limited; see `Retry-After`"),
   500: jsonResponse(ErrorSchema, "Internal server error"),
   502: jsonResponse(ErrorSchema, "The ad platform failed; nothing was changed"),
+  503: jsonResponse(
+    ErrorSchema,
+    "Temporarily unavailable (a backend is down, or the ad platform is throttling the account); " +
+      "see `Retry-After`",
+  ),
 } as const;
 
 /** What a route declares; security, middleware and error responses are added. */
@@ -43,7 +48,9 @@ export type RouteSpec = Omit<RouteConfig, "security" | "middleware">;
  * against all of them, past its instantiation limits.
  */
 function withErrorResponses<Spec extends RouteSpec>(spec: Spec): Spec["responses"] {
-  return { ...spec.responses, ...errorResponses };
+  // A route's own 503 (e.g. "the assistant is not available") keeps its description.
+  const own503 = (spec.responses as Record<number, unknown>)[503];
+  return { ...spec.responses, ...errorResponses, ...(own503 ? { 503: own503 } : {}) };
 }
 
 /** A route anyone may call. */

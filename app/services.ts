@@ -21,6 +21,7 @@ import { loadJwtSecret } from "../auth/jwt_secret.ts";
 import { type Database, openDatabase } from "../db/mod.ts";
 import { createDomain, type Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
+import { createSmtpMailer } from "../lib/mailer.ts";
 import {
   type Coordination,
   openCoordination,
@@ -65,6 +66,7 @@ export async function openServices(
   const approvals = await createApprovalGrants(secret);
   const testHooks = testHooksFromEnv();
   if (testHooks) log.warn("TEST HOOKS ENABLED (AAE_TEST_HOOKS=1): never in production");
+  const mailer = config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : undefined;
   const domain = createDomain({
     db,
     coordination,
@@ -73,9 +75,36 @@ export async function openServices(
     approvalTtlMs: config.APPROVAL_TTL_HOURS * 3_600_000,
     rollbackLeaseMs: config.ROLLBACK_LEASE_MS,
     pause: testHooks?.pause,
+    clock: testHooks?.clock,
+    workflows: {
+      leaseMs: config.WORKFLOW_LEASE_MS,
+      pollMs: config.WORKFLOW_POLL_MS,
+      log: (level, message, fields) => log[level](message, fields),
+    },
+    notifications: {
+      mailer,
+      publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      leaseMs: config.NOTIFICATION_LEASE_MS,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+    },
   });
   const checkpoints = openAppSaver(db, config.DATABASE_URL);
   const stopRollbackResumer = resumeRollbacks(domain, log, config.ROLLBACK_LEASE_MS);
+  // Every instance runs due workflow runs and enqueues the rules' due slots (each runs once).
+  const workflowWorker = domain.workflows.start(`instance-${crypto.randomUUID()}`, [{
+    name: "rules scheduler",
+    everyMs: config.RULES_TICK_MS,
+    run: async () => {
+      await domain.ruleExecution.tick(domain.workflows.enqueue);
+    },
+  }]);
+  const stopNotificationWorker = sendNotifications(
+    domain,
+    log,
+    config.NOTIFICATION_WORKER_INTERVAL_MS,
+  );
   const runs = createAgentRuntime({
     db,
     coordination,
@@ -121,7 +150,10 @@ export async function openServices(
     },
     async close() {
       stopRunMetrics();
+      await workflowWorker.stop();
       await stopRollbackResumer();
+      await stopNotificationWorker();
+      mailer?.close();
       await coordination.close();
       await checkpoints.close();
       await db.close();
@@ -145,6 +177,31 @@ function resumeRollbacks(domain: Domain, log: Logger, leaseMs: number): () => Pr
   };
   run();
   const timer = setInterval(run, Math.max(250, leaseMs / 2));
+  return async () => {
+    clearInterval(timer);
+    await pass;
+  };
+}
+
+/**
+ * Sends due webhooks and emails from the notification outbox, now and every `intervalMs`; a pass
+ * still running when the next is due is not doubled. Returns how to stop (waiting for the pass).
+ */
+function sendNotifications(domain: Domain, log: Logger, intervalMs: number): () => Promise<void> {
+  let pass: Promise<void> = Promise.resolve();
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
+    pass = domain.notifications.outbox.runOnce().then(
+      () => {},
+      (error) => log.warn("sending notifications failed", { error: String(error) }),
+    ).finally(() => {
+      running = false;
+    });
+  };
+  run();
+  const timer = setInterval(run, intervalMs);
   return async () => {
     clearInterval(timer);
     await pass;

@@ -180,7 +180,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 /**
  * Runs the benchmark and prints its figures and whether the goals are met. Both sides of the
  * throughput comparison do the same data work — the signed-in page's session check, profile and
- * balance reads — so the ratio isolates what the page layer adds to rendering.
+ * balance reads (and the frame's badge counts) — so the ratio isolates what the page layer adds to rendering.
  */
 export async function main(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 2);
@@ -189,12 +189,24 @@ export async function main(args: string[]): Promise<void> {
   const signedInState = async (): Promise<SignedInState> => {
     const claims = await accessTokens.verify(token);
     if (!claims) throw new Error("bench session expired");
-    const [user, credits, pendingApprovals] = await Promise.all([
+    const [user, credits, pendingApprovals, unreadNotifications, openAlerts] = await Promise.all([
       domain.accounts.getProfile(actor),
       domain.credits.balance(actor),
       domain.approvals.countPending(actor),
+      domain.notifications.unreadCount(actor),
+      domain.alerts.countOpen(actor),
     ]);
-    return { services, theme: "light", flash: null, actor, user, credits, pendingApprovals };
+    return {
+      services,
+      theme: "light",
+      flash: null,
+      actor,
+      user,
+      credits,
+      pendingApprovals,
+      unreadNotifications,
+      openAlerts,
+    };
   };
   const signedOutState = () => Promise.resolve({ theme: "light", flash: null } as SignedInState);
 

@@ -1,6 +1,7 @@
 const TABS = [
   { href: "/settings", label: "Profile" },
   { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/notifications", label: "Notifications" },
   { href: "/settings/appearance", label: "Appearance" },
 ];
 

@@ -474,6 +474,247 @@ export interface RollbacksTable extends TimestampedRow {
   completed_at: DbTimestamp | null;
 }
 
+/** Lifecycle of an alert: open until acknowledged or resolved (by hand or by itself). */
+export type AlertStatus = "open" | "acknowledged" | "resolved";
+/** How an alert was resolved. */
+export type AlertResolution = "auto" | "manual" | "inactive";
+
+/** `alerts`: anomalies raised on campaigns or accounts (see `domain/alerts/`). */
+export interface AlertsTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  /** Null for an alert on the account's totals. */
+  campaign_id: string | null;
+  /** An `AlertType`. */
+  type: string;
+  /** An `AlertSeverity`. */
+  severity: string;
+  status: AlertStatus;
+  /** `type:campaign id` (or `type:account:id`) while not resolved, else null; unique. */
+  open_key: string | null;
+  /** The day the anomaly was seen on (the account's zone). */
+  metric_date: DbDate;
+  /** JSON: the detector's finding. */
+  finding: DbJson;
+  /** JSON: parts that moved, changes before, next steps. */
+  cause: DbJson;
+  /** When detection last saw it still anomalous. */
+  last_detected_at: DbTimestamp;
+  acknowledged_at: DbTimestamp | null;
+  acknowledged_by: string | null;
+  resolved_at: DbTimestamp | null;
+  /** The person who resolved it; null when it resolved itself. */
+  resolved_by: string | null;
+  resolution: AlertResolution | null;
+}
+
+/** `alert_mutes`: a campaign on which no alert is raised until `muted_until`. */
+export interface AlertMutesTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  campaign_id: string;
+  muted_until: DbTimestamp;
+}
+
+/** `alert_thresholds`: an account's edited detection thresholds. */
+export interface AlertThresholdsTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  /** JSON: `AlertThresholds`. */
+  thresholds: DbJson;
+}
+
+/** `rules`: automated rules, one ad account each (see `domain/rules/model.ts`). */
+export interface RulesTable extends SoftDeletedRow {
+  user_id: string;
+  ad_account_id: string;
+  name: string;
+  /** 1 while the rule runs on its schedule. */
+  enabled: number;
+  /** JSON: scope, conditions, gate, action, schedule, cooldown; money in minor units. */
+  definition: DbJson;
+}
+
+/** `rule_backtests`: the latest backtest of each rule. */
+export interface RuleBacktestsTable extends TimestampedRow {
+  user_id: string;
+  /** Unique: a new backtest replaces the previous one. */
+  rule_id: string;
+  /** Days replayed. */
+  days: number;
+  /** JSON: the backtest result (`domain/rules/backtest.ts`). */
+  result: DbJson;
+}
+
+/** `notifications`: something a user is told about (an alert, a rule's message, an approval). */
+export interface NotificationsTable extends TimestampedRow {
+  user_id: string;
+  /** Who raised it: `alert`, `rule`, `approval`, `system`. */
+  kind: string;
+  /** What it is within the kind, e.g. `cpa_up`; settings filter on it. */
+  type: string;
+  severity: "info" | "warning" | "critical";
+  title: string;
+  body: string;
+  /** A path or URL to open. */
+  link: string | null;
+  /** The alert, rule or approval it is about. */
+  subject_id: string | null;
+  /** JSON object: extra fields for webhook receivers. */
+  data: DbJson;
+  /** 1 when it shows in the bell (the user's settings let it through). */
+  in_app: number;
+  /** 1 when it goes out by email (one by one, or in the daily digest). */
+  emailed: number;
+  read_at: DbTimestamp | null;
+}
+
+/** `notification_settings`: a user's channel choices, once they edit them. */
+export interface NotificationSettingsTable extends TimestampedRow {
+  user_id: string;
+  /** JSON: see `domain/notifications/settings.ts`. */
+  settings: DbJson;
+}
+
+/** `webhook_endpoints`: a user's signed webhook receivers. */
+export interface WebhookEndpointsTable extends SoftDeletedRow {
+  user_id: string;
+  url: string;
+  description: string;
+  /** The HMAC key, shown once at creation. */
+  secret: string;
+  enabled: number;
+  /** Failed attempts since the last success; at the limit the endpoint is disabled. */
+  consecutive_failures: number;
+  disabled_reason: string | null;
+  /** The `seq` the next delivery to this endpoint gets. */
+  next_seq: number;
+}
+
+/** Channel of a delivery. */
+export type DeliveryChannel = "webhook" | "email";
+/** State of a delivery. */
+export type DeliveryStatus = "pending" | "delivered" | "failed" | "cancelled";
+
+/** `notification_deliveries`: the outbox of webhook posts and emails. */
+export interface NotificationDeliveriesTable extends TimestampedRow {
+  user_id: string;
+  channel: DeliveryChannel;
+  endpoint_id: string | null;
+  notification_id: string | null;
+  /** Order of an endpoint's deliveries (0 for emails). */
+  seq: number;
+  /** Unique when set: the daily digest is `digest:<user>:<date>`. */
+  dedupe_key: string | null;
+  /** Webhook: the exact body that is signed and sent. Email: JSON `{to, subject, text}`. */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: DbTimestamp;
+  /** The worker attempting it now, until `lease_expires_at`. */
+  lease_token: string | null;
+  lease_expires_at: DbTimestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: DbTimestamp | null;
+}
+
+/** `notification_delivery_attempts`: the delivery log. */
+export interface NotificationDeliveryAttemptsTable extends TimestampedRow {
+  delivery_id: string;
+  attempt: number;
+  /** The receiver's HTTP status (webhooks; 250 for an accepted email); null when none came. */
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** Where a workflow run is: waiting, claimed by an instance, or over. */
+export type WorkflowRunStatus = "queued" | "running" | "succeeded" | "failed";
+
+/** `workflow_runs`: durable background runs (rule evaluations, later syncs and detection). */
+export interface WorkflowRunsTable extends TimestampedRow {
+  user_id: string;
+  /** Which handler runs it (`rule_evaluation`, `rule_resume`, …). */
+  kind: string;
+  /** What it is about: a rule id, an ad account id. */
+  subject_id: string;
+  /** Unique: the same run asked for twice (two instances, a retry) exists once. */
+  dedupe_key: string;
+  status: WorkflowRunStatus;
+  /** JSON: the handler's input. */
+  input: DbJson;
+  /** JSON: `{done, total}` or the like while it runs; null otherwise. */
+  progress: DbJson | null;
+  /** JSON: what the handler returned. */
+  result: DbJson | null;
+  error: string | null;
+  /** When it is due (a rule's slot); a retry moves it later. */
+  scheduled_for: DbTimestamp;
+  lease_owner: string | null;
+  lease_expires_at: DbTimestamp | null;
+  /** Fencing: raised by every claim; a step writes only while it still holds its epoch. */
+  lease_epoch: number;
+  /** Claims so far. */
+  attempt: number;
+  started_at: DbTimestamp | null;
+  finished_at: DbTimestamp | null;
+}
+
+/** Where a workflow step is. */
+export type WorkflowStepStatus = "running" | "succeeded" | "failed";
+
+/** `workflow_steps`: what a run did, one row per step key. */
+export interface WorkflowStepsTable extends TimestampedRow {
+  user_id: string;
+  run_id: string;
+  /** Order of first start within the run. */
+  seq: number;
+  /** Unique per run: a resumed run finds the steps it already finished. */
+  step_key: string;
+  name: string;
+  status: WorkflowStepStatus;
+  input: DbJson | null;
+  output: DbJson | null;
+  error: string | null;
+  /** The run's attempt that last started it. */
+  attempt: number;
+  started_at: DbTimestamp;
+  finished_at: DbTimestamp | null;
+  duration_ms: number | null;
+}
+
+/** What an evaluation decided for one campaign (see `domain/rules/execution.ts`). */
+export type RuleEvaluationOutcome =
+  | "not_fired"
+  | "skipped"
+  | "pending"
+  | "applied"
+  | "held"
+  | "refused"
+  | "notified";
+
+/** `rule_evaluations`: one scheduled evaluation's inputs and decision for one campaign. */
+export interface RuleEvaluationsTable extends TimestampedRow {
+  user_id: string;
+  rule_id: string;
+  /** The `workflow_runs` row of the evaluation; unique with `campaign_id`. */
+  run_id: string;
+  campaign_id: string;
+  campaign_name: string;
+  /** The schedule slot evaluated. */
+  slot_at: DbTimestamp;
+  /** The rule's action type. */
+  action: string;
+  outcome: RuleEvaluationOutcome;
+  /** What stopped it: `conditions`, `gate`, `cooldown`, `not_applicable`, `limits`, `approval`. */
+  stopped_by: string | null;
+  change_id: string | null;
+  approval_id: string | null;
+  /** JSON: the evaluation (values per condition, gate windows) and the action's outcome. */
+  detail: DbJson;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -499,6 +740,19 @@ export interface DB {
   campaign_changes: CampaignChangesTable;
   approvals: ApprovalsTable;
   rollbacks: RollbacksTable;
+  alerts: AlertsTable;
+  alert_mutes: AlertMutesTable;
+  alert_thresholds: AlertThresholdsTable;
+  rules: RulesTable;
+  rule_backtests: RuleBacktestsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_delivery_attempts: NotificationDeliveryAttemptsTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_steps: WorkflowStepsTable;
+  rule_evaluations: RuleEvaluationsTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */
@@ -526,6 +780,35 @@ export const GATEWAY_TABLE_NAMES = [
   "campaign_changes",
   "approvals",
   "rollbacks",
+] as const satisfies readonly (keyof DB)[];
+
+/** The alerts' tables, created by their own migration. */
+export const ALERT_TABLE_NAMES = [
+  "alerts",
+  "alert_mutes",
+  "alert_thresholds",
+] as const satisfies readonly (keyof DB)[];
+
+/** The automated rules' tables, created by their own migration. */
+export const RULE_TABLE_NAMES = [
+  "rules",
+  "rule_backtests",
+  "rule_evaluations",
+] as const satisfies readonly (keyof DB)[];
+
+/** The notification tables, created by their own migration. */
+export const NOTIFICATION_TABLE_NAMES = [
+  "notifications",
+  "notification_settings",
+  "webhook_endpoints",
+  "notification_deliveries",
+  "notification_delivery_attempts",
+] as const satisfies readonly (keyof DB)[];
+
+/** The durable workflow tables, created by their own migration. */
+export const WORKFLOW_TABLE_NAMES = [
+  "workflow_runs",
+  "workflow_steps",
 ] as const satisfies readonly (keyof DB)[];
 
 /**

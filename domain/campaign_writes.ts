@@ -206,6 +206,11 @@ export function createCampaignWrites(context: DomainContext, sync: MetricsSync):
         await platformCall(() =>
           adapter.resumeCampaign(platformAccount, platformCampaign, requestKey)
         );
+      } else if (status === "archived") {
+        // The platform ends it for good too (a draft exists there as a paused campaign).
+        await platformCall(() =>
+          adapter.archiveCampaign(platformAccount, platformCampaign, requestKey)
+        );
       } else if (campaign.status === "active") {
         await platformCall(() =>
           adapter.pauseCampaign(platformAccount, platformCampaign, requestKey)

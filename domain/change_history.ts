@@ -124,7 +124,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
     const rows = await on.selectFrom("campaign_changes").selectAll()
       .where("user_id", "=", actor.userId).where("id", "in", [...ids])
       .orderBy("created_at", "asc").orderBy("seq", "asc").execute();
-    return rows.map(toRecord);
+    return rows.map(changeRecordOf);
   }
 
   return {
@@ -182,7 +182,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
         scoped,
         query,
         (q) => q.selectAll().orderBy("created_at", "desc").orderBy("seq", "desc").orderBy("id"),
-        toRecord,
+        changeRecordOf,
       );
     },
 
@@ -208,7 +208,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
       const rows = await on.selectFrom("campaign_changes").selectAll()
         .where("campaign_id", "=", campaignId).orderBy("seq", "asc").execute();
       const latest = new Map<string, ChangeRecord>();
-      for (const record of rows.map(toRecord)) {
+      for (const record of rows.map(changeRecordOf)) {
         for (const field of Object.keys(record.fields)) latest.set(field, record);
       }
       return latest;
@@ -219,7 +219,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
         .where("campaign_id", "=", campaignId)
         .where("created_at", ">", toDbTimestamp(since)).orderBy("seq").execute();
       // In the order made: a stable sort by time keeps it for changes in the same millisecond.
-      return rows.map(toRecord).flatMap(budgetEntry);
+      return rows.map(changeRecordOf).flatMap(budgetEntry);
     },
 
     async budgetHistories(on, campaignIds, since) {
@@ -229,7 +229,7 @@ export function createChangeHistory(context: DomainContext): ChangeHistory {
         .where("campaign_id", "in", [...campaignIds])
         .where("created_at", ">", toDbTimestamp(since))
         .orderBy("campaign_id").orderBy("seq").execute();
-      for (const record of rows.map(toRecord)) {
+      for (const record of rows.map(changeRecordOf)) {
         const entries = budgetEntry(record);
         if (entries.length === 0 || record.campaignId === null) continue;
         const list = histories.get(record.campaignId) ?? [];
@@ -255,7 +255,8 @@ function budgetEntry(record: ChangeRecord): BudgetHistoryEntry[] {
   }];
 }
 
-function toRecord(row: Selectable<CampaignChangesTable>): ChangeRecord {
+/** A history row as a `ChangeRecord`. */
+export function changeRecordOf(row: Selectable<CampaignChangesTable>): ChangeRecord {
   return {
     id: row.id,
     adAccountId: row.ad_account_id,

@@ -17,6 +17,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { addDays, dateOf } from "./dates.ts";
 import { ConflictError } from "./errors.ts";
 import { createDomain, type Domain, type DomainOptions } from "./mod.ts";
+import type { RuleDraftInput } from "./rules/model.ts";
 
 /** Email of the demo user. */
 export const DEMO_EMAIL = "demo@aae.local";
@@ -85,6 +86,31 @@ function demoCampaigns(today: string): DemoCampaign[] {
   ];
 }
 
+/** Name of the demo's sample rule. */
+export const DEMO_RULE_NAME = "Trim budgets when CPA runs high";
+
+/**
+ * The demo's sample rule (saved disabled): every morning, lower by 20% (not below 10.00) the
+ * budget of a campaign whose cost per conversion over the last 7 days was above 40.00, once it
+ * had enough data. The sandbox's costs vary widely (and about 3% of its days collapse), so the
+ * rule's backtest over the demo history shows firings.
+ */
+export function demoSampleRule(adAccountId: string): RuleDraftInput {
+  return {
+    name: DEMO_RULE_NAME,
+    adAccountId,
+    scope: { kind: "all" },
+    conditions: {
+      match: "all",
+      conditions: [
+        { metric: "cpa", window: { kind: "last_n_days", n: 7 }, operator: ">", value: 40 },
+      ],
+    },
+    action: { type: "adjust_budget", percent: -20, minBudget: 10 },
+    schedule: { frequency: "daily", at: "09:00" },
+  };
+}
+
 /** What the seed did. */
 export interface DemoSeedResult {
   email: string;
@@ -139,6 +165,10 @@ export async function seedDemo(
     to: today,
     adAccountId,
   });
+  const rules = await current.rules.list(actor, { adAccountId, limit: 100 });
+  if (!rules.items.some((rule) => rule.name === DEMO_RULE_NAME)) {
+    await current.rules.create(actor, demoSampleRule(adAccountId));
+  }
   return { email: DEMO_EMAIL, password: DEMO_PASSWORD, userId: actor.userId, campaignsCreated };
 }
 

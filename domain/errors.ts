@@ -82,8 +82,46 @@ export class ForbiddenError extends DomainError {
 /** An ad platform call failed; the domain state was left unchanged. */
 export class PlatformError extends DomainError {
   override name = "PlatformError";
-  readonly code = "platform_error";
-  readonly status = 502;
+  readonly code: string = "platform_error";
+  readonly status: number = 502;
+}
+
+/**
+ * The ad platform rejected the account's credentials (expired, revoked, or missing a
+ * permission) and refreshing them did not help: the account must be connected again. Runs for
+ * the account stop with this message; nothing was changed.
+ */
+export class PlatformAuthError extends PlatformError {
+  override name = "PlatformAuthError";
+  override readonly code = "platform_reconnect";
+  /** 409: the request is fine; the account's connection is not, until the user reconnects. */
+  override readonly status = 409;
+  /** What the user has to do. */
+  readonly action = "reconnect";
+}
+
+/**
+ * The ad platform is throttling this account or app. Callers wait `retryAfterMs` before the next
+ * call to it (never a hot retry loop); nothing was changed.
+ */
+export class PlatformRateLimitError extends PlatformError {
+  override name = "PlatformRateLimitError";
+  override readonly code = "platform_rate_limited";
+  override readonly status = 503;
+  constructor(message: string, readonly retryAfterMs: number, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The ad platform refused the change as invalid; `message` carries the platform's own text so the
+ * user can fix the input. A 422 like any other validation failure.
+ */
+export class PlatformValidationError extends ValidationError {
+  override name = "PlatformValidationError";
+  constructor(readonly platform: string, platformMessage: string, field = "") {
+    super([{ field, message: `${platform} refused the change: ${platformMessage}` }]);
+  }
 }
 
 /**

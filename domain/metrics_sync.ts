@@ -64,7 +64,14 @@ export interface MetricsSync {
 /** Builds the metrics synchronizer. */
 export function createMetricsSync(
   context: DomainContext,
-  { refreshMs = DEFAULT_METRICS_REFRESH_MS }: { refreshMs?: number } = {},
+  { refreshMs = DEFAULT_METRICS_REFRESH_MS, afterAccountSync }: {
+    refreshMs?: number;
+    /**
+     * Runs after an account's sync wrote its rows (anomaly detection). Its failure is logged,
+     * never failing the read that triggered the sync.
+     */
+    afterAccountSync?: (adAccountId: string) => Promise<unknown>;
+  } = {},
 ): MetricsSync {
   const { db } = context;
 
@@ -181,6 +188,11 @@ export function createMetricsSync(
       if (earliest) await rebuildAccountRollup(account, earliest);
       await db.kysely.updateTable("ad_accounts").set({ metrics_synced_at: nowForDb(context) })
         .where("id", "=", account.id).execute();
+      if (afterAccountSync) {
+        await afterAccountSync(account.id).catch((error) =>
+          console.error("after-sync hook failed", { adAccountId: account.id, error })
+        );
+      }
     } finally {
       await context.coordination.leases.release(lease);
     }

@@ -7,6 +7,8 @@
 import type { Database } from "../db/database.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
+import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
+import { createAlertPublisher } from "./alerts/notify.ts";
 import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
@@ -15,6 +17,14 @@ import { createCampaignWrites } from "./campaign_writes.ts";
 import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
 import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
 import { createRollbacksService, type RollbacksService } from "./rollbacks.ts";
+import { createRulesService, type RulesService } from "./rules/service.ts";
+import { createRuleExecution, type RuleExecution, type RuleNotifier } from "./rules/execution.ts";
+import {
+  createWorkflows,
+  type WorkflowHandler,
+  type WorkflowOptions,
+  type Workflows,
+} from "./workflows/engine.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -27,6 +37,11 @@ import { createCreditsService, type CreditsService } from "./credits.ts";
 import { createIdempotencyService, type IdempotencyService } from "./idempotency.ts";
 import { createMetricsService, type MetricsService } from "./metrics.ts";
 import { createMetricsSync, DEFAULT_METRICS_REFRESH_MS } from "./metrics_sync.ts";
+import {
+  createNotificationsService,
+  type NotificationOptions,
+  type NotificationsService,
+} from "./notifications/mod.ts";
 import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
 import type { PlatformRegistry } from "./platforms/adapter.ts";
 import { createSandboxPlatform } from "./platforms/sandbox.ts";
@@ -58,8 +73,23 @@ export interface DomainOptions {
   approvalTtlMs?: number;
   /** Lease of an instance applying a rollback (ms). */
   rollbackLeaseMs?: number;
+  /** Also called with the anomaly alerts each detection raised (after they are published). */
+  onAlertRaised?: (alerts: readonly Alert[]) => void | Promise<void>;
+  /** Run anomaly detection after each account's metric sync (default true). */
+  detectAfterSync?: boolean;
   /** TEST ONLY: the crash tests' pause points (see `RollbackParts.pause`). */
   pause?: (point: string) => Promise<void>;
+  /**
+   * Where rules' notices go (held changes, notify-only firings, refusals); by default the
+   * notifications service publishes them to the rule's owner.
+   */
+  onRuleNotice?: RuleNotifier;
+  /** Workflow runs: lease, poll interval, retries, logging (defaults in `WORKFLOW_DEFAULTS`). */
+  workflows?: Omit<WorkflowOptions, "handlers">;
+  /** More workflow handlers by kind (alert detection, metric syncs …). */
+  workflowHandlers?: Readonly<Record<string, WorkflowHandler>>;
+  /** Email, links and the delivery worker's timings for notifications. */
+  notifications?: NotificationOptions;
 }
 
 /** Every domain service. */
@@ -79,6 +109,12 @@ export interface Domain {
   approvals: ApprovalsService;
   /** Undoing changes from the history. */
   rollbacks: RollbacksService;
+  /** Automated rules and their backtests. */
+  rules: RulesService;
+  /** Rules at work: the scheduler's tick, the evaluation handlers, the evaluation history. */
+  ruleExecution: RuleExecution;
+  /** Durable background runs (rule evaluations, …) and the worker loop that runs them. */
+  workflows: Workflows;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -86,6 +122,10 @@ export interface Domain {
   /** The chat's persisted, sequenced, fanned-out server events. */
   conversationEvents: ConversationEventLog;
   idempotency: IdempotencyService;
+  /** Anomaly alerts on stored metrics. */
+  alerts: AlertsService;
+  /** Telling users: the bell, webhooks, email. */
+  notifications: NotificationsService;
 }
 
 /** Builds the domain services. */
@@ -97,8 +137,17 @@ export function createDomain(options: DomainOptions): Domain {
     ids: options.ids ?? randomIds,
     platforms: options.platforms ?? { sandbox: createSandboxPlatform() },
   };
+  const notifications = createNotificationsService(context, options.notifications);
+  const publishAlerts = createAlertPublisher(context, notifications.publish);
+  const alerts = createAlertsService(context, {
+    onAlertRaised: async (raised) => {
+      await publishAlerts(raised);
+      await options.onAlertRaised?.(raised);
+    },
+  });
   const sync = createMetricsSync(context, {
     refreshMs: options.metricsRefreshMs ?? DEFAULT_METRICS_REFRESH_MS,
+    afterAccountSync: options.detectAfterSync === false ? undefined : alerts.detect,
   });
   const history = createChangeHistory(context);
   const approvals = createApprovals(context, { ttlMs: options.approvalTtlMs });
@@ -108,6 +157,20 @@ export function createDomain(options: DomainOptions): Domain {
     approvals,
   });
   const idempotency = createIdempotencyService(context);
+  const ruleExecution = createRuleExecution(context, {
+    gateway,
+    idempotency,
+    history,
+    sync,
+    notify: options.onRuleNotice ?? (async (userId, notice) => {
+      await notifications.publish(userId, notice);
+    }),
+    pause: options.pause,
+  });
+  const workflows = createWorkflows(context, {
+    ...options.workflows,
+    handlers: { ...ruleExecution.handlers, ...options.workflowHandlers },
+  });
   return {
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
@@ -130,12 +193,17 @@ export function createDomain(options: DomainOptions): Domain {
       leaseMs: options.rollbackLeaseMs,
       pause: options.pause,
     }),
+    rules: createRulesService(context, sync),
+    ruleExecution,
+    workflows,
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
     conversations: createConversationsService(context),
     conversationEvents: createConversationEventsService(context),
     idempotency,
+    alerts,
+    notifications,
   };
 }
 
@@ -147,6 +215,7 @@ export type {
   AccountsService,
   AdAccountLimitsService,
   AdAccountsService,
+  AlertsService,
   ApiTokensService,
   ApprovalsService,
   CampaignsService,
@@ -157,7 +226,11 @@ export type {
   CreditsService,
   IdempotencyService,
   MetricsService,
+  NotificationsService,
   RollbacksService,
+  RuleExecution,
+  RulesService,
   SessionsService,
+  Workflows,
   WriteGateway,
 };

@@ -9,7 +9,7 @@ import type { AdAccountsTable, CampaignsTable, PlatformName } from "../db/schema
 import { fromDbJson } from "../db/json.ts";
 import { isoFromDb } from "../db/time.ts";
 import type { DomainContext } from "./context.ts";
-import { PlatformError } from "./errors.ts";
+import { DomainError, PlatformError } from "./errors.ts";
 import type { PlatformAccount, PlatformAdapter, PlatformCampaign } from "./platforms/adapter.ts";
 
 /** The adapter of a platform; `PlatformError` when none is configured. */
@@ -19,12 +19,16 @@ export function adapterFor(context: DomainContext, platform: PlatformName): Plat
   return adapter;
 }
 
-/** Runs a platform call, wrapping unexpected failures as `PlatformError`. */
+/**
+ * Runs a platform call, wrapping unexpected failures as `PlatformError`. Domain errors an adapter
+ * throws on purpose (`PlatformAuthError`, `PlatformRateLimitError`, `PlatformValidationError`)
+ * pass through unchanged.
+ */
 export async function platformCall<Result>(call: () => Promise<Result>): Promise<Result> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof PlatformError) throw error;
+    if (error instanceof DomainError) throw error;
     throw new PlatformError(`ad platform call failed: ${String(error)}`, { cause: error });
   }
 }

@@ -43,6 +43,12 @@ export const configSchema = z.object({
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** Rollbacks: lease of the instance applying one; after a crash another resumes it (ms). */
   ROLLBACK_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Workflow runs (rule evaluations): a runner's lease; after a crash another resumes it (ms). */
+  WORKFLOW_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Workflow runs: how often each instance looks for due runs (ms). */
+  WORKFLOW_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+  /** Rules: how often each instance enqueues the rules' due schedule slots (ms). */
+  RULES_TICK_MS: z.coerce.number().int().min(50).default(30_000),
   /** Agent runs: how often runs whose runner died are looked for (ms). */
   AGENT_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
   /** Agent runs: model calls one run may make before it stops with an explanation. */
@@ -75,8 +81,34 @@ export const configSchema = z.object({
   LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
   /** Window of the sign-in limits, in seconds. */
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Meta Graph API host (the local fake's URL to try the app without Meta). */
+  META_API_BASE_URL: z.url().default("https://graph.facebook.com"),
+  /** Meta Graph API version the adapter calls. */
+  META_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default("v24.0"),
+  /** Google Ads API host (the local fake's URL to try the app without Google). */
+  GOOGLE_ADS_API_BASE_URL: z.url().default("https://googleads.googleapis.com"),
+  /** Google Ads API version the adapter calls. */
+  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/).default("v23"),
+  /** Google Ads developer token (sent as `developer-token` on every call). */
+  GOOGLE_ADS_DEVELOPER_TOKEN: z.string().optional(),
+  /** TikTok Marketing API host (the local fake's URL to try the app without TikTok). */
+  TIKTOK_API_BASE_URL: z.url().default("https://business-api.tiktok.com"),
   /** Bearer token that `/metrics` requires; without it the endpoint is off (404). */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Email notifications: `smtp://user:pass@host:587` or `smtps://…:465`; unset → no email. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** Sender of notification emails. */
+  SMTP_FROM: z.string().min(3).default("AAE <notifications@localhost>"),
+  /** How often each instance looks for webhooks and emails to send (ms). */
+  NOTIFICATION_WORKER_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
+  /** A worker's claim on a delivery; after a crash another instance retries it this late (ms). */
+  NOTIFICATION_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Webhooks: delay before the first retry (ms); each further retry waits twice as long. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
+  /** Webhooks: attempts before a delivery is given up. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  /** Webhooks: failed attempts in a row after which an endpoint is disabled. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(20),
 }).transform((config, ctx) => {
   const base = splitBaseUrl(config.GEMINI_BASE_URL);
   if (base.version && base.version !== config.GEMINI_API_VERSION) {

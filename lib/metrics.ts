@@ -180,3 +180,20 @@ export const eventFanoutLag: Histogram = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
   registers: [registry],
 });
+
+/** Delivery attempts of notifications (webhooks, email), by channel and outcome. */
+export const notificationDeliveryAttempts: Counter<"channel" | "outcome"> = new Counter({
+  name: "aae_notification_delivery_attempts_total",
+  help: "Notification delivery attempts (webhook, email), by outcome: delivered, retry, gave_up",
+  labelNames: ["channel", "outcome"],
+  registers: [registry],
+});
+
+/** How long one delivery attempt took, by channel. */
+export const notificationDeliveryDuration: Histogram<"channel"> = new Histogram({
+  name: "aae_notification_delivery_duration_seconds",
+  help: "One notification delivery attempt (a webhook POST, an email), by channel",
+  labelNames: ["channel"],
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});

@@ -46,4 +46,8 @@ export interface SignedInState extends PageState {
   credits: number;
   /** Approval requests waiting for the user, for the frame's badge. */
   pendingApprovals: number;
+  /** Unread in-app notifications, for the bell. */
+  unreadNotifications: number;
+  /** Open anomaly alerts (not yet acknowledged or resolved), for the frame's badge. */
+  openAlerts: number;
 }

@@ -58,6 +58,8 @@ export type Intent =
     budgetType: "daily" | "lifetime" | null;
   } & WriteFlags)
   | { kind: "credits" }
+  /** "What went wrong yesterday?", "why is Spring Sale's CPA up?": answered from alerts. */
+  | { kind: "alerts"; campaignPhrase: string | null; yesterday: boolean }
   | { kind: "thanks" }
   /** "No" to a "Did you mean …?" question. */
   | { kind: "declined" }
@@ -83,6 +85,9 @@ const PAUSE =
   /\b(?:pause|stop|halt|turn\s+off|switch\s+off|disable|suspend|freeze|put\s+.+\s+on\s+hold)\b/iu;
 const RESUME =
   /\b(?:resume|unpause|un-pause|restart|reactivate|re-activate|activate|turn\s+(?:\S+\s+){0,4}back\s+on|turn\s+on|switch\s+on|enable|launch|start|go\s+live|unfreeze)\b/iu;
+/** Questions about what went wrong: answered from the anomaly alerts. */
+const ALERTS =
+  /\b(?:alerts?|anomal\w*|(?:went|go|gone|going)\s+wrong|what(?:'s|\s+is)\s+wrong)\b|\bwhy\s+(?:is|are|has|have|did|was)\b/iu;
 const CREDITS = /\bcredits?\b|\bbalance\b/iu;
 const ACCOUNTS = /\b(?:ad\s+)?accounts?\b/iu;
 const PERFORMANCE =
@@ -103,6 +108,13 @@ export function classify(text: string, today: string): Intent {
 
   if (STRONG_CREATE.test(plain) || (CREATE_VERB.test(plain) && NEW_CAMPAIGN.test(plain))) {
     return createIntent(text);
+  }
+  if (ALERTS.test(plain)) {
+    return {
+      kind: "alerts",
+      campaignPhrase: alertCampaignPhrase(text, quoted?.name),
+      yesterday: /\byesterday\b/iu.test(plain),
+    };
   }
   const flags = { bulk: !quoted && BULK.test(plain), confirm: false };
 
@@ -167,6 +179,23 @@ function campaignPhraseOf(text: string, quoted: string | undefined): string | nu
     /\bcampaign\s+(.+?)(?:\s+(?:last|this|since|yesterday|today|over|in|during|for|from)\b|[?.!,]|$)/iu,
     /\bhow(?:'s|\s+(?:did|is|was|has))\s+(?:the\s+)?(.+?)\s+(?:do|doing|did|perform\w*|go|gone|going)\b/iu,
     /\bwhat\s+(?:did|has|does)\s+(?:the\s+)?(.+?)\s+(?:spend|spent|make|made|earn|earned|bring|cost|do|get|generate)\b/iu,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match && significantTokens(match[1]).some((token) => !GENERIC.has(token))) {
+      return match[1].trim();
+    }
+  }
+  return null;
+}
+
+/** The campaign a "why is X's CPA up?" question names, if any. */
+function alertCampaignPhrase(text: string, quoted: string | undefined): string | null {
+  if (quoted) return quoted;
+  const patterns = [
+    /\bwhy\s+(?:is|are|has|have|did|was)\s+(?:the\s+)?(.+?)(?:'s|’s)\s/iu,
+    /\bwhy\s+(?:is|are|has|have|did|was)\s+(?:the\s+)?(.+?)\s+(?:campaign\b|cpa|roas|ctr|spend|conversions|so\b|not\b|down\b|up\b)/iu,
+    /\b(?:with|on|for)\s+(?:the\s+)?(.+?)(?:\s+campaign\b|[?.!,]|$)/iu,
   ];
   for (const pattern of patterns) {
     const match = pattern.exec(text);

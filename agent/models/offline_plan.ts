@@ -11,6 +11,7 @@ import type { ParsedAmount } from "./offline_amounts.ts";
 import { type BudgetChange, scaleMinor } from "./offline_budget.ts";
 import { structuredFromText } from "./offline_text.ts";
 import { defaultPeriod } from "./offline_dates.ts";
+import { addDays } from "../../domain/dates.ts";
 import type { Intent, StatusAction } from "./offline_intents.ts";
 import {
   findStatusFilter,
@@ -66,6 +67,8 @@ export function nextStep(intent: Intent, done: readonly DoneCall[], today: strin
       return reply(helpReply(true));
     case "credits":
       return credits(done);
+    case "alerts":
+      return alerts(intent, done, today);
     case "list_accounts":
       return listAccounts(done);
     case "list_campaigns":
@@ -154,6 +157,84 @@ function credits(done: readonly DoneCall[]): Step {
   const balance = typeof data.balance === "number" ? data.balance : null;
   if (balance === null) return reply(`Your credit balance: ${found.result.text}`);
   return reply(`You have ${balance} credit${balance === 1 ? "" : "s"} left.`);
+}
+
+interface AlertView {
+  id: string;
+  campaignId: string | null;
+  severity: string;
+  status: string;
+  metricDate: string;
+  finding: { summary?: string };
+}
+
+/**
+ * "What went wrong yesterday?" lists the alerts seen on that day (else the open ones), with
+ * their campaigns' names; "why is X's CPA up?" explains X's latest alert (explain_alert: what
+ * moved, the changes before it and who made them, next steps).
+ */
+function alerts(
+  intent: Extract<Intent, { kind: "alerts" }>,
+  done: readonly DoneCall[],
+  today: string,
+): Step {
+  const listed = last(done, "list_alerts");
+  const campaigns = last(done, "list_campaigns");
+  if (!listed || !campaigns) {
+    return {
+      kind: "call",
+      calls: [
+        { name: "list_alerts", args: { limit: LOOKUP_LIMIT } },
+        { name: "list_campaigns", args: { limit: LOOKUP_LIMIT } },
+      ],
+    };
+  }
+  const alertsRead = read(listed);
+  if (!alertsRead.ok) return alertsRead.step;
+  const campaignsRead = read(campaigns);
+  if (!campaignsRead.ok) return campaignsRead.step;
+  const { items } = itemsOf<AlertView>(alertsRead.data);
+  const known = itemsOf<CampaignView & { id: string }>(campaignsRead.data).items;
+  const nameOf = (id: string | null) =>
+    id === null ? "the account's totals" : known.find((item) => item.id === id)?.name ?? id;
+  if (intent.campaignPhrase) {
+    const match = resolveByName(intent.campaignPhrase, known, (item) => item.name);
+    if (match.kind !== "one") {
+      return reply(`I couldn't tell which campaign “${intent.campaignPhrase}” is.`);
+    }
+    const campaign = match.item;
+    const mine = items.filter((item) => item.campaignId === campaign.id);
+    if (mine.length === 0) {
+      return reply(
+        `${campaign.name} has no alerts: nothing in its numbers is out of its usual range.`,
+      );
+    }
+    const latest = mine.find((item) => item.status !== "resolved") ?? mine[0];
+    const explained = done.findLast((item) =>
+      item.name === "explain_alert" && item.args.id === latest.id
+    );
+    if (!explained) return call("explain_alert", { id: latest.id });
+    return reply(`${campaign.name}: ${explained.result.text}`);
+  }
+  const yesterday = addDays(today, -1);
+  const chosen = intent.yesterday
+    ? items.filter((item) => item.metricDate === yesterday)
+    : items.filter((item) => item.status !== "resolved");
+  if (chosen.length === 0) {
+    return reply(
+      intent.yesterday
+        ? `Nothing went wrong on ${yesterday}: no alerts for that day.`
+        : "No open alerts: nothing is out of its usual range.",
+    );
+  }
+  return reply(
+    `${intent.yesterday ? `On ${yesterday}` : "Open alerts"}:\n\n` +
+      chosen.map((item) =>
+        `- **${nameOf(item.campaignId)}**: ${item.finding.summary ?? "an anomaly"} ` +
+        `(${item.severity})`
+      ).join("\n") +
+      "\n\nAsk “why is <campaign>'s CPA up?” for what moved and what changed before it.",
+  );
 }
 
 function listAccounts(done: readonly DoneCall[]): Step {

@@ -20,11 +20,15 @@
  * - `AAE_TEST_MODEL_SCRIPT=file.json`: the model is a `scriptFileModel` reading turns from the
  *   file (see below) instead of Gemini or the offline assistant.
  * - `AAE_TEST_MODEL_DELAY_MS=n`: each scripted model call takes n ms (to catch a run mid-way).
+ * - `AAE_TEST_CLOCK_FILE=path`: the domain's clock reads "now" (ISO 8601) from the file, so a
+ *   test can move several processes' time together (rule schedules); while the file is missing
+ *   or empty it is the real time. Leases keep following the real clock.
  *
  * @module
  */
 import { ScriptedModel } from "../models/scripted.ts";
 import type { ChatModel, ModelRequest } from "../models/types.ts";
+import type { Clock } from "../../domain/clock.ts";
 
 /** Parsed test hooks. */
 export interface TestHooks {
@@ -32,6 +36,8 @@ export interface TestHooks {
   pause(point: string): Promise<void>;
   /** The scripted model, when a script was given. */
   model?: ChatModel;
+  /** The file-driven clock, when `AAE_TEST_CLOCK_FILE` was given. */
+  clock?: Clock;
 }
 
 /** One scripted model turn. */
@@ -54,6 +60,27 @@ export function testHooksFromEnv(
       return new Promise(() => {});
     },
     model: script ? scriptFileModel(script, Number(env.AAE_TEST_MODEL_DELAY_MS ?? 0)) : undefined,
+    clock: env.AAE_TEST_CLOCK_FILE ? fileClock(env.AAE_TEST_CLOCK_FILE) : undefined,
+  };
+}
+
+/** A clock reading "now" from a file (re-read at most every 20 ms), the real time without one. */
+export function fileClock(path: string): Clock {
+  let cached: { readAt: number; value: number | null } = { readAt: -Infinity, value: null };
+  return {
+    now() {
+      if (Date.now() - cached.readAt > 20) {
+        let value: number | null = null;
+        try {
+          const text = Deno.readTextFileSync(path).trim();
+          value = text ? Date.parse(text) : null;
+        } catch {
+          // Missing: the real time.
+        }
+        cached = { readAt: Date.now(), value: Number.isNaN(value) ? null : value };
+      }
+      return new Date(cached.value ?? Date.now());
+    },
   };
 }
 

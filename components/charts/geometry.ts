@@ -49,10 +49,6 @@ export const DEFAULT_SIZE: ChartSize = {
 
 const DAY_MS = 86_400_000;
 
-function utc(date: string): Date {
-  return new Date(`${date}T00:00:00Z`);
-}
-
 /**
  * Places `series` on a chart of `size`: time on x (UTC days), values on y from zero to a nice
  * maximum. With `integer`, y ticks are whole numbers only (for counts such as conversions). An
@@ -62,19 +58,10 @@ export function chartGeometry(
   series: readonly SeriesPoint[],
   { size = DEFAULT_SIZE, integer = false }: { size?: ChartSize; integer?: boolean } = {},
 ): ChartGeometry {
-  const { width, height, margin } = size;
-  const plot = {
-    left: margin.left,
-    top: margin.top,
-    right: width - margin.right,
-    bottom: height - margin.bottom,
-  };
-  const first = series.length > 0 ? utc(series[0].date) : new Date(0);
-  const last = series.length > 1 ? utc(series[series.length - 1].date) : new Date(+first + DAY_MS);
-  const x = scaleUtc().domain([first, last]).range([plot.left, plot.right]);
+  const plot = plotArea(size);
+  const x = dailyXScale(series.map((point) => point.date), plot);
   const max = Math.max(0, ...series.map((point) => point.value));
-  const y = scaleLinear().domain([0, max > 0 ? max : integer ? 4 : 1]).nice(4)
-    .range([plot.bottom, plot.top]);
+  const y = valueYScale(max, plot, integer);
 
   const points = series.map((point) => ({
     ...point,
@@ -86,11 +73,7 @@ export function chartGeometry(
   const linePath = line<PlacedPoint>().x((p) => p.x).y((p) => p.y).curve(curve)(points) ?? "";
   const areaPath = area<PlacedPoint>().x((p) => p.x).y0(plot.bottom).y1((p) => p.y)
     .curve(curve)(points) ?? "";
-  // Nothing above zero has no scale worth labelling: ticks of an arbitrary domain would read as
-  // data ("$0.20", or "¥0 ¥0 ¥1" once rounded), so only the baseline is labelled.
-  const yTicks = (max > 0 ? y.ticks(4) : [0])
-    .filter((value) => !integer || Number.isInteger(value))
-    .map((value) => ({ y: round(y(value)), value }));
+  const yTicks = valueTicks(y, max, integer);
   const tickCount = Math.min(6, Math.max(1, series.length - 1));
   const xTicks = x.ticks(tickCount).map((date) => ({
     x: round(x(date)),
@@ -99,7 +82,50 @@ export function chartGeometry(
   return { size, plot, linePath, areaPath, points, yTicks, xTicks };
 }
 
+/** The plot area's edges inside a drawing of `size`. */
+export function plotArea(size: ChartSize): ChartGeometry["plot"] {
+  const { width, height, margin } = size;
+  return {
+    left: margin.left,
+    top: margin.top,
+    right: width - margin.right,
+    bottom: height - margin.bottom,
+  };
+}
+
+/** Time on x: the first to the last of `dates` (UTC days) across the plot. */
+export function dailyXScale(dates: readonly string[], plot: ChartGeometry["plot"]) {
+  const first = dates.length > 0 ? utc(dates[0]) : new Date(0);
+  const last = dates.length > 1 ? utc(dates[dates.length - 1]) : new Date(+first + DAY_MS);
+  return scaleUtc().domain([first, last]).range([plot.left, plot.right]);
+}
+
+/** Values on y from zero to a nice maximum (a small default domain when `max` is zero). */
+export function valueYScale(max: number, plot: ChartGeometry["plot"], integer: boolean) {
+  return scaleLinear().domain([0, max > 0 ? max : integer ? 4 : 1]).nice(4)
+    .range([plot.bottom, plot.top]);
+}
+
+/**
+ * The y axis ticks of `y`. Nothing above zero has no scale worth labelling: ticks of an arbitrary
+ * domain would read as data ("$0.20", or "¥0 ¥0 ¥1" once rounded), so only the baseline is.
+ */
+export function valueTicks(
+  y: ReturnType<typeof valueYScale>,
+  max: number,
+  integer: boolean,
+): ChartGeometry["yTicks"] {
+  return (max > 0 ? y.ticks(4) : [0])
+    .filter((value) => !integer || Number.isInteger(value))
+    .map((value) => ({ y: round(y(value)), value }));
+}
+
+/** A `YYYY-MM-DD` day as a UTC date. */
+export function utc(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
 /** Two decimals keep the SVG small and deterministic. */
-function round(value: number): number {
+export function round(value: number): number {
   return Math.round(value * 100) / 100;
 }

@@ -12,6 +12,11 @@ import * as idempotencyClaimTokens from "./2026_11_26_0005_idempotency_claim_tok
 import * as idempotencyClaimLeases from "./2026_11_26_0006_idempotency_claim_leases.ts";
 import * as writeGateway from "./2026_12_06_0007_write_gateway.ts";
 import * as adAccountChanges from "./2026_12_07_0007_ad_account_changes.ts";
+import * as rules from "./2026_12_07_0008_rules.ts";
+import * as alerts from "./2026_12_07_0009_alerts.ts";
+import * as notifications from "./2026_12_07_0010_notifications.ts";
+import * as workflows from "./2026_12_07_0013_workflows.ts";
+import * as ruleEvaluations from "./2026_12_07_0014_rule_evaluations.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -23,4 +28,9 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026_11_26_0006_idempotency_claim_leases": idempotencyClaimLeases,
   "2026_12_06_0007_write_gateway": writeGateway,
   "2026_12_07_0007_ad_account_changes": adAccountChanges,
+  "2026_12_07_0008_rules": rules,
+  "2026_12_07_0009_alerts": alerts,
+  "2026_12_07_0010_notifications": notifications,
+  "2026_12_07_0013_workflows": workflows,
+  "2026_12_07_0014_rule_evaluations": ruleEvaluations,
 };

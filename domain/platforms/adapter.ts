@@ -1,7 +1,11 @@
 /**
- * The interface every ad platform implements (sandbox now; meta, tiktok, google later). The
- * domain calls it for changes that must happen on the platform and to pull daily metrics; it
- * never touches the database.
+ * The interface every ad platform implements (the sandbox, Meta, Google Ads, TikTok). The domain
+ * calls it for changes that must happen on the platform and to pull daily metrics; it never
+ * touches the database.
+ *
+ * Failures an adapter reports on purpose are domain errors (`domain/errors.ts`):
+ * `PlatformAuthError` (reconnect the account), `PlatformRateLimitError` (wait `retryAfterMs`),
+ * `PlatformValidationError` (the platform's own text, a 422) and `PlatformError` for the rest.
  *
  * @module
  */
@@ -73,6 +77,30 @@ export interface PlatformAccountDetails {
  */
 export type PlatformRequestKey = string;
 
+/** An advertising account the platform credentials can manage (for the account picker). */
+export interface PlatformAccountSummary extends PlatformAccountDetails {
+  name: string;
+}
+
+/** A campaign as the platform holds it, mapped to the domain's units and statuses. */
+export interface PlatformCampaignState {
+  externalId: string;
+  name: string;
+  /** The domain status; a campaign paused on the platform reads `paused` (drafts included). */
+  status: CampaignStatus;
+  /** The platform's own status word(s), e.g. `PAUSED` or `ACTIVE/WITH_ISSUES`. */
+  platformStatus: string;
+  budgetType: BudgetType;
+  budgetAmountMinor: number;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+/** A change the platform can check without applying it (the approval card's preview). */
+export type PlatformValidation =
+  | { kind: "create"; spec: PlatformCampaignSpec }
+  | { kind: "update"; campaign: PlatformCampaign };
+
 /** One ad platform. */
 export interface PlatformAdapter {
   readonly platform: PlatformName;
@@ -109,6 +137,27 @@ export interface PlatformAdapter {
     campaign: PlatformCampaign,
     requestKey?: PlatformRequestKey,
   ): Promise<void>;
+  /** Ends the campaign for good (Meta ARCHIVED, Google REMOVED, TikTok DELETE). */
+  archiveCampaign(
+    account: PlatformAccount,
+    campaign: PlatformCampaign,
+    requestKey?: PlatformRequestKey,
+  ): Promise<void>;
+  /**
+   * The accounts the connection's credentials can manage. Absent on the sandbox, whose accounts
+   * are made by `connectAccount`.
+   */
+  listAdAccounts?(credentials: string): Promise<PlatformAccountSummary[]>;
+  /** The account's campaigns as the platform holds them (absent on the stateless sandbox). */
+  listCampaigns?(account: PlatformAccount): Promise<PlatformCampaignState[]>;
+  /** One campaign as the platform holds it; `NotFoundError` when it has none by that id. */
+  getCampaign?(account: PlatformAccount, externalId: string): Promise<PlatformCampaignState>;
+  /**
+   * Asks the platform whether it would accept the change, without applying it; throws
+   * `PlatformValidationError` with the platform's text when not. Only where the platform offers a
+   * validate-only mode (Meta, Google Ads); absent elsewhere.
+   */
+  validateChange?(account: PlatformAccount, change: PlatformValidation): Promise<void>;
   /**
    * Daily metrics for `from`..`to` inclusive, as known at `now` (today's row may be partial).
    * `spentBeforeMinor` is the campaign's spend before `from`, so lifetime budgets hold.

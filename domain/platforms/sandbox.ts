@@ -35,6 +35,7 @@ export function createSandboxPlatform(): PlatformAdapter {
     updateCampaign: noChangeNeeded,
     pauseCampaign: noChangeNeeded,
     resumeCampaign: noChangeNeeded,
+    archiveCampaign: noChangeNeeded,
 
     fetchDailyMetrics(account, campaign, { from, to, spentBeforeMinor }, now) {
       const today = dateOf(now, account.timezone);

@@ -154,9 +154,9 @@ export function simulateDay(
   const between = ([low, high]: [number, number]) => low + (high - low) * random();
   const profile = PROFILES[campaign.objective];
 
-  const anomaly = random();
-  const spike = anomaly < SPIKE_PROBABILITY;
-  const collapse = !spike && anomaly < SPIKE_PROBABILITY + COLLAPSE_PROBABILITY;
+  const anomaly = anomalyOf(random());
+  const spike = anomaly === "spike";
+  const collapse = anomaly === "collapse";
 
   const utilization = between([0.7, 1]) * WEEKDAY_DELIVERY[weekdayOf(date)] * (collapse ? 0.15 : 1);
   const cap = spendCap(campaign, date, spentBeforeMinor, account.timezone);
@@ -171,6 +171,24 @@ export function simulateDay(
   const revenueMinor = conversions *
     sandboxPriceMinor(between(profile.valuePerConversion), account.currency);
   return { date, impressions, clicks, spendMinor, conversions, revenueMinor };
+}
+
+/** A seeded anomaly of the sandbox's: cheap clicks and many conversions, or little delivery. */
+export type SandboxAnomaly = "spike" | "collapse";
+
+/** Which seeded anomaly a day's first draw makes, if any. */
+function anomalyOf(draw: number): SandboxAnomaly | null {
+  if (draw < SPIKE_PROBABILITY) return "spike";
+  if (draw < SPIKE_PROBABILITY + COLLAPSE_PROBABILITY) return "collapse";
+  return null;
+}
+
+/**
+ * The anomaly the sandbox seeds on a campaign's day (when it delivers), or null: the labels the
+ * anomaly detector is checked against on demo data. The same draw `simulateDay` makes first.
+ */
+export function sandboxAnomalyOn(campaignId: string, date: string): SandboxAnomaly | null {
+  return anomalyOf(seededRandom(`${campaignId}|${date}`)());
 }
 
 /** Scales a day down to the part of it that has elapsed (for today's partial row). */

@@ -5,6 +5,7 @@
  */
 import type { McpTool } from "../tool.ts";
 import { getAdAccountTool, listAdAccountsTool } from "./ad_accounts.ts";
+import { explainAlertTool, listAlertsTool } from "./alerts.ts";
 import {
   archiveCampaignTool,
   createCampaignTool,
@@ -28,6 +29,8 @@ export const TOOLS: readonly McpTool[] = [
   creditBalanceTool,
   listChangesTool,
   previewRollbackTool,
+  listAlertsTool,
+  explainAlertTool,
   createCampaignTool,
   updateCampaignTool,
   pauseCampaignTool,

@@ -2,12 +2,14 @@ import type { PageProps } from "$fresh/server.ts";
 import { Logo } from "@/components/Logo.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
 import FloatingAssistant from "@/islands/FloatingAssistant.tsx";
+import NotificationBell from "@/islands/NotificationBell.tsx";
 import { formatCount } from "@/pages/format.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
 /** The sections of the app, in navigation order. */
 export const sections = [
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/campaigns", label: "Campaigns" },
   { href: "/ad-accounts", label: "Ad accounts" },
   { href: "/approvals", label: "Approvals" },
@@ -19,7 +21,7 @@ export const sections = [
 
 export default function AppLayout({ Component, url, state }: PageProps<unknown, SignedInState>) {
   const isActive = (href: string) => url.pathname === href || url.pathname.startsWith(href + "/");
-  const { user, credits, flash, pendingApprovals } = state;
+  const { user, credits, flash, pendingApprovals, unreadNotifications, openAlerts } = state;
   return (
     <div class="flex min-h-screen flex-col md:flex-row">
       {/* First in the tab order: past the menu straight to the page's content. */}
@@ -49,6 +51,7 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
               {href === "/approvals" && pendingApprovals > 0 && (
                 <PendingBadge count={pendingApprovals} />
               )}
+              {href === "/alerts" && openAlerts > 0 && <OpenAlertsBadge count={openAlerts} />}
             </a>
           ))}
         </nav>
@@ -57,9 +60,12 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
         </div>
       </aside>
       <div class="flex flex-1 flex-col">
-        <div class="flex items-center justify-end gap-3 border-b border-neutral-200 bg-white px-6 py-2 md:hidden dark:border-neutral-800 dark:bg-neutral-900">
-          <UserPanel name={user.displayName} email={user.email} credits={credits} compact />
-        </div>
+        <header class="flex items-center justify-end gap-3 border-b border-neutral-200 bg-white px-6 py-2 dark:border-neutral-800 dark:bg-neutral-900">
+          <NotificationBell unread={unreadNotifications} />
+          <div class="md:hidden">
+            <UserPanel name={user.displayName} email={user.email} credits={credits} compact />
+          </div>
+        </header>
         <main id="main" tabindex={-1} class="flex-1 px-6 py-8 focus:outline-none md:px-10">
           <div class="mx-auto max-w-6xl">
             {flash && <Alert kind={flash.kind}>{flash.message}</Alert>}
@@ -82,6 +88,19 @@ function PendingBadge({ count }: { count: number }) {
     >
       {formatCount(count)}
       <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
+    </span>
+  );
+}
+
+/** The number of open anomaly alerts, beside the Alerts link. */
+function OpenAlertsBadge({ count }: { count: number }) {
+  return (
+    <span
+      class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white"
+      data-open-alerts={count}
+    >
+      {formatCount(count)}
+      <span class="sr-only">{count === 1 ? " open alert" : " open alerts"}</span>
     </span>
   );
 }

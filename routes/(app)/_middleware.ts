@@ -8,8 +8,9 @@ import type { SignedInState } from "@/pages/state.ts";
 /**
  * Guards the signed-in app: forms posted from another site get 403 before any cookie is used;
  * signed-out visitors are sent to `/login?next=…`; signed-in requests get the actor, the user,
- * the credit balance and the number of pending approvals in `ctx.state`, plus any rotated session
- * cookies on the response, which is never stored in a cache (`Cache-Control: no-store`).
+ * the credit balance, the number of pending approvals, of unread notifications and of open alerts in
+ * `ctx.state`, plus any rotated session cookies on the response, which is never stored in a
+ * cache (`Cache-Control: no-store`).
  */
 export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
   const { services } = ctx.state;
@@ -22,15 +23,20 @@ export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
   if (!auth) return signInFirst(ctx.url, []);
   try {
     // The badge's count is one COUNT query beside the frame's other two reads.
-    const [user, credits, pendingApprovals] = await Promise.all([
-      services.domain.accounts.getProfile(auth.actor),
-      services.domain.credits.balance(auth.actor),
-      services.domain.approvals.countPending(auth.actor),
-    ]);
+    const [user, credits, pendingApprovals, unreadNotifications, openAlerts] = await Promise
+      .all([
+        services.domain.accounts.getProfile(auth.actor),
+        services.domain.credits.balance(auth.actor),
+        services.domain.approvals.countPending(auth.actor),
+        services.domain.notifications.unreadCount(auth.actor),
+        services.domain.alerts.countOpen(auth.actor),
+      ]);
     ctx.state.actor = auth.actor;
     ctx.state.user = user;
     ctx.state.credits = credits;
     ctx.state.pendingApprovals = pendingApprovals;
+    ctx.state.unreadNotifications = unreadNotifications;
+    ctx.state.openAlerts = openAlerts;
   } catch (error) {
     // The user was deleted while the access token still lives: treat as signed out.
     if (error instanceof NotFoundError) {

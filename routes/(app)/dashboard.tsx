@@ -1,4 +1,5 @@
 import { defineRoute } from "$fresh/server.ts";
+import { AlertItem } from "@/components/alerts/AlertItem.tsx";
 import { CampaignTable } from "@/components/CampaignTable.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { PerformanceSummary } from "@/components/PerformanceSummary.tsx";
@@ -7,9 +8,12 @@ import { Alert } from "@/components/ui/Alert.tsx";
 import { Button, LinkButton } from "@/components/ui/Button.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
 import type { AdAccount } from "@/domain/ad_accounts.ts";
+import type { Alert as AlertRecord } from "@/domain/alerts/service.ts";
 import { ValidationError } from "@/domain/errors.ts";
 import type { PerformanceReport } from "@/domain/metrics.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
+import { alertSubject } from "@/pages/alerts_view.ts";
+import { formatCount } from "@/pages/format.ts";
 import { rangeDates, type RangeDays, rangeFromUrl, rangeTimeZone } from "@/pages/ranges.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
@@ -33,7 +37,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     );
   }
   const chosen = accounts.find((account) => account.id === ctx.url.searchParams.get("account"));
-  const [{ report, notice }, active] = await Promise.all([
+  const [{ report, notice }, active, openAlerts] = await Promise.all([
     loadReport(ctx.state, chosen, accounts, days),
     services.domain.campaigns.list(actor, {
       status: "active",
@@ -41,7 +45,15 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
       sort: "-budget_amount_minor",
       limit: 5,
     }),
+    services.domain.alerts.list(actor, { status: "open", adAccountId: chosen?.id, limit: 3 }),
   ]);
+  const alertCampaigns = await services.domain.changes.historyCampaigns(actor, {
+    ids: [...new Set(openAlerts.items.flatMap((alert) => alert.campaignId ?? []))],
+  });
+  const alertNames = {
+    campaigns: new Map(alertCampaigns.map((campaign) => [campaign.id, campaign.name])),
+    accounts: new Map(accounts.map((account) => [account.id, account.name])),
+  };
   const scope = report.scope ? report.scope.name : "All accounts";
   return (
     <>
@@ -57,6 +69,13 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
         </div>
       </div>
       {notice && <Alert kind="info">{notice}</Alert>}
+      <AlertsCard
+        total={openAlerts.total}
+        items={openAlerts.items.map((alert) => ({
+          alert,
+          subject: alertSubject(alert, alertNames),
+        }))}
+      />
       <PerformanceSummary report={report.data} id="dashboard" />
       {active.total > 0 && (
         <section class="mt-8">
@@ -79,6 +98,55 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     </>
   );
 });
+
+interface AlertsCardProps {
+  /** Open alerts in scope. */
+  total: number;
+  /** The newest three, with their campaign's or account's name. */
+  items: { alert: AlertRecord; subject: string }[];
+}
+
+/** The open alerts' count and the newest three, each linking to its page. */
+function AlertsCard({ total, items }: AlertsCardProps) {
+  return (
+    <section
+      class="mb-6 rounded-lg border border-neutral-200 bg-white p-5 shadow-sm dark:border-neutral-800 dark:bg-neutral-900"
+      data-alerts-card={total}
+    >
+      <div class="flex items-baseline justify-between gap-4">
+        <h2 class="text-base font-semibold">
+          Alerts{" "}
+          <span class="ml-1 text-sm font-normal text-neutral-600 dark:text-neutral-400">
+            {total === 0 ? "nothing open" : `${formatCount(total)} open`}
+          </span>
+        </h2>
+        <a
+          href={total > 0 ? "/alerts?status=open" : "/alerts"}
+          class="text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+        >
+          {total > 0 ? "All open alerts →" : "All alerts →"}
+        </a>
+      </div>
+      {total === 0
+        ? (
+          <p class="mt-2 text-sm text-neutral-600 dark:text-neutral-400">
+            No metric is far from its usual level right now.
+          </p>
+        )
+        : (
+          <ul class="divide-y divide-neutral-200 dark:divide-neutral-800">
+            {items.map(({ alert, subject }) => (
+              <AlertItem
+                alert={alert}
+                subject={subject}
+                compact
+              />
+            ))}
+          </ul>
+        )}
+    </section>
+  );
+}
 
 interface ScopedReport {
   data: PerformanceReport;

@@ -62,6 +62,8 @@ export interface TestBackend {
 export interface TestBackendOptions {
   /** Skip migrations (for migration tests). */
   migrate?: boolean;
+  /** Skip the test (e.g. several instances, which the embedded default does not support). */
+  ignore?: boolean;
 }
 
 /** Opens a fresh isolated backend. */
@@ -105,6 +107,7 @@ export function backendTest(
 ): void {
   Deno.test({
     name: `[${backendName()}] ${name}`,
+    ignore: options.ignore,
     sanitizeOps: false,
     sanitizeResources: false,
     async fn(t) {

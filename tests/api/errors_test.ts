@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PlatformRateLimitError } from "../../domain/errors.ts";
 import { apiTest } from "./_helpers/harness.ts";
 
 apiTest("malformed requests get JSON errors with the right status", async (t, api) => {
@@ -101,6 +102,35 @@ apiTest(
       campaigns: {
         ...domain.campaigns,
         list: () => Promise.reject(new Error("kaboom: secret internals")),
+      },
+    }),
+  },
+);
+
+apiTest(
+  "a platform rate limit answers 503 with Retry-After and the platform's own message",
+  async (t, api) => {
+    const { accessToken: token } = await api.register();
+    await t.step("the wait in seconds, rounded up, and the message that names it", async () => {
+      const response = await api.client.request("GET", "/campaigns", { token });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get("retry-after"), "91");
+      assert.match(response.body.detail, /Google Ads is limiting requests/);
+      assert.match(response.body.detail, /retrying after 91 s/);
+    });
+  },
+  {
+    domain: (domain) => ({
+      ...domain,
+      campaigns: {
+        ...domain.campaigns,
+        list: () =>
+          Promise.reject(
+            new PlatformRateLimitError(
+              "Google Ads is limiting requests for this ad account (quota); retrying after 91 s",
+              90_500,
+            ),
+          ),
       },
     }),
   },

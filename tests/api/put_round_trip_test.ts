@@ -49,6 +49,17 @@ const FIXTURES: Record<string, Fixture> = {
     assert.equal(saved.status, 200, saved.text);
     return path;
   },
+  "/ad-accounts/{id}/alert-thresholds": async ({ client }, token) => {
+    const account = await client.request("POST", "/ad-accounts", {
+      token,
+      body: { name: "Watched", currency: "USD" },
+    });
+    const path = `/ad-accounts/${account.body.data.id}/alert-thresholds`;
+    const defaults = await client.request("GET", path, { token });
+    const saved = await client.request("PUT", path, { token, body: defaults.body.data });
+    assert.equal(saved.status, 200, saved.text);
+    return path;
+  },
 };
 
 /** Follows `$ref`s of the document down to a schema object. */

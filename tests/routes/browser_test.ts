@@ -17,7 +17,8 @@ Deno.test({ name: NAME, ignore: !chromium }, async (t) => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email, password, display_name: "Browser Tester" }),
     });
-    assert.equal(registered.status, 201, await registered.text());
+    const registration = await registered.json();
+    assert.equal(registered.status, 201, JSON.stringify(registration));
     const page = await browser.newPage();
 
     await t.step("the login form signs in and lands where it was asked to", async () => {
@@ -52,6 +53,22 @@ Deno.test({ name: NAME, ignore: !chromium }, async (t) => {
       const row = page.locator("tr", { hasText: "Browser Campaign" });
       assert.equal(await row.count(), 1);
       assert.match(await row.innerText(), /Draft/);
+    });
+
+    await t.step("the bell counts a new notification live", async () => {
+      await page.waitForSelector('[data-notification-bell="0"]');
+      const sent = await fetch(`${server.url}/api/v1/notifications/test`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${registration.data.access_token}`,
+        },
+        body: JSON.stringify({ title: "Spend stopped", severity: "critical" }),
+      });
+      assert.equal(sent.status, 201, await sent.text());
+      // No reload: the island hears it over the stream.
+      await page.waitForSelector('[data-notification-bell="1"]');
+      assert.match(await page.innerText("[data-notification-bell]"), /1 unread notification/);
     });
   } finally {
     await browser.close();

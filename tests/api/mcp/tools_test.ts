@@ -21,6 +21,8 @@ const READ_TOOLS = [
   "credit_balance",
   "list_changes",
   "preview_rollback",
+  "list_alerts",
+  "explain_alert",
 ];
 const WRITE_TOOLS = [
   "create_campaign",

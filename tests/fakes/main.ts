@@ -1,0 +1,65 @@
+/**
+ * `deno task fakes`: starts the local fakes of the Meta, Google Ads and TikTok APIs (the ones the
+ * contract tests use) and prints their URLs, each with one ad account and a token for it, so a
+ * person can point the app at them (`META_API_BASE_URL`, `GOOGLE_ADS_API_BASE_URL`,
+ * `TIKTOK_API_BASE_URL`).
+ *
+ * Ports: META_FAKE_PORT (default 8101), GOOGLE_ADS_FAKE_PORT (8102), TIKTOK_FAKE_PORT (8103).
+ * Stop with Ctrl-C.
+ *
+ * @module
+ */
+import { startMetaFake } from "./meta/server.ts";
+import { startTikTokFake } from "./tiktok/server.ts";
+import { GOOGLE_ADS_FAKE_VERSION, startGoogleAdsFake } from "./google_ads/server.ts";
+import { FakeClock } from "./_shared.ts";
+
+const port = (name: string, fallback: number) => Number(Deno.env.get(name) ?? fallback);
+const clock = new FakeClock(Date.now());
+// The fakes deliver by their clock; keep it on real time.
+setInterval(() => clock.set(new Date().toISOString()), 1_000);
+
+const meta = startMetaFake({ port: port("META_FAKE_PORT", 8101), clock });
+const metaAccount = meta.addAccount({
+  name: "Fake Meta shop",
+  currency: "USD",
+  timezone: "America/Los_Angeles",
+});
+const google = startGoogleAdsFake({ port: port("GOOGLE_ADS_FAKE_PORT", 8102), clock });
+const googleManager = google.addCustomer({
+  name: "Fake Google Ads manager",
+  currency: "USD",
+  timezone: "America/New_York",
+  manager: true,
+});
+const googleCustomer = google.addCustomer({
+  name: "Fake Google Ads shop",
+  currency: "USD",
+  timezone: "America/New_York",
+  managerId: googleManager,
+});
+const tiktok = startTikTokFake({ port: port("TIKTOK_FAKE_PORT", 8103), clock });
+const advertiser = tiktok.addAdvertiser({
+  name: "Fake TikTok shop",
+  currency: "EUR",
+  timezone: "Europe/Berlin",
+});
+
+console.log(`Meta Graph API fake    ${meta.url}
+  META_API_BASE_URL=${meta.url}
+  ad account act_${metaAccount}, token ${meta.issueToken([metaAccount])}
+  OAuth app: client id ${meta.app.clientId}, secret ${meta.app.clientSecret}
+TikTok Marketing fake   ${tiktok.url}
+  TIKTOK_API_BASE_URL=${tiktok.url}
+  advertiser ${advertiser}, token ${tiktok.issueToken([advertiser])}
+  OAuth app: app id ${tiktok.app.appId}, secret ${tiktok.app.secret}
+Google Ads API fake     ${google.url}
+  GOOGLE_ADS_API_BASE_URL=${google.url} GOOGLE_ADS_API_VERSION=${GOOGLE_ADS_FAKE_VERSION}
+  GOOGLE_ADS_DEVELOPER_TOKEN=${google.developerToken}
+  customer ${googleCustomer} under manager ${googleManager} (login-customer-id),
+  token ${google.issueToken([googleManager])}, refresh token ${
+  google.issueRefreshToken([googleManager])
+}
+  OAuth client: id ${google.app.clientId}, secret ${google.app.clientSecret}
+  (consent ${google.url}/o/oauth2/v2/auth, token ${google.url}/token)
+Ctrl-C stops them.`);
