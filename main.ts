@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHandler } from "$fresh/server.ts";
+import { compressResponse, createHandler } from "$fresh/server.ts";
 import { createApi } from "./api/app.ts";
 import { CHAT_PATH } from "./api/chat/protocol.ts";
 import { createChatServer } from "./api/chat/server.ts";
@@ -50,7 +50,7 @@ export async function createApp(
   });
   options.shutdownSignal?.addEventListener("abort", () => void chat.close());
   // Not async: each handler's promise is returned as it is, without another frame around it.
-  return (req, info) => {
+  const route: Deno.ServeHandler = (req, info) => {
     const url = new URL(req.url);
     const { pathname } = url;
     // All of `/api/` is the API's: another version, or a path that `..` segments led out of
@@ -71,6 +71,15 @@ export async function createApp(
         return timed(req, pathname, () => chat.handle(req));
     }
     return pages(req, info, url);
+  };
+  // Text responses go out brotli- or gzip-compressed to clients that accept it; precompressed
+  // build files and upgrades (no content type) pass through untouched (see the page framework's
+  // `compression.ts`, which also precompresses the build).
+  return (req, info) => {
+    const response = route(req, info);
+    return response instanceof Promise
+      ? response.then((settled) => compressResponse(req, settled))
+      : compressResponse(req, response);
   };
 }
 

@@ -4,7 +4,17 @@
  *
  * @module
  */
-const benches = ["pages", "db", "api", "agent", "agent_runs", "ws", "alerts", "rules"] as const;
+const benches = [
+  "pages",
+  "db",
+  "api",
+  "agent",
+  "agent_runs",
+  "ws",
+  "alerts",
+  "rules",
+  "transfer",
+] as const;
 const [name, ...rest] = Deno.args;
 if (!name || !(benches as readonly string[]).includes(name)) {
   console.error(`usage: deno task bench <${benches.join("|")}> [args...]`);

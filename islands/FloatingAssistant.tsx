@@ -36,6 +36,16 @@ export default function FloatingAssistant() {
   useEffect(() => {
     if (sessionStorage.getItem(OPEN_KEY) === "1") show();
   }, []);
+  // Escape closes the panel wherever the focus is (it may be on the page behind it, or nowhere
+  // after the panel was restored on a new page), unless something inside already used the key.
+  useEffect(() => {
+    if (!open) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && !event.defaultPrevented && !event.isComposing) hide();
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [open]);
 
   if (!open) {
     return (
@@ -62,9 +72,6 @@ export default function FloatingAssistant() {
       aria-label="Assistant"
       data-floating-panel
       class="fixed inset-x-2 bottom-2 z-40 flex [contain:inline-size] h-[min(40rem,calc(100vh-1rem))] flex-col overflow-hidden rounded-xl border border-neutral-200 bg-neutral-50 shadow-2xl sm:inset-x-auto sm:bottom-5 sm:right-5 sm:w-[26rem] dark:border-neutral-800 dark:bg-neutral-950"
-      onKeyDown={(event) => {
-        if (event.key === "Escape") hide();
-      }}
     >
       {Panel
         ? <Panel onClose={hide} />

@@ -61,7 +61,7 @@ export function LineChart(props: LineChartProps) {
     <figure class="relative" data-chart={id}>
       <svg
         viewBox={`0 0 ${size.width} ${size.height}`}
-        class="h-auto w-full overflow-visible text-neutral-400 dark:text-neutral-500"
+        class="h-auto w-full overflow-visible text-neutral-500 dark:text-neutral-400"
         role="img"
         aria-labelledby={`${id}-title ${id}-desc`}
       >

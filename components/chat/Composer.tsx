@@ -1,7 +1,9 @@
 /**
  * The message box: Enter sends, Shift+Enter adds a line (and Enter while an input method is
  * composing does neither). Sending is blocked, with the reason shown, while a run is active or a
- * message is on its way; the text stays if the server refuses it.
+ * message is on its way; the text stays if the server refuses it. The box stays focusable while a
+ * message is sent (read-only, not disabled, which would drop the focus), and focus comes back to
+ * it after sending, so a keyboard user types the next message straight away.
  *
  * @module
  */
@@ -40,6 +42,8 @@ export function Composer({ blockedBecause, sending, onSend, draft, autoFocus, id
     if (!canSend) return;
     const message = text.trim();
     if (await onSend(message)) setText((current) => current.trim() === message ? "" : current);
+    // Sent with the button (now disabled, so focus fell to the page) or with Enter: back to the box.
+    input.current?.focus();
   };
   const hintId = `${id}-hint`;
   return (
@@ -57,10 +61,11 @@ export function Composer({ blockedBecause, sending, onSend, draft, autoFocus, id
           ref={input}
           rows={1}
           value={text}
-          disabled={sending}
+          readOnly={sending}
+          aria-busy={sending}
           aria-describedby={hintId}
           placeholder="Ask about your campaigns, or tell the assistant what to change…"
-          class="field-sizing-content max-h-40 min-h-6 flex-1 resize-none bg-transparent text-sm leading-6 placeholder:text-neutral-400 focus:outline-none disabled:opacity-60 dark:placeholder:text-neutral-500"
+          class="field-sizing-content max-h-40 min-h-6 flex-1 resize-none bg-transparent text-sm leading-6 placeholder:text-neutral-400 focus:outline-none read-only:opacity-60 dark:placeholder:text-neutral-500"
           onInput={(event) => setText(event.currentTarget.value)}
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {

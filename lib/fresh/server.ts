@@ -7,6 +7,7 @@
 import type { ComponentType } from "preact";
 import type { AsyncRoute, FreshConfig, Manifest } from "./src/types.ts";
 import { createHandler } from "./src/server/handler.ts";
+export { compressResponse } from "./src/server/compression.ts";
 import { ASYNC_ROUTE } from "./src/server/render.ts";
 
 export type {

@@ -25,6 +25,14 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
   const { user, credits, flash, pendingApprovals, unreadNotifications, openAlerts } = state;
   return (
     <div class="flex min-h-screen flex-col md:flex-row">
+      {/* First in the tab order: past the menu straight to the page's content. */}
+      <a
+        href="#main"
+        class="sr-only focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-50 focus:rounded-md focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-medium focus:text-indigo-700 focus:shadow-lg focus:ring-2 focus:ring-indigo-500 dark:focus:bg-neutral-900 dark:focus:text-indigo-300"
+        data-skip-link
+      >
+        Skip to content
+      </a>
       <aside class="flex flex-col border-b border-neutral-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r dark:border-neutral-800 dark:bg-neutral-900">
         <div class="px-4 py-4">
           <Logo />
@@ -59,7 +67,7 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
             <UserPanel name={user.displayName} email={user.email} credits={credits} compact />
           </div>
         </header>
-        <main class="flex-1 px-6 py-8 md:px-10">
+        <main id="main" tabindex={-1} class="flex-1 px-6 py-8 focus:outline-none md:px-10">
           <div class="mx-auto max-w-6xl">
             {flash && <Alert kind={flash.kind}>{flash.message}</Alert>}
             <Component />

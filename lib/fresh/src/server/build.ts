@@ -1,13 +1,16 @@
 /**
  * The build: island bundles plus plugin output (e.g. CSS), named by a build id derived from their
  * content, described by `snapshot.json` so `start` can serve a build without bundling anything.
+ * Text output is also written precompressed (`file.br`, `file.gz`), served to clients that
+ * accept the coding without compressing anything per request.
  *
  * @module
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FreshConfig, Manifest } from "../types.ts";
-import { bundle } from "./bundle.ts";
+import { ENCODING_SUFFIX, precompress } from "./compression.ts";
+import { bundle, readTree } from "./bundle.ts";
 import { islandName } from "./islands.ts";
 
 /** Describes a build; written to `<outDir>/snapshot.json`. */
@@ -94,7 +97,21 @@ export async function build(
   for (const plugin of config.plugins ?? []) {
     await plugin.buildStart?.({ root, outDir: join(outDir, STATIC_DIR), dev });
   }
+  for (const dir of [JS_DIR, STATIC_DIR]) await precompressTree(join(outDir, dir));
   snapshot.buildId = await hashFiles(outDir);
   await Deno.writeTextFile(join(outDir, SNAPSHOT), JSON.stringify(snapshot, null, 2));
   return snapshot;
+}
+
+/** Writes the brotli and gzip copies of every text file under `dir` beside it. */
+async function precompressTree(dir: string): Promise<void> {
+  const files = await readTree(dir).catch((error) => {
+    if (error instanceof Deno.errors.NotFound) return new Map<string, Uint8Array>();
+    throw error;
+  });
+  for (const [path, bytes] of files) {
+    for (const variant of precompress(path, bytes)) {
+      await Deno.writeFile(join(dir, path + ENCODING_SUFFIX[variant.encoding]), variant.bytes);
+    }
+  }
 }

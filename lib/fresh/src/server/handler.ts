@@ -18,6 +18,7 @@ import type { PageAssets } from "./render.ts";
 import { comparePatterns, indexRoutes } from "./router.ts";
 import { buildRouteTable, makeRoute, type RouteTable } from "./routes.ts";
 import { contentType, IMMUTABLE, indexStatic, liveStatic, staticLookup } from "./static.ts";
+import { ENCODING_SUFFIX, negotiateEncoding, varyOnEncoding } from "./compression.ts";
 
 /** Set by `dev()` for the server process it starts. */
 export const DEV_ENV = "FRESH_DEV";
@@ -148,12 +149,20 @@ export async function createHandler(
       return Promise.resolve(Response.redirect(new URL(location + url.search, url), 307));
     }
     if (pathname.startsWith(prefix)) {
-      const body = modules.get(pathname.slice(prefix.length));
+      const path = pathname.slice(prefix.length);
+      const body = modules.get(path);
       if (body) {
+        const headers = new Headers({
+          "content-type": contentType(pathname),
+          "cache-control": IMMUTABLE,
+        });
+        // The build wrote precompressed copies of the larger modules: answer one if accepted.
+        const encoding = negotiateEncoding(req.headers.get("accept-encoding"));
+        const encoded = encoding ? modules.get(path + ENCODING_SUFFIX[encoding]) : undefined;
+        if (modules.has(path + ENCODING_SUFFIX.br)) varyOnEncoding(headers);
+        if (encoded) headers.set("content-encoding", encoding!);
         return Promise.resolve(
-          new Response(req.method === "HEAD" ? null : body, {
-            headers: { "content-type": contentType(pathname), "cache-control": IMMUTABLE },
-          }),
+          new Response(req.method === "HEAD" ? null : encoded ?? body, { headers }),
         );
       }
     }

@@ -1,10 +1,18 @@
 /**
  * Serves files from static folders with a content type, an ETag (size + mtime, so no file is read
- * just to answer a 304), and a year-long immutable cache when the URL carries the build id.
+ * just to answer a 304), and a year-long immutable cache when the URL carries the build id. Build
+ * output held in memory comes with its precompressed copies (`file.br`, `file.gz`), answered to
+ * clients that accept them.
  *
  * @module
  */
 import { extname, join, normalize } from "node:path";
+import {
+  type Encoding,
+  ENCODING_SUFFIX,
+  negotiateEncoding,
+  varyOnEncoding,
+} from "./compression.ts";
 
 const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
@@ -44,6 +52,8 @@ export interface StaticFile {
   etag: string;
   /** The contents, for files held in memory (build output). */
   body?: Uint8Array<ArrayBuffer>;
+  /** Precompressed copies of a file held in memory, by coding. */
+  encoded?: Partial<Record<Encoding, StaticFile>>;
 }
 
 /** Anything decoding or normalizing could change: escapes, `.` segments, doubled slashes. */
@@ -112,7 +122,21 @@ export async function indexStatic(dir: string, load: boolean): Promise<Map<strin
     }
   };
   await visit(dir, "");
+  if (load) foldPrecompressed(files);
   return files;
+}
+
+/** Moves each `file.br` / `file.gz` into its file's `encoded` (no URL of its own). */
+function foldPrecompressed(files: Map<string, StaticFile>): void {
+  for (const [url, file] of files) {
+    for (const [encoding, suffix] of Object.entries(ENCODING_SUFFIX) as [Encoding, string][]) {
+      const copy = files.get(url + suffix);
+      if (!copy) continue;
+      file.encoded ??= {};
+      file.encoded[encoding] = { ...copy, etag: copy.etag.replace(/"$/, `-${encoding}"`) };
+      files.delete(url + suffix);
+    }
+  }
 }
 
 /**
@@ -142,14 +166,18 @@ export function isFresh(req: Request, etag: string): boolean {
 /** Responds with `file`, or 304 when the client's copy is current. */
 export async function serveStatic(
   req: Request,
-  file: StaticFile,
+  original: StaticFile,
   immutable: boolean,
 ): Promise<Response> {
+  const encoding = original.encoded ? negotiateEncoding(req.headers.get("accept-encoding")) : null;
+  const file = (encoding && original.encoded?.[encoding]) || original;
   const headers = new Headers({
-    "content-type": contentType(file.path),
+    "content-type": contentType(original.path),
     etag: file.etag,
     "cache-control": immutable ? IMMUTABLE : "no-cache",
   });
+  if (original.encoded) varyOnEncoding(headers);
+  if (file !== original) headers.set("content-encoding", encoding!);
   if (isFresh(req, file.etag)) return new Response(null, { status: 304, headers });
   headers.set("content-length", String(file.size));
   if (req.method === "HEAD") return new Response(null, { headers });
