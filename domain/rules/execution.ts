@@ -23,8 +23,9 @@
  *   next evaluation that still fires on that campaign applies it with that approval (within the
  *   cooldown too). A change the hard caps refuse is recorded `refused` with the limit's message.
  * - **Pause until tomorrow** enqueues a `rule_resume` run at the next local midnight, which
- *   resumes the campaign only if its status was not changed since the rule paused it (activating
- *   a campaign needs a person's approval when software asks, so it may be held in turn).
+ *   resumes the campaign only if its status was not changed since the rule paused it. Restoring
+ *   its own pause needs no person's approval (the gateway's `resumesOwnPause`); the freeze and
+ *   the hard caps still apply, and anything else activating a campaign is still held.
  *
  * @module
  */
