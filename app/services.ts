@@ -93,11 +93,18 @@ export async function openServices(
   const checkpoints = openAppSaver(db, config.DATABASE_URL);
   const stopRollbackResumer = resumeRollbacks(domain, log, config.ROLLBACK_LEASE_MS);
   // Every instance runs due workflow runs and enqueues the rules' due slots (each runs once).
+  // Likewise the hourly anomaly detection of each connected account (once per account and hour).
   const workflowWorker = domain.workflows.start(`instance-${crypto.randomUUID()}`, [{
     name: "rules scheduler",
     everyMs: config.RULES_TICK_MS,
     run: async () => {
       await domain.ruleExecution.tick(domain.workflows.enqueue);
+    },
+  }, {
+    name: "alert detection scheduler",
+    everyMs: config.ALERTS_TICK_MS,
+    run: async () => {
+      await domain.alertDetection.tick(domain.workflows.enqueue);
     },
   }]);
   const stopNotificationWorker = sendNotifications(

@@ -9,6 +9,7 @@ import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
 import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
 import { createAlertPublisher } from "./alerts/notify.ts";
+import { type AlertDetectionSchedule, createAlertDetectionSchedule } from "./alerts/scheduled.ts";
 import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
@@ -124,6 +125,8 @@ export interface Domain {
   idempotency: IdempotencyService;
   /** Anomaly alerts on stored metrics. */
   alerts: AlertsService;
+  /** Hourly anomaly detection of every connected account, as workflow runs. */
+  alertDetection: AlertDetectionSchedule;
   /** Telling users: the bell, webhooks, email. */
   notifications: NotificationsService;
 }
@@ -167,9 +170,14 @@ export function createDomain(options: DomainOptions): Domain {
     }),
     pause: options.pause,
   });
+  const alertDetection = createAlertDetectionSchedule(context, { alerts, sync });
   const workflows = createWorkflows(context, {
     ...options.workflows,
-    handlers: { ...ruleExecution.handlers, ...options.workflowHandlers },
+    handlers: {
+      ...ruleExecution.handlers,
+      ...alertDetection.handlers,
+      ...options.workflowHandlers,
+    },
   });
   return {
     accounts: createAccountsService(context, {
@@ -203,6 +211,7 @@ export function createDomain(options: DomainOptions): Domain {
     conversationEvents: createConversationEventsService(context),
     idempotency,
     alerts,
+    alertDetection,
     notifications,
   };
 }
