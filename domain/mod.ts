@@ -26,6 +26,7 @@ import {
   type WorkflowOptions,
   type Workflows,
 } from "./workflows/engine.ts";
+import { createWorkflowRunViews, type WorkflowRunViews } from "./workflows/views.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -116,6 +117,8 @@ export interface Domain {
   ruleExecution: RuleExecution;
   /** Durable background runs (rule evaluations, …) and the worker loop that runs them. */
   workflows: Workflows;
+  /** Workflow runs described for the run pages (kind, actor, what they did). */
+  workflowRuns: WorkflowRunViews;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -204,6 +207,7 @@ export function createDomain(options: DomainOptions): Domain {
     rules: createRulesService(context, sync),
     ruleExecution,
     workflows,
+    workflowRuns: createWorkflowRunViews(context, workflows),
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),

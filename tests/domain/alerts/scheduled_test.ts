@@ -15,7 +15,6 @@ import { connectAccount, createCampaign, registerUser } from "../../_helpers/fix
 import { steadyHistory, writeHistory } from "./_history.ts";
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 
 /** A campaign launched 70 days ago whose stored history collapses on `collapseDaysAgo`. */
 async function accountWithCollapse(backend: TestBackend, domain: Domain, collapseDaysAgo: number) {
