@@ -5,6 +5,9 @@ import * as $app__layout from "./routes/(app)/_layout.tsx";
 import * as $app__middleware from "./routes/(app)/_middleware.ts";
 import * as $app_ad_accounts from "./routes/(app)/ad-accounts.tsx";
 import * as $app_ad_accounts_id from "./routes/(app)/ad-accounts/[id].tsx";
+import * as $app_ad_accounts_connect_platform from "./routes/(app)/ad-accounts/connect/[platform].tsx";
+import * as $app_ad_accounts_connect_platform_callback from "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx";
+import * as $app_ad_accounts_picker_id from "./routes/(app)/ad-accounts/picker/[id].tsx";
 import * as $app_alerts_id from "./routes/(app)/alerts/[id].tsx";
 import * as $app_alerts_index from "./routes/(app)/alerts/index.tsx";
 import * as $app_approvals_id from "./routes/(app)/approvals/[id].tsx";
@@ -20,6 +23,11 @@ import * as $app_credits from "./routes/(app)/credits.tsx";
 import * as $app_dashboard from "./routes/(app)/dashboard.tsx";
 import * as $app_notifications from "./routes/(app)/notifications.tsx";
 import * as $app_rollbacks_new from "./routes/(app)/rollbacks/new.tsx";
+import * as $app_rules_id_edit from "./routes/(app)/rules/[id]/edit.tsx";
+import * as $app_rules_id_index from "./routes/(app)/rules/[id]/index.tsx";
+import * as $app_rules_index from "./routes/(app)/rules/index.tsx";
+import * as $app_rules_new from "./routes/(app)/rules/new.tsx";
+import * as $app_rules_preview from "./routes/(app)/rules/preview.ts";
 import * as $app_runs_id from "./routes/(app)/runs/[id].tsx";
 import * as $app_runs_index from "./routes/(app)/runs/index.tsx";
 import * as $app_settings_appearance from "./routes/(app)/settings/appearance.tsx";
@@ -38,6 +46,7 @@ import * as $AssistantChat from "./islands/AssistantChat.tsx";
 import * as $ChartHover from "./islands/ChartHover.tsx";
 import * as $FloatingAssistant from "./islands/FloatingAssistant.tsx";
 import * as $NotificationBell from "./islands/NotificationBell.tsx";
+import * as $RulePreview from "./islands/RulePreview.tsx";
 import * as $RunLiveRefresh from "./islands/RunLiveRefresh.tsx";
 import * as $ThemeToggle from "./islands/ThemeToggle.tsx";
 import type { Manifest } from "$fresh/server.ts";
@@ -48,6 +57,10 @@ const manifest = {
     "./routes/(app)/_middleware.ts": $app__middleware,
     "./routes/(app)/ad-accounts.tsx": $app_ad_accounts,
     "./routes/(app)/ad-accounts/[id].tsx": $app_ad_accounts_id,
+    "./routes/(app)/ad-accounts/connect/[platform].tsx": $app_ad_accounts_connect_platform,
+    "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx":
+      $app_ad_accounts_connect_platform_callback,
+    "./routes/(app)/ad-accounts/picker/[id].tsx": $app_ad_accounts_picker_id,
     "./routes/(app)/alerts/[id].tsx": $app_alerts_id,
     "./routes/(app)/alerts/index.tsx": $app_alerts_index,
     "./routes/(app)/approvals/[id].tsx": $app_approvals_id,
@@ -63,6 +76,11 @@ const manifest = {
     "./routes/(app)/dashboard.tsx": $app_dashboard,
     "./routes/(app)/notifications.tsx": $app_notifications,
     "./routes/(app)/rollbacks/new.tsx": $app_rollbacks_new,
+    "./routes/(app)/rules/[id]/edit.tsx": $app_rules_id_edit,
+    "./routes/(app)/rules/[id]/index.tsx": $app_rules_id_index,
+    "./routes/(app)/rules/index.tsx": $app_rules_index,
+    "./routes/(app)/rules/new.tsx": $app_rules_new,
+    "./routes/(app)/rules/preview.ts": $app_rules_preview,
     "./routes/(app)/runs/[id].tsx": $app_runs_id,
     "./routes/(app)/runs/index.tsx": $app_runs_index,
     "./routes/(app)/settings/appearance.tsx": $app_settings_appearance,
@@ -83,6 +101,7 @@ const manifest = {
     "./islands/ChartHover.tsx": $ChartHover,
     "./islands/FloatingAssistant.tsx": $FloatingAssistant,
     "./islands/NotificationBell.tsx": $NotificationBell,
+    "./islands/RulePreview.tsx": $RulePreview,
     "./islands/RunLiveRefresh.tsx": $RunLiveRefresh,
     "./islands/ThemeToggle.tsx": $ThemeToggle,
   },

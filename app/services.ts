@@ -30,6 +30,8 @@ import {
 import type { Logger } from "../lib/log.ts";
 import type { PageState } from "../pages/state.ts";
 import { setRunStatusSource } from "../lib/metrics.ts";
+import { loadCredentialCipher } from "../domain/connections/keys.ts";
+import { platformsFromConfig } from "./platforms.ts";
 
 /** The opened dependencies of one app instance. */
 export interface Services {
@@ -67,9 +69,13 @@ export async function openServices(
   const testHooks = testHooksFromEnv();
   if (testHooks) log.warn("TEST HOOKS ENABLED (AAE_TEST_HOOKS=1): never in production");
   const mailer = config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : undefined;
+  const cipher = await loadCredentialCipher(config, (message, fields) => log.warn(message, fields));
+  const { platforms, connections } = platformsFromConfig(config, db, cipher);
   const domain = createDomain({
     db,
     coordination,
+    platforms,
+    connections,
     signupCredits: config.SIGNUP_CREDITS,
     passwordIterations: config.PASSWORD_PBKDF2_ITERATIONS,
     approvalTtlMs: config.APPROVAL_TTL_HOURS * 3_600_000,
@@ -92,21 +98,26 @@ export async function openServices(
   });
   const checkpoints = openAppSaver(db, config.DATABASE_URL);
   const stopRollbackResumer = resumeRollbacks(domain, log, config.ROLLBACK_LEASE_MS);
-  // Every instance runs due workflow runs and enqueues the rules' due slots (each runs once).
-  // Likewise the hourly anomaly detection of each connected account (once per account and hour).
-  const workflowWorker = domain.workflows.start(`instance-${crypto.randomUUID()}`, [{
-    name: "rules scheduler",
-    everyMs: config.RULES_TICK_MS,
-    run: async () => {
-      await domain.ruleExecution.tick(domain.workflows.enqueue);
+  // Every instance runs due workflow runs (rule evaluations, backfills, syncs, alert detections)
+  // and enqueues what the schedulers find due: the rules' slots, the accounts' syncs and their
+  // hourly anomaly detection (each runs once).
+  const workflowWorker = domain.workflows.start(`instance-${crypto.randomUUID()}`, [
+    ...domain.workflowTickers,
+    {
+      name: "rules scheduler",
+      everyMs: config.RULES_TICK_MS,
+      run: async () => {
+        await domain.ruleExecution.tick(domain.workflows.enqueue);
+      },
     },
-  }, {
-    name: "alert detection scheduler",
-    everyMs: config.ALERTS_TICK_MS,
-    run: async () => {
-      await domain.alertDetection.tick(domain.workflows.enqueue);
+    {
+      name: "alert detection scheduler",
+      everyMs: config.ALERTS_TICK_MS,
+      run: async () => {
+        await domain.alertDetection.tick(domain.workflows.enqueue);
+      },
     },
-  }]);
+  ]);
   const stopNotificationWorker = sendNotifications(
     domain,
     log,

@@ -201,6 +201,7 @@ export async function main(args: string[]): Promise<void> {
       theme: "light",
       flash: null,
       actor,
+      sessionId: null,
       user,
       credits,
       pendingApprovals,

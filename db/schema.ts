@@ -97,6 +97,11 @@ export interface AdAccountsTable extends SoftDeletedRow {
   credentials_encrypted: string | null;
   /** When metrics were last pulled from the platform (throttles lazy sync). */
   metrics_synced_at: DbTimestamp | null;
+  /** When a backfill or scheduled sync of a connected account last succeeded. */
+  sync_succeeded_at: DbTimestamp | null;
+  /** The last sync's failure, for people (for an account in `error`: why to reconnect). */
+  sync_error: string | null;
+  sync_error_at: DbTimestamp | null;
 }
 
 /** Campaign objective. */
@@ -668,6 +673,23 @@ export interface WorkflowRunsTable extends TimestampedRow {
   finished_at: DbTimestamp | null;
 }
 
+/** Where an OAuth connection is: waiting for consent, consented (picker), or used. */
+export type PlatformConnectionStatus = "pending" | "authorized" | "completed";
+
+/** `platform_connections`: one OAuth sign-in with an ad platform, until accounts are picked. */
+export interface PlatformConnectionsTable extends TimestampedRow {
+  user_id: string;
+  /** The signed-in session that started it; the callback must come from the same one. */
+  session_id: string;
+  platform: PlatformName;
+  /** SHA-256 hex of the `state` parameter sent to the platform. */
+  state_hash: string;
+  status: PlatformConnectionStatus;
+  /** The platform's tokens after consent, encrypted (`domain/platforms/credential_cipher.ts`). */
+  credentials_encrypted: string | null;
+  expires_at: DbTimestamp;
+}
+
 /** Where a workflow step is. */
 export type WorkflowStepStatus = "running" | "succeeded" | "failed";
 
@@ -761,6 +783,7 @@ export interface DB {
   workflow_runs: WorkflowRunsTable;
   workflow_steps: WorkflowStepsTable;
   rule_evaluations: RuleEvaluationsTable;
+  platform_connections: PlatformConnectionsTable;
 }
 
 /** Names of all application tables, in creation order (parents before children). */
@@ -818,6 +841,11 @@ export const NOTIFICATION_TABLE_NAMES = [
 export const WORKFLOW_TABLE_NAMES = [
   "workflow_runs",
   "workflow_steps",
+] as const satisfies readonly (keyof DB)[];
+
+/** OAuth connections in progress, created by their own migration. */
+export const PLATFORM_CONNECTION_TABLE_NAMES = [
+  "platform_connections",
 ] as const satisfies readonly (keyof DB)[];
 
 /**

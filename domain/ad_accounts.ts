@@ -1,6 +1,7 @@
 /**
- * Ad accounts: a user's connections to advertising accounts on a platform. Only the sandbox can
- * be connected today; disconnecting is a soft delete that also marks the account disconnected.
+ * Ad accounts: a user's connections to advertising accounts on a platform. Sandbox accounts are
+ * connected here; real platforms' by signing in (`connections/service.ts`). Disconnecting is a
+ * soft delete that also marks the account disconnected (and revokes a real platform's grant).
  * Renaming and disconnecting are changes like a campaign's: made through the write gateway
  * (`write_gateway.ts`), whose staged writes are `renameAdAccountRow` and `disconnectAdAccountRows`.
  *
@@ -102,6 +103,9 @@ export function createAdAccountsService(
           status: "active",
           credentials_encrypted: null,
           metrics_synced_at: null,
+          sync_succeeded_at: null,
+          sync_error: null,
+          sync_error_at: null,
           created_at: now,
           updated_at: now,
           deleted_at: null,
@@ -170,13 +174,20 @@ export async function disconnectAdAccountRows(
   row: Selectable<AdAccountsTable>,
   now: string,
 ): Promise<AdAccount> {
+  // The grant was revoked (or is about to be useless): the credentials are not kept.
   await on.updateTable("ad_accounts")
-    .set({ status: "disconnected", deleted_at: now, updated_at: now })
+    .set({ status: "disconnected", credentials_encrypted: null, deleted_at: now, updated_at: now })
     .where("id", "=", row.id).where("user_id", "=", row.user_id).execute();
   await on.updateTable("campaigns").set({ deleted_at: now, updated_at: now })
     .where("ad_account_id", "=", row.id).where("user_id", "=", row.user_id)
     .where("deleted_at", "is", null).execute();
-  return toAdAccount({ ...row, status: "disconnected", deleted_at: now, updated_at: now });
+  return toAdAccount({
+    ...row,
+    status: "disconnected",
+    credentials_encrypted: null,
+    deleted_at: now,
+    updated_at: now,
+  });
 }
 
 /** The actor's live ad account row; `NotFoundError` otherwise. For services built on accounts. */
@@ -192,7 +203,8 @@ export async function loadAdAccount(
   return row;
 }
 
-function toAdAccount(row: Selectable<AdAccountsTable>): AdAccount {
+/** An account row as the product shows it. */
+export function toAdAccount(row: Selectable<AdAccountsTable>): AdAccount {
   return {
     id: row.id,
     platform: row.platform,

@@ -108,7 +108,7 @@ function wallClockMs(ms: number, timeZone: string): number {
 }
 
 /** The first instant (epoch ms) of `date` in `timeZone`. */
-function startOfDay(date: string, timeZone: string): number {
+export function startOfDay(date: string, timeZone: string): number {
   const midnight = Date.parse(`${date}T00:00:00Z`);
   // Offsets rarely change near midnight: the offset at a first guess, corrected once, is exact
   // unless midnight falls in a daylight-saving gap, which the search below handles.

@@ -1,8 +1,9 @@
 /**
  * Pulls daily campaign metrics from ad platforms into `campaign_metrics`.
  *
- * When it runs: lazily, on reads that show metrics, for accounts whose last sync is older than
- * the refresh interval (15 minutes by default), and for one campaign right before its status
+ * When it runs: lazily, on reads that show metrics, for sandbox accounts whose last sync is older
+ * than the refresh interval (15 minutes by default); for connected platforms' accounts, in their
+ * backfill and scheduled syncs (`connections/sync.ts`); and for one campaign right before its status
  * changes — so delivery up to that moment is recorded under the status it had. No background
  * timer is needed for correctness; a periodic caller may use `refreshStale` too.
  *
@@ -59,6 +60,22 @@ export interface MetricsSync {
     account: Selectable<AdAccountsTable>,
     campaign: Selectable<CampaignsTable>,
   ): Promise<void>;
+  /**
+   * Syncs every campaign of the account up to now, regardless of the interval (scheduled syncs);
+   * platform failures are thrown. False when another instance was syncing it.
+   */
+  syncAccountNow(account: Selectable<AdAccountsTable>): Promise<boolean>;
+  /**
+   * Fetches and stores the campaign's days `from`..`to` (a backfill's chunk): upserts, so a
+   * repeated chunk writes the same rows again; days before today count as synced.
+   */
+  storeCampaignDays(
+    account: Selectable<AdAccountsTable>,
+    campaign: Selectable<CampaignsTable>,
+    range: { from: string; to: string },
+  ): Promise<number>;
+  /** Recomputes the account's daily rollup from `from` to today. */
+  rebuildRollup(account: Selectable<AdAccountsTable>, from: string): Promise<void>;
 }
 
 /** Builds the metrics synchronizer. */
@@ -89,6 +106,19 @@ export function createMetricsSync(
         addDays(today, -MAX_BACKFILL_DAYS),
       );
     if (from > today) return null;
+    const stored = await storeDays(account, campaign, from, today, now);
+    return stored > 0 ? from : null;
+  }
+
+  /** Fetches and upserts `from`..`to`; advances `metrics_synced_through` over complete days. */
+  async function storeDays(
+    account: Selectable<AdAccountsTable>,
+    campaign: Selectable<CampaignsTable>,
+    from: string,
+    to: string,
+    now: Date,
+  ): Promise<number> {
+    const today = dateOf(now, account.timezone);
     const spentBefore = await db.kysely.selectFrom("campaign_metrics")
       .select((eb) => eb.fn.sum<number>("spend_minor").as("spend"))
       .where("campaign_id", "=", campaign.id).where("metric_date", "<", from)
@@ -97,7 +127,7 @@ export function createMetricsSync(
       adapterFor(context, account.platform).fetchDailyMetrics(
         toPlatformAccount(account),
         toPlatformCampaign(campaign),
-        { from, to: today, spentBeforeMinor: Number(spentBefore.spend ?? 0) },
+        { from, to, spentBeforeMinor: Number(spentBefore.spend ?? 0) },
         now,
       )
     );
@@ -121,12 +151,18 @@ export function createMetricsSync(
       conflictColumns: ["campaign_id", "metric_date"],
       updateColumns: [...COUNT_COLUMNS, "updated_at"],
     });
-    const yesterday = addDays(today, -1);
-    if (yesterday >= from) {
-      await db.kysely.updateTable("campaigns").set({ metrics_synced_through: yesterday })
-        .where("id", "=", campaign.id).execute();
+    const complete = minDate(to, addDays(today, -1));
+    if (complete >= from) {
+      await db.kysely.updateTable("campaigns").set({ metrics_synced_through: complete })
+        .where("id", "=", campaign.id)
+        .where((eb) =>
+          eb.or([
+            eb("metrics_synced_through", "is", null),
+            eb("metrics_synced_through", "<", complete),
+          ])
+        ).execute();
     }
-    return days.length > 0 ? from : null;
+    return days.length;
   }
 
   /** Recomputes the account's daily rollup from `from` to today. */
@@ -171,12 +207,12 @@ export function createMetricsSync(
     if (from) await rebuildAccountRollup(account, from);
   }
 
-  async function syncAccount(account: Selectable<AdAccountsTable>): Promise<void> {
+  async function syncAccount(account: Selectable<AdAccountsTable>): Promise<boolean> {
     const lease = await context.coordination.leases.acquire(
       `metrics-sync:${account.id}`,
       SYNC_LEASE_TTL_MS,
     );
-    if (!lease) return; // another instance is syncing this account right now
+    if (!lease) return false; // another instance is syncing this account right now
     try {
       const campaigns = await db.kysely.selectFrom("campaigns").selectAll()
         .where("ad_account_id", "=", account.id).where("deleted_at", "is", null).execute();
@@ -193,6 +229,7 @@ export function createMetricsSync(
           console.error("after-sync hook failed", { adAccountId: account.id, error })
         );
       }
+      return true;
     } finally {
       await context.coordination.leases.release(lease);
     }
@@ -200,10 +237,17 @@ export function createMetricsSync(
 
   return {
     syncCampaign,
+    syncAccountNow: syncAccount,
+    storeCampaignDays: (account, campaign, { from, to }) =>
+      storeDays(account, campaign, from, to, context.clock.now()),
+    rebuildRollup: rebuildAccountRollup,
     async refreshStale(accounts) {
       const staleBefore = toDbTimestamp(new Date(context.clock.now().getTime() - refreshMs));
+      // Connected platforms' accounts are kept fresh by their scheduled syncs (durable runs that
+      // respect rate limits and stop on revoked credentials); a page read never calls them.
       const stale = accounts.filter((account) =>
-        account.metrics_synced_at === null || account.metrics_synced_at < staleBefore
+        account.platform === "sandbox" &&
+        (account.metrics_synced_at === null || account.metrics_synced_at < staleBefore)
       );
       for (const account of stale) await syncAccount(account);
       return stale.length > 0;
@@ -213,4 +257,8 @@ export function createMetricsSync(
 
 function maxDate(left: string, right: string): string {
   return left > right ? left : right;
+}
+
+function minDate(left: string, right: string): string {
+  return left < right ? left : right;
 }

@@ -10,7 +10,7 @@ import { type AccountsService, createAccountsService } from "./accounts.ts";
 import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
 import { createAlertPublisher } from "./alerts/notify.ts";
 import { type AlertDetectionSchedule, createAlertDetectionSchedule } from "./alerts/scheduled.ts";
-import { type AdAccountsService, createAdAccountsService } from "./ad_accounts.ts";
+import { type AdAccountsService, createAdAccountsService, toAdAccount } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
 import { type ApprovalsService, createApprovals } from "./approvals.ts";
@@ -25,8 +25,12 @@ import {
   type WorkflowHandler,
   type WorkflowOptions,
   type Workflows,
+  type WorkflowTicker,
 } from "./workflows/engine.ts";
 import { createWorkflowRunViews, type WorkflowRunViews } from "./workflows/views.ts";
+import { ruleActivityFromEvaluations, type RuleActivitySource } from "./rules/activity.ts";
+import { createRuleEnabling, type RuleEnabling } from "./rules/enabling.ts";
+import { createRulePreview, type RulePreviewService } from "./rules/preview.ts";
 import { type Clock, type IdGenerator, randomIds, systemClock } from "./clock.ts";
 import type { DomainContext } from "./context.ts";
 import {
@@ -48,6 +52,13 @@ import { createPasswordHasher, DEFAULT_PBKDF2_ITERATIONS } from "./password.ts";
 import type { PlatformRegistry } from "./platforms/adapter.ts";
 import { createSandboxPlatform } from "./platforms/sandbox.ts";
 import { createWriteGateway, type WriteGateway } from "./write_gateway.ts";
+import {
+  type ConnectionsOptions,
+  createConnectionsService,
+  type PlatformConnectionsService,
+} from "./connections/service.ts";
+import { type SyncStatus, syncStatus } from "./connections/status.ts";
+import { syncHandlers, syncTicker } from "./connections/sync.ts";
 import {
   createSessionsService,
   DEFAULT_REFRESH_TOKEN_TTL_MS,
@@ -92,6 +103,11 @@ export interface DomainOptions {
   workflowHandlers?: Readonly<Record<string, WorkflowHandler>>;
   /** Email, links and the delivery worker's timings for notifications. */
   notifications?: NotificationOptions;
+  /**
+   * Connecting real ad platforms (sign-in, encrypted credentials) and the interval of their
+   * scheduled syncs; without it only sandbox accounts can be connected.
+   */
+  connections?: ConnectionsOptions & { syncIntervalMs?: number };
 }
 
 /** Every domain service. */
@@ -115,10 +131,16 @@ export interface Domain {
   rules: RulesService;
   /** Rules at work: the scheduler's tick, the evaluation handlers, the evaluation history. */
   ruleExecution: RuleExecution;
-  /** Durable background runs (rule evaluations, …) and the worker loop that runs them. */
-  workflows: Workflows;
   /** Workflow runs described for the run pages (kind, actor, what they did). */
   workflowRuns: WorkflowRunViews;
+  /**
+   * What rules did (last and next run, firings, recent evaluations), from the evaluation records.
+   */
+  ruleActivity: RuleActivitySource;
+  /** Which campaigns a rule draft matches right now (the editor's live preview). */
+  rulePreview: RulePreviewService;
+  /** Enabling a rule, held for a person's approval when software asks. */
+  ruleEnabling: RuleEnabling;
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
@@ -132,6 +154,14 @@ export interface Domain {
   alertDetection: AlertDetectionSchedule;
   /** Telling users: the bell, webhooks, email. */
   notifications: NotificationsService;
+  /** Connecting real ad accounts by signing in with their platform, and their sync status. */
+  connections: PlatformConnectionsService & {
+    syncStatus(actor: Actor, adAccountId: string): Promise<SyncStatus>;
+  };
+  /** Durable background runs (rule evaluations, backfills, scheduled syncs) and their worker. */
+  workflows: Workflows;
+  /** What each instance's workflow worker also does on its ticks (schedulers). */
+  workflowTickers: readonly WorkflowTicker[];
 }
 
 /** Builds the domain services. */
@@ -163,6 +193,7 @@ export function createDomain(options: DomainOptions): Domain {
     approvals,
   });
   const idempotency = createIdempotencyService(context);
+  const rules = createRulesService(context, sync);
   const ruleExecution = createRuleExecution(context, {
     gateway,
     idempotency,
@@ -174,15 +205,29 @@ export function createDomain(options: DomainOptions): Domain {
     pause: options.pause,
   });
   const alertDetection = createAlertDetectionSchedule(context, { alerts, sync });
+  const syncIntervalMs = options.connections?.syncIntervalMs;
   const workflows = createWorkflows(context, {
     ...options.workflows,
     handlers: {
       ...ruleExecution.handlers,
       ...alertDetection.handlers,
+      ...syncHandlers(context, { metrics: sync, intervalMs: syncIntervalMs, pause: options.pause }),
       ...options.workflowHandlers,
     },
   });
+  const connections = createConnectionsService(
+    context,
+    workflows,
+    options.connections,
+    toAdAccount,
+  );
   return {
+    connections: {
+      ...connections,
+      syncStatus: (actor, adAccountId) => syncStatus(context, actor, adAccountId),
+    },
+    workflows,
+    workflowTickers: [syncTicker(context, workflows, syncIntervalMs)],
     accounts: createAccountsService(context, {
       passwordHasher: createPasswordHasher(options.passwordIterations ?? DEFAULT_PBKDF2_ITERATIONS),
       signupCredits: options.signupCredits ?? DEFAULT_SIGNUP_CREDITS,
@@ -204,9 +249,11 @@ export function createDomain(options: DomainOptions): Domain {
       leaseMs: options.rollbackLeaseMs,
       pause: options.pause,
     }),
-    rules: createRulesService(context, sync),
+    rules,
+    ruleActivity: ruleActivityFromEvaluations(context.db, context.clock),
+    rulePreview: createRulePreview(context, sync),
+    ruleEnabling: createRuleEnabling(context.db.kysely, rules, gateway),
     ruleExecution,
-    workflows,
     workflowRuns: createWorkflowRunViews(context, workflows),
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
@@ -220,7 +267,8 @@ export function createDomain(options: DomainOptions): Domain {
   };
 }
 
-export type { Actor } from "./actor.ts";
+import type { Actor } from "./actor.ts";
+export type { Actor };
 export type { Clock, IdGenerator } from "./clock.ts";
 export * from "./errors.ts";
 export type { Page, PageQuery } from "./pagination.ts";
@@ -240,10 +288,12 @@ export type {
   IdempotencyService,
   MetricsService,
   NotificationsService,
+  PlatformConnectionsService,
   RollbacksService,
   RuleExecution,
   RulesService,
   SessionsService,
+  SyncStatus,
   Workflows,
   WriteGateway,
 };

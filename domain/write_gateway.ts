@@ -27,6 +27,8 @@ import {
   canonicalJson,
   decideApproval,
 } from "./approval.ts";
+import type { Selectable } from "kysely";
+import type { AdAccountsTable } from "../db/schema.ts";
 import { type Approval, type ApprovalLedger, type ApprovalsService } from "./approvals.ts";
 import { limitsOf } from "./ad_account_limits.ts";
 import {
@@ -557,6 +559,9 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
         return { status: "approval_required", review, approval: approval.approval };
       }
       await stillLocked();
+      const platformResponse = operation.type === "disconnect_ad_account"
+        ? await revokeGrant(account)
+        : {};
       const commit = request.commit ??
         ((work: (trx: Queryable) => Promise<AppliedAdAccountChange>) =>
           db.kysely.transaction().execute(work));
@@ -577,12 +582,39 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
           sourceId: sourceIdOf(source),
           approvalId,
           fields,
-          platformResponse: {},
+          platformResponse,
           idempotencyKey: request.idempotencyKey ?? null,
         });
         return { status: "applied", adAccount, changeId, approvalId };
       });
     });
+  }
+
+  /**
+   * Revokes a disconnected account's grant at its platform (unless the person's other accounts
+   * there share it). The disconnection goes ahead whatever the platform answers; the history
+   * records whether the grant was revoked.
+   */
+  async function revokeGrant(
+    account: Selectable<AdAccountsTable>,
+  ): Promise<Record<string, unknown>> {
+    const adapter = context.platforms[account.platform];
+    if (!adapter?.revokeCredentials || account.credentials_encrypted === null) return {};
+    const others = await db.kysely.selectFrom("ad_accounts").select("credentials_encrypted")
+      .where("user_id", "=", account.user_id).where("platform", "=", account.platform)
+      .where("id", "!=", account.id).where("deleted_at", "is", null)
+      .where("credentials_encrypted", "is not", null).execute();
+    try {
+      return await adapter.revokeCredentials(
+        account.credentials_encrypted,
+        others.map((other) => other.credentials_encrypted!),
+      );
+    } catch (error) {
+      return {
+        revoked: false,
+        revokeError: error instanceof Error ? error.message : String(error),
+      };
+    }
   }
 
   return {

@@ -43,7 +43,8 @@ export const configSchema = z.object({
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** Rollbacks: lease of the instance applying one; after a crash another resumes it (ms). */
   ROLLBACK_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
-  /** Workflow runs (rule evaluations): a runner's lease; after a crash another resumes it (ms). */
+  /** Durable workflow runs (rule evaluations, backfills, syncs): a runner's lease; after a crash
+   * another instance resumes the run (ms). */
   WORKFLOW_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   /** Workflow runs: how often each instance looks for due runs (ms). */
   WORKFLOW_POLL_MS: z.coerce.number().int().min(50).default(1_000),
@@ -95,6 +96,42 @@ export const configSchema = z.object({
   GOOGLE_ADS_DEVELOPER_TOKEN: z.string().optional(),
   /** TikTok Marketing API host (the local fake's URL to try the app without TikTok). */
   TIKTOK_API_BASE_URL: z.url().default("https://business-api.tiktok.com"),
+  /** Meta app (Facebook Login for Business): both enable connecting Meta ad accounts. */
+  META_APP_ID: z.string().optional(),
+  META_APP_SECRET: z.string().optional(),
+  /** Where Meta's consent dialog is (the local fake's URL to try the app without Meta). */
+  META_LOGIN_BASE_URL: z.url().default("https://www.facebook.com"),
+  /** A Facebook Login for Business configuration id, sent instead of the permission list. */
+  META_LOGIN_CONFIG_ID: z.string().optional(),
+  /** Google OAuth client for the Google Ads API (with the developer token: enables Google Ads). */
+  GOOGLE_ADS_CLIENT_ID: z.string().optional(),
+  GOOGLE_ADS_CLIENT_SECRET: z.string().optional(),
+  /** The manager account (digits) Google Ads calls go through, sent as `login-customer-id`. */
+  GOOGLE_ADS_LOGIN_CUSTOMER_ID: z.string().regex(/^\d{10}$/, "10 digits").optional(),
+  /**
+   * One host serving Google's OAuth endpoints at `/o/oauth2/v2/auth`, `/token`, `/revoke` (the
+   * local fake); unset → accounts.google.com and oauth2.googleapis.com.
+   */
+  GOOGLE_ADS_OAUTH_BASE_URL: z.url().optional(),
+  /** TikTok Marketing API app: both enable connecting TikTok advertisers. */
+  TIKTOK_APP_ID: z.string().optional(),
+  TIKTOK_APP_SECRET: z.string().optional(),
+  /**
+   * Where platforms send the browser back after consent (`<base>/ad-accounts/connect/<platform>/
+   * callback`); defaults to PUBLIC_URL, else the origin the sign-in was started from.
+   */
+  OAUTH_REDIRECT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Key encrypting platform credentials at rest: `<id>:<base64 of 32 bytes>` (make one with
+   * `deno task credentials generate`). Unset → one generated into DATA_DIR (single instance only).
+   */
+  CREDENTIALS_KEY: z.string().optional(),
+  /** Earlier keys, comma-separated, still read until `deno task credentials rotate` ran. */
+  CREDENTIALS_PREVIOUS_KEYS: z.string().optional(),
+  /** Days of daily metrics fetched when an account is connected. */
+  METRICS_BACKFILL_DAYS: z.coerce.number().int().min(1).max(400).default(90),
+  /** How often each connected account's metrics are synced (minutes). */
+  PLATFORM_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   /** Bearer token that `/metrics` requires; without it the endpoint is off (404). */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Email notifications: `smtp://user:pass@host:587` or `smtps://…:465`; unset → no email. */

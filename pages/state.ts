@@ -41,6 +41,8 @@ export interface PageState {
 /** State of pages in the signed-in app (set by `routes/(app)/_middleware.ts`). */
 export interface SignedInState extends PageState {
   actor: Actor;
+  /** The signed-in session (binds an ad platform sign-in to the browser that started it). */
+  sessionId: string | null;
   user: User;
   /** Credit balance, shown in the navigation frame. */
   credits: number;

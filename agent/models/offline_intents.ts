@@ -7,6 +7,7 @@
 import { findAmount, type ParsedAmount } from "./offline_amounts.ts";
 import { type BudgetChange, findBudgetChange } from "./offline_budget.ts";
 import { findPeriod, type Period } from "./offline_dates.ts";
+import { findRuleRequest, isRuleActivityQuestion, type RuleRequest } from "./offline_rules.ts";
 import {
   findBudgetType,
   findNewCampaignName,
@@ -60,6 +61,10 @@ export type Intent =
   | { kind: "credits" }
   /** "What went wrong yesterday?", "why is Spring Sale's CPA up?": answered from alerts. */
   | { kind: "alerts"; campaignPhrase: string | null; yesterday: boolean }
+  /** An automated rule to draft, backtest, save and enable (with approval). */
+  | { kind: "rule"; request: RuleRequest }
+  /** "What did my rules do this week?" */
+  | { kind: "rule_activity" }
   | { kind: "thanks" }
   /** "No" to a "Did you mean …?" question. */
   | { kind: "declined" }
@@ -105,6 +110,11 @@ export function classify(text: string, today: string): Intent {
   const quoted = findQuotedName(text);
   // Words inside a quoted name must not trigger intents ("pause 'Stop Smoking Ads'").
   const plain = without(text, [quoted]);
+
+  // Rules first: "pause any campaign with CPA over $40" is a rule, not a pause now.
+  if (isRuleActivityQuestion(plain)) return { kind: "rule_activity" };
+  const rule = findRuleRequest(plain);
+  if (rule) return { kind: "rule", request: rule };
 
   if (STRONG_CREATE.test(plain) || (CREATE_VERB.test(plain) && NEW_CAMPAIGN.test(plain))) {
     return createIntent(text);
@@ -300,7 +310,10 @@ const CLAUSE_BREAK = /\s*[,;]\s*|\s+(?:and|then)\s+/giu;
  */
 export function classifyAll(text: string, today: string): Intent[] {
   const whole = classifyTolerant(text, today);
-  if (whole.kind === "create") return [whole];
+  // A new campaign or a rule reads as one request, its commas and "and"s included.
+  if (whole.kind === "create" || whole.kind === "rule" || whole.kind === "rule_activity") {
+    return [whole];
+  }
   const quoted = findQuotedName(text);
   const clauses: string[] = [];
   let start = 0;

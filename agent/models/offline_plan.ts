@@ -32,6 +32,7 @@ import {
   writeOutcome,
 } from "./offline_replies.ts";
 import { isRecord, type ParsedToolResult } from "./tool_result.ts";
+import { ruleActivityStep, ruleRequestStep } from "./offline_rules.ts";
 
 /** A tool call this turn already made, with its result. */
 export interface DoneCall {
@@ -81,6 +82,10 @@ export function nextStep(intent: Intent, done: readonly DoneCall[], today: strin
       return changeStatus(intent, done);
     case "budget":
       return changeBudget(intent, done);
+    case "rule":
+      return ruleRequestStep(intent.request, done);
+    case "rule_activity":
+      return ruleActivityStep(done);
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Ad accounts: connect a sandbox account, list, read, rename, disconnect.
+ * Ad accounts: connect a sandbox account, list, read, rename, disconnect, sync status (real
+ * platforms are connected by signing in on the pages).
  *
  * @module
  */
@@ -19,7 +20,7 @@ import {
   respond,
   respondPage,
 } from "../openapi.ts";
-import { AdAccountSchema } from "../schemas/ads.ts";
+import { AdAccountSchema, AdAccountSyncSchema } from "../schemas/ads.ts";
 import { IdParamsSchema } from "../schemas/common.ts";
 
 const connectSchema = connectSandboxAccountSchema.extend({
@@ -74,6 +75,23 @@ export function registerAdAccountRoutes(app: ApiApp, { deps, guards }: RouteCont
   app.openapi(
     item.get("Get an ad account"),
     async (c) => respond(c, await adAccounts.get(actorOf(c), c.req.valid("param").id), "OK"),
+  );
+
+  app.openapi(
+    privateRoute(guards, {
+      method: "get",
+      path: "/ad-accounts/{id}/sync",
+      tags,
+      summary: "The account's metric sync: backfill progress, last success, next sync, last error",
+      request: { params: IdParamsSchema },
+      responses: { 200: dataResponse(AdAccountSyncSchema, "The sync status") },
+    }),
+    async (c) =>
+      respond(
+        c,
+        await deps.domain.connections.syncStatus(actorOf(c), c.req.valid("param").id),
+        "OK",
+      ),
   );
 
   app.openapi(

@@ -23,6 +23,25 @@ export const AdAccountSchema = z.object({
   updated_at: Timestamp,
 }).openapi("AdAccount");
 
+/** An ad account's metric sync (`GET /ad-accounts/{id}/sync`). */
+export const AdAccountSyncSchema = z.object({
+  ad_account_id: z.uuid(),
+  account_status: z.enum(["active", "disconnected", "error"]).openapi({
+    description: "`error`: the platform no longer accepts the credentials; reconnect the account",
+  }),
+  backfill: z.object({
+    status: z.enum(["queued", "running", "succeeded", "failed"]),
+    days_done: z.number().int(),
+    days_total: z.number().int(),
+    error: z.string().nullable(),
+  }).nullable().openapi({ description: "The latest backfill (null for sandbox accounts)" }),
+  running: z.boolean(),
+  last_succeeded_at: Timestamp.nullable(),
+  next_at: Timestamp.nullable().openapi({ description: "When the next scheduled sync is due" }),
+  last_error: z.string().nullable(),
+  last_error_at: Timestamp.nullable(),
+}).openapi("AdAccountSync");
+
 /** Audience targeting (the domain's schema, snake_cased). */
 export const TargetingSchema = snakeSchema(targetingSchema).openapi("Targeting");
 

@@ -63,7 +63,16 @@ export const ApprovalSchema = z.object({
   reason: z.string(),
   rules: z.array(z.string()),
   operation: z.record(z.string(), z.unknown()),
-  preview: z.object({ summary: z.string(), changes: z.array(z.unknown()) }),
+  preview: z.object({
+    summary: z.string(),
+    changes: z.array(z.unknown()),
+    currency: z.string().optional().openapi({
+      description: "The currency of the money fields in `changes` (minor units).",
+    }),
+    labels: z.record(z.string(), z.string()).optional().openapi({
+      description: "Names for ids among the changes' values (e.g. the ad account's name).",
+    }),
+  }),
   idempotency_key: z.string().nullable(),
   created_at: Timestamp,
   expires_at: Timestamp,

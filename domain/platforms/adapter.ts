@@ -148,6 +148,15 @@ export interface PlatformAdapter {
    * are made by `connectAccount`.
    */
   listAdAccounts?(credentials: string): Promise<PlatformAccountSummary[]>;
+  /**
+   * Revokes the connection's grant at the platform when an account is disconnected, unless one
+   * of `stillConnected` (the credentials of the person's other accounts on the platform) uses
+   * the same grant. Absent on the sandbox.
+   */
+  revokeCredentials?(
+    credentials: string,
+    stillConnected: readonly string[],
+  ): Promise<{ revoked: boolean }>;
   /** The account's campaigns as the platform holds them (absent on the stateless sandbox). */
   listCampaigns?(account: PlatformAccount): Promise<PlatformCampaignState[]>;
   /** One campaign as the platform holds it; `NotFoundError` when it has none by that id. */

@@ -20,7 +20,9 @@
  * - **Shutdown.** A stopping worker lets the current step finish, then hands its run back to the
  *   queue at once (not counted as an attempt): another instance continues it from the next step.
  * - **Retries.** A handler that throws sends the run back to the queue with a backoff, or marks
- *   it failed with the error after `maxAttempts` claims (a run whose runner keeps dying too).
+ *   it failed with the error after `maxAttempts` claims (a run whose runner keeps dying too). An
+ *   ad platform's rate limit (`PlatformRateLimitError`) requeues it for exactly the platform's
+ *   wait without counting an attempt; `PlatformAuthError` (reconnect the account) fails it.
  *
  * Due-ness (`scheduled_for`) follows the domain clock, so tests can move schedules with a fake
  * clock; leases follow the wall clock (`leaseClock`), so a fake clock that jumps ahead never makes
@@ -44,7 +46,7 @@ import { isoFromDb, isoFromDbOrNull, toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../actor.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import type { DomainContext } from "../context.ts";
-import { NotFoundError } from "../errors.ts";
+import { NotFoundError, PlatformAuthError, PlatformRateLimitError } from "../errors.ts";
 import { type Page, pageSchema, paginate } from "../pagination.ts";
 import { parseInput } from "../validation.ts";
 import { workflowLeaseTakeovers, workflowRuns, workflowStepDuration } from "../../lib/metrics.ts";
@@ -492,7 +494,8 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
         log("warn", "workflow run lost its lease; another instance continues it", { runId });
         return;
       }
-      const final = !handler || row.attempt >= maxAttempts;
+      const retry = retryOf(error);
+      const final = !handler || retry.kind === "never" || row.attempt >= maxAttempts;
       log("warn", final ? "workflow run failed" : "workflow run attempt failed; retrying", {
         runId,
         kind: row.kind,
@@ -501,15 +504,20 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
       });
       await fenced(runId, epoch, async (trx) => {
         const at = context.clock.now();
-        const retryAt = new Date(at.getTime() + retryBaseMs * 2 ** (row.attempt - 1));
+        const retryAt = new Date(
+          at.getTime() +
+            (retry.kind === "after" ? retry.ms : retryBaseMs * 2 ** (row.attempt - 1)),
+        );
         await trx.updateTable("workflow_runs").set({
           status: final ? "failed" : "queued",
           error: errorText(error),
           lease_owner: null,
           lease_expires_at: null,
-          ...(final
-            ? { finished_at: toDbTimestamp(at) }
-            : { scheduled_for: toDbTimestamp(retryAt) }),
+          ...(final ? { finished_at: toDbTimestamp(at) } : {
+            scheduled_for: toDbTimestamp(retryAt),
+            // Waiting out a rate limit is not a failed attempt.
+            ...(retry.kind === "after" ? { attempt: row.attempt - 1 } : {}),
+          }),
           updated_at: toDbTimestamp(at),
         }).where("id", "=", runId).execute();
       }).then(
@@ -611,6 +619,19 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
       };
     },
   };
+}
+
+/**
+ * How a handler's failure is retried: after exactly the wait an ad platform asked for (a rate
+ * limit: no backoff guess, no hot loop), never (credentials the person must renew), or with the
+ * engine's backoff.
+ */
+function retryOf(error: unknown): { kind: "after"; ms: number } | { kind: "never" | "backoff" } {
+  if (error instanceof PlatformRateLimitError) {
+    return { kind: "after", ms: Math.max(1_000, error.retryAfterMs) };
+  }
+  if (error instanceof PlatformAuthError) return { kind: "never" };
+  return { kind: "backoff" };
 }
 
 function errorText(error: unknown): string {

@@ -13,6 +13,7 @@ import type { Actor } from "../actor.ts";
 import type { DomainContext } from "../context.ts";
 import type { Page } from "../pagination.ts";
 import { ALERT_DETECTION } from "../alerts/scheduled.ts";
+import { BACKFILL_KIND, SYNC_KIND } from "../connections/sync.ts";
 import { RULE_EVALUATION, RULE_RESUME } from "../rules/execution.ts";
 import type { RuleAction } from "../rules/model.ts";
 import type { ListWorkflowRunsQuery, WorkflowRun, WorkflowRunDetail, Workflows } from "./engine.ts";
@@ -22,7 +23,12 @@ export const WORKFLOW_KIND_LABELS: Readonly<Record<string, string>> = {
   [RULE_EVALUATION]: "Rule evaluation",
   [RULE_RESUME]: "Rule resume",
   [ALERT_DETECTION]: "Alert detection",
+  [SYNC_KIND]: "Sync",
+  [BACKFILL_KIND]: "Backfill",
 };
+
+/** Kinds whose subject is an ad account. */
+const ACCOUNT_KINDS = [ALERT_DETECTION, SYNC_KIND, BACKFILL_KIND];
 
 /** Who acted in a run: a rule (linking to its page), or the hourly schedule. */
 export type WorkflowRunActor =
@@ -83,7 +89,9 @@ export function createWorkflowRunViews(
       ),
     ];
     const accountIds = [
-      ...new Set(runs.filter((run) => run.kind === ALERT_DETECTION).map((run) => run.subjectId)),
+      ...new Set(
+        runs.filter((run) => ACCOUNT_KINDS.includes(run.kind)).map((run) => run.subjectId),
+      ),
     ];
     const campaignIds = [
       ...new Set(runs.flatMap((run) => {
@@ -141,6 +149,16 @@ export function createWorkflowRunViews(
         summary: `Alert detection on '${account}': ${detectionWords(run)}`,
       };
     }
+    if (run.kind === SYNC_KIND || run.kind === BACKFILL_KIND) {
+      const account = names.accounts.get(run.subjectId) ?? "a removed ad account";
+      const what = run.kind === SYNC_KIND ? "synced its metrics" : "imported its history";
+      const progress = progressDone ? `${progressDone.done} of ${progressDone.total} days` : null;
+      return {
+        ...base,
+        actor: { kind: "schedule", name: "Account sync" },
+        summary: `${kindLabel} of '${account}': ${progress ?? statusWords(run) ?? what}`,
+      };
+    }
     return {
       ...base,
       actor: { kind: "schedule", name: "Background work" },
@@ -186,7 +204,12 @@ export function createWorkflowRunViews(
   };
 }
 
-const progressSchema = z.object({ done: z.number(), total: z.number() });
+const progressSchema = z.union([
+  z.object({ done: z.number(), total: z.number() }),
+  // A backfill's days.
+  z.object({ daysDone: z.number(), daysTotal: z.number() })
+    .transform(({ daysDone, daysTotal }) => ({ done: daysDone, total: daysTotal })),
+]);
 
 function progressOf(run: WorkflowRun): { done: number; total: number } | null {
   if (run.status !== "running") return null;

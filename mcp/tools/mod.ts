@@ -16,6 +16,14 @@ import {
   updateCampaignTool,
 } from "./campaigns.ts";
 import { listChangesTool, previewRollbackTool, rollbackChangesTool } from "./changes.ts";
+import {
+  backtestRuleTool,
+  createRuleTool,
+  draftRuleTool,
+  enableRuleTool,
+  listRulesTool,
+  ruleActivityTool,
+} from "./rules.ts";
 import { creditBalanceTool, dailyTrendTool, performanceSummaryTool } from "./reports.ts";
 
 /** The tools, read-only first. */
@@ -31,10 +39,16 @@ export const TOOLS: readonly McpTool[] = [
   previewRollbackTool,
   listAlertsTool,
   explainAlertTool,
+  listRulesTool,
+  ruleActivityTool,
+  draftRuleTool,
+  backtestRuleTool,
   createCampaignTool,
   updateCampaignTool,
   pauseCampaignTool,
   resumeCampaignTool,
   archiveCampaignTool,
   rollbackChangesTool,
+  createRuleTool,
+  enableRuleTool,
 ];

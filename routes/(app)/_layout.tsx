@@ -11,6 +11,7 @@ export const sections = [
   { href: "/dashboard", label: "Dashboard" },
   { href: "/alerts", label: "Alerts" },
   { href: "/campaigns", label: "Campaigns" },
+  { href: "/rules", label: "Rules" },
   { href: "/ad-accounts", label: "Ad accounts" },
   { href: "/approvals", label: "Approvals" },
   { href: "/changes", label: "Change history" },

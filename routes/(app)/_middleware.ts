@@ -32,6 +32,7 @@ export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
         services.domain.alerts.countOpen(auth.actor),
       ]);
     ctx.state.actor = auth.actor;
+    ctx.state.sessionId = auth.sessionId;
     ctx.state.user = user;
     ctx.state.credits = credits;
     ctx.state.pendingApprovals = pendingApprovals;

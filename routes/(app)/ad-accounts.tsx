@@ -9,12 +9,16 @@ import type { AdAccount } from "@/domain/ad_accounts.ts";
 import { CURRENCY_EXPONENTS, type CurrencyCode } from "@/domain/money.ts";
 import { ConflictError, NotFoundError, ValidationError } from "@/domain/errors.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
+import { PLATFORM_LABELS } from "@/domain/connections/service.ts";
+import type { OAuthPlatform } from "@/domain/platforms/oauth.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
 interface AdAccountsData {
   accounts: AdAccount[];
+  /** Ad platforms that can be connected by signing in. */
+  platforms: OAuthPlatform[];
   /** The connect form as typed, and its errors. */
   values: Record<string, string>;
   errors: FieldErrors;
@@ -31,7 +35,8 @@ async function render(
   ctx.state.title = "Ad accounts";
   const accounts = (await services.domain.adAccounts.list(actor, { limit: MAX_PAGE_SIZE })).items;
   const status = Object.keys(errors).length > 0 ? 422 : 200;
-  return ctx.render({ accounts, values, errors }, { status });
+  const platforms = services.domain.connections.platforms();
+  return ctx.render({ accounts, platforms, values, errors }, { status });
 }
 
 export const handler: Handlers<AdAccountsData, SignedInState> = {
@@ -104,7 +109,7 @@ export const handler: Handlers<AdAccountsData, SignedInState> = {
 };
 
 export default function AdAccountsPage({ data }: PageProps<AdAccountsData, SignedInState>) {
-  const { accounts, values, errors } = data;
+  const { accounts, platforms, values, errors } = data;
   return (
     <>
       <PageHeader title="Ad accounts">
@@ -121,7 +126,21 @@ export default function AdAccountsPage({ data }: PageProps<AdAccountsData, Signe
             )
             : accounts.map((account) => <AdAccountCard key={account.id} account={account} />)}
         </div>
-        <div id="connect">
+        <div id="connect" class="space-y-4">
+          {platforms.length > 0 && (
+            <Card
+              title="Connect an ad platform"
+              description="Sign in with the platform, then pick the accounts AAE should manage."
+            >
+              <div class="flex flex-wrap gap-2">
+                {platforms.map((platform) => (
+                  <form method="post" action={`/ad-accounts/connect/${platform}`}>
+                    <Button data-connect={platform}>Connect {PLATFORM_LABELS[platform]}</Button>
+                  </form>
+                ))}
+              </div>
+            </Card>
+          )}
           <Card title="Connect a sandbox account" description="Simulated delivery and metrics.">
             <form method="post" action="/ad-accounts" class="space-y-4" novalidate>
               <input type="hidden" name="intent" value="connect" />

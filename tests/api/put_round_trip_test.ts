@@ -60,6 +60,14 @@ const FIXTURES: Record<string, Fixture> = {
     assert.equal(saved.status, 200, saved.text);
     return path;
   },
+  "/notification-settings": async ({ client }, token) => {
+    const path = "/notification-settings";
+    // Saved once, so the round trip starts from stored settings.
+    const defaults = await client.request("GET", path, { token });
+    const saved = await client.request("PUT", path, { token, body: defaults.body.data });
+    assert.equal(saved.status, 200, saved.text);
+    return path;
+  },
 };
 
 /** Follows `$ref`s of the document down to a schema object. */

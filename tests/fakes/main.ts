@@ -2,7 +2,7 @@
  * `deno task fakes`: starts the local fakes of the Meta, Google Ads and TikTok APIs (the ones the
  * contract tests use) and prints their URLs, each with one ad account and a token for it, so a
  * person can point the app at them (`META_API_BASE_URL`, `GOOGLE_ADS_API_BASE_URL`,
- * `TIKTOK_API_BASE_URL`).
+ * `TIKTOK_API_BASE_URL`), and the whole command line that starts the app connected to them.
  *
  * Ports: META_FAKE_PORT (default 8101), GOOGLE_ADS_FAKE_PORT (8102), TIKTOK_FAKE_PORT (8103).
  * Stop with Ctrl-C.
@@ -25,6 +25,12 @@ const metaAccount = meta.addAccount({
   currency: "USD",
   timezone: "America/Los_Angeles",
 });
+// A campaign delivering for the last 120 days, so a connected account has history to backfill.
+meta.seedCampaign(metaAccount, {
+  name: "Evergreen traffic",
+  dailyBudget: 5_000,
+  activeSince: Date.now() - 120 * 86_400_000,
+});
 const google = startGoogleAdsFake({ port: port("GOOGLE_ADS_FAKE_PORT", 8102), clock });
 const googleManager = google.addCustomer({
   name: "Fake Google Ads manager",
@@ -45,7 +51,17 @@ const advertiser = tiktok.addAdvertiser({
   timezone: "Europe/Berlin",
 });
 
-console.log(`Meta Graph API fake    ${meta.url}
+console.log(`To connect them in the app (Ad accounts → Connect …), start it with:
+  META_APP_ID=${meta.app.clientId} META_APP_SECRET=${meta.app.clientSecret} \\
+  META_API_BASE_URL=${meta.url} META_LOGIN_BASE_URL=${meta.url} \\
+  GOOGLE_ADS_CLIENT_ID=${google.app.clientId} GOOGLE_ADS_CLIENT_SECRET=${google.app.clientSecret} \\
+  GOOGLE_ADS_DEVELOPER_TOKEN=${google.developerToken} GOOGLE_ADS_LOGIN_CUSTOMER_ID=${googleManager} \\
+  GOOGLE_ADS_API_BASE_URL=${google.url} GOOGLE_ADS_OAUTH_BASE_URL=${google.url} \\
+  GOOGLE_ADS_API_VERSION=${GOOGLE_ADS_FAKE_VERSION} \\
+  TIKTOK_APP_ID=${tiktok.app.appId} TIKTOK_APP_SECRET=${tiktok.app.secret} TIKTOK_API_BASE_URL=${tiktok.url} \\
+  deno task start
+
+Meta Graph API fake    ${meta.url}
   META_API_BASE_URL=${meta.url}
   ad account act_${metaAccount}, token ${meta.issueToken([metaAccount])}
   OAuth app: client id ${meta.app.clientId}, secret ${meta.app.clientSecret}

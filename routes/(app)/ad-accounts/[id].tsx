@@ -23,9 +23,12 @@ import {
   readLimitsForm,
 } from "@/pages/limits_form.ts";
 import type { SignedInState } from "@/pages/state.ts";
+import { SyncPanel } from "@/components/SyncPanel.tsx";
+import type { SyncStatus } from "@/domain/connections/status.ts";
 
 interface AdAccountData {
   account: AdAccount;
+  sync: SyncStatus;
   limits: AdAccountLimits;
   usage: CampaignAllowance[];
   values: LimitsFormValues;
@@ -52,16 +55,18 @@ async function render(
       services.domain.adAccounts.get(actor, ctx.params.id),
       services.domain.limits.get(actor, ctx.params.id),
       services.domain.limits.usage(actor, ctx.params.id),
+      services.domain.connections.syncStatus(actor, ctx.params.id),
     ]);
   } catch (error) {
     if (error instanceof NotFoundError) return ctx.renderNotFound();
     throw error;
   }
-  const [account, limits, usage] = loaded;
+  const [account, limits, usage, sync] = loaded;
   ctx.state.title = account.name;
   const errors = form?.errors ?? {};
   return ctx.render({
     account,
+    sync,
     limits,
     usage,
     values: form?.values ?? limitsFormValues(limits),
@@ -125,7 +130,7 @@ function limitsErrors(error: ValidationError): FieldErrors {
 }
 
 export default function AdAccountPage({ data }: PageProps<AdAccountData, SignedInState>) {
-  const { account, limits, usage, values, errors } = data;
+  const { account, sync, limits, usage, values, errors } = data;
   const money = (minor: number) => formatMoney(minor, account.currency);
   return (
     <>
@@ -157,6 +162,8 @@ export default function AdAccountPage({ data }: PageProps<AdAccountData, SignedI
           <StatusBadge status={account.status} />
         </div>
       </header>
+
+      {account.platform !== "sandbox" && <SyncPanel account={account} sync={sync} />}
 
       <div id="limits" class="space-y-6">
         <FreezeSwitch frozen={limits.frozen} action={`/ad-accounts/${account.id}`} />

@@ -4,6 +4,7 @@
  * method handling, tools and approvals end to end, and the test-only unauthenticated mode.
  */
 import assert from "node:assert/strict";
+import { TOOLS } from "../../../mcp/tools/mod.ts";
 import { createMcpHandler } from "../../../api/mcp_http.ts";
 import { APPROVAL_GRANT_META_KEY, type PendingApproval } from "../../../mcp/mod.ts";
 import { backendTest } from "../../_helpers/backend.ts";
@@ -87,7 +88,7 @@ backendTest("MCP over Streamable HTTP", async (t, backend) => {
       const client = await connectHttp(served.url, apiToken);
       try {
         const { tools } = await client.listTools();
-        assert.equal(tools.length, 15);
+        assert.deepEqual(tools.map((tool) => tool.name).sort(), TOOLS.map((t) => t.name).sort());
         assert.equal(
           tools.find((tool) => tool.name === "get_campaign")?.annotations?.readOnlyHint,
           true,

@@ -19,7 +19,8 @@
  *   `lifetime_budget` in the currency's offset, `start_time` / `stop_time`), "Insights"
  *   (`/{campaign-id}/insights` with `time_range`, `time_increment=1`, string-valued numbers,
  *   `actions` / `action_values`; days without delivery are omitted), "User, Ad Accounts"
- *   (`/me/adaccounts`: `account_id`, `currency`, `timezone_name`).
+ *   (`/me/adaccounts`: `account_id`, `currency`, `timezone_name`), "User, Permissions"
+ *   (`DELETE /me/permissions` revokes the app's grant: its tokens stop working).
  * - Facebook Login "Manually build a login flow": the `/dialog/oauth` redirect and
  *   `/oauth/access_token` code exchange and `fb_exchange_token` (long-lived token) exchange.
  * - Ads "About budgets": a day may spend up to 75% over the daily budget, a calendar week (Sunday
@@ -89,10 +90,20 @@ export interface MetaFake {
   creates: number;
   /** Items per page of list edges (Meta's default is 25). */
   pageSize: number;
+  /** How long each insights answer takes (ms; 0 by default), to watch a backfill progress. */
+  insightsDelayMs: number;
   /** Adds an ad account; returns its numeric id (without `act_`). */
   addAccount(account: { name?: string; currency: string; timezone: string }): string;
   /** A token that may manage `accounts`. */
   issueToken(accounts: string[]): string;
+  /**
+   * Adds an ACTIVE campaign with a daily budget (Meta units) that has delivered since
+   * `activeSince` (epoch ms; default: now), as if made on Meta before the app saw the account.
+   */
+  seedCampaign(
+    accountId: string,
+    campaign: { name: string; dailyBudget: number; activeSince?: number },
+  ): string;
   /** OAuth app credentials the token endpoints accept. */
   readonly app: { clientId: string; clientSecret: string };
   close(): Promise<void>;
@@ -384,6 +395,9 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     if (failing && !failing.applied) {
       return failing.kind === "timeout" ? hangUp(request) : serverError();
     }
+    if (fake.insightsDelayMs > 0 && path.endsWith("/insights")) {
+      await new Promise((resolve) => setTimeout(resolve, fake.insightsDelayMs));
+    }
     const response = await route(request, url, path, form, token);
     if (failing) return failing.kind === "timeout" ? hangUp(request) : serverError();
     return response;
@@ -405,6 +419,11 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     form: URLSearchParams | null,
     token: Token,
   ): Response {
+    if (path === "/me/permissions" && request.method === "DELETE") {
+      // Revoking the app's permissions ends the token (and every token of the grant).
+      for (const [key, held] of tokens) if (held === token) tokens.delete(key);
+      return json({ success: true });
+    }
     if (path === "/me/adaccounts" && request.method === "GET") {
       const rows = token.accounts.map((id) => accounts.get(id)!).map((account) => ({
         id: `act_${account.id}`,
@@ -535,6 +554,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     campaigns,
     creates: 0,
     pageSize: 25,
+    insightsDelayMs: 0,
     app,
     addAccount({ name, currency, timezone }) {
       const id = numericId(15);
@@ -545,6 +565,33 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
       const token = `EAAfake${crypto.randomUUID().replaceAll("-", "")}`;
       tokens.set(token, { accounts: [...granted], expired: false });
       return token;
+    },
+    seedCampaign(accountId, { name, dailyBudget, activeSince }) {
+      const at = activeSince ?? clock.now();
+      const id = numericId(17);
+      campaigns.set(id, {
+        id,
+        accountId,
+        name,
+        objective: "OUTCOME_TRAFFIC",
+        status: "ACTIVE",
+        dailyBudget,
+        lifetimeBudget: null,
+        startTime: null,
+        stopTime: null,
+        adlabels: [],
+        createdTime: at,
+        history: [{
+          at,
+          active: true,
+          daily: dailyBudget,
+          lifetime: null,
+          startDate: null,
+          endDate: null,
+        }],
+        updates: 0,
+      });
+      return id;
     },
     close: served.close,
   };

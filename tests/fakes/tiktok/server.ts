@@ -14,7 +14,8 @@
  * - "Reporting / Synchronous reports": `GET report/integrated/get/` with `report_type=BASIC`,
  *   `data_level=AUCTION_CAMPAIGN`, dimensions `campaign_id` + `stat_time_day`, metrics as strings,
  *   days in the advertiser's time zone.
- * - "Authentication": `POST oauth2/access_token/` (auth code → long-lived token and
+ * - "Authentication": the `/portal/auth` consent screen (granted at once, answering `auth_code`
+ *   and `state`), `POST oauth2/revoke_token/`, `POST oauth2/access_token/` (auth code → long-lived token and
  *   `advertiser_ids`), `GET oauth2/advertiser/get/`, `GET advertiser/info/` (currency, timezone).
  *
  * Simplified: no ad groups, ads or async report tasks; delivery never exceeds the daily budget.
@@ -148,6 +149,25 @@ export function startTikTokFake(options: { port?: number; clock?: FakeClock } = 
       ? await request.json().catch(() => ({})) as Record<string, unknown>
       : {};
 
+    if (url.pathname === "/portal/auth") {
+      // The advertiser's consent screen, granted at once for every advertiser of the fake.
+      const redirect = url.searchParams.get("redirect_uri");
+      if (url.searchParams.get("app_id") !== app.appId || !redirect) {
+        return answer(40001, "app_id is invalid");
+      }
+      const target = new URL(redirect);
+      target.searchParams.set("auth_code", fake.issueAuthCode([...advertisers.keys()]));
+      const state = url.searchParams.get("state");
+      if (state) target.searchParams.set("state", state);
+      return new Response(null, { status: 302, headers: { location: target.toString() } });
+    }
+    if (path === "/oauth2/revoke_token/") {
+      if (body.app_id !== app.appId || body.secret !== app.secret) {
+        return answer(40001, "app_id or secret is invalid");
+      }
+      const known = tokens.delete(String(body.access_token));
+      return known ? ok({}) : answer(40105, "The access token is invalid or has been revoked.");
+    }
     if (path === "/oauth2/access_token/") {
       if (body.app_id !== app.appId || body.secret !== app.secret) {
         return answer(40001, "app_id or secret is invalid");

@@ -1,0 +1,130 @@
+/**
+ * Credentials of connected accounts as the adapters read them: the stored value is the
+ * platform's tokens (`PlatformTokens` JSON) encrypted with `CredentialCipher`; an expired token is
+ * renewed through the platform's OAuth client and the renewed tokens are stored again
+ * (re-encrypted) in every row that held the old value. Also: re-encrypting every stored value
+ * under the current key (`deno task credentials rotate`).
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Database } from "../../db/database.ts";
+import { toDbTimestamp } from "../../db/time.ts";
+import { PlatformAuthError } from "../errors.ts";
+import {
+  type CredentialCipher,
+  CredentialDecryptionError,
+} from "../platforms/credential_cipher.ts";
+import type { CredentialsSource, PlatformTokens } from "../platforms/credentials.ts";
+import type { OAuthClient } from "../platforms/oauth.ts";
+
+const tokensSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().nullish(),
+  loginCustomerId: z.string().nullish(),
+});
+
+/** Encrypts tokens for storage. */
+export async function sealTokens(
+  cipher: CredentialCipher,
+  tokens: PlatformTokens,
+): Promise<string> {
+  return await cipher.encrypt(JSON.stringify(tokens));
+}
+
+/** Decrypts stored tokens; `PlatformAuthError` (reconnect) when they cannot be read. */
+export async function openTokens(
+  cipher: CredentialCipher,
+  stored: string | null,
+): Promise<PlatformTokens> {
+  if (stored === null) {
+    throw new PlatformAuthError("the ad account has no credentials; reconnect the account");
+  }
+  let text: string;
+  try {
+    text = await cipher.decrypt(stored);
+  } catch (error) {
+    if (!(error instanceof CredentialDecryptionError)) throw error;
+    throw new PlatformAuthError(
+      `the ad account's credentials cannot be read (${error.message}); reconnect the account`,
+    );
+  }
+  const parsed = tokensSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw new PlatformAuthError("the ad account's credentials are unusable; reconnect the account");
+  }
+  return parsed.data;
+}
+
+/**
+ * The credentials source of one platform's adapter: decrypts, and renews through `oauth` (when
+ * given), storing the renewed tokens over every row that held the expired ones.
+ */
+export function encryptedCredentials(
+  db: Database,
+  cipher: CredentialCipher,
+  oauth: OAuthClient | undefined,
+): CredentialsSource {
+  return {
+    read: (stored) => openTokens(cipher, stored),
+    refresh: oauth
+      ? async (stored, expired) => {
+        const renewed = await oauth.refresh(expired);
+        if (!renewed || stored === null) return renewed;
+        const sealed = await sealTokens(cipher, renewed);
+        await db.kysely.updateTable("ad_accounts").set({
+          credentials_encrypted: sealed,
+          updated_at: toDbTimestamp(new Date()),
+        }).where("credentials_encrypted", "=", stored).execute();
+        return renewed;
+      }
+      : undefined,
+  };
+}
+
+/** What a rotation did. */
+export interface RotationReport {
+  /** Values re-encrypted under the current key. */
+  reencrypted: number;
+  /** Values already under it. */
+  unchanged: number;
+}
+
+/**
+ * Re-encrypts every stored credential (ad accounts, OAuth connections in progress) not yet under
+ * the cipher's current key. Each row is updated only if it still holds the value read, so a
+ * token refresh racing the rotation is not overwritten (that row is re-read on the next pass).
+ * Fails, changing nothing further, on a value no configured key opens.
+ */
+export async function rotateCredentials(
+  db: Database,
+  cipher: CredentialCipher,
+): Promise<RotationReport> {
+  const report: RotationReport = { reencrypted: 0, unchanged: 0 };
+  for (const table of ["ad_accounts", "platform_connections"] as const) {
+    let unchanged = 0;
+    for (;;) {
+      unchanged = 0;
+      const rows = await db.kysely.selectFrom(table).select(["id", "credentials_encrypted"])
+        .where("credentials_encrypted", "is not", null).execute();
+      let raced = false;
+      for (const row of rows) {
+        const stored = row.credentials_encrypted!;
+        if (cipher.keyIdOf(stored) === cipher.currentKeyId) {
+          unchanged++;
+          continue;
+        }
+        const sealed = await cipher.encrypt(await cipher.decrypt(stored));
+        const updated = await db.kysely.updateTable(table)
+          .set({ credentials_encrypted: sealed })
+          .where("id", "=", row.id).where("credentials_encrypted", "=", stored)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 1) report.reencrypted++;
+        else raced = true;
+      }
+      if (!raced) break;
+    }
+    report.unchanged += unchanged;
+  }
+  return report;
+}
