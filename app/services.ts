@@ -98,8 +98,9 @@ export async function openServices(
   });
   const checkpoints = openAppSaver(db, config.DATABASE_URL);
   const stopRollbackResumer = resumeRollbacks(domain, log, config.ROLLBACK_LEASE_MS);
-  // Every instance runs due workflow runs (rule evaluations, backfills, syncs) and enqueues what
-  // the schedulers find due: the rules' slots and the accounts' syncs (each runs once).
+  // Every instance runs due workflow runs (rule evaluations, backfills, syncs, alert detections)
+  // and enqueues what the schedulers find due: the rules' slots, the accounts' syncs and their
+  // hourly anomaly detection (each runs once).
   const workflowWorker = domain.workflows.start(`instance-${crypto.randomUUID()}`, [
     ...domain.workflowTickers,
     {
@@ -107,6 +108,13 @@ export async function openServices(
       everyMs: config.RULES_TICK_MS,
       run: async () => {
         await domain.ruleExecution.tick(domain.workflows.enqueue);
+      },
+    },
+    {
+      name: "alert detection scheduler",
+      everyMs: config.ALERTS_TICK_MS,
+      run: async () => {
+        await domain.alertDetection.tick(domain.workflows.enqueue);
       },
     },
   ]);

@@ -529,6 +529,13 @@ export interface AlertThresholdsTable extends TimestampedRow {
   thresholds: DbJson;
 }
 
+/** `alert_detections`: when anomaly detection last judged an ad account (absent: never). */
+export interface AlertDetectionsTable extends TimestampedRow {
+  user_id: string;
+  ad_account_id: string;
+  detected_at: DbTimestamp;
+}
+
 /** `rules`: automated rules, one ad account each (see `domain/rules/model.ts`). */
 export interface RulesTable extends SoftDeletedRow {
   user_id: string;
@@ -765,6 +772,7 @@ export interface DB {
   alerts: AlertsTable;
   alert_mutes: AlertMutesTable;
   alert_thresholds: AlertThresholdsTable;
+  alert_detections: AlertDetectionsTable;
   rules: RulesTable;
   rule_backtests: RuleBacktestsTable;
   notifications: NotificationsTable;
@@ -810,6 +818,7 @@ export const ALERT_TABLE_NAMES = [
   "alerts",
   "alert_mutes",
   "alert_thresholds",
+  "alert_detections",
 ] as const satisfies readonly (keyof DB)[];
 
 /** The automated rules' tables, created by their own migration. */

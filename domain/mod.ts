@@ -9,6 +9,7 @@ import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
 import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
 import { createAlertPublisher } from "./alerts/notify.ts";
+import { type AlertDetectionSchedule, createAlertDetectionSchedule } from "./alerts/scheduled.ts";
 import { type AdAccountsService, createAdAccountsService, toAdAccount } from "./ad_accounts.ts";
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
@@ -26,6 +27,7 @@ import {
   type Workflows,
   type WorkflowTicker,
 } from "./workflows/engine.ts";
+import { createWorkflowRunViews, type WorkflowRunViews } from "./workflows/views.ts";
 import { ruleActivityFromEvaluations, type RuleActivitySource } from "./rules/activity.ts";
 import { createRuleEnabling, type RuleEnabling } from "./rules/enabling.ts";
 import { createRulePreview, type RulePreviewService } from "./rules/preview.ts";
@@ -129,6 +131,8 @@ export interface Domain {
   rules: RulesService;
   /** Rules at work: the scheduler's tick, the evaluation handlers, the evaluation history. */
   ruleExecution: RuleExecution;
+  /** Workflow runs described for the run pages (kind, actor, what they did). */
+  workflowRuns: WorkflowRunViews;
   /**
    * What rules did (last and next run, firings, recent evaluations), from the evaluation records.
    */
@@ -146,6 +150,8 @@ export interface Domain {
   idempotency: IdempotencyService;
   /** Anomaly alerts on stored metrics. */
   alerts: AlertsService;
+  /** Hourly anomaly detection of every connected account, as workflow runs. */
+  alertDetection: AlertDetectionSchedule;
   /** Telling users: the bell, webhooks, email. */
   notifications: NotificationsService;
   /** Connecting real ad accounts by signing in with their platform, and their sync status. */
@@ -198,11 +204,13 @@ export function createDomain(options: DomainOptions): Domain {
     }),
     pause: options.pause,
   });
+  const alertDetection = createAlertDetectionSchedule(context, { alerts, sync });
   const syncIntervalMs = options.connections?.syncIntervalMs;
   const workflows = createWorkflows(context, {
     ...options.workflows,
     handlers: {
       ...ruleExecution.handlers,
+      ...alertDetection.handlers,
       ...syncHandlers(context, { metrics: sync, intervalMs: syncIntervalMs, pause: options.pause }),
       ...options.workflowHandlers,
     },
@@ -246,6 +254,7 @@ export function createDomain(options: DomainOptions): Domain {
     rulePreview: createRulePreview(context, sync),
     ruleEnabling: createRuleEnabling(context.db.kysely, rules, gateway),
     ruleExecution,
+    workflowRuns: createWorkflowRunViews(context, workflows),
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
     credits: createCreditsService(context),
@@ -253,6 +262,7 @@ export function createDomain(options: DomainOptions): Domain {
     conversationEvents: createConversationEventsService(context),
     idempotency,
     alerts,
+    alertDetection,
     notifications,
   };
 }

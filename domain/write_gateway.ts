@@ -46,7 +46,12 @@ import {
   toCampaign,
   type UpdateCampaignInput,
 } from "./campaigns.ts";
-import { type ChangeHistory, type FieldChange, isAutomated } from "./change_history.ts";
+import {
+  type ChangeHistory,
+  type ChangeRecord,
+  type FieldChange,
+  isAutomated,
+} from "./change_history.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import {
   type AdAccount,
@@ -227,6 +232,35 @@ const LOCK_TTL_MS = 10_000;
 const LOCK_WAIT_MS = 25_000;
 const DAY_MS = 86_400_000;
 
+/**
+ * Whether a rule's activation of a campaign only restores the state that rule itself changed,
+ * and so needs no person's approval: activating a campaign by software is held because it
+ * starts spending that nobody chose, but a rule's pause-until-tomorrow resume at midnight puts
+ * back the spending that was running before the rule's own pause. That holds exactly when
+ *
+ * - the change is a rule's `set_status → active` and activation is all the policy flags, and
+ * - the campaign's latest status change is a pause (`active → paused`) by that same rule —
+ *   nobody (a person, the assistant, another rule) changed its status since.
+ *
+ * Anything else (a person paused it, resumed and paused it again, another rule paused it, the
+ * campaign was a draft) still needs approval; the freeze, hard caps and soft limits still apply.
+ */
+export function resumesOwnPause(
+  source: ChangeSource,
+  operation: CampaignOperation,
+  flaggedRules: readonly string[],
+  latestStatusChange: Pick<ChangeRecord, "actorKind" | "sourceId" | "fields"> | null,
+): boolean {
+  if (source.kind !== "rule") return false;
+  if (operation.type !== "set_status" || operation.status !== "active") return false;
+  if (flaggedRules.length !== 1 || flaggedRules[0] !== "activate_campaign") return false;
+  if (latestStatusChange === null) return false;
+  const status = latestStatusChange.fields.status;
+  return latestStatusChange.actorKind === "rule" &&
+    latestStatusChange.sourceId === source.ruleId &&
+    status?.before === "active" && status?.after === "paused";
+}
+
 /** What the gateway is built from. */
 export interface WriteGatewayParts {
   writes: CampaignWrites;
@@ -285,16 +319,28 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
         message: "deleting a campaign by software needs a person's approval",
       });
     }
-    const required = automated && (policy.required || softRules.length > 0);
+    // A rule undoing its own pause asks nothing of a person that the person had not already
+    // let the rule do (see `resumesOwnPause`); the limits above still apply to it.
+    const restoring = policy.required && source.kind === "rule" && campaign !== null &&
+      resumesOwnPause(
+        source,
+        operation,
+        policy.rules,
+        (await history.latestByField(db.kysely, campaign.id)).get("status") ?? null,
+      );
+    const policyRequired = policy.required && !restoring;
+    const required = automated && (policyRequired || softRules.length > 0);
     const reasons = [
-      ...(automated && policy.reason ? [policy.reason] : []),
+      ...(automated && policyRequired && policy.reason ? [policy.reason] : []),
       ...softRules.map((rule) => rule.message),
     ];
     const review: ChangeReview = {
       refusal: limitsReview.refusal,
       required,
       reason: required ? reasons.join("; ") : null,
-      rules: required ? [...policy.rules, ...softRules.map((rule) => rule.limit)] : [],
+      rules: required
+        ? [...(policyRequired ? policy.rules : []), ...softRules.map((rule) => rule.limit)]
+        : [],
       preview: policy.preview,
       previewDigest: await sha256Hex(canonicalJson(policy.preview)),
       allowance: limitsReview.allowance,

@@ -50,6 +50,8 @@ export const configSchema = z.object({
   WORKFLOW_POLL_MS: z.coerce.number().int().min(50).default(1_000),
   /** Rules: how often each instance enqueues the rules' due schedule slots (ms). */
   RULES_TICK_MS: z.coerce.number().int().min(50).default(30_000),
+  /** Alerts: how often each instance enqueues the hourly detection of accounts due (ms). */
+  ALERTS_TICK_MS: z.coerce.number().int().min(50).default(60_000),
   /** Agent runs: how often runs whose runner died are looked for (ms). */
   AGENT_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
   /** Agent runs: model calls one run may make before it stops with an explanation. */

@@ -197,3 +197,50 @@ export const notificationDeliveryDuration: Histogram<"channel"> = new Histogram(
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers: [registry],
 });
+
+/** Workflow runs (rule evaluations, resumes, alert detections…) by kind and how an attempt ended. */
+export const workflowRuns: Counter<"kind" | "outcome"> = new Counter({
+  name: "aae_workflow_runs_total",
+  help: "Workflow run attempts by kind and outcome: succeeded, failed, retry, handed_back, " +
+    "lease_lost",
+  labelNames: ["kind", "outcome"],
+  registers: [registry],
+});
+
+/** Durable workflow steps (evaluate, apply, detect…), from start to recorded outcome. */
+export const workflowStepDuration: Histogram<"kind" | "status"> = new Histogram({
+  name: "aae_workflow_step_duration_seconds",
+  help: "Durable workflow steps from start to recorded outcome, by run kind and outcome",
+  labelNames: ["kind", "status"],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+/** Workflow runs this instance took over from a runner whose lease lapsed. */
+export const workflowLeaseTakeovers: Counter<"kind"> = new Counter({
+  name: "aae_workflow_lease_takeovers_total",
+  help: "Workflow runs this instance took over from a runner whose lease lapsed, by kind",
+  labelNames: ["kind"],
+  registers: [registry],
+});
+
+/** Rule evaluations (one per rule and schedule slot), by result. */
+export const ruleEvaluations: Counter<"result"> = new Counter({
+  name: "aae_rule_evaluations_total",
+  help: "Rule evaluations (one per rule and slot): evaluated, or skipped (rule deleted/disabled)",
+  labelNames: ["result"],
+  registers: [registry],
+});
+
+/**
+ * A rule's firings on campaigns by outcome: applied, held (for approval), refused (a hard limit
+ * or the freeze), notified (notify only), and the would-be firings stopped by the cooldown, the
+ * minimum-data gate (`gated`) or an action with nothing to do (`not_applicable`).
+ */
+export const ruleFirings: Counter<"outcome"> = new Counter({
+  name: "aae_rule_firings_total",
+  help: "Rule firings on campaigns by outcome: applied, held, refused, notified, cooldown, " +
+    "gated, not_applicable",
+  labelNames: ["outcome"],
+  registers: [registry],
+});

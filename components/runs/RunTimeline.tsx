@@ -35,8 +35,8 @@ const KINDS: Record<AgentStepKind, { label: string; legend: string; bar: string 
   },
 };
 
-/** Left column of every row; the time track takes the rest. */
-const ROW = "grid gap-x-4 gap-y-2 md:grid-cols-[minmax(0,17rem)_minmax(0,1fr)]";
+/** Left column of every row; the time track takes the rest (shared by every run timeline). */
+export const ROW = "grid gap-x-4 gap-y-2 md:grid-cols-[minmax(0,17rem)_minmax(0,1fr)]";
 
 /**
  * Every step of the run in order, each with a bar on one shared time axis (a Gantt view of where
@@ -84,7 +84,15 @@ export function RunTimeline({ run, nowMs }: { run: RunDetailView; nowMs: number 
 }
 
 function Legend() {
-  const items = Object.values(KINDS).map((kind) => ({ label: kind.legend, swatch: kind.bar }));
+  return (
+    <TimelineLegend
+      items={Object.values(KINDS).map((kind) => ({ label: kind.legend, swatch: kind.bar }))}
+    />
+  );
+}
+
+/** Swatches naming what each bar colour means. */
+export function TimelineLegend({ items }: { items: { label: string; swatch: string }[] }) {
   return (
     <ul class="flex flex-wrap items-end gap-x-3 gap-y-1 text-[11px] text-neutral-500 dark:text-neutral-400">
       {items.map((item) => (
@@ -97,7 +105,8 @@ function Legend() {
   );
 }
 
-function Axis({ ticks }: { ticks: TimelineTick[] }) {
+/** The time axis above the rows, with its tick labels. */
+export function Axis({ ticks }: { ticks: TimelineTick[] }) {
   return (
     <div class="relative h-5 min-w-0 flex-1 border-b border-neutral-200 text-[11px] tabular-nums text-neutral-500 dark:border-neutral-700 dark:text-neutral-400">
       {ticks.map((tick, index) => (
@@ -117,7 +126,7 @@ function Axis({ ticks }: { ticks: TimelineTick[] }) {
 }
 
 /** What every row's track draws besides its own bar. */
-interface TrackContext {
+export interface TrackContext {
   ticks: TimelineTick[];
   waits: TimelineWait[];
   /** The wait this row's confirmation started, labelled in its own track. */
@@ -208,7 +217,8 @@ function stepDuration(step: RunStepDetail, nowMs: number): number | null {
   return null;
 }
 
-function AttemptBadge({ attempt, reason }: { attempt: number; reason: string }) {
+/** Marks a step that ran more than once, saying why. */
+export function AttemptBadge({ attempt, reason }: { attempt: number; reason: string }) {
   return (
     <span
       class="inline-flex items-center whitespace-nowrap rounded-full bg-orange-50 px-2 py-0.5 text-xs font-semibold text-orange-800 ring-1 ring-inset ring-orange-600/30 dark:bg-orange-500/10 dark:text-orange-300 dark:ring-orange-500/30"
@@ -220,7 +230,8 @@ function AttemptBadge({ attempt, reason }: { attempt: number; reason: string }) 
   );
 }
 
-function Track(
+/** One row's track: grid lines, approval waits and the step's bar. */
+export function Track(
   { bar, track, tone }: { bar: TimelineBar | null; track: TrackContext; tone: string },
 ) {
   const { ticks, waits, ownWait, waiting } = track;

@@ -27,6 +27,7 @@ import type {
   CampaignsTable,
 } from "../../db/schema.ts";
 import { isoFromDb, toDbTimestamp } from "../../db/time.ts";
+import { upsert } from "../../db/upsert.ts";
 import type { Actor } from "../actor.ts";
 import { loadAdAccount } from "../ad_accounts.ts";
 import { type ChangeRecord, changeRecordOf } from "../change_history.ts";
@@ -57,6 +58,11 @@ import {
 
 /** Days of metrics a detection reads: 8 weeks of baseline before yesterday, and today. */
 const HISTORY_DAYS = 8 * 7 + 2;
+/**
+ * Complete days an account's first detection judges, oldest first (yesterday included), so the
+ * alert list starts with the recent anomalies rather than empty.
+ */
+export const BACKFILL_DAYS = 14;
 /** Longest mute. */
 export const MAX_MUTE_DAYS = 90;
 const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const satisfies AlertStatus[];
@@ -182,13 +188,17 @@ export function createAlertsService(
   }
 
   async function detectAccount(adAccountId: string): Promise<DetectionReport> {
-    const account = await db.kysely.selectFrom("ad_accounts").selectAll()
+    const found = await db.kysely.selectFrom("ad_accounts").selectAll()
       .where("id", "=", adAccountId).where("deleted_at", "is", null).executeTakeFirst();
-    if (!account) return { raised: [], refreshed: 0, resolved: 0 };
+    if (!found) return { raised: [], refreshed: 0, resolved: 0 };
+    const account = found;
     const now = context.clock.now();
     const today = dateOf(now, account.timezone);
     const date = addDays(today, -1);
-    const from = addDays(today, -HISTORY_DAYS);
+    const firstDetection = (await db.kysely.selectFrom("alert_detections").select("id")
+      .where("ad_account_id", "=", account.id).executeTakeFirst()) === undefined;
+    // A first detection judges older days too, each with its own baseline weeks before it.
+    const from = addDays(today, -HISTORY_DAYS - (firstDetection ? BACKFILL_DAYS : 0));
     const thresholds = await accountThresholds(account.id);
 
     const campaigns = await db.kysely.selectFrom("campaigns").selectAll()
@@ -215,7 +225,13 @@ export function createAlertsService(
       .where((eb) =>
         eb.or([
           eb("operation", "=", "resume"),
-          eb("created_at", ">=", toDbTimestamp(new Date(now.getTime() - 9 * 86_400_000))),
+          eb(
+            "created_at",
+            ">=",
+            toDbTimestamp(
+              new Date(now.getTime() - (9 + (firstDetection ? BACKFILL_DAYS : 0)) * 86_400_000),
+            ),
+          ),
         ])
       )
       .orderBy("seq").execute();
@@ -227,6 +243,8 @@ export function createAlertsService(
 
     const muted = new Set(mutes.map((row) => row.campaign_id));
     const openByKey = new Map(open.map((row) => [row.open_key!, row]));
+    /** Alerts this detection resolved (a replayed anomaly may be raised, then resolved). */
+    const resolvedIds = new Set<string>();
     const spentByCampaign = new Map(lifetime.map((row) => [row.campaign_id, Number(row.spend)]));
     const daysByCampaign = new Map<string, DayCounts[]>();
     for (const row of metricRows) {
@@ -244,48 +262,64 @@ export function createAlertsService(
     }
 
     const report: DetectionReport = { raised: [], refreshed: 0, resolved: 0 };
-    /** Types some campaign is anomalous in: the account's totals do not repeat them. */
-    const campaignAnomalies = new Set<string>();
     const seenKeys = new Set<string>();
     const fraction = fractionOfDayElapsed(now, account.timezone);
-
-    for (const campaign of campaigns) {
-      const days = daysByCampaign.get(campaign.id) ?? [];
-      const changes = changesByCampaign.get(campaign.id) ?? [];
-      const facts = campaignFacts(campaign, account, changes, spentByCampaign);
-      const todayRow = days.find((day) => day.date === today);
-      const verdicts = detect({
-        days: days.filter((day) => day.date < today),
-        date,
-        today: todayRow ? { counts: todayRow, fractionElapsed: fraction } : undefined,
-        thresholds,
-        campaign: facts,
-      });
-      const history = changes.map(changeRecordOf);
-      for (const verdict of verdicts) {
-        if (verdict.state === "anomaly") campaignAnomalies.add(verdict.type);
-      }
-      await apply(account, campaign, verdicts, days, history, {
-        muted: muted.has(campaign.id),
-        inactive: facts.status !== "active",
-      });
-    }
-
-    // The account's totals.
     const accountDays = accountRows.map((row) => ({
       date: row.metric_date,
       ...countsFromColumns(row),
     }));
-    const accountVerdicts = detect({
-      days: accountDays.filter((day) => day.date < today),
-      date,
-      thresholds,
-    }).map((verdict): Verdict =>
-      verdict.state === "anomaly" && campaignAnomalies.has(verdict.type)
-        ? { type: verdict.type, state: "not_evaluated", reason: "a campaign's alert says it" }
-        : verdict
-    );
-    await apply(account, null, accountVerdicts, accountDays, [], { muted: false, inactive: false });
+
+    // An account judged for the first time replays its recent complete days in order, so the
+    // alert list shows the anomalies of the last two weeks at once (those already back in range
+    // end up resolved by the later days' verdicts); then the usual pass judges yesterday.
+    const backfill = firstDetection
+      ? Array.from(
+        { length: BACKFILL_DAYS - 1 },
+        (_, index) => addDays(date, index - BACKFILL_DAYS + 1),
+      )
+      : [];
+    for (const judged of [...backfill, date]) await judgeDay(judged, judged === date);
+
+    async function judgeDay(judged: string, latest: boolean) {
+      /** Types some campaign is anomalous in: the account's totals do not repeat them. */
+      const campaignAnomalies = new Set<string>();
+      for (const campaign of campaigns) {
+        const days = (daysByCampaign.get(campaign.id) ?? []).filter((day) => day.date <= judged);
+        const changes = changesByCampaign.get(campaign.id) ?? [];
+        const facts = campaignFacts(campaign, account, changes, spentByCampaign);
+        const todayRow = latest
+          ? (daysByCampaign.get(campaign.id) ?? []).find((day) => day.date === today)
+          : undefined;
+        const verdicts = detect({
+          days,
+          date: judged,
+          today: todayRow ? { counts: todayRow, fractionElapsed: fraction } : undefined,
+          thresholds,
+          campaign: facts,
+        });
+        const history = changes.map(changeRecordOf);
+        for (const verdict of verdicts) {
+          if (verdict.state === "anomaly") campaignAnomalies.add(verdict.type);
+        }
+        await apply(account, campaign, verdicts, days, history, {
+          muted: muted.has(campaign.id),
+          inactive: facts.status !== "active",
+        });
+      }
+
+      // The account's totals.
+      const totals = accountDays.filter((day) => day.date <= judged);
+      const accountVerdicts = detect({
+        days: totals,
+        date: judged,
+        thresholds,
+      }).map((verdict): Verdict =>
+        verdict.state === "anomaly" && campaignAnomalies.has(verdict.type)
+          ? { type: verdict.type, state: "not_evaluated", reason: "a campaign's alert says it" }
+          : verdict
+      );
+      await apply(account, null, accountVerdicts, totals, [], { muted: false, inactive: false });
+    }
 
     // Alerts of campaigns deleted since: nothing left to watch.
     for (const row of open) {
@@ -293,6 +327,9 @@ export function createAlertsService(
       await resolveRow(row, null, "inactive", now);
       report.resolved += 1;
     }
+    await markDetected(account, now);
+    // Only what is still unresolved is news (a replayed anomaly already over is history).
+    report.raised = report.raised.filter((alert) => !resolvedIds.has(alert.id));
     if (report.raised.length > 0 && options.onAlertRaised) {
       await options.onAlertRaised(report.raised);
     }
@@ -310,16 +347,11 @@ export function createAlertsService(
         const key = openKey(verdict.type, account.id, campaign?.id ?? null);
         seenKeys.add(key);
         const existing = openByKey.get(key);
-        if (flags.inactive) {
+        if (flags.inactive || verdict.state === "normal") {
           if (existing) {
-            await resolveRow(existing, null, "inactive", now);
-            report.resolved += 1;
-          }
-          continue;
-        }
-        if (verdict.state === "normal") {
-          if (existing) {
-            await resolveRow(existing, null, "auto", now);
+            await resolveRow(existing, null, flags.inactive ? "inactive" : "auto", now);
+            openByKey.delete(key);
+            resolvedIds.add(existing.id);
             report.resolved += 1;
           }
           continue;
@@ -340,9 +372,30 @@ export function createAlertsService(
         }
         if (flags.muted) continue;
         const raised = await insertAlert(account, campaign, key, verdict.finding, cause, now);
-        if (raised) report.raised.push(raised);
+        if (raised) {
+          report.raised.push(toAlert(raised));
+          openByKey.set(key, raised);
+        }
       }
     }
+  }
+
+  /** Records that the account was judged now (the scheduler reads it; a first time replays). */
+  async function markDetected(account: Selectable<AdAccountsTable>, now: Date) {
+    const stamp = toDbTimestamp(now);
+    await upsert(db.kysely, db.dialect, {
+      table: "alert_detections",
+      rows: [{
+        id: context.ids(),
+        user_id: account.user_id,
+        ad_account_id: account.id,
+        detected_at: stamp,
+        created_at: stamp,
+        updated_at: stamp,
+      }],
+      conflictColumns: ["ad_account_id"],
+      updateColumns: ["detected_at", "updated_at"],
+    });
   }
 
   function causeOf(
@@ -417,7 +470,7 @@ export function createAlertsService(
     finding: Finding,
     cause: AlertCause,
     now: Date,
-  ): Promise<Alert | null> {
+  ): Promise<Selectable<AlertsTable> | null> {
     const stamp = toDbTimestamp(now);
     const row: Selectable<AlertsTable> = {
       id: context.ids(),
@@ -447,7 +500,7 @@ export function createAlertsService(
       if (isUniqueViolation(error)) return null;
       throw error;
     }
-    return toAlert(row);
+    return row;
   }
 
   async function resolveRow(

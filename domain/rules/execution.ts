@@ -23,8 +23,9 @@
  *   next evaluation that still fires on that campaign applies it with that approval (within the
  *   cooldown too). A change the hard caps refuse is recorded `refused` with the limit's message.
  * - **Pause until tomorrow** enqueues a `rule_resume` run at the next local midnight, which
- *   resumes the campaign only if its status was not changed since the rule paused it (activating
- *   a campaign needs a person's approval when software asks, so it may be held in turn).
+ *   resumes the campaign only if its status was not changed since the rule paused it. Restoring
+ *   its own pause needs no person's approval (the gateway's `resumesOwnPause`); the freeze and
+ *   the hard caps still apply, and anything else activating a campaign is still held.
  *
  * @module
  */
@@ -52,6 +53,7 @@ import { type IdempotencyService, platformRequestKey, requestHash } from "../ide
 import type { MetricsSync } from "../metrics_sync.ts";
 import { type Page, pageSchema } from "../pagination.ts";
 import { parseInput } from "../validation.ts";
+import { ruleEvaluations, ruleFirings } from "../../lib/metrics.ts";
 import type { AppliedChange, CampaignOperation, WriteGateway } from "../write_gateway.ts";
 import type { EnqueueInput, WorkflowContext, WorkflowHandler } from "../workflows/engine.ts";
 import { evaluateRule, type RuleEvaluation, type WindowCounts, windowsOf } from "./conditions.ts";
@@ -401,8 +403,11 @@ export function createRuleExecution(
     const row = await db.kysely.selectFrom("rules").selectAll()
       .where("id", "=", input.ruleId).where("user_id", "=", actor.userId).executeTakeFirst();
     const empty = { campaigns: 0, planned: [], timeZone: "UTC", currency: "USD" };
-    if (!row || row.deleted_at !== null) return { ...empty, skipped: "the rule was deleted" };
-    if (row.enabled !== 1) return { ...empty, skipped: "the rule was disabled" };
+    if (!row || row.deleted_at !== null || row.enabled !== 1) {
+      ruleEvaluations.inc({ result: "skipped" });
+      const skipped = !row || row.deleted_at !== null ? "deleted" : "disabled";
+      return { ...empty, skipped: `the rule was ${skipped}` };
+    }
     const definition = definitionOf(row);
     const account = await loadAdAccount(db.kysely, actor, row.ad_account_id);
     await parts.sync.refreshStale([account]);
@@ -488,6 +493,16 @@ export function createRuleExecution(
         updated_at: toDbTimestamp(context.clock.now()),
       };
     });
+    ruleEvaluations.inc({ result: "evaluated" });
+    // Would-be firings stopped here; the others are counted as their apply step ends.
+    for (const record of records) {
+      const stopped = record.stopped_by === "gate"
+        ? "gated"
+        : record.stopped_by === "cooldown" || record.stopped_by === "not_applicable"
+        ? record.stopped_by
+        : null;
+      if (stopped) ruleFirings.inc({ outcome: stopped });
+    }
     for (let start = 0; start < records.length; start += 200) {
       workflow.assertLease();
       await upsert(db.kysely, db.dialect, {
@@ -610,8 +625,20 @@ export function createRuleExecution(
       const outcome = await step(
         `apply:${change.campaignId}`,
         "apply",
-        () =>
-          applyChange(workflow, input, rule.name, action, change, evaluated.timeZone, index - 1),
+        async () => {
+          const outcome = await applyChange(
+            workflow,
+            input,
+            rule.name,
+            action,
+            change,
+            evaluated.timeZone,
+            index - 1,
+          );
+          // Counted where it happens: a resumed run skips the steps already done.
+          ruleFirings.inc({ outcome });
+          return outcome;
+        },
         { campaignId: change.campaignId, operation: change.operation },
       );
       tally[outcome] = (tally[outcome] ?? 0) + 1;

@@ -49,6 +49,7 @@ import type { DomainContext } from "../context.ts";
 import { NotFoundError, PlatformAuthError, PlatformRateLimitError } from "../errors.ts";
 import { type Page, pageSchema, paginate } from "../pagination.ts";
 import { parseInput } from "../validation.ts";
+import { workflowLeaseTakeovers, workflowRuns, workflowStepDuration } from "../../lib/metrics.ts";
 
 /** Defaults of the engine. */
 export const WORKFLOW_DEFAULTS = {
@@ -296,6 +297,7 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
         .where("status", "=", candidate.status).executeTakeFirst();
       if (Number(taken.numUpdatedRows) !== 1) continue;
       if (candidate.status === "running") {
+        workflowLeaseTakeovers.inc({ kind: candidate.kind });
         log("info", "workflow run taken over", {
           runId: candidate.id,
           kind: candidate.kind,
@@ -437,6 +439,7 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
       error: string | null,
       startedWall: number,
     ) {
+      const elapsedMs = performance.now() - startedWall;
       await fenced(runId, epoch, async (trx) => {
         const at = now();
         await trx.updateTable("workflow_steps").set({
@@ -444,10 +447,12 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
           output: status === "succeeded" ? toDbJson(output) : null,
           error,
           finished_at: at,
-          duration_ms: Math.round(performance.now() - startedWall),
+          duration_ms: Math.round(elapsedMs),
           updated_at: at,
         }).where("run_id", "=", runId).where("step_key", "=", key).execute();
       });
+      // Recorded once the outcome is: a runner that lost its lease recorded nothing.
+      workflowStepDuration.observe({ kind: row.kind, status }, elapsedMs / 1000);
     }
 
     try {
@@ -468,6 +473,7 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
           updated_at: at,
         }).where("id", "=", runId).execute();
       });
+      workflowRuns.inc({ kind: row.kind, outcome: "succeeded" });
     } catch (error) {
       if (error instanceof DrainingError) {
         await fenced(runId, epoch, async (trx) => {
@@ -479,10 +485,12 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
             updated_at: now(),
           }).where("id", "=", runId).execute();
         }).catch(() => {});
+        workflowRuns.inc({ kind: row.kind, outcome: "handed_back" });
         log("info", "workflow run handed back on shutdown", { runId });
         return;
       }
       if (error instanceof LeaseLostError) {
+        workflowRuns.inc({ kind: row.kind, outcome: "lease_lost" });
         log("warn", "workflow run lost its lease; another instance continues it", { runId });
         return;
       }
@@ -512,9 +520,13 @@ export function createWorkflows(context: DomainContext, options: WorkflowOptions
           }),
           updated_at: toDbTimestamp(at),
         }).where("id", "=", runId).execute();
-      }).catch((fenceError) => {
-        if (!(fenceError instanceof LeaseLostError)) throw fenceError;
-      });
+      }).then(
+        () => workflowRuns.inc({ kind: row.kind, outcome: final ? "failed" : "retry" }),
+        (fenceError) => {
+          if (!(fenceError instanceof LeaseLostError)) throw fenceError;
+          workflowRuns.inc({ kind: row.kind, outcome: "lease_lost" });
+        },
+      );
     } finally {
       clearInterval(heartbeat);
     }

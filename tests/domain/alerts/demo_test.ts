@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { type CampaignFacts, detect } from "../../../domain/alerts/detect.ts";
 import { type DayCounts, DEFAULT_ALERT_THRESHOLDS } from "../../../domain/alerts/types.ts";
+import { BACKFILL_DAYS } from "../../../domain/alerts/service.ts";
 import type { CampaignObjective } from "../../../db/schema.ts";
 import { addDays, dateOf } from "../../../domain/dates.ts";
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from "../../../domain/demo.ts";
@@ -34,7 +35,8 @@ function backtest(
 ) {
   const sorted = [...days].sort((left, right) => left.date.localeCompare(right.date));
   const first = sorted[0].date;
-  const outcomes: { date: string; label: string | null; types: string[] }[] = [];
+  const outcomes: { campaignId?: string; date: string; label: string | null; types: string[] }[] =
+    [];
   for (const day of sorted.slice(1)) {
     const upTo = sorted.filter((row) => row.date <= day.date);
     const verdicts = detect({
@@ -52,6 +54,7 @@ function backtest(
     );
     if (!judged) continue;
     outcomes.push({
+      campaignId,
       date: day.date,
       label: sandboxAnomalyOn(campaignId, day.date),
       types: verdicts.flatMap((verdict) => verdict.state === "anomaly" ? [verdict.type] : []),
@@ -172,5 +175,28 @@ backendTest(
     assert.equal(result.collapsesFound, result.collapses);
     assert.ok(result.ordinary >= 150, `${result.ordinary} ordinary days judged`);
     assert.deepEqual(result.falseAlarms, []);
+
+    // The first detection replayed the last 14 complete days: the recent collapses of active
+    // campaigns are in the alert list right after seeding (resolved once back in range).
+    const active = new Set(
+      campaigns.filter((campaign) => campaign.status === "active").map((campaign) => campaign.id),
+    );
+    const recentCollapses = all.filter((outcome) =>
+      outcome.label === "collapse" && outcome.date >= addDays(today, -BACKFILL_DAYS) &&
+      outcome.campaignId !== undefined && active.has(outcome.campaignId)
+    );
+    assert.ok(recentCollapses.length > 0, "the demo has recent collapses");
+    for (const collapse of recentCollapses) {
+      assert.ok(
+        raised.items.some((alert) =>
+          alert.type === "spend_dropped" && alert.campaignId === collapse.campaignId &&
+          alert.metricDate >= collapse.date
+        ),
+        `the collapse of ${collapse.date} is listed`,
+      );
+    }
+    assert.ok(
+      raised.items.some((alert) => alert.status === "resolved" && alert.resolution === "auto"),
+    );
   },
 );

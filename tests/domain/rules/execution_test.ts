@@ -262,8 +262,9 @@ backendTest("pause until tomorrow resumes at the account's midnight", async (_t,
   await domain.workflows.runDue("test");
   const resume = await domain.workflows.get(actor, resumes.items[0].id);
   assert.equal(resume.status, "succeeded");
-  // Software activating a campaign needs a person's approval: the resume waits for it.
-  assert.equal((resume.steps[0].output as { outcome: string }).outcome, "held");
+  // The resume restores the rule's own pause (nobody changed the status since): no approval.
+  assert.equal((resume.steps[0].output as { outcome: string }).outcome, "applied");
+  assert.equal((await domain.campaigns.get(actor, high.id)).status, "active");
 });
 
 backendTest("a stalled runner is taken over; each campaign is changed once", async (t, backend) => {
