@@ -53,7 +53,8 @@ backendTest(
       // Days of the account's zone: noon UTC on Nov 26 is 04:00 in Los Angeles, still Nov 26.
       // Every day Meta reports delivery for (it skips days a week's cap left without spend).
       const delivered = await setup.deliveredDays("2026-08-29", "2026-11-26");
-      assert.ok(delivered.length > 80);
+      // At most 1.75 budgets a day and 7 a week: at least the first 4 days of every week deliver.
+      assert.ok(delivered.length >= 50, `only ${delivered.length} days delivered`);
       assert.deepEqual(days.map((day) => day.metric_date), delivered);
       assert.deepEqual(days.at(-1)!.metric_date, "2026-11-26");
     } finally {
