@@ -33,8 +33,22 @@
  *   conversions a day is within counting noise for any detector; two to five days of it are
  *   not, and that is how such problems show up in real accounts.
  *
- * Rate anomalies land on campaigns of every volume, the smallest included: a shift on a
- * campaign with one conversion every other day is a miss the scorer counts.
+ * Rate anomalies land on campaigns of every volume, but each is of at least the **minimum
+ * detectable size** (`MIN_DETECTABLE_EVIDENCE`): the shift that an ideal test — one that knows
+ * the campaign's true rates, one-sided at the alert's z of 3 — finds with 80% probability, the
+ * convention of power analysis. Measured by `shiftEvidence` from the generator's own parameters
+ * (expected conversions or clicks with and without the shift over its days, on Anscombe's
+ * Poisson scale; for value per conversion, the spread of the orders' values), so it judges the
+ * anomaly, never a detector's answer on it. A drawn history whose shift falls short is drawn
+ * again, and the bench says how many were. Why not keep them: a CPA doubled through the conversion
+ * rate for two days at one conversion a day expects 1 conversion where 2 were usual, and 1 or
+ * fewer happen 41% of the time without any shift; about one rate shift in five drawn was that
+ * far below the line, so the recall counted misses no detector
+ * could avoid without alerting on noise. Why not label them clean: the shift is real, and an
+ * alert on it is no false alarm. Small campaigns stay in the set: in the clean half all of
+ * them (where false alarms are counted), in the anomalous half those whose shift is big or long
+ * enough to be seen in their counts — a lost conversion tag at two conversions a day over five
+ * days is, a 50% higher CPA over two days is not.
  *
  * @module
  */
@@ -73,6 +87,16 @@ export interface LabelledHistory {
   campaign: CampaignFacts;
   /** The anomaly injected, or null for a clean history. */
   injected: AlertType | null;
+  /**
+   * For a rate shift: the evidence an ideal test would expect to see of it (`shiftEvidence`),
+   * in standard deviations; null for delivery breaks and clean histories.
+   */
+  evidence: number | null;
+  /**
+   * How many draws of this history were set aside for carrying a rate shift below the minimum
+   * detectable size (`MIN_DETECTABLE_EVIDENCE`) before this one.
+   */
+  redrawn: number;
 }
 
 /** Options of `generateLabelledSet`. */
@@ -92,11 +116,36 @@ export function generateLabelledSet(options: LabelledSetOptions = {}): LabelledH
     const injected = index % 2 === 1
       ? INJECTED_TYPES[Math.floor(index / 2) % INJECTED_TYPES.length]
       : null;
-    return generateHistory(`${seed}:${index}`, date, injected);
+    // A rate shift too small for any test to see reliably is not one to score a detector on:
+    // the campaign is drawn again (the next draw of the same seed), until it carries one.
+    for (let attempt = 0;; attempt++) {
+      const id = attempt === 0 ? `${seed}:${index}` : `${seed}:${index}:${attempt}`;
+      const history = generateHistory(id, date, injected);
+      if (history.evidence === null || history.evidence >= MIN_DETECTABLE_EVIDENCE) {
+        return { ...history, redrawn: attempt };
+      }
+    }
   });
 }
 
-function generateHistory(id: string, date: string, injected: AlertType | null): LabelledHistory {
+/** The one-sided z an alert is raised at by default (`minZ`). */
+const ALERT_Z = 3;
+/** The z that a test has 80% power beyond: the conventional power of a minimum detectable size. */
+const POWER_80_Z = 0.8416;
+/**
+ * The least evidence (`shiftEvidence`) an injected rate shift carries: the minimum detectable
+ * size of power analysis — the shift an ideal test, one-sided at the alert's z of 3, finds
+ * with 80% probability. Smaller shifts are real, but even a test that knew the campaign's true
+ * rates would miss them more often than it found some of them; a miss on them says nothing
+ * about a detector.
+ */
+export const MIN_DETECTABLE_EVIDENCE = ALERT_Z + POWER_80_Z;
+
+function generateHistory(
+  id: string,
+  date: string,
+  injected: AlertType | null,
+): Omit<LabelledHistory, "redrawn"> {
   const random = seededRandom(id);
   const between = (low: number, high: number) => low + (high - low) * random();
   const noise = (spread: number) => Math.exp(gaussian(random) * spread);
@@ -138,6 +187,41 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
   const cpaThroughConversionRate = random() < 0.5;
 
   const first = addDays(date, -(length - 1));
+  // What an ideal test that knows the campaign's true rates could see of a shift over its days.
+  const shiftDays = Array.from({ length: isShift ? anomalyDays : 0 }, (_, back) => {
+    const spend = Math.min(budget * utilization * profile[weekdayOf(addDays(date, -back))], budget);
+    return { clicks: spend / cpc, conversions: spend / cpc * cvr };
+  });
+  const total = (read: (day: { clicks: number; conversions: number }) => number) =>
+    shiftDays.reduce((sum, day) => sum + read(day), 0);
+  const evidence = !isShift ? null : shiftEvidence(
+    injected === "roas_down"
+      ? {
+        kind: "value",
+        factor: magnitude.roas_down,
+        conversions: total((day) => day.conversions),
+        orderSpread,
+        days: anomalyDays,
+        dailySpread: spread,
+      }
+      : {
+        kind: "count",
+        // A CTR drop keeps the clicks and buys more impressions for them: the clicks the
+        // baseline CTR would have had on those impressions are the expectation.
+        expected: injected === "ctr_down"
+          ? total((day) => day.clicks) / magnitude.ctr_down
+          : injected === "cpa_up" && !cpaThroughConversionRate
+          ? total((day) => day.clicks)
+          : total((day) => day.conversions),
+        factor: injected === "ctr_down"
+          ? magnitude.ctr_down
+          : injected === "cpa_up"
+          ? 1 / magnitude.cpa_up
+          : magnitude.conversions_dropped,
+        days: anomalyDays,
+        dailySpread: spread,
+      },
+  );
   const days: DayCounts[] = [];
   for (let index = 0; index < length; index++) {
     const day = addDays(first, index);
@@ -208,7 +292,53 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
       lifetimeSpentMinor: days.reduce((sum, day) => sum + day.spendMinor, 0),
     },
     injected,
+    evidence,
   };
+}
+
+/** A rate shift as an ideal test sees it (see `shiftEvidence`). */
+export type ShiftSize =
+  | {
+    kind: "count";
+    /** Events the shift's days would have had without it. */
+    expected: number;
+    /** What the shift multiplies them by. */
+    factor: number;
+    days: number;
+    /** Daily noise of the rate (lognormal sigma). */
+    dailySpread: number;
+  }
+  | {
+    kind: "value";
+    /** What value per conversion is multiplied by. */
+    factor: number;
+    /** Conversions over the shift's days. */
+    conversions: number;
+    /** Spread of one order's value (lognormal sigma). */
+    orderSpread: number;
+    days: number;
+    dailySpread: number;
+  };
+
+/**
+ * The evidence of a rate shift for an ideal test — one that knows the campaign's true rates
+ * instead of estimating them from a baseline — in standard deviations of the quantity it tests:
+ * - a count (conversions, clicks) that falls from E₀ to E₁ = f·E₀ expected events:
+ *   2(√E₀ − √E₁) on Anscombe's variance-stabilized Poisson scale, where each event's noise is
+ *   1, widened by the daily noise of the rate itself (variance 1 + E₀σ²/days there);
+ * - value per conversion multiplied by f: |ln f| over the standard error of the mean log value
+ *   of the shift's orders, √(σ²ₒ/conversions + σ²/days).
+ * No detector that has to estimate the baseline can see more than this.
+ */
+export function shiftEvidence(size: ShiftSize): number {
+  if (size.kind === "value") {
+    if (size.conversions <= 0) return 0;
+    return Math.abs(Math.log(size.factor)) /
+      Math.sqrt(size.orderSpread ** 2 / size.conversions + size.dailySpread ** 2 / size.days);
+  }
+  const shifted = size.expected * size.factor;
+  const stabilized = 2 * Math.abs(Math.sqrt(size.expected) - Math.sqrt(shifted));
+  return stabilized / Math.sqrt(1 + size.expected * size.dailySpread ** 2 / size.days);
 }
 
 /** The value of `conversions` orders worth `mean` on average, each lognormal with `spread`. */
