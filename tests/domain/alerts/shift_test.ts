@@ -99,3 +99,50 @@ Deno.test("small steady campaigns raise no rate shifts on any of 28 days", () =>
     }
   }
 });
+
+/**
+ * A campaign with about 20 clicks a weekday (below the one-day test's gate of 30): impressions bought at a steady CPM (8% daily
+ * noise), each clicked with probability 2% × `ctr` from `days` before the end on (Poisson).
+ */
+function fewClicksHistory(seed: string, shock: { days: number; ctr?: number }): DayCounts[] {
+  const random = seededRandom(seed);
+  const noise = () => Math.exp((random() + random() + random() - 1.5) * 0.16);
+  const poisson = (mean: number) => {
+    let count = 0, product = random();
+    while (product > Math.exp(-mean)) {
+      product *= random();
+      count += 1;
+    }
+    return count;
+  };
+  const length = 63;
+  return Array.from({ length }, (_, index) => {
+    const date = addDays(YESTERDAY, index - length + 1);
+    const shocked = index >= length - shock.days;
+    const spendMinor = Math.round(4_000 * WEEKDAYS[weekdayOf(date)] * noise());
+    const impressions = Math.round(spendMinor / 4 * noise());
+    const clicks = poisson(impressions * 0.02 * (shocked ? shock.ctr ?? 1 : 1));
+    return { date, impressions, clicks, spendMinor, conversions: 0, revenueMinor: 0 };
+  });
+}
+
+Deno.test("CTR down 60% for four days at ~20 clicks a day is ctr_down over the window", () => {
+  for (const seed of ["a", "b", "c"]) {
+    const days = fewClicksHistory(`ctr:${seed}`, { days: 4, ctr: 0.4 });
+    const ctr = findings(days).find((finding) => finding.type === "ctr_down");
+    assert.ok(ctr, `seed ${seed}: ${JSON.stringify(findings(days).map((f) => f.summary))}`);
+    assert.ok(ctr.shift && ctr.shift.days >= 3, JSON.stringify(ctr.shift));
+  }
+});
+
+Deno.test("steady campaigns with ~20 clicks a day raise no ctr_down on any of 28 days", () => {
+  for (const seed of ["d", "e", "f", "g", "h"]) {
+    const days = fewClicksHistory(`ctr-steady:${seed}`, { days: 0 });
+    for (let back = 0; back < 28; back++) {
+      const date = addDays(YESTERDAY, -back);
+      const raised = findings(days.filter((day) => day.date <= date), date)
+        .filter((finding) => finding.type === "ctr_down");
+      assert.deepEqual(raised.map((finding) => finding.summary), [], `${seed} on ${date}`);
+    }
+  }
+});
