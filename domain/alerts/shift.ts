@@ -22,9 +22,7 @@
  * - **Ordinary delivery**: a window does not reach over a day whose spend broke (below 40% or
  *   above 250% of the usual day): what followed from it is that day's alert, not a shift.
  * - **Gate**: the window must expect at least `minConversions` conversions (below it even five
- *   days are counting noise), or for CTR `minClicks` clicks: the one-day test's gate of 30
- *   clicks a day would leave a campaign with 20 a day unjudged even after days of a CTR
- *   fallen by half.
+ *   days are counting noise); CTR keeps its one-day gate, `minClicks` a day.
  *
  * One alert per shift follows from the service's deduplication: the window grows with the
  * shift, the open alert is refreshed each day it is still found, and resolves itself once
@@ -75,9 +73,11 @@ interface ShiftSpec {
   metric: AlertMetric;
   direction: "up" | "down";
   minChange(thresholds: AlertThresholds): number;
-  /** Least events the whole window must expect (the gate). */
-  minEvents(thresholds: AlertThresholds): number;
+  /** Least events the whole window must expect (the gate), for a window of `days`. */
+  minEvents(thresholds: AlertThresholds, days: number): number;
   events(day: DayCounts, revenuePerConversion: number): number;
+  /** The gate applies to the baseline's median day, as in the one-day test. */
+  perDayGate?: boolean;
   /** For rates: the exposure events come from; absent for conversions (weekday medians). */
   exposure?(day: DayCounts): number;
 }
@@ -105,9 +105,10 @@ const SPECS: Partial<Record<AlertType, ShiftSpec>> = {
     metric: "ctr",
     direction: "down",
     minChange: (t) => t.ctrDown,
-    // The window's clicks, like the conversions of the others: a small campaign's CTR is
-    // counting noise on one day, not over four days of 20 clicks that fell to 8.
-    minEvents: (t) => t.minClicks,
+    // Clicks are plenty wherever CTR means anything: the one-day gate (the baseline's median
+    // clicks a day) holds for shifts too.
+    minEvents: (t, days) => t.minClicks * days,
+    perDayGate: true,
     events: (day) => day.clicks,
     exposure: (day) => day.impressions,
   },
@@ -455,7 +456,10 @@ function judgeWindow(
     );
   }
   if (!test) return null;
-  if (test.expected < spec.minEvents(thresholds)) return null;
+  const gated = spec.perDayGate
+    ? median(baseline.map(events)) * length < spec.minEvents(thresholds, length)
+    : test.expected < spec.minEvents(thresholds, length);
+  if (gated) return null;
   const metricAt = (count: number) =>
     metricOfWindow(spec.metric, count, window.days, revenuePerConversion);
   const observedMetric = metricAt(test.observed);
