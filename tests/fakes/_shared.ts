@@ -15,7 +15,11 @@ export type FakeFault =
   /** The token in use expires now: this and later requests with it are refused. */
   | { kind: "expire_token" }
   /** The platform's throttling answer; `retryAfterSeconds` where the platform says one. */
-  | { kind: "rate_limit"; retryAfterSeconds?: number };
+  | { kind: "rate_limit"; retryAfterSeconds?: number }
+  /** An async report job this request creates fails at the platform (Meta, TikTok). */
+  | { kind: "report_failed" }
+  /** An async report job this request creates never finishes (Meta, TikTok). */
+  | { kind: "report_stuck" };
 
 interface PlannedFault {
   fault: FakeFault;

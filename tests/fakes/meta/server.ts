@@ -18,7 +18,11 @@
  *   `status` ACTIVE/PAUSED/ARCHIVED/DELETED and read-only `effective_status`, `daily_budget` /
  *   `lifetime_budget` in the currency's offset, `start_time` / `stop_time`), "Insights"
  *   (`/{campaign-id}/insights` with `time_range`, `time_increment=1`, string-valued numbers,
- *   `actions` / `action_values`; days without delivery are omitted), "User, Ad Accounts"
+ *   `actions` / `action_values`; days without delivery are omitted), "Insights API, Asynchronous
+ *   and Batch Requests" (`POST /{object}/insights` answers `{report_run_id}`; `GET
+ *   /{report_run_id}` reports `async_status` "Job Not Started" / "Job Started" / "Job Running" /
+ *   "Job Completed" / "Job Failed" / "Job Skipped" and `async_percent_completion`; the rows come
+ *   from `GET /{report_run_id}/insights`, paginated with cursors), "User, Ad Accounts"
  *   (`/me/adaccounts`: `account_id`, `currency`, `timezone_name`), "User, Permissions"
  *   (`DELETE /me/permissions` revokes the app's grant: its tokens stop working).
  * - Facebook Login "Manually build a login flow": the `/dialog/oauth` redirect and
@@ -26,8 +30,10 @@
  * - Ads "About budgets": a day may spend up to 75% over the daily budget, a calendar week (Sunday
  *   to Saturday) at most 7 daily budgets.
  *
- * Simplified: one ad set per campaign is implied (no ad sets, ads or creatives), insights are
- * synchronous (no async report runs), and the only conversion is the `purchase` action.
+ * Simplified: one ad set per campaign is implied (no ad sets, ads or creatives), async report
+ * runs are made on a campaign's insights edge only and advance by one step per status check
+ * (`reportChecks` checks to complete; faults `report_failed` / `report_stuck` on the creating
+ * request make a run fail or never finish), and the only conversion is the `purchase` action.
  *
  * @module
  */
@@ -36,6 +42,7 @@ import {
   deliveryByDay,
   type DeliveryState,
   FakeClock,
+  type FakeFault,
   FaultPlan,
   hangUp,
   json,
@@ -74,6 +81,17 @@ export interface MetaFakeCampaign {
   updates: number;
 }
 
+/** An async insights report run. */
+interface ReportRun {
+  id: string;
+  accountId: string;
+  since: string;
+  until: string;
+  rows: Record<string, unknown>[];
+  checks: number;
+  outcome: "complete" | "fail" | "stuck";
+}
+
 interface Token {
   accounts: string[];
   expired: boolean;
@@ -92,6 +110,12 @@ export interface MetaFake {
   pageSize: number;
   /** How long each insights answer takes (ms; 0 by default), to watch a backfill progress. */
   insightsDelayMs: number;
+  /** Status checks an async report run takes to complete (1 by default: small runs are quick). */
+  reportChecks: number;
+  /** Async report runs made so far. */
+  reportRuns: number;
+  /** The `since..until` of every insights range asked for, directly or by a report run. */
+  rangesAsked: string[];
   /** Adds an ad account; returns its numeric id (without `act_`). */
   addAccount(account: { name?: string; currency: string; timezone: string }): string;
   /** A token that may manage `accounts`. */
@@ -117,6 +141,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
   const tokens = new Map<string, Token>();
   const codes = new Map<string, string[]>();
   const campaigns = new Map<string, MetaFakeCampaign>();
+  const reportRuns = new Map<string, ReportRun>();
   const app = { clientId: "1234567890", clientSecret: "meta-fake-secret" };
   const usage = new Map<string, number>();
 
@@ -284,13 +309,15 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     });
   }
 
-  function insights(campaign: MetaFakeCampaign, url: URL) {
+  /** A campaign's daily insight rows for `params.time_range`, or an error answer. */
+  function insightRows(campaign: MetaFakeCampaign, params: URLSearchParams) {
     const account = accounts.get(campaign.accountId)!;
-    const range = JSON.parse(url.searchParams.get("time_range") ?? "{}") as {
+    const range = JSON.parse(params.get("time_range") ?? "{}") as {
       since?: string;
       until?: string;
     };
     if (!range.since || !range.until) return invalid("time_range", "time_range is required");
+    fake.rangesAsked.push(`${range.since}..${range.until}`);
     const offset = offsetOf(account.currency);
     const rows = [...deliveryByDay(campaign.id, campaign.history, account.timezone, clock.now(), {
       maxDailyFactor: 1.75,
@@ -316,7 +343,70 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
             : undefined,
         };
       });
-    return json(page(rows, url), 200, usageHeader(`${campaign.accountId}`));
+    return { since: range.since, until: range.until, rows };
+  }
+
+  function insights(campaign: MetaFakeCampaign, url: URL) {
+    const result = insightRows(campaign, url.searchParams);
+    if (result instanceof Response) return result;
+    return json(page(result.rows, url), 200, usageHeader(`${campaign.accountId}`));
+  }
+
+  function createReportRun(
+    campaign: MetaFakeCampaign,
+    form: URLSearchParams,
+    fault: FakeFault | null,
+  ) {
+    const result = insightRows(campaign, form);
+    if (result instanceof Response) return result;
+    const run: ReportRun = {
+      id: numericId(16),
+      accountId: campaign.accountId,
+      ...result,
+      checks: 0,
+      outcome: fault?.kind === "report_failed"
+        ? "fail"
+        : fault?.kind === "report_stuck"
+        ? "stuck"
+        : "complete",
+    };
+    reportRuns.set(run.id, run);
+    fake.reportRuns += 1;
+    return json({ report_run_id: run.id }, 200, usageHeader(campaign.accountId));
+  }
+
+  /** `GET /{report_run_id}`: each check moves the run one step on. */
+  function reportRunStatus(run: ReportRun) {
+    run.checks += 1;
+    const share = Math.min(1, run.checks / Math.max(1, fake.reportChecks));
+    const [status, percent] = run.outcome === "fail"
+      ? ["Job Failed", Math.round(share * 50)]
+      : run.outcome === "stuck"
+      ? ["Job Running", 50]
+      : share >= 1
+      ? ["Job Completed", 100]
+      : [run.checks === 1 ? "Job Started" : "Job Running", Math.round(share * 100)];
+    return json(
+      {
+        id: run.id,
+        account_id: run.accountId,
+        async_status: status,
+        async_percent_completion: percent,
+        date_start: run.since,
+        date_stop: run.until,
+        time_ref: Math.floor(clock.now() / 1000),
+        ...(status === "Job Completed" ? { time_completed: Math.floor(clock.now() / 1000) } : {}),
+      },
+      200,
+      usageHeader(run.accountId),
+    );
+  }
+
+  function reportRunInsights(run: ReportRun, url: URL) {
+    if (run.outcome !== "complete" || run.checks < fake.reportChecks) {
+      return invalid("report not ready", `Report run ${run.id} has not completed.`);
+    }
+    return json(page(run.rows, url), 200, usageHeader(run.accountId));
   }
 
   async function handle(request: Request): Promise<Response> {
@@ -398,7 +488,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     if (fake.insightsDelayMs > 0 && path.endsWith("/insights")) {
       await new Promise((resolve) => setTimeout(resolve, fake.insightsDelayMs));
     }
-    const response = await route(request, url, path, form, token);
+    const response = await route(request, url, path, form, token, fault);
     if (failing) return failing.kind === "timeout" ? hangUp(request) : serverError();
     return response;
   }
@@ -418,6 +508,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     path: string,
     form: URLSearchParams | null,
     token: Token,
+    fault: FakeFault | null,
   ): Response {
     if (path === "/me/permissions" && request.method === "DELETE") {
       // Revoking the app's permissions ends the token (and every token of the grant).
@@ -452,6 +543,13 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
         : listCampaigns(account, url);
     }
     const object = /^\/(\d+)(\/insights)?$/.exec(path);
+    const run = object ? reportRuns.get(object[1]) : undefined;
+    if (run) {
+      if (!token.accounts.includes(run.accountId)) {
+        return graphError(403, { message: "(#10) Permission denied", code: 10 });
+      }
+      return object![2] ? reportRunInsights(run, url) : reportRunStatus(run);
+    }
     const campaign = object ? campaigns.get(object[1]) : undefined;
     if (!campaign || campaign.status === "DELETED" && request.method !== "GET") {
       return graphError(400, {
@@ -466,7 +564,11 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     if (!token.accounts.includes(campaign.accountId)) {
       return graphError(403, { message: "(#10) Permission denied", code: 10 });
     }
-    if (object![2]) return insights(campaign, url);
+    if (object![2]) {
+      return request.method === "POST"
+        ? createReportRun(campaign, form!, fault)
+        : insights(campaign, url);
+    }
     if (request.method === "GET") {
       return json(select(campaignFields(campaign), url.searchParams.get("fields")), 200, {
         ...usageHeader(campaign.accountId),
@@ -555,6 +657,9 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     creates: 0,
     pageSize: 25,
     insightsDelayMs: 0,
+    reportChecks: 1,
+    reportRuns: 0,
+    rangesAsked: [],
     app,
     addAccount({ name, currency, timezone }) {
       const id = numericId(15);
