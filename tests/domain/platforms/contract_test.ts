@@ -180,6 +180,30 @@ async function contract(t: Deno.TestContext, target: ContractTarget) {
     assert.ok(days.some((day) => day.conversions > 0 && day.revenueMinor > 0));
   });
 
+  await t.step("a 45-day range is read completely, each day once", async () => {
+    const { externalId } = await adapter.createCampaign(account, SPEC, key("7"));
+    const start = now();
+    const campaign = asCampaign(target, externalId, {
+      status: "active",
+      createdAt: start.toISOString(),
+    });
+    await adapter.resumeCampaign(account, campaign);
+    fake?.clock.advanceDays(45);
+    const from = dateOf(start, account.timezone);
+    const to = addDays(from, 44);
+    const days = await adapter.fetchDailyMetrics(
+      account,
+      campaign,
+      { from, to, spentBeforeMinor: 0 },
+      fake ? now() : new Date(start.getTime() + 45 * 86_400_000),
+    );
+    const dates = days.map((day) => day.date);
+    assert.deepEqual(dates, [...new Set(dates)].sort(), "ascending, no day twice");
+    assert.ok(dates.every((date) => date >= from && date <= to));
+    assert.ok(days.length >= 35, `${days.length} days`);
+    assert.ok(dates.some((date) => date > addDays(from, 30)), "beyond the first 30 days");
+  });
+
   if (!fake) return;
 
   const jobs = fake.reportJobs;

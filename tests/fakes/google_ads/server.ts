@@ -13,7 +13,9 @@
  *   (`googleAds:search` with `pageToken` / `nextPageToken`; the page size is fixed by Google, so the
  *   fake's `pageSize` is a test control, not a request field). Metric rows are per
  *   `segments.date` in the account's time zone; rows without impressions are left out. Unknown
- *   fields are refused with `queryError: UNRECOGNIZED_FIELD`.
+ *   fields are refused with `queryError: UNRECOGNIZED_FIELD`. The Google Ads API has no
+ *   asynchronous report jobs: reports of any range are streamed by `searchStream`, so the fake
+ *   has none either.
  * - "Mutating resources / Best practices: partial failure and validate-only":
  *   `campaigns:mutate` and `campaignBudgets:mutate` with `create` / `update` + `updateMask` /
  *   `remove` operations, `partialFailure` (failed operations answer `{}` and the request a
