@@ -26,7 +26,10 @@
  *   (`/me/adaccounts`: `account_id`, `currency`, `timezone_name`), "User, Permissions"
  *   (`DELETE /me/permissions` revokes the app's grant: its tokens stop working).
  * - Facebook Login "Manually build a login flow": the `/dialog/oauth` redirect and
- *   `/oauth/access_token` code exchange and `fb_exchange_token` (long-lived token) exchange.
+ *   `/oauth/access_token` code exchange and `fb_exchange_token` (long-lived token) exchange;
+ *   "Access Token Guide, Long-Lived Access Tokens": a code's token lasts an hour, a long-lived one
+ *   60 days (`expires_in`), and only a token still valid can be exchanged for a new long-lived one
+ *   (an expired token answers 190/463 and needs a new login).
  * - Ads "About budgets": a day may spend up to 75% over the daily budget, a calendar week (Sunday
  *   to Saturday) at most 7 daily budgets.
  *
@@ -95,7 +98,13 @@ interface ReportRun {
 interface Token {
   accounts: string[];
   expired: boolean;
+  /** When it expires by age (fake clock ms); null for tokens that do not age. */
+  expiresAt: number | null;
 }
+
+/** Lifetimes of the tokens the token endpoint issues (seconds): code → 1 hour, long-lived 60 days. */
+const SHORT_LIVED_SECONDS = 3_600;
+const LONG_LIVED_SECONDS = 5_184_000;
 
 /** A running fake Meta Graph API. */
 export interface MetaFake {
@@ -118,8 +127,8 @@ export interface MetaFake {
   rangesAsked: string[];
   /** Adds an ad account; returns its numeric id (without `act_`). */
   addAccount(account: { name?: string; currency: string; timezone: string }): string;
-  /** A token that may manage `accounts`. */
-  issueToken(accounts: string[]): string;
+  /** A token that may manage `accounts`, expiring `expiresInSeconds` from now (default: never). */
+  issueToken(accounts: string[], expiresInSeconds?: number): string;
   /**
    * Adds an ACTIVE campaign with a daily budget (Meta units) that has delivered since
    * `activeSince` (epoch ms; default: now), as if made on Meta before the app saw the account.
@@ -435,8 +444,12 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
         return graphError(400, { message: "Error validating client secret.", code: 1 });
       }
       let granted: string[] | undefined;
-      if (params.get("grant_type") === "fb_exchange_token") {
-        granted = tokens.get(params.get("fb_exchange_token") ?? "")?.accounts;
+      const exchanging = params.get("grant_type") === "fb_exchange_token";
+      if (exchanging) {
+        const held = tokens.get(params.get("fb_exchange_token") ?? "");
+        // Only a token still valid can be exchanged; an expired one needs a new login.
+        if (held && isExpired(held)) return expiredToken();
+        granted = held?.accounts;
       } else {
         granted = codes.get(params.get("code") ?? "");
         codes.delete(params.get("code") ?? "");
@@ -448,10 +461,11 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
           error_subcode: 36009,
         });
       }
+      const expiresIn = exchanging ? LONG_LIVED_SECONDS : SHORT_LIVED_SECONDS;
       return json({
-        access_token: fake.issueToken(granted),
+        access_token: fake.issueToken(granted, expiresIn),
         token_type: "bearer",
-        expires_in: params.get("grant_type") === "fb_exchange_token" ? 5_184_000 : 3_600,
+        expires_in: expiresIn,
       });
     }
 
@@ -465,13 +479,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
         code: 190,
       });
     }
-    if (token.expired) {
-      return graphError(400, {
-        message: "Error validating access token: Session has expired.",
-        code: 190,
-        error_subcode: 463,
-      });
-    }
+    if (isExpired(token)) return expiredToken();
     if (fault?.kind === "rate_limit") {
       const minutes = Math.ceil((fault.retryAfterSeconds ?? 300) / 60);
       return graphError(400, {
@@ -491,6 +499,18 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     const response = await route(request, url, path, form, token, fault);
     if (failing) return failing.kind === "timeout" ? hangUp(request) : serverError();
     return response;
+  }
+
+  function isExpired(token: Token): boolean {
+    return token.expired || (token.expiresAt !== null && clock.now() >= token.expiresAt);
+  }
+
+  function expiredToken() {
+    return graphError(400, {
+      message: "Error validating access token: Session has expired.",
+      code: 190,
+      error_subcode: 463,
+    });
   }
 
   function serverError() {
@@ -666,9 +686,12 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
       accounts.set(id, { id, name: name ?? `Fake Meta ${currency}`, currency, timezone });
       return id;
     },
-    issueToken(granted) {
+    issueToken(granted, expiresInSeconds) {
       const token = `EAAfake${crypto.randomUUID().replaceAll("-", "")}`;
-      tokens.set(token, { accounts: [...granted], expired: false });
+      const expiresAt = expiresInSeconds === undefined
+        ? null
+        : clock.now() + expiresInSeconds * 1000;
+      tokens.set(token, { accounts: [...granted], expired: false, expiresAt });
       return token;
     },
     seedCampaign(accountId, { name, dailyBudget, activeSince }) {
