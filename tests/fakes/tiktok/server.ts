@@ -78,6 +78,14 @@ export interface TikTokFake {
   issueToken(advertisers: string[]): string;
   /** An auth code the token endpoint exchanges (the consent screen is the e2e's business). */
   issueAuthCode(advertisers: string[]): string;
+  /**
+   * Adds an ENABLE campaign with a daily budget (currency units) that has delivered since
+   * `activeSince` (epoch ms; default: now), as if made on TikTok before the app saw it.
+   */
+  seedCampaign(
+    advertiserId: string,
+    campaign: { name: string; dailyBudget: number; activeSince?: number },
+  ): string;
   close(): Promise<void>;
 }
 
@@ -394,6 +402,25 @@ export function startTikTokFake(options: { port?: number; clock?: FakeClock } = 
       const code = crypto.randomUUID();
       codes.set(code, [...granted]);
       return code;
+    },
+    seedCampaign(advertiserId, { name, dailyBudget, activeSince }) {
+      const at = activeSince ?? clock.now();
+      const campaign: TikTokFakeCampaign = {
+        id: numericId(19),
+        advertiserId,
+        name,
+        objective: "TRAFFIC",
+        budgetMode: "BUDGET_MODE_DAY",
+        budget: dailyBudget,
+        status: "ENABLE",
+        createTime: at,
+        history: [],
+        updates: 0,
+      };
+      record(campaign);
+      campaign.history[0].at = at;
+      campaigns.set(campaign.id, campaign);
+      return campaign.id;
     },
     close: served.close,
   };
