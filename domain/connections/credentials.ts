@@ -60,6 +60,10 @@ export async function openTokens(
 
 /** A token expiring within this long is extended before use (where the platform allows it). */
 export const EXTEND_BEFORE_EXPIRY_MS = 7 * 86_400_000;
+/** Extensions remembered per source (each is one account's, about every 53 days). */
+const MAX_REMEMBERED_EXTENSIONS = 1_000;
+
+type Extend = NonNullable<OAuthClient["extend"]>;
 
 /**
  * The credentials source of one platform's adapter: decrypts; extends a token that expires
@@ -81,19 +85,35 @@ export function encryptedCredentials(
     }).where("credentials_encrypted", "=", stored).execute();
   }
 
+  // Extensions by the stored value they replace: a sync's later calls still hold the value it
+  // read at its start, and must get the extended token rather than extend it again.
+  const extensions = new Map<string, Promise<PlatformTokens>>();
+
+  async function extend(stored: string | null, tokens: PlatformTokens, extend: Extend) {
+    try {
+      const extended = await extend(tokens);
+      await store(stored, extended);
+      return extended;
+    } catch {
+      // Still valid for now: the call goes ahead, and a later read tries to extend again.
+      if (stored !== null) extensions.delete(stored);
+      return tokens;
+    }
+  }
+
   return {
     async read(stored) {
       const tokens = await openTokens(cipher, stored);
       const left = tokens.expiresAt ? Date.parse(tokens.expiresAt) - now().getTime() : Infinity;
       if (!oauth?.extend || left <= 0 || left > EXTEND_BEFORE_EXPIRY_MS) return tokens;
-      try {
-        const extended = await oauth.extend(tokens);
-        await store(stored, extended);
-        return extended;
-      } catch {
-        // Still valid for now: the call goes ahead, and the next read tries to extend again.
-        return tokens;
+      if (stored === null) return await extend(stored, tokens, oauth.extend);
+      let pending = extensions.get(stored);
+      if (!pending) {
+        if (extensions.size >= MAX_REMEMBERED_EXTENSIONS) extensions.clear();
+        pending = extend(stored, tokens, oauth.extend);
+        extensions.set(stored, pending);
       }
+      return await pending;
     },
     refresh: oauth
       ? async (stored, expired) => {

@@ -268,14 +268,19 @@ backendTest(
       const first = await storedTokens();
       assert.equal(first.expiresAt, "2027-01-25T12:00:00.000Z", "Meta's 60 days");
 
-      await t.step("eight days before expiry the token is used as it is", async () => {
-        const status = await syncAfter(52);
+      await t.step("two weeks before expiry the token is used as it is", async () => {
+        const status = await syncAfter(46);
         assert.equal(status.lastError, null);
         assert.equal((await storedTokens()).accessToken, first.accessToken);
       });
 
-      await t.step("six days before, it is exchanged for a new long-lived one", async () => {
-        const status = await syncAfter(2);
+      await t.step("six days before, it is exchanged for a new long-lived one, once", async () => {
+        // Listing takes a call per page, all with the credentials the step read at its start.
+        fake.seedCampaign(setup.accountId, { name: "Second", dailyBudget: 3_000 });
+        fake.pageSize = 1;
+        const exchanges = fake.tokenExchanges;
+        const status = await syncAfter(8);
+        assert.equal(fake.tokenExchanges, exchanges + 1);
         assert.equal(status.lastError, null);
         const extended = await storedTokens();
         assert.notEqual(extended.accessToken, first.accessToken);

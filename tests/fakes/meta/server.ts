@@ -123,6 +123,8 @@ export interface MetaFake {
   reportChecks: number;
   /** Async report runs made so far. */
   reportRuns: number;
+  /** Long-lived tokens issued for a valid one (`fb_exchange_token`) so far. */
+  tokenExchanges: number;
   /** The `since..until` of every insights range asked for, directly or by a report run. */
   rangesAsked: string[];
   /** Adds an ad account; returns its numeric id (without `act_`). */
@@ -462,6 +464,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
         });
       }
       const expiresIn = exchanging ? LONG_LIVED_SECONDS : SHORT_LIVED_SECONDS;
+      if (exchanging) fake.tokenExchanges += 1;
       return json({
         access_token: fake.issueToken(granted, expiresIn),
         token_type: "bearer",
@@ -679,6 +682,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     insightsDelayMs: 0,
     reportChecks: 1,
     reportRuns: 0,
+    tokenExchanges: 0,
     rangesAsked: [],
     app,
     addAccount({ name, currency, timezone }) {
