@@ -300,3 +300,34 @@ backendTest(
     }
   },
 );
+
+backendTest(
+  "a grant revoked at Meta (not through the app) puts the account in error: reconnect",
+  async (_t, backend) => {
+    const setup = await metaSetup(backend);
+    try {
+      const { domain, fake } = setup;
+      const actor = await registerUser(domain);
+      const [account] = await connectMeta(domain, actor, SESSION);
+      await domain.workflows.runDue("test", { limit: 1 });
+      const row = await backend.db.kysely.selectFrom("ad_accounts").selectAll()
+        .where("id", "=", account.id).executeTakeFirstOrThrow();
+      const { accessToken } = await openTokens(setup.cipher, row.credentials_encrypted);
+      // The person removes the app in their Meta settings.
+      const revoked = await fetch(`${fake.url}/v24.0/me/permissions`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      assert.deepEqual((await revoked.json()).success, true);
+      backend.clock.advance(60 * 60_000);
+      fake.clock.ms = backend.clock.now().getTime();
+      await domain.workflows.runDue("test");
+      const status = await domain.connections.syncStatus(actor, account.id);
+      assert.deepEqual(status.accountStatus, "error");
+      assert.ok(status.lastError!.includes("reconnect the account"), status.lastError!);
+      assert.deepEqual(status.nextAt, null);
+    } finally {
+      await setup.close();
+    }
+  },
+);
