@@ -116,7 +116,10 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
               Active campaigns · {formatRange(range, range.today.slice(0, 4))}
             </h2>
             <a
-              href="/campaigns?status=active"
+              href={`/campaigns?${new URLSearchParams([
+                ["status", "active"],
+                ...rangeParams(range),
+              ])}`}
               class="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
             >
               All {active.total} active campaigns →
