@@ -44,7 +44,7 @@ export function RangePicker({ url, range, comparedWith }: RangePickerProps) {
           </span>
         )}
       </p>
-      <form method="get" action={url.pathname} class="flex items-end gap-2">
+      <form method="get" action={url.pathname} class="flex flex-wrap items-end gap-2">
         {hidden}
         <label class="flex flex-col gap-1">
           <span class={label}>Period</span>
@@ -58,7 +58,12 @@ export function RangePicker({ url, range, comparedWith }: RangePickerProps) {
         </label>
         <Button variant="secondary">Show</Button>
       </form>
-      <form method="get" action={url.pathname} class="flex items-end gap-2" data-custom-range>
+      <form
+        method="get"
+        action={url.pathname}
+        class="flex flex-wrap items-end gap-2"
+        data-custom-range
+      >
         {hidden}
         <input type="hidden" name="range" value="custom" />
         <label class="flex flex-col gap-1">
