@@ -104,6 +104,9 @@ Deno.test("dashboard", async (t) => {
     const id = list.body.match(/data-campaign-id="([0-9a-f-]{36})"/)![1];
     const { body } = await client.get(`/campaigns/${id}?days=90`);
     assert.equal(chartValues(body, "campaign-spend").length, 90);
+    const csv = await client.get(`/campaigns/${id}?range=last_14_days&format=csv`);
+    assert.match(csv.headers.get("content-disposition")!, /filename="daily-Spring_Sale/);
+    assert.equal(csv.body.trimEnd().split("\r\n").length, 1 + 14 + 1);
     assert.match(body, /Spring Sale: 20% off/, "its creatives are listed");
   });
 });

@@ -14,6 +14,8 @@ import { formatDate, formatMoney } from "@/pages/format.ts";
 import { FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
 import { includesToday, previousPeriod, rangeChoiceFromParams } from "@/domain/report_range.ts";
+import { csvResponse } from "@/lib/csv.ts";
+import { dailyCsv } from "@/pages/campaign_csv.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
 /** The status buttons: what each posts, the status it leads to, and what it says afterwards. */
@@ -78,6 +80,11 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     metrics.performance(actor, { ...previousPeriod(range), campaignId: campaign.id }),
     services.domain.creatives.list(actor, campaign.id, { limit: 50 }),
   ]);
+  if (ctx.url.searchParams.get("format") === "csv") {
+    return csvResponse(dailyCsv(report), `daily-${campaign.name}-${range.from}-${range.to}.csv`);
+  }
+  const csvUrl = new URL(ctx.url);
+  csvUrl.searchParams.set("format", "csv");
   return (
     <>
       <nav class="mb-2 text-sm">
@@ -103,6 +110,12 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
       </div>
       <div class="mb-6">
         <RangePicker url={ctx.url} range={range} comparedWith={previousPeriod(range)} />
+        <p class="mt-2 text-xs text-neutral-600 dark:text-neutral-400">
+          Days of the account's time zone ({range.timeZone}).{" "}
+          <a href={`${csvUrl.pathname}${csvUrl.search}`} class="underline" download>
+            Export daily CSV
+          </a>
+        </p>
       </div>
       <PerformanceSummary
         report={report}
