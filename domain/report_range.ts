@@ -86,21 +86,26 @@ export function resolveRange(choice: RangeChoice, now: Date, timeZone: string): 
   return { preset: choice.preset, ...dates, timeZone, today };
 }
 
-function presetDates(preset: RangePreset, today: string): { from: string; to: string } {
-  const yesterday = addDays(today, -1);
+/** The `days` complete days ending yesterday, for a local `today`: what "last N days" means. */
+export function lastCompleteDays(days: number, today: string): { from: string; to: string } {
+  return { from: addDays(today, -days), to: addDays(today, -1) };
+}
+
+/** The dates of `preset` for a local `today` (`YYYY-MM-DD`). */
+export function presetDates(preset: RangePreset, today: string): { from: string; to: string } {
   switch (preset) {
     case "today":
       return { from: today, to: today };
     case "yesterday":
-      return { from: yesterday, to: yesterday };
+      return lastCompleteDays(1, today);
     case "last_7_days":
-      return { from: addDays(today, -7), to: yesterday };
+      return lastCompleteDays(7, today);
     case "last_14_days":
-      return { from: addDays(today, -14), to: yesterday };
+      return lastCompleteDays(14, today);
     case "last_30_days":
-      return { from: addDays(today, -30), to: yesterday };
+      return lastCompleteDays(30, today);
     case "last_90_days":
-      return { from: addDays(today, -90), to: yesterday };
+      return lastCompleteDays(90, today);
     case "this_month":
       return { from: `${today.slice(0, 7)}-01`, to: today };
     case "last_month": {
