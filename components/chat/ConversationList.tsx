@@ -7,7 +7,7 @@
  */
 import type { Conversation } from "@/domain/conversations.ts";
 import { buttonClass } from "@/components/ui/Button.tsx";
-import { formatDate } from "@/pages/format.ts";
+import { formatMomentDate } from "@/pages/format.ts";
 
 interface ConversationListProps {
   conversations: readonly Conversation[];
@@ -58,7 +58,7 @@ export function ConversationList(
                 {conversation.title}
               </span>
               <span class="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400">
-                {formatDate(conversation.updatedAt)}
+                {formatMomentDate(conversation.updatedAt)}
                 {awaitingApproval.has(conversation.id) && (
                   <span
                     class="rounded-full bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800 dark:bg-amber-500/15 dark:text-amber-300"
