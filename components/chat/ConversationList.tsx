@@ -43,7 +43,10 @@ export function ConversationList(
       </div>
       <ul class="min-h-0 flex-1 space-y-0.5 overflow-y-auto p-2" data-conversation-list>
         {conversations.length === 0 && (
-          <li class="px-3 py-6 text-center text-xs text-neutral-500" data-conversation-empty>
+          <li
+            class="px-3 py-6 text-center text-xs text-neutral-500 dark:text-neutral-400"
+            data-conversation-empty
+          >
             No conversations yet.
           </li>
         )}
@@ -57,7 +60,7 @@ export function ConversationList(
               <span class="block truncate font-medium" data-conversation-title>
                 {conversation.title}
               </span>
-              <span class="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400">
+              <span class="flex items-center gap-2 text-xs text-neutral-600 dark:text-neutral-400">
                 {formatMomentDate(conversation.updatedAt)}
                 {awaitingApproval.has(conversation.id) && (
                   <span
@@ -73,7 +76,7 @@ export function ConversationList(
         ))}
       </ul>
       {more && (
-        <p class="border-t border-neutral-200 px-3 py-2 text-xs text-neutral-500 dark:border-neutral-800">
+        <p class="border-t border-neutral-200 px-3 py-2 text-xs text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
           Showing the most recent {conversations.length}.
         </p>
       )}
