@@ -19,8 +19,11 @@ const HOUR_MS = 3_600_000;
 const MAX_OFFSET_BEHIND_MS = 13 * HOUR_MS;
 const MAX_OFFSET_AHEAD_MS = 15 * HOUR_MS;
 
-/** A `YYYY-MM-DD` date that exists on the calendar. */
-export const isoDateSchema = z.iso.date();
+/**
+ * A `YYYY-MM-DD` date that exists on the calendar. Marked pure so browser bundles that only
+ * format dates leave zod out.
+ */
+export const isoDateSchema = /* @__PURE__ */ z.iso.date();
 
 /** The date `days` after (or before, if negative) `date`. */
 export function addDays(date: string, days: number): string {
