@@ -108,7 +108,10 @@ export function TimelineLegend({ items }: { items: { label: string; swatch: stri
 /** The time axis above the rows, with its tick labels. */
 export function Axis({ ticks }: { ticks: TimelineTick[] }) {
   return (
-    <div class="relative h-5 min-w-0 flex-1 border-b border-neutral-200 text-[11px] tabular-nums text-neutral-500 dark:border-neutral-700 dark:text-neutral-400">
+    <div
+      class="relative h-5 min-w-0 flex-1 border-b border-neutral-200 text-[11px] tabular-nums text-neutral-500 dark:border-neutral-700 dark:text-neutral-400"
+      data-chart-axis
+    >
       {ticks.map((tick, index) => (
         <span
           // Every other label only from `sm` up: on a phone-wide axis they would collide.

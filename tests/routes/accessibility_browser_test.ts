@@ -4,17 +4,20 @@
  * approval card — in the light and the dark theme. A critical or serious violation fails the
  * test; moderate and minor ones are counted and printed. Chart labels must not overlap.
  *
+ * Every page is walked on a desktop and on a 390 px wide screen.
+ *
  * The pages come from the routes manifest (`fresh.gen.ts`), so a new page is walked without
  * touching this test: a page with a parameter is opened through a link found on the pages
  * already walked, and a page no link reaches fails the test unless it is listed in `UNREACHABLE`.
  */
 import assert from "node:assert/strict";
 import axe from "axe-core";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import manifest from "../../fresh.gen.ts";
 import { THEME_COOKIE } from "../../lib/theme.ts";
 import { DEMO_EMAIL, DEMO_PASSWORD } from "../../scripts/seed.ts";
 import { startApp } from "../_helpers/app_process.ts";
+import { scratchDatabaseUrl } from "../_helpers/backend.ts";
 import { browserOrSkip, launchBrowser } from "../_helpers/browser.ts";
 import { signInCookies } from "../_helpers/signed_in.ts";
 
@@ -94,12 +97,15 @@ async function audit(page: Page): Promise<Violation[]> {
   });
 }
 
-/** Pairs of texts drawn in one chart's SVG whose boxes overlap (axis labels running together). */
+/**
+ * Pairs of texts drawn in one chart's SVG, or labels of one HTML axis (`data-chart-axis`), whose
+ * boxes overlap: labels running together.
+ */
 function overlappingChartText(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const overlaps: string[] = [];
-    for (const svg of document.querySelectorAll("svg")) {
-      const texts = [...svg.querySelectorAll("text")]
+    for (const chart of document.querySelectorAll("svg, [data-chart-axis]")) {
+      const texts = [...chart.querySelectorAll(chart.localName === "svg" ? "text" : "*")]
         .map((text) => ({ label: text.textContent ?? "", box: text.getBoundingClientRect() }))
         .filter(({ box }) => box.width > 0 && box.height > 0);
       texts.forEach((a, index) => {
@@ -124,9 +130,10 @@ function linksOf(page: Page): Promise<string[]> {
   );
 }
 
-/** The findings of one page in one theme. */
+/** The findings of one page in one theme and width. */
 interface PageReport {
-  theme: string;
+  /** Theme and width, e.g. `dark 390px`. */
+  view: string;
   url: string;
   violations: Violation[];
 }
@@ -140,12 +147,17 @@ async function visit(page: Page, url: string, ready?: string): Promise<Violation
   return await audit(page);
 }
 
+/** A browser context drawing the app in `theme` on a screen `width` pixels wide. */
 async function themedContext(
-  contexts: (options: { colorScheme: "light" | "dark" }) => Promise<BrowserContext>,
+  browser: Browser,
   baseUrl: string,
   theme: "light" | "dark",
+  width: number,
 ): Promise<BrowserContext> {
-  const context = await contexts({ colorScheme: theme });
+  const context = await browser.newContext({
+    colorScheme: theme,
+    viewport: { width, height: 900 },
+  });
   await context.addCookies([{ name: THEME_COOKIE, value: theme, url: baseUrl }]);
   return context;
 }
@@ -153,22 +165,27 @@ async function themedContext(
 Deno.test({ name: NAME, ignore: !executable }, async (t) => {
   // The demo data gives the pages content: campaigns, metrics, a rule, alerts.
   const dataDir = await Deno.makeTempDir({ prefix: "aae-axe-" });
+  // With DATABASE_URL, a database of the test's own (the shared one may be another branch's).
+  const databaseUrl = await scratchDatabaseUrl("aae_axe_pages");
+  const database: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
   const seeded = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "scripts/seed.ts"],
     cwd: new URL("../../", import.meta.url),
-    env: { DATA_DIR: dataDir, LOG_LEVEL: "error" },
+    env: { ...database, DATA_DIR: dataDir, LOG_LEVEL: "error" },
     stdout: "null",
     stderr: "piped",
   }).output();
   assert.ok(seeded.success, new TextDecoder().decode(seeded.stderr));
   // The offline assistant (no GEMINI_API_KEY) answers deterministically.
-  const app = await startApp({ dataDir, env: { LOG_LEVEL: "warn", GEMINI_API_KEY: "" } });
+  const app = await startApp({
+    dataDir,
+    env: { ...database, LOG_LEVEL: "warn", GEMINI_API_KEY: "" },
+  });
   const browser = await launchBrowser(executable!);
   const reports: PageReport[] = [];
   try {
     const session = await signInCookies(app.url, DEMO_EMAIL, DEMO_PASSWORD);
     const routes = pageRoutes();
-    const newContext = (options: { colorScheme: "light" | "dark" }) => browser.newContext(options);
 
     await t.step(
       "the assistant holds a conversation with a tool step and an approval",
@@ -186,21 +203,29 @@ Deno.test({ name: NAME, ignore: !executable }, async (t) => {
       },
     );
 
-    for (const theme of ["light", "dark"] as const) {
-      await t.step(`every page in the ${theme} theme`, async () => {
-        const visitor = await themedContext(newContext, app.url, theme);
+    // Desktop and a phone's width: a narrow layout moves text onto other backgrounds.
+    const views = (["light", "dark"] as const).flatMap((theme) =>
+      [1280, 390].map((width) => ({ theme, width, label: `${theme} ${width}px` }))
+    );
+    for (const { theme, width, label } of views) {
+      await t.step(`every page, ${label}`, async () => {
+        const visitor = await themedContext(browser, app.url, theme, width);
         const visitorPage = await visitor.newPage();
         for (const path of PUBLIC) {
-          reports.push({ theme, url: path, violations: await visit(visitorPage, app.url + path) });
+          reports.push({
+            view: label,
+            url: path,
+            violations: await visit(visitorPage, app.url + path),
+          });
         }
         reports.push({
-          theme,
+          view: label,
           url: "/no-such-page (404)",
           violations: await visit(visitorPage, `${app.url}/no-such-page`),
         });
         await visitor.close();
 
-        const user = await themedContext(newContext, app.url, theme);
+        const user = await themedContext(browser, app.url, theme, width);
         await user.addCookies(session.map((cookie) => ({ ...cookie, url: app.url })));
         const page = await user.newPage();
         const links = new Set<string>();
@@ -225,7 +250,7 @@ Deno.test({ name: NAME, ignore: !executable }, async (t) => {
             pending.splice(pending.indexOf(route), 1);
             progress = true;
             const violations = await visit(page, app.url + url, READY[route.pattern]);
-            reports.push({ theme, url, violations });
+            reports.push({ view: label, url, violations });
             for (const link of await linksOf(page)) links.add(link);
           }
         }
@@ -258,7 +283,7 @@ Deno.test({ name: NAME, ignore: !executable }, async (t) => {
     for (const violation of report.violations) {
       if (violation.impact === "moderate" || violation.impact === "minor") {
         console.log(
-          `  ${violation.impact} ${report.theme} ${report.url}: ${violation.id} ` +
+          `  ${violation.impact} ${report.view} ${report.url}: ${violation.id} ` +
             `(${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
         );
       }
@@ -268,7 +293,7 @@ Deno.test({ name: NAME, ignore: !executable }, async (t) => {
     report.violations
       .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
       .map((violation) =>
-        `${report.theme} ${report.url}: ${violation.impact} ${violation.id} — ${violation.help}\n` +
+        `${report.view} ${report.url}: ${violation.impact} ${violation.id} — ${violation.help}\n` +
         violation.nodes.map((node) =>
           `    ${node.target.join(" ")}: ${node.failureSummary?.replaceAll("\n", " ")}`
         ).join("\n")

@@ -2,12 +2,17 @@
 import assert from "node:assert/strict";
 import { browserOrSkip, launchBrowser } from "../_helpers/browser.ts";
 import { startApp } from "../_helpers/app_process.ts";
+import { scratchDatabaseUrl } from "../_helpers/backend.ts";
 
 const NAME = "real chromium: registration takes the browser's time zone";
 const chromium = browserOrSkip(NAME);
 
 Deno.test({ name: NAME, ignore: !chromium }, async () => {
-  const server = await startApp({ env: { LOG_LEVEL: "warn" } });
+  // With DATABASE_URL, a database of the test's own (the shared one may be another branch's).
+  const databaseUrl = await scratchDatabaseUrl("aae_register_time_zone");
+  const server = await startApp({
+    env: { ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), LOG_LEVEL: "warn" },
+  });
   const browser = await launchBrowser(chromium!);
   try {
     const context = await browser.newContext({ timezoneId: "Asia/Tokyo", locale: "ja-JP" });
