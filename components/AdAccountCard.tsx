@@ -2,7 +2,7 @@ import { inputClass } from "@/components/forms/Field.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import type { AdAccount } from "@/domain/ad_accounts.ts";
-import { formatDate } from "@/pages/format.ts";
+import { formatMomentDate } from "@/pages/format.ts";
 
 /**
  * One connected ad account with links to its autopilot limits, campaigns and performance, and rename and
@@ -19,7 +19,7 @@ export function AdAccountCard({ account }: { account: AdAccount }) {
           <h2 class="font-semibold">{account.name}</h2>
           <p class="mt-0.5 text-sm text-neutral-500 dark:text-neutral-400">
             <span class="capitalize">{account.platform}</span> · {account.currency} ·{" "}
-            {account.timezone} · connected {formatDate(account.createdAt)}
+            {account.timezone} · connected {formatMomentDate(account.createdAt)}
           </p>
         </div>
         <StatusBadge status={account.status} />

@@ -94,7 +94,12 @@ export function CampaignFilters(
       </div>
       <div class="flex gap-2">
         <Button variant="secondary">Apply</Button>
-        <a href="/campaigns" class="self-center text-sm text-neutral-500 hover:underline">Reset</a>
+        <a
+          href="/campaigns"
+          class="self-center text-sm text-neutral-600 hover:underline dark:text-neutral-400"
+        >
+          Reset
+        </a>
       </div>
     </form>
   );

@@ -5,9 +5,13 @@
  * `fractionOfDayElapsed` take an IANA zone (UTC by default). Everything else is pure string date
  * arithmetic, where a date is a calendar label and time zones play no part.
  *
+ * Dates and moments as people read them live here too (`formatDate`, `formatMomentDate`,
+ * `formatDateTime`): in the reader's locale, and for moments in the reader's time zone.
+ *
  * @module
  */
 import { z } from "zod";
+import { DISPLAY_LOCALE } from "./money.ts";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -15,8 +19,11 @@ const HOUR_MS = 3_600_000;
 const MAX_OFFSET_BEHIND_MS = 13 * HOUR_MS;
 const MAX_OFFSET_AHEAD_MS = 15 * HOUR_MS;
 
-/** A `YYYY-MM-DD` date that exists on the calendar. */
-export const isoDateSchema = z.iso.date();
+/**
+ * A `YYYY-MM-DD` date that exists on the calendar. Marked pure so browser bundles that only
+ * format dates leave zod out.
+ */
+export const isoDateSchema = /* @__PURE__ */ z.iso.date();
 
 /** The date `days` after (or before, if negative) `date`. */
 export function addDays(date: string, days: number): string {
@@ -135,4 +142,89 @@ function searchStartOfDay(date: string, timeZone: string, midnight: number): num
     else before = middle;
   }
   return onOrAfter;
+}
+
+/** How one person reads dates, times and numbers: a BCP 47 locale and an IANA time zone. */
+export interface DisplaySettings {
+  locale: string;
+  timeZone: string;
+}
+
+/** What a reader whose settings are unknown (a signed-out visitor) sees. */
+export const DEFAULT_DISPLAY_SETTINGS: DisplaySettings = Object.freeze({
+  locale: DISPLAY_LOCALE,
+  timeZone: "UTC",
+});
+
+/** Date formatters by locale, zone and style; building one costs far more than using it. */
+const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function displayFormatter(
+  style: string,
+  locale: string,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${style}|${locale}|${timeZone}`;
+  let formatter = displayFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    displayFormatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+const DATE_STYLE: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric" };
+const DAY_STYLE: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
+
+/**
+ * A calendar date (`YYYY-MM-DD`, or the date part of a longer string) in `locale`: `Nov 3, 2026`,
+ * `3. Nov. 2026`. A calendar date is a label, so no zone shifts it; `withYear: false` gives the
+ * short form of chart axes (`Nov 3`).
+ */
+export function formatDate(
+  date: string,
+  locale: string = DISPLAY_LOCALE,
+  { withYear = true } = {},
+): string {
+  const style = withYear ? DATE_STYLE : DAY_STYLE;
+  return displayFormatter(withYear ? "date" : "day", locale, "UTC", style)
+    .format(new Date(`${date.slice(0, 10)}T00:00:00Z`));
+}
+
+/** The date on which the ISO moment `iso` falls for the reader, in their locale and zone. */
+export function formatMomentDate(
+  iso: string,
+  settings: DisplaySettings = DEFAULT_DISPLAY_SETTINGS,
+): string {
+  return displayFormatter("date", settings.locale, settings.timeZone, DATE_STYLE)
+    .format(new Date(iso));
+}
+
+/**
+ * An ISO moment as the reader's clock shows it, with the zone named: `Nov 3, 2026, 14:05 UTC`,
+ * `3. Nov. 2026, 15:05 MEZ`; with `seconds` where steps a second apart must read apart.
+ */
+export function formatDateTime(
+  iso: string,
+  settings: DisplaySettings = DEFAULT_DISPLAY_SETTINGS,
+  { seconds = false } = {},
+): string {
+  return displayFormatter(seconds ? "seconds" : "minutes", settings.locale, settings.timeZone, {
+    ...DATE_STYLE,
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(seconds ? { second: "2-digit" } : {}),
+    hourCycle: "h23",
+    timeZoneName: "short",
+  }).format(new Date(iso));
+}
+
+/**
+ * `zone` when it is one of the runtime's IANA time zones (a browser's
+ * `Intl.DateTimeFormat().resolvedOptions().timeZone`, say), otherwise `fallback`. Anything else a
+ * form sends — empty, made up, an offset — falls back rather than failing a sign-up.
+ */
+export function supportedTimeZoneOr(zone: string, fallback = "UTC"): string {
+  return zone === "UTC" || Intl.supportedValuesOf("timeZone").includes(zone) ? zone : fallback;
 }

@@ -76,7 +76,7 @@ export default function FloatingAssistant() {
       {Panel
         ? <Panel onClose={hide} />
         : (
-          <div class="flex flex-1 flex-col items-center justify-center gap-3 text-sm text-neutral-500">
+          <div class="flex flex-1 flex-col items-center justify-center gap-3 text-sm text-neutral-500 dark:text-neutral-400">
             <p role="status">
               {failed ? "The assistant could not be loaded." : "Loading the assistant…"}
             </p>

@@ -1,28 +1,84 @@
 /**
- * Display formatting for pages: money from minor units and the domain's exact decimal strings
- * go to `Intl.NumberFormat` as decimal strings, so nothing is rounded through a binary float.
+ * Display formatting for pages, in the locale and time zone of the person the page is for: money
+ * from minor units and the domain's exact decimal strings go to `Intl.NumberFormat` as decimal
+ * strings, so nothing is rounded through a binary float. The formatting itself is the domain's
+ * (`money.ts`, `metric_format.ts`, `dates.ts`), shared with the chat and the tools; this module
+ * only supplies the reader's settings.
+ *
+ * The settings come from `displaySettings()`: on the server, the request's (see
+ * `display_scope.ts`, which the signed-in middleware runs each page in); in the browser, the
+ * `data-locale` and `data-time-zone` the server wrote on `<body>`, so islands hydrate to the same
+ * text.
  *
  * @module
  */
 import {
+  DEFAULT_DISPLAY_SETTINGS,
+  type DisplaySettings,
+  formatDate as formatCalendarDate,
+  formatDateTime as formatMoment,
+  formatMomentDate as formatMomentDay,
+} from "../domain/dates.ts";
+import {
   currencyExponent,
-  DISPLAY_LOCALE,
   formatDecimalString,
-  formatMoney,
+  formatMoney as formatMoneyIn,
   formatMoneyDecimal,
   minorToDecimal,
 } from "../domain/money.ts";
-import { formatCount, formatPercent, formatRoas } from "../domain/metric_format.ts";
+import {
+  formatCount as formatCountIn,
+  formatPercent as formatPercentIn,
+  formatRoas as formatRoasIn,
+} from "../domain/metric_format.ts";
 
-// Money and metrics have one formatter, the domain's, shared with the chat and the tools.
-export { formatCount, formatMoney, formatPercent, formatRoas };
+/** The settings `<body>` carries for the browser, or the defaults on a page without them. */
+function settingsOfDocument(): DisplaySettings {
+  const data = typeof document === "undefined" ? undefined : document.body?.dataset;
+  return {
+    locale: data?.locale ?? DEFAULT_DISPLAY_SETTINGS.locale,
+    timeZone: data?.timeZone ?? DEFAULT_DISPLAY_SETTINGS.timeZone,
+  };
+}
 
-/** Pages render in one locale for now; the user's locale setting can replace it later. */
-const LOCALE = DISPLAY_LOCALE;
+let readSettings: () => DisplaySettings = settingsOfDocument;
+
+/** The locale and time zone of the person the page is rendered for. */
+export function displaySettings(): DisplaySettings {
+  return readSettings();
+}
+
+/**
+ * Where `displaySettings()` reads from; the server's request scope installs itself here, since
+ * browser bundles cannot carry it.
+ */
+export function setDisplaySettingsSource(source: () => DisplaySettings): void {
+  readSettings = source;
+}
+
+/** Minor units as money: `150000, "USD"` → `"$1,500.00"` (`1.500,00 $` for a German reader). */
+export function formatMoney(minor: number, currency: string): string {
+  return formatMoneyIn(minor, currency, readSettings().locale);
+}
+
+/** Return on ad spend as a multiple: `"4.2214"` → `"4.22×"`; an em dash for null. */
+export function formatRoas(ratio: string | null): string {
+  return formatRoasIn(ratio, readSettings().locale);
+}
+
+/** A fraction as a percentage: `"0.012345"` → `"1.23%"`; an em dash for null. */
+export function formatPercent(fraction: string | null): string {
+  return formatPercentIn(fraction, readSettings().locale);
+}
+
+/** A whole count: `12345` → `"12,345"`. */
+export function formatCount(value: number): string {
+  return formatCountIn(value, readSettings().locale);
+}
 
 /** Minor units as compact money for chart axes: `1234500, "USD"` → `"$12K"`. */
 export function formatMoneyCompact(minor: number, currency: string): string {
-  const format = new Intl.NumberFormat(LOCALE, {
+  const format = new Intl.NumberFormat(readSettings().locale, {
     style: "currency",
     currency,
     notation: "compact",
@@ -33,35 +89,30 @@ export function formatMoneyCompact(minor: number, currency: string): string {
 
 /** A major-unit decimal string (such as a CPA) as money; an em dash when absent. */
 export function formatDecimalMoney(decimal: string | null, currency: string): string {
-  return formatMoneyDecimal(decimal, currency);
+  return formatMoneyDecimal(decimal, currency, readSettings().locale);
 }
 
-/** A `YYYY-MM-DD` date as `Nov 3, 2026` (UTC, so the day never shifts). */
+/** A calendar date (`YYYY-MM-DD`) as `Nov 3, 2026`; the day never shifts with a zone. */
 export function formatDate(date: string): string {
-  return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString(LOCALE, {
-    timeZone: "UTC",
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-  });
+  return formatCalendarDate(date, readSettings().locale);
+}
+
+/** A calendar date for a chart axis: `Nov 3` (`Nov 3, 2026` with `withYear`). */
+export function formatDay(date: string, withYear = false): string {
+  return formatCalendarDate(date, readSettings().locale, { withYear });
+}
+
+/** The day an ISO moment falls on for the reader (in their time zone): `Nov 3, 2026`. */
+export function formatMomentDate(iso: string): string {
+  return formatMomentDay(iso, readSettings());
 }
 
 /**
- * An ISO moment as `Nov 3, 2026, 14:05 UTC`, or `Nov 3, 2026, 14:05:07 UTC` with `seconds` (where
- * steps a second apart must read apart, as on a run's timeline).
+ * An ISO moment as `Nov 3, 2026, 14:05 UTC` in the reader's zone, or `Nov 3, 2026, 14:05:07 UTC`
+ * with `seconds` (where steps a second apart must read apart, as on a run's timeline).
  */
 export function formatDateTime(iso: string, { seconds = false } = {}): string {
-  return new Date(iso).toLocaleString(LOCALE, {
-    timeZone: "UTC",
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    ...(seconds ? { second: "2-digit" } : {}),
-    hourCycle: "h23",
-    timeZoneName: "short",
-  });
+  return formatMoment(iso, readSettings(), { seconds });
 }
 
 /** A span in the largest unit that keeps it readable: `840 ms`, `2.4 s`, `3 min 5 s`, `1 h 2 min`. */

@@ -9,6 +9,7 @@ import type { RunReads } from "../agent/runs/views.ts";
 import type { AccessTokens } from "../auth/access_tokens.ts";
 import type { User } from "../domain/accounts.ts";
 import type { Actor } from "../domain/actor.ts";
+import type { DisplaySettings } from "../domain/dates.ts";
 import type { Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
@@ -36,6 +37,8 @@ export interface PageState {
   flash: Flash | null;
   /** The page's own title for `<title>`; set it before rendering (handler or async route). */
   title?: string;
+  /** The signed-in reader's locale and time zone (dates, times and numbers follow them). */
+  display?: DisplaySettings;
 }
 
 /** State of pages in the signed-in app (set by `routes/(app)/_middleware.ts`). */

@@ -13,7 +13,12 @@ export default function App({ Component, state }: PageProps<unknown, AppState>) 
         <link rel="icon" href={asset("/favicon.svg")} type="image/svg+xml" />
         <link rel="stylesheet" href={asset("/styles.css")} />
       </head>
-      <body class="min-h-screen bg-neutral-50 text-neutral-900 antialiased dark:bg-neutral-950 dark:text-neutral-100">
+      {/* The text is English whatever the locale; dates and numbers follow `data-locale`. */}
+      <body
+        class="min-h-screen bg-neutral-50 text-neutral-900 antialiased dark:bg-neutral-950 dark:text-neutral-100"
+        data-locale={state.display?.locale}
+        data-time-zone={state.display?.timeZone}
+      >
         <Component />
       </body>
     </html>

@@ -2,6 +2,7 @@ import type { FreshContext } from "$fresh/server.ts";
 import { clearFlashCookie, type Flash, flashFromCookies } from "@/pages/flash.ts";
 import { withCookies } from "@/pages/http.ts";
 import { type Theme, themeFromCookies } from "@/lib/theme.ts";
+import type { DisplaySettings } from "@/domain/dates.ts";
 
 /** State every page can read: the theme to render with and the one-shot flash message. */
 export type AppState = {
@@ -9,6 +10,8 @@ export type AppState = {
   flash: Flash | null;
   /** The page's own title, set by its handler or async route before rendering. */
   title?: string;
+  /** The signed-in reader's locale and time zone, which `<body>` hands on to islands. */
+  display?: DisplaySettings;
 };
 
 /**

@@ -64,7 +64,9 @@ export default function Landing() {
           ))}
         </ul>
       </main>
-      <footer class="py-6 text-xs text-neutral-500">Automated Ad Engine</footer>
+      <footer class="py-6 text-xs text-neutral-500 dark:text-neutral-400">
+        Automated Ad Engine
+      </footer>
     </div>
   );
 }

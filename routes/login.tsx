@@ -134,7 +134,7 @@ export default function LoginPage({ data, state }: PageProps<LoginData, PageStat
       </form>
       {google && (
         <>
-          <div class="my-5 flex items-center gap-3 text-xs text-neutral-500">
+          <div class="my-5 flex items-center gap-3 text-xs text-neutral-500 dark:text-neutral-400">
             <span class="h-px flex-1 bg-neutral-200 dark:bg-neutral-800" />or
             <span class="h-px flex-1 bg-neutral-200 dark:bg-neutral-800" />
           </div>

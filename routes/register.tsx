@@ -3,6 +3,7 @@ import { authenticateRequest } from "@/auth/authenticate.ts";
 import { AuthCard } from "@/components/AuthCard.tsx";
 import { Button } from "@/components/ui/Button.tsx";
 import { FormError, TextField } from "@/components/forms/Field.tsx";
+import { supportedTimeZoneOr } from "@/domain/dates.ts";
 import { ConflictError, ValidationError } from "@/domain/errors.ts";
 import { formatWait } from "@/pages/format.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
@@ -35,7 +36,11 @@ export const handler: Handlers<RegisterData, PageState> = {
     ctx.state.title = "Create your account";
     const form = await FormValues.from(req);
     const next = safeNext(form.text("next"));
-    const values = { email: form.text("email"), displayName: form.text("displayName") };
+    const values = {
+      email: form.text("email"),
+      displayName: form.text("displayName"),
+      timeZone: supportedTimeZoneOr(form.text("timeZone")),
+    };
     const ip = pageClientIp(req, ctx.remoteAddr, services);
     const retryAfter = await authAttemptLimited(services, ip);
     if (retryAfter !== null) {
@@ -47,6 +52,7 @@ export const handler: Handlers<RegisterData, PageState> = {
         email: values.email.trim(),
         password: form.text("password"),
         displayName: form.optional("displayName"),
+        timezone: values.timeZone,
       });
       return redirect(next, {
         cookies: await startSession(services, req, ip, actor),
@@ -62,6 +68,13 @@ export const handler: Handlers<RegisterData, PageState> = {
     }
   },
 };
+
+/**
+ * Fills the hidden time-zone field with the browser's zone, so a new user's times read in their
+ * own zone from the start; without scripts the field stays empty and the zone is UTC.
+ */
+const FILL_TIME_ZONE = `try{document.getElementById("register-time-zone").value=` +
+  `Intl.DateTimeFormat().resolvedOptions().timeZone}catch(_){}`;
 
 export default function RegisterPage({ data }: PageProps<RegisterData, PageState>) {
   const { next, values, errors } = data;
@@ -83,6 +96,8 @@ export default function RegisterPage({ data }: PageProps<RegisterData, PageState
     >
       <form method="post" action="/register" class="space-y-4" novalidate>
         <input type="hidden" name="next" value={next} />
+        <input type="hidden" name="timeZone" id="register-time-zone" value={values.timeZone} />
+        <script dangerouslySetInnerHTML={{ __html: FILL_TIME_ZONE }} />
         <FormError message={errors[""]} />
         <TextField
           name="displayName"

@@ -74,7 +74,12 @@ export function AlertFilters({ filters, accounts, campaigns }: AlertFiltersProps
       )}
       <div class="flex gap-2">
         <Button variant="secondary">Apply</Button>
-        <a href="/alerts" class="self-center text-sm text-neutral-600 hover:underline">Reset</a>
+        <a
+          href="/alerts"
+          class="self-center text-sm text-neutral-600 hover:underline dark:text-neutral-400"
+        >
+          Reset
+        </a>
       </div>
     </form>
   );

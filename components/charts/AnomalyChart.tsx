@@ -1,3 +1,4 @@
+import { formatDay } from "@/pages/format.ts";
 import { type AnomalyChartInput, anomalyGeometry } from "./anomaly_geometry.ts";
 
 interface AnomalyChartProps extends AnomalyChartInput {
@@ -12,13 +13,7 @@ interface AnomalyChartProps extends AnomalyChartInput {
   formatTick?: (value: number) => string;
 }
 
-const dayLabel = (date: string, withYear = false) =>
-  new Date(`${date}T00:00:00Z`).toLocaleDateString("en-US", {
-    timeZone: "UTC",
-    month: "short",
-    day: "numeric",
-    year: withYear ? "numeric" : undefined,
-  });
+const dayLabel = formatDay;
 
 /** Axis text: neutral-600 on white and neutral-400 on the dark card, both above 4.5:1. */
 const AXIS_TEXT = "fill-neutral-600 dark:fill-neutral-400";

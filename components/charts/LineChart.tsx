@@ -1,3 +1,4 @@
+import { formatDay } from "@/pages/format.ts";
 import ChartHover from "@/islands/ChartHover.tsx";
 import { chartGeometry, type SeriesPoint } from "./geometry.ts";
 
@@ -35,13 +36,7 @@ interface LineChartProps {
   partialFrom?: string;
 }
 
-const dayLabel = (date: string, withYear = false) =>
-  new Date(`${date}T00:00:00Z`).toLocaleDateString("en-US", {
-    timeZone: "UTC",
-    month: "short",
-    day: "numeric",
-    year: withYear ? "numeric" : undefined,
-  });
+const dayLabel = formatDay;
 
 /**
  * A server-rendered SVG line and area chart of a daily series, with axes, gridlines, an

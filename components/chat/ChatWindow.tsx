@@ -118,7 +118,10 @@ export function ChatWindow({ conversationId, variant, onStarted }: ChatWindowPro
 
 function Loading() {
   return (
-    <p class="flex items-center justify-center gap-2 py-10 text-sm text-neutral-500" role="status">
+    <p
+      class="flex items-center justify-center gap-2 py-10 text-sm text-neutral-500 dark:text-neutral-400"
+      role="status"
+    >
       <SpinnerIcon /> Loading conversation…
     </p>
   );

@@ -7,7 +7,7 @@
  */
 import type { Conversation } from "@/domain/conversations.ts";
 import { buttonClass } from "@/components/ui/Button.tsx";
-import { formatDate } from "@/pages/format.ts";
+import { formatMomentDate } from "@/pages/format.ts";
 
 interface ConversationListProps {
   conversations: readonly Conversation[];
@@ -43,7 +43,10 @@ export function ConversationList(
       </div>
       <ul class="min-h-0 flex-1 space-y-0.5 overflow-y-auto p-2" data-conversation-list>
         {conversations.length === 0 && (
-          <li class="px-3 py-6 text-center text-xs text-neutral-500" data-conversation-empty>
+          <li
+            class="px-3 py-6 text-center text-xs text-neutral-500 dark:text-neutral-400"
+            data-conversation-empty
+          >
             No conversations yet.
           </li>
         )}
@@ -57,8 +60,8 @@ export function ConversationList(
               <span class="block truncate font-medium" data-conversation-title>
                 {conversation.title}
               </span>
-              <span class="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400">
-                {formatDate(conversation.updatedAt)}
+              <span class="flex items-center gap-2 text-xs text-neutral-600 dark:text-neutral-400">
+                {formatMomentDate(conversation.updatedAt)}
                 {awaitingApproval.has(conversation.id) && (
                   <span
                     class="rounded-full bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800 dark:bg-amber-500/15 dark:text-amber-300"
@@ -73,7 +76,7 @@ export function ConversationList(
         ))}
       </ul>
       {more && (
-        <p class="border-t border-neutral-200 px-3 py-2 text-xs text-neutral-500 dark:border-neutral-800">
+        <p class="border-t border-neutral-200 px-3 py-2 text-xs text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
           Showing the most recent {conversations.length}.
         </p>
       )}

@@ -128,7 +128,7 @@ function LazyChart({ chart, id }: { chart: ChartComponent; id: string }) {
   return (
     <div
       data-embedded="chart-loading"
-      class="flex h-48 max-w-xl items-center justify-center rounded-lg border border-dashed border-neutral-300 text-xs text-neutral-500 dark:border-neutral-700"
+      class="flex h-48 max-w-xl items-center justify-center rounded-lg border border-dashed border-neutral-300 text-xs text-neutral-500 dark:text-neutral-400 dark:border-neutral-700"
     >
       {failed ? "The chart could not be loaded." : "Loading chart…"}
     </div>

@@ -83,7 +83,7 @@ export function FloatingPanel({ onClose }: FloatingPanelProps) {
         {target.loading
           ? (
             <p
-              class="flex items-center justify-center gap-2 py-10 text-sm text-neutral-500"
+              class="flex items-center justify-center gap-2 py-10 text-sm text-neutral-500 dark:text-neutral-400"
               role="status"
             >
               <SpinnerIcon /> Loading…

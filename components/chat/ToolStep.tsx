@@ -10,11 +10,12 @@ import { CheckIcon, CrossIcon, ShieldIcon, SpinnerIcon } from "./icons.tsx";
 
 const STATUS: Record<string, { label: string; tone: string }> = {
   running: { label: "running", tone: "text-indigo-600 dark:text-indigo-400" },
-  pending: { label: "pending", tone: "text-neutral-500" },
-  succeeded: { label: "done", tone: "text-emerald-600 dark:text-emerald-400" },
+  pending: { label: "pending", tone: "text-neutral-600 dark:text-neutral-400" },
+  // The -700 shades: the -600 ones read below 4.5:1 on white.
+  succeeded: { label: "done", tone: "text-emerald-700 dark:text-emerald-400" },
   failed: { label: "failed", tone: "text-red-600 dark:text-red-400" },
-  approval_required: { label: "needs approval", tone: "text-amber-600 dark:text-amber-400" },
-  cancelled: { label: "not run", tone: "text-neutral-500" },
+  approval_required: { label: "needs approval", tone: "text-amber-700 dark:text-amber-400" },
+  cancelled: { label: "not run", tone: "text-neutral-600 dark:text-neutral-400" },
 };
 
 /** `create_campaign` → "Create campaign". */
@@ -33,7 +34,8 @@ function StatusIcon({ status }: { status: string }) {
 
 /** A tool step row. */
 export function ToolStep({ item }: { item: StepItem }) {
-  const status = STATUS[item.status] ?? { label: item.status, tone: "text-neutral-500" };
+  const status = STATUS[item.status] ??
+    { label: item.status, tone: "text-neutral-600 dark:text-neutral-400" };
   return (
     <details class="group text-xs" data-chat-item="step" data-step-status={item.status}>
       <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 text-neutral-600 hover:bg-neutral-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-neutral-400 dark:hover:bg-neutral-800/60 [&::-webkit-details-marker]:hidden">
@@ -45,7 +47,9 @@ export function ToolStep({ item }: { item: StepItem }) {
         </span>
         <span class={status.tone}>{status.label}</span>
         {item.durationMs !== null && (
-          <span class="tabular-nums text-neutral-400">{item.durationMs} ms</span>
+          <span class="tabular-nums text-neutral-600 dark:text-neutral-400">
+            {item.durationMs} ms
+          </span>
         )}
         <span
           class="ml-auto text-neutral-400 transition-transform group-open:rotate-90"
@@ -54,7 +58,7 @@ export function ToolStep({ item }: { item: StepItem }) {
           ›
         </span>
       </summary>
-      <div class="ml-8 mt-1 space-y-0.5 pb-1 text-neutral-500 dark:text-neutral-400">
+      <div class="ml-8 mt-1 space-y-0.5 pb-1 text-neutral-600 dark:text-neutral-400">
         <p>
           Tool <code class="font-mono">{item.name}</code>
         </p>

@@ -1,6 +1,6 @@
 /**
  * The conversation as the user reads it: items in order, each run closed by its status line.
- * The list is an ARIA log, so screen readers announce new messages (politely), and it is marked
+ * The list sits in an ARIA log, so screen readers announce new messages (politely), and it is marked
  * busy while assistant text is still streaming, so they read the answer once it is complete.
  *
  * @module
@@ -40,17 +40,18 @@ export function Transcript({ view, pendingDecisions, onDecide }: TranscriptProps
       );
     }
   });
+  // The log wraps the list rather than being it: a role on the <ol> would take its items'
+  // list meaning away from screen readers.
   return (
-    <ol
+    <div
       role="log"
       aria-live="polite"
       aria-busy={streaming ? "true" : "false"}
       aria-label="Conversation"
-      class="flex flex-col gap-3"
       data-transcript
     >
-      {rows}
-    </ol>
+      <ol class="flex flex-col gap-3">{rows}</ol>
+    </div>
   );
 }
 

@@ -66,7 +66,12 @@ export function ChangeFilters({ filters, accounts, campaigns }: ChangeFiltersPro
       {filters.source && <input type="hidden" name="source_id" value={filters.source} />}
       <div class="flex gap-2">
         <Button variant="secondary">Apply</Button>
-        <a href="/changes" class="self-center text-sm text-neutral-500 hover:underline">Reset</a>
+        <a
+          href="/changes"
+          class="self-center text-sm text-neutral-600 hover:underline dark:text-neutral-400"
+        >
+          Reset
+        </a>
       </div>
     </form>
   );

@@ -29,7 +29,7 @@ export function BacktestChart({ id, result }: { id: string; result: BacktestResu
           <figure>
             <svg
               viewBox={`0 0 ${width} ${height}`}
-              class="h-auto w-full overflow-visible text-neutral-400 dark:text-neutral-500"
+              class="h-auto w-full overflow-visible text-neutral-600 dark:text-neutral-400"
               role="img"
               aria-labelledby={`${id}-title ${id}-desc`}
             >

@@ -36,7 +36,7 @@ export function FiringsTable({ result }: { result: BacktestResult }) {
             <Cell>
               {labelOf(firing.action)}
               {firing.budgetAfterMinor !== null && firing.budgetBeforeMinor !== null && (
-                <span class="block text-xs text-neutral-500">
+                <span class="block text-xs text-neutral-500 dark:text-neutral-400">
                   {formatMoney(firing.budgetBeforeMinor, result.currency)} →{" "}
                   {formatMoney(firing.budgetAfterMinor, result.currency)}
                 </span>
@@ -56,7 +56,7 @@ export function FiringsTable({ result }: { result: BacktestResult }) {
         ))}
       </Table>
       {result.firings.length > LISTED && (
-        <p class="mt-2 text-xs text-neutral-500">
+        <p class="mt-2 text-xs text-neutral-500 dark:text-neutral-400">
           The first {LISTED} of {result.firingCount} firings.
         </p>
       )}

@@ -334,7 +334,9 @@ export function RuleForm(props: RuleFormProps) {
                     checked={values.campaignIds.includes(campaign.id)}
                   />
                   {campaign.name}
-                  <span class="text-xs text-neutral-500">({campaign.status})</span>
+                  <span class="text-xs text-neutral-500 dark:text-neutral-400">
+                    ({campaign.status})
+                  </span>
                 </label>
               ))}
             </div>

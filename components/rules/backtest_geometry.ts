@@ -8,6 +8,7 @@
 import { scaleLinear, scaleUtc } from "d3-scale";
 import { curveStepAfter, line } from "d3-shape";
 import type { BacktestResult } from "@/domain/rules/backtest.ts";
+import { formatDay } from "@/pages/format.ts";
 
 /** Size of the drawing (the SVG scales through its viewBox). */
 export const BACKTEST_CHART_SIZE = {
@@ -85,7 +86,7 @@ export function backtestGeometry(result: BacktestResult): BacktestGeometry {
     yTicks: y.ticks(4).map((value) => ({ y: y(value), value })),
     xTicks: x.ticks(5).map((tick) => ({
       x: x(tick),
-      label: tick.toLocaleDateString("en-US", { timeZone: "UTC", month: "short", day: "numeric" }),
+      label: formatDay(tick.toISOString()),
     })),
     bars: totals.map((total) => ({ ...total, width: total.valueMinor / widest })),
   };

@@ -108,7 +108,10 @@ export function TimelineLegend({ items }: { items: { label: string; swatch: stri
 /** The time axis above the rows, with its tick labels. */
 export function Axis({ ticks }: { ticks: TimelineTick[] }) {
   return (
-    <div class="relative h-5 min-w-0 flex-1 border-b border-neutral-200 text-[11px] tabular-nums text-neutral-500 dark:border-neutral-700 dark:text-neutral-400">
+    <div
+      class="relative h-5 min-w-0 flex-1 border-b border-neutral-200 text-[11px] tabular-nums text-neutral-500 dark:border-neutral-700 dark:text-neutral-400"
+      data-chart-axis
+    >
       {ticks.map((tick, index) => (
         <span
           // Every other label only from `sm` up: on a phone-wide axis they would collide.
@@ -172,7 +175,7 @@ function StepRow({ step, bar, track, retry, nowMs }: StepRowProps) {
       <div class={ROW}>
         <div class="min-w-0">
           <div class="flex flex-wrap items-center gap-x-2 gap-y-1">
-            <span class="text-xs tabular-nums text-neutral-400 dark:text-neutral-500">
+            <span class="text-xs tabular-nums text-neutral-600 dark:text-neutral-400">
               #{step.seq}
             </span>
             <span class="text-xs font-medium text-neutral-500 dark:text-neutral-400">

@@ -141,7 +141,9 @@ function CampaignOutcomes(
           <Cell>
             {OUTCOMES[campaign.outcome] ?? campaign.outcome}
             {campaign.stoppedBy && campaign.outcome === "skipped" && (
-              <span class="ml-1 text-neutral-500">({campaign.stoppedBy.replaceAll("_", " ")})</span>
+              <span class="ml-1 text-neutral-500 dark:text-neutral-400">
+                ({campaign.stoppedBy.replaceAll("_", " ")})
+              </span>
             )}
           </Cell>
           <Cell>

@@ -76,7 +76,7 @@ export function WorkflowTimeline({ run, nowMs }: { run: WorkflowRunDetailView; n
               <div class={ROW}>
                 <div class="min-w-0">
                   <div class="flex flex-wrap items-center gap-x-2 gap-y-1">
-                    <span class="text-xs tabular-nums text-neutral-400 dark:text-neutral-500">
+                    <span class="text-xs tabular-nums text-neutral-600 dark:text-neutral-400">
                       #{step.seq}
                     </span>
                     <span class="text-xs font-medium text-neutral-500 dark:text-neutral-400">

@@ -18,10 +18,18 @@ interface TableProps {
   children: ComponentChildren;
 }
 
-/** A data table in a scrollable card; rows are `<tr>` children built with `Cell`. */
+/**
+ * A data table in a scrollable card; rows are `<tr>` children built with `Cell`. The card is a
+ * focusable, labelled region, so a table wider than a phone scrolls from the keyboard too.
+ */
 export function Table({ columns, caption, children }: TableProps) {
   return (
-    <div class="overflow-x-auto rounded-lg border border-neutral-200 bg-white shadow-sm dark:border-neutral-800 dark:bg-neutral-900">
+    <div
+      class="overflow-x-auto rounded-lg border border-neutral-200 bg-white shadow-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-neutral-800 dark:bg-neutral-900"
+      role="region"
+      aria-label={caption}
+      tabIndex={0}
+    >
       <table class="min-w-full divide-y divide-neutral-200 text-sm dark:divide-neutral-800">
         <caption class="sr-only">{caption}</caption>
         <thead class="bg-neutral-50 dark:bg-neutral-900/60">

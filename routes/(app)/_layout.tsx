@@ -75,7 +75,12 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
         </main>
       </div>
       {/* The full-page assistant is the chat already; elsewhere the floating one opens it. */}
-      {!isActive("/assistant") && <FloatingAssistant />}
+      {!isActive("/assistant") && (
+        // In a landmark of its own, so no content of the page sits outside every landmark.
+        <aside aria-label="Assistant">
+          <FloatingAssistant />
+        </aside>
+      )}
     </div>
   );
 }

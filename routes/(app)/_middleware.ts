@@ -2,6 +2,7 @@ import type { FreshContext } from "$fresh/server.ts";
 import { authenticateRequest, isUnsafeMethod } from "@/auth/authenticate.ts";
 import { clearSessionCookies } from "@/auth/cookies.ts";
 import { NotFoundError } from "@/domain/errors.ts";
+import { withDisplaySettings } from "@/pages/display_scope.ts";
 import { noStore, redirect, rejectCrossSite, withCookies } from "@/pages/http.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
@@ -10,7 +11,7 @@ import type { SignedInState } from "@/pages/state.ts";
  * signed-out visitors are sent to `/login?next=…`; signed-in requests get the actor, the user,
  * the credit balance, the number of pending approvals, of unread notifications and of open alerts in
  * `ctx.state`, plus any rotated session cookies on the response, which is never stored in a
- * cache (`Cache-Control: no-store`).
+ * cache (`Cache-Control: no-store`). Pages render in the user's locale and time zone.
  */
 export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
   const { services } = ctx.state;
@@ -45,7 +46,10 @@ export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
     }
     throw error;
   }
-  return noStore(withCookies(await ctx.next(), auth.setCookies));
+  const display = { locale: ctx.state.user.locale, timeZone: ctx.state.user.timezone };
+  ctx.state.display = display;
+  const response = await withDisplaySettings(display, () => ctx.next());
+  return noStore(withCookies(response, auth.setCookies));
 }
 
 function signInFirst(url: URL, cookies: string[]): Response {

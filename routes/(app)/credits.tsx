@@ -31,7 +31,8 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
           Balance
         </span>
         <span class="mt-1 text-3xl font-semibold tabular-nums" data-balance={credits}>
-          {formatCount(credits)} <span class="text-base font-normal text-neutral-500">credits</span>
+          {formatCount(credits)}{" "}
+          <span class="text-base font-normal text-neutral-500 dark:text-neutral-400">credits</span>
         </span>
       </div>
       <Paged url={ctx.url} page={ledger}>

@@ -59,7 +59,10 @@ export default function NotificationsPage(
     <>
       <PageHeader title="Notifications">
         Alerts, rules and approvals that need your attention.{" "}
-        <a href="/settings/notifications" class="text-indigo-600 hover:underline">
+        <a
+          href="/settings/notifications"
+          class="text-indigo-700 underline dark:text-indigo-300"
+        >
           Choose what reaches you where
         </a>.
       </PageHeader>
@@ -68,14 +71,14 @@ export default function NotificationsPage(
           <a
             href="/notifications"
             aria-current={unreadOnly ? undefined : "page"}
-            class={unreadOnly ? "text-neutral-500" : "font-semibold"}
+            class={unreadOnly ? "text-neutral-500 dark:text-neutral-400" : "font-semibold"}
           >
             All
           </a>
           <a
             href="/notifications?unread=true"
             aria-current={unreadOnly ? "page" : undefined}
-            class={unreadOnly ? "font-semibold" : "text-neutral-500"}
+            class={unreadOnly ? "font-semibold" : "text-neutral-500 dark:text-neutral-400"}
           >
             Unread ({state.unreadNotifications})
           </a>
@@ -115,7 +118,7 @@ export default function NotificationsPage(
                       {item.body}
                     </p>
                   )}
-                  <p class="mt-1 text-xs text-neutral-500">
+                  <p class="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
                     {formatDateTime(item.createdAt)} · {item.kind} · {item.type}
                   </p>
                 </div>
@@ -125,7 +128,7 @@ export default function NotificationsPage(
                     <input type="hidden" name="unread" value={unreadOnly ? "true" : "false"} />
                     <button
                       type="submit"
-                      class="text-sm font-medium text-indigo-600 hover:underline"
+                      class="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
                     >
                       Mark read
                     </button>

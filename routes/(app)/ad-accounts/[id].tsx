@@ -148,11 +148,17 @@ export default function AdAccountPage({ data }: PageProps<AdAccountData, SignedI
           <p class="mt-1 text-sm text-neutral-600 dark:text-neutral-400">
             <span class="capitalize">{account.platform}</span> · {account.currency} ·{" "}
             {account.timezone} ·{" "}
-            <a href={`/campaigns?account=${account.id}`} class="text-indigo-600 hover:underline">
+            <a
+              href={`/campaigns?account=${account.id}`}
+              class="text-indigo-700 underline dark:text-indigo-300"
+            >
               Campaigns
             </a>{" "}
             ·{" "}
-            <a href={`/changes?account=${account.id}`} class="text-indigo-600 hover:underline">
+            <a
+              href={`/changes?account=${account.id}`}
+              class="text-indigo-700 underline dark:text-indigo-300"
+            >
               Change history
             </a>
           </p>
@@ -341,7 +347,10 @@ function UsageTable(
       {usage.map((campaign) => (
         <tr data-allowance-campaign={campaign.campaignId}>
           <Cell>
-            <a href={`/campaigns/${campaign.campaignId}`} class="text-indigo-600 hover:underline">
+            <a
+              href={`/campaigns/${campaign.campaignId}`}
+              class="text-indigo-600 hover:underline dark:text-indigo-400"
+            >
               {campaign.name}
             </a>
           </Cell>

@@ -220,7 +220,7 @@ export default function AlertPage({ data }: PageProps<AlertPageData, SignedInSta
           {finding.partialDay && " (today so far)"}. {alert.campaignId && (
             <a
               href={`/campaigns/${alert.campaignId}`}
-              class="text-indigo-700 hover:underline dark:text-indigo-300"
+              class="text-indigo-700 underline dark:text-indigo-300"
             >
               Open the campaign
             </a>

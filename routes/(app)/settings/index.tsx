@@ -83,14 +83,14 @@ export default function SettingsPage({ data, state }: PageProps<SettingsData, Si
               label="Language"
               value={value("locale")}
               error={profile.errors.locale}
-              hint="A language tag such as en or pt-BR."
+              hint="A language tag such as en, de-DE or pt-BR. Dates and numbers follow it; the app's text stays in English."
             />
             <TextField
               name="timezone"
               label="Time zone"
               value={value("timezone")}
               error={profile.errors.timezone}
-              hint="IANA name, e.g. Europe/Paris."
+              hint="IANA name, e.g. Europe/Paris. Times are shown in it."
             />
             <Button>Save profile</Button>
           </form>

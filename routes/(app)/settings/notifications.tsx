@@ -228,7 +228,7 @@ export default function NotificationSettingsPage({ data }: PageProps<SettingsDat
                         label="One daily digest instead of one email each"
                       />
                       {!emailConfigured && (
-                        <p class="text-xs text-neutral-500">
+                        <p class="text-xs text-neutral-500 dark:text-neutral-400">
                           This server sends no email (no SMTP_URL configured).
                         </p>
                       )}
@@ -283,7 +283,9 @@ export default function NotificationSettingsPage({ data }: PageProps<SettingsDat
                     <Cell>
                       <StatusBadge status={endpoint.enabled ? "active" : "paused"} />
                       {endpoint.disabledReason && (
-                        <span class="ml-2 text-xs text-neutral-500">{endpoint.disabledReason}</span>
+                        <span class="ml-2 text-xs text-neutral-500 dark:text-neutral-400">
+                          {endpoint.disabledReason}
+                        </span>
                       )}
                     </Cell>
                     <Cell>{endpoint.consecutiveFailures}</Cell>
@@ -291,7 +293,7 @@ export default function NotificationSettingsPage({ data }: PageProps<SettingsDat
                       <div class="flex justify-end gap-3">
                         <a
                           href={`${PATH}?log=${endpoint.id}`}
-                          class="text-sm font-medium text-indigo-600 hover:underline"
+                          class="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
                         >
                           Deliveries
                         </a>
@@ -328,7 +330,7 @@ export default function NotificationSettingsPage({ data }: PageProps<SettingsDat
         {log && (
           <Card title={`Deliveries to ${log.endpoint.url}`} description="Newest first.">
             {log.deliveries.length === 0
-              ? <p class="text-sm text-neutral-500">Nothing sent yet.</p>
+              ? <p class="text-sm text-neutral-500 dark:text-neutral-400">Nothing sent yet.</p>
               : (
                 <ul class="space-y-2 text-sm" data-delivery-log>
                   {log.deliveries.map((delivery) => (

@@ -10,7 +10,7 @@ import { canTransition } from "@/domain/campaign_status.ts";
 import type { Campaign } from "@/domain/campaigns.ts";
 import type { Creative } from "@/domain/creatives.ts";
 import { ConflictError, NotFoundError, PlatformError } from "@/domain/errors.ts";
-import { formatDate, formatMoney } from "@/pages/format.ts";
+import { formatDate, formatMomentDate, formatMoney } from "@/pages/format.ts";
 import { FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
 import { includesToday, previousPeriod, rangeChoiceFromParams } from "@/domain/report_range.ts";
@@ -191,7 +191,7 @@ function Details({ campaign }: { campaign: Campaign }) {
     ["Countries", targeting.countries?.join(", ") || "Everywhere"],
     ["Ages", ages],
     ["Landing page", campaign.landingUrl ?? "—"],
-    ["Created", formatDate(campaign.createdAt)],
+    ["Created", formatMomentDate(campaign.createdAt)],
   ];
   return (
     <Card title="Details">
