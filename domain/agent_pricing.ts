@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { formatCount } from "./metric_format.ts";
 
 /** Credits per model call (one ReAct turn), whatever its length. */
 export const MODEL_CALL_CREDITS = 1;
@@ -38,6 +39,11 @@ export function isLowBalance(balance: number, messageCost: number): boolean {
 /** Whether `balance` pays for no further model call: the assistant cannot answer at all. */
 export function isOutOfCredits(balance: number): boolean {
   return balance < MODEL_CALL_CREDITS;
+}
+
+/** A number of credits in words: `1 credit`, `1,250 credits`. */
+export function formatCredits(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? "credit" : "credits"}`;
 }
 
 /** The start of every ledger idempotency key of a run's charges (and of their refunds). */
