@@ -7,7 +7,7 @@ import { Paged } from "@/components/ui/Pagination.tsx";
 import { Cell, type Column, Table } from "@/components/ui/Table.tsx";
 import type { UserUsage } from "@/domain/admin.ts";
 import { formatCredits } from "@/domain/agent_pricing.ts";
-import { NotFoundError, ValidationError } from "@/domain/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "@/domain/errors.ts";
 import type { Page } from "@/domain/pagination.ts";
 import { formatCount, formatDateTime } from "@/pages/format.ts";
 import { type FieldErrors, fieldErrors, FormValues } from "@/pages/forms.ts";
@@ -105,6 +105,11 @@ export const handler: Handlers<AdminCreditsData, SignedInState> = {
       }
       if (error instanceof ValidationError) {
         return render(ctx, { values, errors: fieldErrors(error.issues) }, 422);
+      }
+      // This form's grant was made already (Back, then changed and sent again): a fresh form.
+      if (error instanceof ConflictError) {
+        const message = "This form was already used for a grant. Check the amounts and send again.";
+        return render(ctx, { values: { ...values, requestId: "" }, errors: { "": message } }, 409);
       }
       throw error;
     }
