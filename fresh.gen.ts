@@ -60,8 +60,7 @@ const manifest = {
     "./routes/(app)/ad-accounts.tsx": $app_ad_accounts,
     "./routes/(app)/ad-accounts/[id].tsx": $app_ad_accounts_id,
     "./routes/(app)/ad-accounts/connect/[platform].tsx": $app_ad_accounts_connect_platform,
-    "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx":
-      $app_ad_accounts_connect_platform_callback,
+    "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx": $app_ad_accounts_connect_platform_callback,
     "./routes/(app)/ad-accounts/picker/[id].tsx": $app_ad_accounts_picker_id,
     "./routes/(app)/admin/credits.tsx": $app_admin_credits,
     "./routes/(app)/alerts/[id].tsx": $app_alerts_id,

@@ -33,8 +33,28 @@
  *   conversions a day is within counting noise for any detector; two to five days of it are
  *   not, and that is how such problems show up in real accounts.
  *
- * Rate anomalies land on campaigns of every volume, the smallest included: a shift on a
- * campaign with one conversion every other day is a miss the scorer counts.
+ * Rate anomalies land on campaigns of every volume, but each is of at least the **minimum
+ * detectable size** (`MIN_DETECTABLE_EVIDENCE`), the convention of power analysis: the shift
+ * an ideal detector finds with 80% probability — one that knows the campaign's true rates
+ * (no baseline to estimate), sees the same daily rows, and applies the alert's own rule
+ * (significant at z 3 AND moved by at least the type's default minimum change). Measured by
+ * `shiftEvidence` from the generator's own parameters (expected conversions or clicks with and
+ * without the shift over its days; for value per conversion, the arithmetic spread of the
+ * orders' values), so it judges the anomaly, never a detector's answer on it. A drawn history
+ * whose shift falls short is set aside and drawn again (the next draw of the same seed); the
+ * bench prints how many were, and how many of those the detector found anyway.
+ *
+ * Why not keep them: a CPA doubled through the conversion rate for two days at one conversion
+ * a day expects 1 conversion where 2 were usual, and 1 or fewer happen 41% of the time without
+ * any shift; a value per conversion halved sits 10 points past the 40% ROAS line, and over a
+ * dozen lumpy orders it lands on the wrong side of it as often as not. About a third of the
+ * rate shifts drawn are below the line (over 11 seeds: 249 set aside for 539 kept — 102 CPA,
+ * 90 conversions, 57 ROAS), so the recall counted misses that no detector with the alert's
+ * rule could avoid. Why not label them clean: the shift is real, and an alert on it is no false
+ * alarm. Small campaigns stay in the set: in the clean half all of them (where false alarms are
+ * counted), in the anomalous half those whose shift is big or long enough to show in their
+ * counts — a lost conversion tag at two conversions a day over five days does, a doubled CPA
+ * at one a day over two days does not.
  *
  * @module
  */
@@ -73,6 +93,17 @@ export interface LabelledHistory {
   campaign: CampaignFacts;
   /** The anomaly injected, or null for a clean history. */
   injected: AlertType | null;
+  /**
+   * For a rate shift: how clearly an ideal detector would alert on it (`shiftEvidence`), in
+   * standard deviations beyond the alert's lines; null for delivery breaks and clean histories.
+   */
+  evidence: number | null;
+  /**
+   * The draws of this history set aside before it for carrying a rate shift below the minimum
+   * detectable size (`MIN_DETECTABLE_EVIDENCE`); the bench reports how the detector fares on
+   * them too, apart from the score.
+   */
+  setAside: LabelledHistory[];
 }
 
 /** Options of `generateLabelledSet`. */
@@ -92,11 +123,36 @@ export function generateLabelledSet(options: LabelledSetOptions = {}): LabelledH
     const injected = index % 2 === 1
       ? INJECTED_TYPES[Math.floor(index / 2) % INJECTED_TYPES.length]
       : null;
-    return generateHistory(`${seed}:${index}`, date, injected);
+    // A rate shift too small for any test to see reliably is not one to score a detector on:
+    // the campaign is drawn again (the next draw of the same seed), until it carries one.
+    const setAside: LabelledHistory[] = [];
+    for (let attempt = 0;; attempt++) {
+      const id = attempt === 0 ? `${seed}:${index}` : `${seed}:${index}:${attempt}`;
+      const history = { ...generateHistory(id, date, injected), setAside: [] };
+      if (history.evidence === null || history.evidence >= MIN_DETECTABLE_EVIDENCE) {
+        return { ...history, setAside };
+      }
+      setAside.push(history);
+    }
   });
 }
 
-function generateHistory(id: string, date: string, injected: AlertType | null): LabelledHistory {
+/** The one-sided z an alert is raised at by default (`minZ`). */
+const ALERT_Z = 3;
+/**
+ * The least evidence (`shiftEvidence`) an injected rate shift carries: the minimum detectable
+ * size of power analysis, the shift found with 80% probability (z 0.84 beyond the alert's
+ * lines) by an ideal detector that applies the alert's rule knowing the campaign's true rates.
+ * Smaller shifts are real, but such a detector would miss more than one in five of them; a
+ * miss on them says little about a detector.
+ */
+export const MIN_DETECTABLE_EVIDENCE = 0.8416;
+
+function generateHistory(
+  id: string,
+  date: string,
+  injected: AlertType | null,
+): Omit<LabelledHistory, "setAside"> {
   const random = seededRandom(id);
   const between = (low: number, high: number) => low + (high - low) * random();
   const noise = (spread: number) => Math.exp(gaussian(random) * spread);
@@ -138,6 +194,66 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
   const cpaThroughConversionRate = random() < 0.5;
 
   const first = addDays(date, -(length - 1));
+  // What an ideal detector, one that knows the campaign's true rates, could see of a shift.
+  const shiftDays = Array.from({ length: isShift ? anomalyDays : 0 }, (_, back) => {
+    const spend = Math.min(budget * utilization * profile[weekdayOf(addDays(date, -back))], budget);
+    return { clicks: spend / cpc, conversions: spend / cpc * cvr };
+  });
+  const expectedClicks = shiftDays.reduce((sum, day) => sum + day.clicks, 0);
+  const expectedConversions = shiftDays.reduce((sum, day) => sum + day.conversions, 0);
+  const thresholds = DEFAULT_ALERT_THRESHOLDS;
+  // Conversions carry the daily noise of CPC and conversion rate; clicks (per spend) that of
+  // CPC, clicks per impression that of CTR; revenue per spend that of all three and the value.
+  const conversionCount = (factor: number, significance = true): ShiftSize => ({
+    kind: "count",
+    significance,
+    expected: expectedConversions,
+    factor,
+    alertFactor: injected === "cpa_up"
+      ? 1 / (1 + thresholds.cpaUp)
+      : 1 - thresholds.conversionsDrop,
+    days: anomalyDays,
+    dailySpread: spread * Math.SQRT2,
+  });
+  const sizes: ShiftSize[] = injected === "roas_down"
+    ? [{
+      kind: "value",
+      factor: magnitude.roas_down,
+      alertFactor: 1 - thresholds.roasDown,
+      conversions: expectedConversions,
+      orderSpread,
+      days: anomalyDays,
+      dailySpread: spread,
+    }]
+    : injected === "ctr_down"
+    // A CTR drop keeps the clicks and buys more impressions for them: the clicks the usual CTR
+    // would have had on those impressions are the expectation.
+    ? [{
+      kind: "count",
+      expected: expectedClicks / magnitude.ctr_down,
+      factor: magnitude.ctr_down,
+      alertFactor: 1 - thresholds.ctrDown,
+      days: anomalyDays,
+      dailySpread: spread,
+    }]
+    : injected === "cpa_up" && !cpaThroughConversionRate
+    // Dearer clicks are seen in the clicks per spend; the CPA itself (the alert's minimum
+    // change) only in the conversions that followed them.
+    ? [
+      {
+        kind: "count",
+        expected: expectedClicks,
+        factor: 1 / magnitude.cpa_up,
+        alertFactor: 1,
+        days: anomalyDays,
+        dailySpread: spread,
+      },
+      conversionCount(1 / magnitude.cpa_up, false),
+    ]
+    : [
+      conversionCount(injected === "cpa_up" ? 1 / magnitude.cpa_up : magnitude.conversions_dropped),
+    ];
+  const evidence = isShift ? Math.min(...sizes.map(shiftEvidence)) : null;
   const days: DayCounts[] = [];
   for (let index = 0; index < length; index++) {
     const day = addDays(first, index);
@@ -208,7 +324,78 @@ function generateHistory(id: string, date: string, injected: AlertType | null): 
       lifetimeSpentMinor: days.reduce((sum, day) => sum + day.spendMinor, 0),
     },
     injected,
+    evidence,
   };
+}
+
+/** A rate shift as an ideal detector sees it (see `shiftEvidence`). */
+export type ShiftSize =
+  | {
+    kind: "count";
+    /** Events the shift's days would have had without it. */
+    expected: number;
+    /** What the shift multiplies them by. */
+    factor: number;
+    /** What they must be multiplied by for the alert's minimum change (1: none). */
+    alertFactor: number;
+    /** False when these events show only the change, not the significance. */
+    significance?: boolean;
+    days: number;
+    /** Daily noise of the rate (lognormal sigma). */
+    dailySpread: number;
+  }
+  | {
+    kind: "value";
+    /** What value per conversion is multiplied by. */
+    factor: number;
+    /** What ROAS must be multiplied by for the alert's minimum change. */
+    alertFactor: number;
+    /** Conversions expected over the shift's days. */
+    conversions: number;
+    /** Spread of one order's value (lognormal sigma). */
+    orderSpread: number;
+    days: number;
+    /** Daily noise of CPC, conversion rate and value each (lognormal sigma). */
+    dailySpread: number;
+  };
+
+/**
+ * How clearly an ideal detector — one that knows the campaign's true rates instead of
+ * estimating them from a baseline, and sees the same daily rows — would alert on a shift, by
+ * the alert's own rule: significant at z 3 AND moved by at least the type's minimum change.
+ * The answer is the distance, in standard deviations of the shifted statistic, by which its
+ * expected value lies beyond the nearer of those two lines: 0 means it is found half the time,
+ * 0.84 (`MIN_DETECTABLE_EVIDENCE`) 80% of the time.
+ * - A count (conversions, clicks) falling from E₀ to f·E₀ expected events, on Anscombe's
+ *   variance-stabilized Poisson scale 2√x (each event's noise 1, widened by the rate's daily
+ *   noise: variance 1 + E₀σ²/days): 2√E₀ − 3 is the significance line, 2√(a·E₀) the change
+ *   line for the alert's factor a.
+ * - Value per conversion times f: daily rows hold sums of orders, so the mean value per
+ *   conversion has the orders' arithmetic spread, cv² = e^{σₒ²} − 1, over N conversions: its
+ *   significance is (1 − f)/√(cv²/N + σ²/days); ROAS as a whole (the change line a) moves with
+ *   the conversions' Poisson noise too: relative spread √((1 + cv²)/N + 3σ²/days).
+ */
+export function shiftEvidence(size: ShiftSize): number {
+  if (size.kind === "value") {
+    if (size.conversions <= 0) return -Infinity;
+    const orderVariance = Math.exp(size.orderSpread ** 2) - 1;
+    const valueSpread = Math.sqrt(
+      orderVariance / size.conversions + size.dailySpread ** 2 / size.days,
+    );
+    const roasSpread = Math.sqrt(
+      (1 + orderVariance) / size.conversions + 3 * size.dailySpread ** 2 / size.days,
+    );
+    return Math.min(
+      (1 - size.factor) / valueSpread - ALERT_Z,
+      (size.alertFactor - size.factor) / (size.factor * roasSpread),
+    );
+  }
+  const stabilized = (events: number) => 2 * Math.sqrt(events);
+  const spread = Math.sqrt(1 + size.expected * size.dailySpread ** 2 / size.days);
+  const shifted = stabilized(size.expected * size.factor);
+  const change = (stabilized(size.expected * size.alertFactor) - shifted) / spread;
+  if (size.significance === false) return change;
+  return Math.min((stabilized(size.expected) - shifted) / spread - ALERT_Z, change);
 }
 
 /** The value of `conversions` orders worth `mean` on average, each lognormal with `spread`. */

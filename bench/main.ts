@@ -14,6 +14,7 @@ const benches = [
   "alerts",
   "rules",
   "transfer",
+  "page_weights",
 ] as const;
 const [name, ...rest] = Deno.args;
 if (!name || !(benches as readonly string[]).includes(name)) {

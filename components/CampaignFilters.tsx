@@ -13,11 +13,34 @@ const SORT_LABELS: Record<typeof CAMPAIGN_SORTS[number], string> = {
   "-name": "Name Z–A",
   "-budget_amount_minor": "Highest budget",
   "budget_amount_minor": "Lowest budget",
+  "-spend": "Highest spend",
+  "spend": "Lowest spend",
+  "-impressions": "Most impressions",
+  "impressions": "Fewest impressions",
+  "-clicks": "Most clicks",
+  "clicks": "Fewest clicks",
+  "-ctr": "Highest CTR",
+  "ctr": "Lowest CTR",
+  "-conversions": "Most conversions",
+  "conversions": "Fewest conversions",
+  "cpa": "Lowest CPA",
+  "-cpa": "Highest CPA",
+  "-revenue": "Most revenue",
+  "revenue": "Least revenue",
+  "-roas": "Highest ROAS",
+  "roas": "Lowest ROAS",
 };
 
-/** Status, account, search and sort as a GET form: bookmarkable and script-free. */
+/**
+ * Status, account, search and sort as a GET form: bookmarkable and script-free. `period` holds
+ * the query parameters of the chosen period, kept when the filters change.
+ */
 export function CampaignFilters(
-  { query, accounts }: { query: ListCampaignsQuery; accounts: AdAccount[] },
+  { query, accounts, period }: {
+    query: ListCampaignsQuery;
+    accounts: AdAccount[];
+    period: readonly [string, string][];
+  },
 ) {
   const label = "mb-1 block text-xs font-medium text-neutral-600 dark:text-neutral-400";
   return (
@@ -27,6 +50,7 @@ export function CampaignFilters(
       role="search"
       class="mb-4 grid gap-3 rounded-lg border border-neutral-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_auto] lg:items-end dark:border-neutral-800 dark:bg-neutral-900"
     >
+      {period.map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
       <div>
         <label for="filter-q" class={label}>Search</label>
         <input

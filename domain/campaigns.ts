@@ -1,32 +1,33 @@
 /**
- * Campaigns of the actor's ad accounts: list (filters, sort, pagination, last-7-day totals), get,
+ * Campaigns of the actor's ad accounts: list (filters, sort by fields or metrics, pagination,
+ * totals over a period — by default the last 7 complete days), get,
  * and a signed-in person's own changes — create, update, status changes through the state
  * machine, soft delete — each made through the write gateway (`write_gateway.ts`), which applies
  * the account's hard caps and freeze and records it in the change history.
  *
  * @module
  */
-import { type Selectable, sql } from "kysely";
+import { type Selectable, type SelectQueryBuilder, sql } from "kysely";
 import { z } from "zod";
 import type {
   BudgetType,
   CampaignObjective,
   CampaignsTable,
   CampaignStatus,
+  DB,
 } from "../db/schema.ts";
+import type { Queryable } from "../db/database.ts";
 import { fromDbJson } from "../db/json.ts";
 import { isoFromDb } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { CAMPAIGN_STATUSES } from "./campaign_status.ts";
+import { ConflictError, NotFoundError, PlatformError } from "./errors.ts";
 import type { DomainContext } from "./context.ts";
-import { addDays, dateOf, isoDateSchema } from "./dates.ts";
-import {
-  type MetricCounts,
-  type MetricTotals,
-  withDerivedMetrics,
-  ZERO_COUNTS,
-} from "./derived_metrics.ts";
+import { isoDateSchema, reportingTimeZone } from "./dates.ts";
+import { type MetricTotals, withDerivedMetrics, ZERO_COUNTS } from "./derived_metrics.ts";
+import { summedCounts } from "./metric_sums.ts";
 import { totalsByCampaign } from "./metrics.ts";
+import { customRangeSchema, DEFAULT_PRESET, resolveRange } from "./report_range.ts";
 import type { MetricsSync } from "./metrics_sync.ts";
 import { type Page, pageSchema } from "./pagination.ts";
 import { parseInput, plainText } from "./validation.ts";
@@ -126,7 +127,25 @@ export const updateCampaignSchema = z.strictObject({
 /** Input of `campaigns.update`. */
 export type UpdateCampaignInput = z.input<typeof updateCampaignSchema>;
 
-/** Sort keys of `campaigns.list`; a leading `-` sorts descending. */
+/** Metrics a campaign list can be sorted by, over the list's period. */
+export const METRIC_SORT_KEYS = [
+  "spend",
+  "impressions",
+  "clicks",
+  "ctr",
+  "conversions",
+  "cpa",
+  "revenue",
+  "roas",
+] as const;
+/** A metric a campaign list can be sorted by. */
+export type MetricSortKey = typeof METRIC_SORT_KEYS[number];
+
+/**
+ * Sort keys of `campaigns.list`; a leading `-` sorts descending. Metric keys sort by the totals
+ * over the list's period; campaigns without a value (no conversions for CPA, no spend for ROAS)
+ * come last either way.
+ */
 export const CAMPAIGN_SORTS = [
   "created_at",
   "-created_at",
@@ -136,10 +155,11 @@ export const CAMPAIGN_SORTS = [
   "-name",
   "budget_amount_minor",
   "-budget_amount_minor",
+  ...METRIC_SORT_KEYS.flatMap((key) => [key, `-${key}`] as const),
 ] as const;
 
-/** Query of `campaigns.list`. */
-export const listCampaignsSchema = pageSchema.extend({
+/** Filters, sort and page of `campaigns.list`, without a period: totals of the last 7 days. */
+export const listCampaignsFilterSchema = pageSchema.extend({
   adAccountId: z.uuid().optional(),
   status: z.enum(CAMPAIGN_STATUSES).optional(),
   objective: z.enum(CAMPAIGN_OBJECTIVES).optional(),
@@ -147,6 +167,19 @@ export const listCampaignsSchema = pageSchema.extend({
   search: z.string().trim().min(1).max(200).optional(),
   sort: z.enum(CAMPAIGN_SORTS).default("-created_at"),
 });
+
+/** Query of `campaigns.list`: filters and, optionally, the period of the totals. */
+export const listCampaignsSchema = listCampaignsFilterSchema.extend({
+  /** The period of the totals (dates of `timeZone` of the result); default: last 7 days. */
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+}).refine((query) => (query.from === undefined) === (query.to === undefined), {
+  message: "give both from and to, or neither",
+  path: ["to"],
+}).refine(
+  (query) => query.from === undefined || customRangeSchema.safeParse(query).success,
+  { message: "must be a valid range of at most 366 days", path: ["to"] },
+);
 /** Query of `campaigns.list`. */
 export type ListCampaignsQuery = z.input<typeof listCampaignsSchema>;
 
@@ -170,14 +203,36 @@ export interface Campaign {
   updatedAt: string;
 }
 
-/** A campaign in a list, with totals of the last 7 complete days (today excluded). */
+/** A campaign in a list, with its totals over the list's period. */
 export interface CampaignListItem extends Campaign {
-  last7Days: MetricTotals;
+  totals: MetricTotals;
 }
+
+/** A page of campaigns and the period their totals cover. */
+export interface CampaignPage extends Page<CampaignListItem> {
+  /** Dates of `timeZone`, both included. */
+  period: { from: string; to: string; timeZone: string };
+}
+
+/** Most campaigns one bulk status change takes (a table page's worth, and some). */
+export const MAX_BULK_CAMPAIGNS = 50;
+
+/** What came of one campaign's change in a bulk status change. */
+export type BulkStatusResult =
+  & { campaignId: string; name: string }
+  & (
+    | { outcome: "done" }
+    | { outcome: "approval_required"; approvalId: string }
+    | { outcome: "refused"; reason: string }
+  );
 
 /** Campaigns service. */
 export interface CampaignsService {
-  list(actor: Actor, query?: ListCampaignsQuery): Promise<Page<CampaignListItem>>;
+  /**
+   * A page of campaigns with totals over `from`–`to`, by default the last 7 complete days in
+   * the zone of the accounts in scope (their shared zone, else the user's: `reportingTimeZone`).
+   */
+  list(actor: Actor, query?: ListCampaignsQuery): Promise<CampaignPage>;
   get(actor: Actor, campaignId: string): Promise<Campaign>;
   /** Creates a draft on the platform and locally. */
   create(actor: Actor, input: CreateCampaignInput): Promise<Campaign>;
@@ -189,6 +244,16 @@ export interface CampaignsService {
   pause(actor: Actor, campaignId: string): Promise<Campaign>;
   /** Starts delivery: draft or paused → active. */
   resume(actor: Actor, campaignId: string): Promise<Campaign>;
+  /**
+   * Moves each of `campaignIds` to `status`, one change at a time through the write gateway (so
+   * caps, the freeze and approvals apply to each), and says what came of each: one refusal
+   * (already in that status, a frozen account, a platform error) does not stop the others.
+   */
+  changeStatuses(
+    actor: Actor,
+    campaignIds: readonly string[],
+    status: "active" | "paused",
+  ): Promise<BulkStatusResult[]>;
   /** draft, active or paused → archived (final). */
   archive(actor: Actor, campaignId: string): Promise<Campaign>;
   /** Soft delete; `ConflictError` while active (pause or archive it first). */
@@ -214,10 +279,11 @@ export function createCampaignsService(
   async function listRows(
     actor: Actor,
     query: z.output<typeof listCampaignsSchema>,
+    period: { from: string; to: string },
   ): Promise<Page<CampaignRow>> {
-    const [column, direction] = query.sort.startsWith("-")
-      ? [query.sort.slice(1) as SortColumn, "desc" as const]
-      : [query.sort as SortColumn, "asc" as const];
+    const [key, direction] = query.sort.startsWith("-")
+      ? [query.sort.slice(1), "desc" as const]
+      : [query.sort, "asc" as const];
     const matching = db.kysely.selectFrom("campaigns")
       .where("user_id", "=", actor.userId)
       .where("deleted_at", "is", null)
@@ -232,6 +298,34 @@ export function createCampaignsService(
         (qb) =>
           qb.where(sql<boolean>`${sql.ref("name")} like ${likePattern(query.search!)} escape '!'`),
       );
+    const total = matching.select((eb) => eb.fn.countAll<number>().as("total"))
+      .executeTakeFirstOrThrow();
+    if ((METRIC_SORT_KEYS as readonly string[]).includes(key)) {
+      // Ordered by totals over the period: the page's ids first, then their rows in that order.
+      const ids = await metricOrderedIds(
+        matching,
+        db.kysely,
+        actor,
+        key as MetricSortKey,
+        direction,
+        {
+          ...period,
+          skip: query.skip,
+          limit: query.limit,
+        },
+      );
+      const rows = ids.length === 0
+        ? []
+        : await db.kysely.selectFrom("campaigns").selectAll().where("id", "in", ids).execute();
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return {
+        items: ids.flatMap((id) => byId.get(id) ?? []),
+        total: Number((await total).total),
+        skip: query.skip,
+        limit: query.limit,
+      };
+    }
+    const column = key as SortColumn;
     const pageIds = matching.select("id").orderBy(column, direction).orderBy("id", direction)
       .offset(query.skip).limit(query.limit);
     const [items, count] = await Promise.all([
@@ -240,7 +334,7 @@ export function createCampaignsService(
         .selectAll("campaigns")
         .orderBy(`campaigns.${column}`, direction).orderBy("campaigns.id", direction)
         .execute(),
-      matching.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),
+      total,
     ]);
     return { items, total: Number(count.total), skip: query.skip, limit: query.limit };
   }
@@ -252,30 +346,17 @@ export function createCampaignsService(
       .where("user_id", "=", actor.userId).where("id", "in", accountIds).execute();
   }
 
-  /**
-   * Each campaign's totals over the 7 complete days before today in its account's time zone
-   * (`zones`: account id → zone); one query per distinct local today, usually just one.
-   */
-  async function lastWeekTotals(
-    actor: Actor,
-    rows: readonly CampaignRow[],
-    zones: ReadonlyMap<string, string>,
-  ): Promise<Map<string, MetricCounts>> {
-    const now = context.clock.now();
-    const idsByToday = new Map<string, string[]>();
-    for (const row of rows) {
-      const today = dateOf(now, zones.get(row.ad_account_id) ?? "UTC");
-      idsByToday.set(today, [...idsByToday.get(today) ?? [], row.id]);
-    }
-    const parts = await Promise.all(
-      [...idsByToday].map(([today, ids]) =>
-        totalsByCampaign(db.kysely, actor, ids, {
-          from: addDays(today, -7),
-          to: addDays(today, -1),
-        })
-      ),
-    );
-    return new Map(parts.flatMap((part) => [...part]));
+  /** The default period's zone: the accounts' shared zone, else the user's (UTC if unset). */
+  async function listTimeZone(actor: Actor, adAccountId: string | undefined) {
+    const accounts = await db.kysely.selectFrom("ad_accounts").select("timezone")
+      .where("user_id", "=", actor.userId).where("deleted_at", "is", null)
+      .$if(adAccountId !== undefined, (qb) => qb.where("id", "=", adAccountId!))
+      .execute();
+    const zones = accounts.map((account) => account.timezone);
+    if (new Set(zones).size === 1) return zones[0];
+    const user = await db.kysely.selectFrom("users").select("timezone")
+      .where("id", "=", actor.userId).executeTakeFirst();
+    return reportingTimeZone(zones, user?.timezone ?? "UTC");
   }
 
   /** Makes `operation` as the signed-in person `actor`: only hard caps and the freeze apply. */
@@ -286,6 +367,34 @@ export function createCampaignsService(
     return outcome.campaign;
   }
 
+  /** One campaign's part of `changeStatuses`. */
+  async function bulkChange(
+    actor: Actor,
+    campaignId: string,
+    status: CampaignStatus,
+  ): Promise<BulkStatusResult> {
+    let name = "";
+    try {
+      name = (await gateway.load(actor, campaignId)).campaign.name;
+      const outcome = await gateway.write({
+        actor,
+        source: { kind: "user" },
+        operation: { type: "set_status", campaignId, status },
+      });
+      return outcome.status === "applied"
+        ? { campaignId, name, outcome: "done" }
+        : { campaignId, name, outcome: "approval_required", approvalId: outcome.approval.id };
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        return { campaignId, name, outcome: "refused", reason: "not found" };
+      }
+      if (error instanceof ConflictError || error instanceof PlatformError) {
+        return { campaignId, name, outcome: "refused", reason: error.message };
+      }
+      throw error;
+    }
+  }
+
   function changeStatus(actor: Actor, campaignId: string, status: CampaignStatus) {
     return asPerson(actor, { type: "set_status", campaignId, status });
   }
@@ -293,21 +402,30 @@ export function createCampaignsService(
   return {
     async list(actor, input = {}) {
       const query = parseInput(listCampaignsSchema, input);
-      const page = await listRows(actor, query);
-      const accountIds = [...new Set(page.items.map((row) => row.ad_account_id))];
-      // Last week is each account's own last 7 local days, so the accounts come first.
-      const accounts = await accountsOf(actor, accountIds);
-      const zones = new Map(accounts.map((account) => [account.id, account.timezone]));
+      const timeZone = await listTimeZone(actor, query.adAccountId);
+      const period = query.from !== undefined && query.to !== undefined
+        ? { from: query.from, to: query.to, timeZone }
+        : resolveRange({ preset: DEFAULT_PRESET }, context.clock.now(), timeZone);
+      const page = await listRows(actor, query, period);
+      const accounts = await accountsOf(actor, [
+        ...new Set(page.items.map((row) => row.ad_account_id)),
+      ]);
       await sync.refreshStale(accounts);
-      const totals = await lastWeekTotals(actor, page.items, zones);
+      const totals = await totalsByCampaign(
+        db.kysely,
+        actor,
+        page.items.map((row) => row.id),
+        period,
+      );
       const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
       return {
         ...page,
+        period: { from: period.from, to: period.to, timeZone },
         items: page.items.map((row) => {
           const currency = currencies.get(row.ad_account_id) ?? "USD";
           return {
             ...toCampaign(row, currency),
-            last7Days: withDerivedMetrics(totals.get(row.id) ?? ZERO_COUNTS, currency),
+            totals: withDerivedMetrics(totals.get(row.id) ?? ZERO_COUNTS, currency),
           };
         }),
       };
@@ -324,6 +442,16 @@ export function createCampaignsService(
     pause: (actor, campaignId) => changeStatus(actor, campaignId, "paused"),
     resume: (actor, campaignId) => changeStatus(actor, campaignId, "active"),
     archive: (actor, campaignId) => changeStatus(actor, campaignId, "archived"),
+    async changeStatuses(actor, campaignIds, status) {
+      const ids = parseInput(
+        z.array(z.uuid()).min(1).max(MAX_BULK_CAMPAIGNS),
+        [...new Set(campaignIds)],
+      );
+      const results: BulkStatusResult[] = [];
+      // One at a time: changes to one account queue on its lock anyway.
+      for (const campaignId of ids) results.push(await bulkChange(actor, campaignId, status));
+      return results;
+    },
     async delete(actor, campaignId) {
       await asPerson(actor, { type: "delete", campaignId });
     },
@@ -331,6 +459,65 @@ export function createCampaignsService(
 }
 
 type SortColumn = "created_at" | "updated_at" | "name" | "budget_amount_minor";
+
+/**
+ * The ids of one page of `matching` campaigns ordered by `metric` summed over the period. Ratios
+ * are computed in SQL (`* 1.0` so SQLite does not divide integers); a campaign without a value
+ * sorts last in both directions, and ties fall back to the id so pages never overlap.
+ */
+async function metricOrderedIds(
+  // deno-lint-ignore no-explicit-any -- the filtered campaigns query, whatever its `where`s
+  matching: SelectQueryBuilder<DB, "campaigns", any>,
+  sumsQuery: Queryable,
+  actor: Actor,
+  metric: MetricSortKey,
+  direction: "asc" | "desc",
+  page: { from: string; to: string; skip: number; limit: number },
+): Promise<string[]> {
+  const sums = matching.leftJoin(
+    sumsQuery.selectFrom("campaign_metrics")
+      .select((eb) => ["campaign_id", ...summedCounts(eb)])
+      .where("user_id", "=", actor.userId)
+      .where("metric_date", ">=", page.from)
+      .where("metric_date", "<=", page.to)
+      .groupBy("campaign_id")
+      .as("sums"),
+    (join) => join.onRef("sums.campaign_id", "=", "campaigns.id"),
+  );
+  const value = metricValue(metric);
+  const rows = await sums.select("campaigns.id")
+    .orderBy(sql`(${value}) is null`)
+    .orderBy(value, direction)
+    .orderBy("campaigns.id", direction)
+    .offset(page.skip).limit(page.limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** A metric of the `sums` subquery as SQL; null where a ratio has no denominator. */
+function metricValue(metric: MetricSortKey) {
+  const count = (column: string) => sql`coalesce(${sql.ref(`sums.${column}`)}, 0)`;
+  const ratio = (top: string, bottom: string) =>
+    sql`(${count(top)} * 1.0) / nullif(${count(bottom)}, 0)`;
+  switch (metric) {
+    case "spend":
+      return count("spend_minor");
+    case "impressions":
+      return count("impressions");
+    case "clicks":
+      return count("clicks");
+    case "conversions":
+      return count("conversions");
+    case "revenue":
+      return count("revenue_minor");
+    case "ctr":
+      return ratio("clicks", "impressions");
+    case "cpa":
+      return ratio("spend_minor", "conversions");
+    case "roas":
+      return ratio("revenue_minor", "spend_minor");
+  }
+}
 
 /** A LIKE pattern matching `text` anywhere, with `!` escaping LIKE's wildcards. */
 function likePattern(text: string): string {

@@ -28,6 +28,11 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
+/** The earlier of two `YYYY-MM-DD` dates. */
+export function minDate(left: string, right: string): string {
+  return left < right ? left : right;
+}
+
 /** Every date from `from` to `to`, inclusive. */
 export function eachDate(from: string, to: string): string[] {
   const count = daysBetween(from, to) + 1;

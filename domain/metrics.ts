@@ -24,9 +24,16 @@ import { NotFoundError, ValidationError } from "./errors.ts";
 import { countsFromColumns, summedCounts } from "./metric_sums.ts";
 import type { MetricsSync } from "./metrics_sync.ts";
 import { parseInput } from "./validation.ts";
+import {
+  DEFAULT_PRESET,
+  MAX_RANGE_DAYS,
+  type RangeChoice,
+  type ReportRange,
+  resolveRange,
+} from "./report_range.ts";
 
 /** Longest range one report may cover. */
-export const MAX_REPORT_DAYS = 366;
+export const MAX_REPORT_DAYS = MAX_RANGE_DAYS;
 
 /** Input of `metrics.performance`. Without ids it covers all the actor's accounts. */
 export const performanceQuerySchema = z.object({
@@ -76,6 +83,11 @@ export interface MetricsService {
    * campaign or account the actor does not have.
    */
   timeZone(actor: Actor, scope?: ReportScope): Promise<string>;
+  /**
+   * `choice` (by default the last 7 complete days) as dates of the scope's zone (`timeZone`)
+   * today: the one way pages, tools and the API turn a period into dates.
+   */
+  range(actor: Actor, scope?: ReportScope, choice?: RangeChoice): Promise<ReportRange>;
 }
 
 /** Builds the metrics service. */
@@ -115,15 +127,21 @@ export function createMetricsService(context: DomainContext, sync: MetricsSync):
     return { accounts, currency: [...currencies][0] ?? null };
   }
 
+  async function timeZone(actor: Actor, scope: ReportScope = {}) {
+    const accounts = await scopeAccounts(actor, parseInput(reportScopeSchema, scope));
+    const zones = accounts.map((account) => account.timezone);
+    // The user's own zone is only needed when the accounts do not settle it.
+    if (new Set(zones).size === 1) return zones[0];
+    const user = await db.kysely.selectFrom("users").select("timezone")
+      .where("id", "=", actor.userId).executeTakeFirst();
+    return reportingTimeZone(zones, user?.timezone ?? "UTC");
+  }
+
   return {
-    async timeZone(actor, scope = {}) {
-      const accounts = await scopeAccounts(actor, parseInput(reportScopeSchema, scope));
-      const zones = accounts.map((account) => account.timezone);
-      // The user's own zone is only needed when the accounts do not settle it.
-      if (new Set(zones).size === 1) return zones[0];
-      const user = await db.kysely.selectFrom("users").select("timezone")
-        .where("id", "=", actor.userId).executeTakeFirst();
-      return reportingTimeZone(zones, user?.timezone ?? "UTC");
+    timeZone,
+
+    async range(actor, scope = {}, choice = { preset: DEFAULT_PRESET }) {
+      return resolveRange(choice, context.clock.now(), await timeZone(actor, scope));
     },
 
     async performance(actor, input) {

@@ -6,6 +6,7 @@
  * @module
  */
 import { addDays, weekdayOf } from "../../domain/dates.ts";
+import { DEFAULT_PRESET, lastCompleteDays, presetDates } from "../../domain/report_range.ts";
 
 /** An inclusive date range and how to name it. */
 export interface Period {
@@ -67,8 +68,6 @@ interface Rule {
   regex: RegExp;
   resolve(match: RegExpExecArray, today: string): Omit<Period, "start" | "end"> | null;
 }
-
-const yesterdayOf = (today: string) => addDays(today, -1);
 
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 /** A weekday, in full or in its usual short forms (not "sat"/"sun", which are also words). */
@@ -142,11 +141,7 @@ const RULES: Rule[] = [
   },
   {
     regex: /\byesterday\b/iu,
-    resolve: (_match, today) => ({
-      from: yesterdayOf(today),
-      to: yesterdayOf(today),
-      label: "yesterday",
-    }),
+    resolve: (_match, today) => ({ ...presetDates("yesterday", today), label: "yesterday" }),
   },
   {
     regex: /\btoday(?:'s)?\b|\bso far today\b/iu,
@@ -162,8 +157,7 @@ const RULES: Rule[] = [
       if (!count) return null;
       const unit = match[2].toLowerCase();
       const days = unit === "day" ? count : unit === "week" ? count * 7 : count * 30;
-      const to = yesterdayOf(today);
-      return { from: addDays(to, -(days - 1)), to, label: `the last ${days} days` };
+      return { ...lastCompleteDays(days, today), label: `the last ${days} days` };
     },
   },
   {
@@ -176,10 +170,10 @@ const RULES: Rule[] = [
   },
   {
     regex: /\b(?:past|this past)\s+week\b/iu,
-    resolve: (_match, today) => {
-      const to = yesterdayOf(today);
-      return { from: addDays(to, -6), to, label: "the last 7 days" };
-    },
+    resolve: (_match, today) => ({
+      ...presetDates("last_7_days", today),
+      label: "the last 7 days",
+    }),
   },
   {
     regex: /\bthis\s+week\b|\bweek\s+to\s+date\b|\bwtd\b/iu,
@@ -187,26 +181,18 @@ const RULES: Rule[] = [
   },
   {
     regex: /\b(?:last|previous|prior)\s+month\b/iu,
-    resolve: (_match, today) => {
-      const firstOfThisMonth = `${today.slice(0, 8)}01`;
-      const to = addDays(firstOfThisMonth, -1);
-      return { from: `${to.slice(0, 8)}01`, to, label: "last month" };
-    },
+    resolve: (_match, today) => ({ ...presetDates("last_month", today), label: "last month" }),
   },
   {
     regex: /\b(?:past|this past)\s+month\b/iu,
-    resolve: (_match, today) => {
-      const to = yesterdayOf(today);
-      return { from: addDays(to, -29), to, label: "the last 30 days" };
-    },
+    resolve: (_match, today) => ({
+      ...presetDates("last_30_days", today),
+      label: "the last 30 days",
+    }),
   },
   {
     regex: /\b(?:this|current)\s+month\b|\bmonth\s+to\s+date\b|\bmtd\b|\bso far this month\b/iu,
-    resolve: (_match, today) => ({
-      from: `${today.slice(0, 8)}01`,
-      to: today,
-      label: "this month",
-    }),
+    resolve: (_match, today) => ({ ...presetDates("this_month", today), label: "this month" }),
   },
   {
     regex: /\b(?:this|current)\s+year\b|\byear\s+to\s+date\b|\bytd\b/iu,
@@ -284,10 +270,9 @@ export function findPeriod(text: string, today: string): Period | null {
   return null;
 }
 
-/** The default period of the reporting tools: the last 7 complete days. */
+/** The default period of the reporting tools (`DEFAULT_PRESET`: the last 7 complete days). */
 export function defaultPeriod(today: string): Omit<Period, "start" | "end"> {
-  const to = yesterdayOf(today);
-  return { from: addDays(to, -6), to, label: "the last 7 days" };
+  return { ...presetDates(DEFAULT_PRESET, today), label: "the last 7 days" };
 }
 
 /**

@@ -5,10 +5,11 @@
  */
 import { z } from "@hono/zod-openapi";
 import { createConversationSchema, renameConversationSchema } from "../../domain/conversations.ts";
-import { performanceQuerySchema } from "../../domain/metrics.ts";
+import { reportScopeSchema } from "../../domain/metrics.ts";
 import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, snakeObject, snakeSchema } from "../case.ts";
 import { respondOnce } from "../middleware/idempotency.ts";
+import { periodChoice, reportPeriodShape } from "../report_period.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import {
   dataResponse,
@@ -37,12 +38,22 @@ export function registerActivityRoutes(app: ApiApp, { deps, guards }: RouteConte
       path: "/reports/summary",
       tags: ["Reports"],
       summary: "Totals and daily series across accounts (or one account or campaign)",
-      request: { query: snakeObject(performanceQuerySchema) },
+      description: "The period is `from`–`to`, or `range`, or by default the last 7 complete " +
+        "days in the account's time zone (for several accounts: their shared zone, else the " +
+        "user's).",
+      request: { query: snakeObject(reportScopeSchema).extend(reportPeriodShape) },
       responses: { 200: dataResponse(PerformanceReportSchema, "The report") },
     }),
     async (c) => {
-      const query = fromSnake(performanceQuerySchema, c.req.valid("query"));
-      return respond(c, await metrics.performance(actorOf(c), query), "OK");
+      const { from, to, range, ...scope } = c.req.valid("query");
+      const query = fromSnake(reportScopeSchema, scope);
+      const choice = periodChoice(z.object(reportPeriodShape).parse({ from, to, range }));
+      const period = await metrics.range(actorOf(c), query, choice);
+      return respond(
+        c,
+        await metrics.performance(actorOf(c), { ...query, from: period.from, to: period.to }),
+        "OK",
+      );
     },
   );
 

@@ -7,15 +7,15 @@
 import { z } from "@hono/zod-openapi";
 import {
   createCampaignSchema,
-  listCampaignsSchema,
+  listCampaignsFilterSchema,
   updateCampaignSchema,
 } from "../../domain/campaigns.ts";
-import { isoDateSchema } from "../../domain/dates.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import { fromSnake, type SnakeCased, snakeObject, snakeSchema } from "../case.ts";
 import { approvalRequiredResponse, respondWithChange } from "../gateway_response.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { itemRoutes } from "../item_routes.ts";
+import { periodChoice, reportPeriodShape } from "../report_period.ts";
 import {
   dataResponse,
   jsonBody,
@@ -60,7 +60,7 @@ function editableFields(body: Record<string, unknown>) {
     Object.fromEntries(editable) as SnakeCased<z.output<typeof replaceCampaignSchema>>,
   );
 }
-const metricsQuerySchema = z.object({ from: isoDateSchema, to: isoDateSchema });
+const metricsQuerySchema = z.object(reportPeriodShape);
 
 /** Status actions: path segment → domain method and message. */
 const ACTIONS = [
@@ -88,12 +88,16 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
       tags,
       summary: "List campaigns with filters, sort and last-7-day totals",
       description: "`sort` is a column name, `-` prefix for descending.",
-      request: { query: snakeObject(listCampaignsSchema) },
+      request: { query: snakeObject(listCampaignsFilterSchema) },
       responses: { 200: pageResponse(CampaignListItemSchema, "A page of campaigns") },
     }),
     async (c) => {
-      const query = fromSnake(listCampaignsSchema, c.req.valid("query"));
-      return respondPage(c, await campaigns.list(actorOf(c), query));
+      const query = fromSnake(listCampaignsFilterSchema, c.req.valid("query"));
+      const { period: _period, ...page } = await campaigns.list(actorOf(c), query);
+      return respondPage(c, {
+        ...page,
+        items: page.items.map(({ totals, ...campaign }) => ({ ...campaign, last7Days: totals })),
+      });
     },
   );
 
@@ -218,6 +222,8 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
       path: "/campaigns/{id}/metrics",
       tags,
       summary: "Daily metrics and totals of a campaign over a date range",
+      description: "The period is `from`–`to`, or `range`, or by default the last 7 complete " +
+        "days in the campaign's account's time zone.",
       request: { params: IdParamsSchema, query: metricsQuerySchema },
       responses: { 200: dataResponse(PerformanceReportSchema, "The report") },
     }),
@@ -225,7 +231,13 @@ export function registerCampaignRoutes(app: ApiApp, { deps, guards }: RouteConte
       const campaignId = c.req.valid("param").id;
       // An id that cannot exist is simply not found (the domain would call it invalid).
       if (!z.uuid().safeParse(campaignId).success) throw new NotFoundError("campaign");
-      const report = await metrics.performance(actorOf(c), { ...c.req.valid("query"), campaignId });
+      const choice = periodChoice(c.req.valid("query"));
+      const period = await metrics.range(actorOf(c), { campaignId }, choice);
+      const report = await metrics.performance(actorOf(c), {
+        from: period.from,
+        to: period.to,
+        campaignId,
+      });
       return respond(c, report, "OK");
     },
   );

@@ -31,6 +31,8 @@ interface LineChartProps {
   /** Whole-number series (counts): no fractional ticks. */
   integer?: boolean;
   tone?: ChartTone;
+  /** First day still in progress (today): drawn dashed and hollow, labelled "so far". */
+  partialFrom?: string;
 }
 
 const dayLabel = (date: string, withYear = false) =>
@@ -49,13 +51,13 @@ const dayLabel = (date: string, withYear = false) =>
 export function LineChart(props: LineChartProps) {
   const { id, title, description, series, formatValue, integer, tone = "indigo" } = props;
   const formatTick = props.formatTick ?? formatValue;
-  const geometry = chartGeometry(series, { integer });
+  const geometry = chartGeometry(series, { integer, partialFrom: props.partialFrom });
   const { size, plot, points } = geometry;
   const colors = TONES[tone];
   // Each day gets a full-height band whose <title> is its tooltip, easier to hit than a dot.
   const band = points.length > 1 ? (plot.right - plot.left) / (points.length - 1) : 24;
   const labels = points.map((point) =>
-    `${dayLabel(point.date, true)}: ${formatValue(point.value)}`
+    `${dayLabel(point.date, true)}: ${formatValue(point.value)}${point.partial ? " so far" : ""}`
   );
   return (
     <figure class="relative" data-chart={id}>
@@ -104,13 +106,25 @@ export function LineChart(props: LineChartProps) {
           stroke-linecap="round"
           class={colors.line}
         />
+        {geometry.partialPath && (
+          <path
+            d={geometry.partialPath}
+            fill="none"
+            stroke-width="2"
+            stroke-dasharray="4 4"
+            class={`${colors.line} opacity-60`}
+            data-partial-day
+          />
+        )}
         <g class="chart-points">
           {points.map((point) => (
             <circle
               cx={point.x}
               cy={point.y}
               r={points.length > 45 ? 1.5 : 2.5}
-              class={colors.dot}
+              class={point.partial
+                ? `${colors.line} fill-white stroke-2 dark:fill-neutral-900`
+                : colors.dot}
               data-date={point.date}
               data-value={point.value}
             />

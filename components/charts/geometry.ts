@@ -26,6 +26,8 @@ export interface ChartSize {
 export interface PlacedPoint extends SeriesPoint {
   x: number;
   y: number;
+  /** A day still in progress (today), drawn apart so its low value is not read as a drop. */
+  partial: boolean;
 }
 
 /** Everything needed to draw a line/area chart. */
@@ -33,8 +35,11 @@ export interface ChartGeometry {
   size: ChartSize;
   /** The plot area's edges. */
   plot: { left: number; top: number; right: number; bottom: number };
+  /** The line and area through the complete days. */
   linePath: string;
   areaPath: string;
+  /** A dashed continuation from the last complete day to the partial ones ("" when none). */
+  partialPath: string;
   points: PlacedPoint[];
   yTicks: { y: number; value: number }[];
   xTicks: { x: number; date: string }[];
@@ -52,11 +57,16 @@ const DAY_MS = 86_400_000;
 /**
  * Places `series` on a chart of `size`: time on x (UTC days), values on y from zero to a nice
  * maximum. With `integer`, y ticks are whole numbers only (for counts such as conversions). An
- * all-zero series gets the baseline tick only.
+ * all-zero series gets the baseline tick only. Days from `partialFrom` on (today's partial day)
+ * get their own dashed path instead of the line and area.
  */
 export function chartGeometry(
   series: readonly SeriesPoint[],
-  { size = DEFAULT_SIZE, integer = false }: { size?: ChartSize; integer?: boolean } = {},
+  { size = DEFAULT_SIZE, integer = false, partialFrom }: {
+    size?: ChartSize;
+    integer?: boolean;
+    partialFrom?: string;
+  } = {},
 ): ChartGeometry {
   const plot = plotArea(size);
   const x = dailyXScale(series.map((point) => point.date), plot);
@@ -67,19 +77,25 @@ export function chartGeometry(
     ...point,
     x: round(x(utc(point.date))),
     y: round(y(point.value)),
+    partial: partialFrom !== undefined && point.date >= partialFrom,
   }));
+  const complete = points.filter((point) => !point.partial);
+  const partial = points.filter((point) => point.partial);
   // Smooth money, but draw small whole counts straight: a curve would suggest fractions.
   const curve = integer ? curveLinear : curveMonotoneX;
-  const linePath = line<PlacedPoint>().x((p) => p.x).y((p) => p.y).curve(curve)(points) ?? "";
+  const linePath = line<PlacedPoint>().x((p) => p.x).y((p) => p.y).curve(curve)(complete) ?? "";
   const areaPath = area<PlacedPoint>().x((p) => p.x).y0(plot.bottom).y1((p) => p.y)
-    .curve(curve)(points) ?? "";
+    .curve(curve)(complete) ?? "";
+  const partialPath = partial.length === 0
+    ? ""
+    : line<PlacedPoint>().x((p) => p.x).y((p) => p.y)([...complete.slice(-1), ...partial]) ?? "";
   const yTicks = valueTicks(y, max, integer);
   const tickCount = Math.min(6, Math.max(1, series.length - 1));
   const xTicks = x.ticks(tickCount).map((date) => ({
     x: round(x(date)),
     date: date.toISOString().slice(0, 10),
   }));
-  return { size, plot, linePath, areaPath, points, yTicks, xTicks };
+  return { size, plot, linePath, areaPath, partialPath, points, yTicks, xTicks };
 }
 
 /** The plot area's edges inside a drawing of `size`. */

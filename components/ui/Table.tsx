@@ -7,6 +7,8 @@ export interface Column {
   align?: "left" | "right";
   /** Visually hidden label (for action columns). */
   srOnly?: boolean;
+  /** A sortable column: the link sorting by it, and whether the table is sorted by it now. */
+  sort?: { href: string; current?: "ascending" | "descending" };
 }
 
 interface TableProps {
@@ -27,11 +29,16 @@ export function Table({ columns, caption, children }: TableProps) {
             {columns.map((column) => (
               <th
                 scope="col"
+                aria-sort={column.sort ? column.sort.current ?? "none" : undefined}
                 class={`whitespace-nowrap px-4 py-2.5 text-xs font-semibold uppercase tracking-wide text-neutral-500 dark:text-neutral-400 ${
                   column.align === "right" ? "text-right" : "text-left"
                 }`}
               >
-                {column.srOnly ? <span class="sr-only">{column.label}</span> : column.label}
+                {column.srOnly
+                  ? <span class="sr-only">{column.label}</span>
+                  : column.sort
+                  ? <SortLink label={column.label} {...column.sort} />
+                  : column.label}
               </th>
             ))}
           </tr>
@@ -58,5 +65,23 @@ export function Cell({ align, children, class: extra = "" }: CellProps) {
     >
       {children}
     </td>
+  );
+}
+
+/** A header link that sorts by its column, with an arrow for the current direction. */
+function SortLink(
+  { label, href, current }: { label: string } & NonNullable<Column["sort"]>,
+) {
+  const arrow = current === "ascending" ? "▲" : current === "descending" ? "▼" : "";
+  return (
+    <a
+      href={href}
+      class={`inline-flex items-center gap-1 hover:text-neutral-900 dark:hover:text-neutral-100 ${
+        current ? "text-neutral-900 dark:text-neutral-100" : ""
+      }`}
+    >
+      {label}
+      <span aria-hidden="true" class="text-[10px]">{arrow}</span>
+    </a>
   );
 }

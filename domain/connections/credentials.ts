@@ -1,8 +1,9 @@
 /**
  * Credentials of connected accounts as the adapters read them: the stored value is the
  * platform's tokens (`PlatformTokens` JSON) encrypted with `CredentialCipher`; an expired token is
- * renewed through the platform's OAuth client and the renewed tokens are stored again
- * (re-encrypted) in every row that held the old value. Also: re-encrypting every stored value
+ * renewed through the platform's OAuth client, a token close to its expiry is extended before use
+ * where the platform allows it (Meta), and the new tokens are stored again (re-encrypted) in
+ * every row that held the old value. Also: re-encrypting every stored value
  * under the current key (`deno task credentials rotate`).
  *
  * @module
@@ -22,6 +23,7 @@ const tokensSchema = z.object({
   accessToken: z.string().min(1),
   refreshToken: z.string().nullish(),
   loginCustomerId: z.string().nullish(),
+  expiresAt: z.string().nullish(),
 });
 
 /** Encrypts tokens for storage. */
@@ -56,26 +58,67 @@ export async function openTokens(
   return parsed.data;
 }
 
+/** A token expiring within this long is extended before use (where the platform allows it). */
+export const EXTEND_BEFORE_EXPIRY_MS = 7 * 86_400_000;
+/** Extensions remembered per source (each is one account's, about every 53 days). */
+const MAX_REMEMBERED_EXTENSIONS = 1_000;
+
+type Extend = NonNullable<OAuthClient["extend"]>;
+
 /**
- * The credentials source of one platform's adapter: decrypts, and renews through `oauth` (when
- * given), storing the renewed tokens over every row that held the expired ones.
+ * The credentials source of one platform's adapter: decrypts; extends a token that expires
+ * within `EXTEND_BEFORE_EXPIRY_MS` (at `now`) through `oauth.extend`, and renews an expired one
+ * through `oauth.refresh` (when given), storing the new tokens over every row that held the old.
  */
 export function encryptedCredentials(
   db: Database,
   cipher: CredentialCipher,
   oauth: OAuthClient | undefined,
+  now: () => Date = () => new Date(),
 ): CredentialsSource {
+  async function store(stored: string | null, renewed: PlatformTokens) {
+    if (stored === null) return;
+    const sealed = await sealTokens(cipher, renewed);
+    await db.kysely.updateTable("ad_accounts").set({
+      credentials_encrypted: sealed,
+      updated_at: toDbTimestamp(now()),
+    }).where("credentials_encrypted", "=", stored).execute();
+  }
+
+  // Extensions by the stored value they replace: a sync's later calls still hold the value it
+  // read at its start, and must get the extended token rather than extend it again.
+  const extensions = new Map<string, Promise<PlatformTokens>>();
+
+  async function extend(stored: string | null, tokens: PlatformTokens, extend: Extend) {
+    try {
+      const extended = await extend(tokens);
+      await store(stored, extended);
+      return extended;
+    } catch {
+      // Still valid for now: the call goes ahead, and a later read tries to extend again.
+      if (stored !== null) extensions.delete(stored);
+      return tokens;
+    }
+  }
+
   return {
-    read: (stored) => openTokens(cipher, stored),
+    async read(stored) {
+      const tokens = await openTokens(cipher, stored);
+      const left = tokens.expiresAt ? Date.parse(tokens.expiresAt) - now().getTime() : Infinity;
+      if (!oauth?.extend || left <= 0 || left > EXTEND_BEFORE_EXPIRY_MS) return tokens;
+      if (stored === null) return await extend(stored, tokens, oauth.extend);
+      let pending = extensions.get(stored);
+      if (!pending) {
+        if (extensions.size >= MAX_REMEMBERED_EXTENSIONS) extensions.clear();
+        pending = extend(stored, tokens, oauth.extend);
+        extensions.set(stored, pending);
+      }
+      return await pending;
+    },
     refresh: oauth
       ? async (stored, expired) => {
         const renewed = await oauth.refresh(expired);
-        if (!renewed || stored === null) return renewed;
-        const sealed = await sealTokens(cipher, renewed);
-        await db.kysely.updateTable("ad_accounts").set({
-          credentials_encrypted: sealed,
-          updated_at: toDbTimestamp(new Date()),
-        }).where("credentials_encrypted", "=", stored).execute();
+        if (renewed) await store(stored, renewed);
         return renewed;
       }
       : undefined,

@@ -24,17 +24,19 @@ export interface ConnectedPlatformsOptions {
   google?: { baseUrl: string; apiVersion: string; developerToken: string };
   tiktok?: { baseUrl: string };
   http?: Partial<HttpPolicy>;
+  /** The time tokens' expiry is judged at (tests pass their clock). */
+  now?: () => Date;
 }
 
 /** Adapters of the platforms whose sign-in is configured. */
 export function connectedPlatforms(options: ConnectedPlatformsOptions): PlatformRegistry {
-  const { db, cipher, oauth, http } = options;
+  const { db, cipher, oauth, http, now } = options;
   const registry: PlatformRegistry = {};
   if (oauth.meta && options.meta) {
     registry.meta = revocable(
       createMetaAdapter({
         ...options.meta,
-        credentials: encryptedCredentials(db, cipher, oauth.meta),
+        credentials: encryptedCredentials(db, cipher, oauth.meta, now),
         http,
       }),
       cipher,
@@ -45,7 +47,7 @@ export function connectedPlatforms(options: ConnectedPlatformsOptions): Platform
     registry.google = revocable(
       createGoogleAdsAdapter({
         ...options.google,
-        credentials: encryptedCredentials(db, cipher, oauth.google),
+        credentials: encryptedCredentials(db, cipher, oauth.google, now),
         http,
       }),
       cipher,
@@ -56,7 +58,7 @@ export function connectedPlatforms(options: ConnectedPlatformsOptions): Platform
     registry.tiktok = revocable(
       createTikTokAdapter({
         ...options.tiktok,
-        credentials: encryptedCredentials(db, cipher, oauth.tiktok),
+        credentials: encryptedCredentials(db, cipher, oauth.tiktok, now),
         http,
       }),
       cipher,

@@ -24,7 +24,7 @@ import type { Selectable } from "kysely";
 import type { AdAccountsTable, CampaignsTable } from "../../db/schema.ts";
 import type { Actor } from "../actor.ts";
 import { type DomainContext, nowForDb } from "../context.ts";
-import { addDays, dateOf } from "../dates.ts";
+import { addDays, dateOf, daysBetween, minDate } from "../dates.ts";
 import { PlatformAuthError } from "../errors.ts";
 import type { MetricsSync } from "../metrics_sync.ts";
 import { adapterFor, platformCall, toPlatformAccount } from "../platform_calls.ts";
@@ -205,7 +205,7 @@ export function syncHandlers(
           }
           return { from, to, rows };
         }, { from, to });
-        daysDone += dayCount(from, to);
+        daysDone += daysBetween(from, to) + 1;
         await run.progress({ daysDone, daysTotal: days } satisfies BackfillProgress);
         await options.pause?.(`backfill_after_chunk:${chunk}`);
       }
@@ -283,15 +283,4 @@ export function syncTicker(
       }
     },
   };
-}
-
-function dayCount(from: string, to: string): number {
-  return Math.round(
-    (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000,
-  ) +
-    1;
-}
-
-function minDate(left: string, right: string): string {
-  return left < right ? left : right;
 }

@@ -17,6 +17,8 @@ export interface PlatformTokens {
   refreshToken?: string | null;
   /** Google Ads: the manager account the call is made through (`login-customer-id`). */
   loginCustomerId?: string | null;
+  /** When the access token expires (ISO), where the platform says so (Meta's long-lived token). */
+  expiresAt?: string | null;
 }
 
 /** Reads and renews a connection's tokens. */
@@ -34,6 +36,7 @@ const tokensSchema = z.object({
   accessToken: z.string().min(1),
   refreshToken: z.string().nullish(),
   loginCustomerId: z.string().nullish(),
+  expiresAt: z.string().nullish(),
 });
 
 /**

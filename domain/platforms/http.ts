@@ -22,6 +22,7 @@ import {
   PlatformValidationError,
 } from "../errors.ts";
 import type { CredentialsSource } from "./credentials.ts";
+import type { ReportPolling } from "./report_jobs.ts";
 
 /** Timeouts and retries of platform requests. */
 export interface HttpPolicy {
@@ -216,6 +217,8 @@ export interface RemoteAdapterOptions {
   credentials: CredentialsSource;
   /** Overrides of `DEFAULT_HTTP_POLICY`. */
   http?: Partial<HttpPolicy>;
+  /** Overrides of `DEFAULT_REPORT_POLLING` (where the platform has async report jobs). */
+  reports?: Partial<ReportPolling>;
 }
 
 /** `DEFAULT_HTTP_POLICY` with `overrides`. */

@@ -7,6 +7,10 @@
  * - Errors: code 190 (102) → reconnect, after one token refresh when 190/463 (expired); codes 4,
  *   17, 32, 613 and 80000–80014 → rate limit, waiting the `X-Business-Use-Case-Usage` header's
  *   `estimated_time_to_regain_access`; code 100 → the platform's `error_user_msg` as a 422.
+ * - Insights: a range of `ASYNC_REPORT_MIN_DAYS` or more (the backfill's chunks) is fetched
+ *   through an async report run (`POST /{campaign}/insights` → `report_run_id`, its
+ *   `async_status` checked with backoff, rows read from `/{report_run_id}/insights`); shorter
+ *   ranges read the insights edge directly.
  * - Creates: the Graph API has no idempotency key, so each create carries an ad label with a
  *   marker from the request key; before a create is repeated (a keyed repeat, or a retry after
  *   an answer was lost) the account's campaigns are searched for that marker.
@@ -25,6 +29,13 @@ import type {
   PlatformDailyMetrics,
 } from "./adapter.ts";
 import { withTokens } from "./credentials.ts";
+import { daysBetween } from "../dates.ts";
+import {
+  ASYNC_REPORT_MIN_DAYS,
+  awaitReportJob,
+  DEFAULT_REPORT_POLLING,
+  type ReportJobState,
+} from "./report_jobs.ts";
 import {
   type Classifier,
   createMarker,
@@ -103,6 +114,20 @@ const adAccountSchema = z.object({
   timezone_name: z.string(),
 });
 
+const reportRunSchema = z.object({
+  async_status: z.string(),
+  async_percent_completion: z.number(),
+});
+
+/** Meta's `async_status` words as a job state. */
+function reportRunState(run: z.infer<typeof reportRunSchema>): ReportJobState {
+  if (run.async_status === "Job Completed") return { state: "done" };
+  if (run.async_status === "Job Failed" || run.async_status === "Job Skipped") {
+    return { state: "failed", status: run.async_status };
+  }
+  return { state: "pending", status: run.async_status, percent: run.async_percent_completion };
+}
+
 /** The action types counted as conversions (and their values as revenue). */
 const CONVERSION_ACTIONS = new Set(["purchase", "lead"]);
 
@@ -155,6 +180,7 @@ export function regainAccessMs(headers: Headers): number {
 /** Creates the Meta adapter. */
 export function createMetaAdapter(options: MetaAdapterOptions): PlatformAdapter {
   const policy = httpPolicy(options.http);
+  const polling = { ...DEFAULT_REPORT_POLLING, ...options.reports };
   const base = `/${options.apiVersion}`;
 
   function graph<Schema extends z.ZodType>(
@@ -202,6 +228,38 @@ export function createMetaAdapter(options: MetaAdapterOptions): PlatformAdapter 
       first = false;
     }
     return items;
+  }
+
+  /** The insights of `query` through an async report run. */
+  async function reportRunRows(
+    account: PlatformAccount,
+    campaign: PlatformCampaign,
+    query: Query,
+    what: string,
+  ) {
+    // A second run after a lost answer only costs Meta some work, so the POST may be repeated.
+    const { report_run_id: runId } = await graph(account.credentials, {
+      method: "POST",
+      path: `/${campaign.externalId}/insights`,
+      body: new URLSearchParams(query),
+      repeatable: true,
+    }, z.object({ report_run_id: z.string() }));
+    await awaitReportJob(
+      PLATFORM,
+      what,
+      async () =>
+        reportRunState(
+          await graph(account.credentials, {
+            method: "GET",
+            path: `/${runId}`,
+            query: { fields: "async_status,async_percent_completion" },
+            repeatable: true,
+          }, reportRunSchema),
+        ),
+      polling,
+      policy.sleep,
+    );
+    return all(account.credentials, `/${runId}/insights`, { limit: query.limit }, insightSchema);
   }
 
   function act(account: PlatformAccount) {
@@ -361,12 +419,15 @@ export function createMetaAdapter(options: MetaAdapterOptions): PlatformAdapter 
     },
 
     async fetchDailyMetrics(account, campaign, { from, to }) {
-      const rows = await all(account.credentials, `/${campaign.externalId}/insights`, {
+      const query = {
         fields: "impressions,clicks,spend,actions,action_values",
         time_range: JSON.stringify({ since: from, until: to }),
         time_increment: "1",
         limit: "100",
-      }, insightSchema);
+      };
+      const rows = daysBetween(from, to) + 1 >= ASYNC_REPORT_MIN_DAYS
+        ? await reportRunRows(account, campaign, query, `the report for ${from}..${to}`)
+        : await all(account.credentials, `/${campaign.externalId}/insights`, query, insightSchema);
       return rows.map((row): PlatformDailyMetrics => ({
         date: row.date_start,
         impressions: Number(row.impressions ?? 0),

@@ -4,8 +4,9 @@
  * - **Meta** (Facebook Login for Business, "Manually build a login flow"): the
  *   `/{version}/dialog/oauth` consent screen with `ads_management,ads_read` (or a Login for
  *   Business `config_id`), the code exchanged at `/{version}/oauth/access_token`, then exchanged
- *   again for a long-lived token (`grant_type=fb_exchange_token`). No refresh token: an expired
- *   token means reconnecting. Revoked with `DELETE /{version}/me/permissions`.
+ *   again for a long-lived token (`grant_type=fb_exchange_token`, about 60 days, its expiry kept
+ *   with the tokens). No refresh token: a token is extended by the same exchange while still
+ *   valid (`extend`, in the week before it expires); an expired one means reconnecting. Revoked with `DELETE /{version}/me/permissions`.
  * - **Google Ads** ("OAuth 2.0 for Web Server Applications"): consent with the
  *   `https://www.googleapis.com/auth/adwords` scope, `access_type=offline` and `prompt=consent`
  *   (so a refresh token comes back), `POST /token` for the code and for refreshes, `POST /revoke`.
@@ -35,6 +36,11 @@ export interface OAuthClient {
   exchange(code: string, redirectUri: string): Promise<PlatformTokens>;
   /** New tokens for expired ones; null when they cannot be renewed (reconnect). */
   refresh(tokens: PlatformTokens): Promise<PlatformTokens | null>;
+  /**
+   * A fresh token for one still valid but close to its `expiresAt`, where the platform can only
+   * extend a token before it expires (Meta); absent elsewhere.
+   */
+  extend?(tokens: PlatformTokens): Promise<PlatformTokens>;
   /** Revokes the grant at the platform (best effort: a token already invalid counts as done). */
   revoke(tokens: PlatformTokens): Promise<void>;
 }
@@ -51,6 +57,8 @@ export interface MetaOAuthOptions {
   /** A Facebook Login for Business configuration (sent instead of scopes when set). */
   loginConfigId?: string;
   fetch?: typeof fetch;
+  /** The time tokens' expiry is counted from (tests pass their clock). */
+  now?: () => Date;
 }
 
 /** Google OAuth client settings. */
@@ -108,16 +116,34 @@ function refused(platform: string, body: unknown): PlatformAuthError {
 export function createMetaOAuth(options: MetaOAuthOptions): OAuthClient {
   const http = options.fetch ?? fetch;
   const api = `${trim(options.apiBaseUrl)}/${options.apiVersion}`;
-  const tokenSchema = z.object({ access_token: z.string().min(1) });
+  const now = options.now ?? (() => new Date());
+  const tokenSchema = z.object({
+    access_token: z.string().min(1),
+    expires_in: z.number().optional(),
+  });
 
-  async function tokenCall(params: Record<string, string>): Promise<string> {
+  async function tokenCall(params: Record<string, string>) {
     const url = new URL(`${api}/oauth/access_token`);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     const response = await http(url);
     const body = await answer(response);
     const parsed = tokenSchema.safeParse(body);
     if (!response.ok || !parsed.success) throw refused("Meta", body);
-    return parsed.data.access_token;
+    return parsed.data;
+  }
+
+  /** A long-lived token (about 60 days) for a valid one: the code's, or one about to expire. */
+  async function longLived(token: string): Promise<PlatformTokens> {
+    const answer = await tokenCall({
+      grant_type: "fb_exchange_token",
+      client_id: options.appId,
+      client_secret: options.appSecret,
+      fb_exchange_token: token,
+    });
+    const expiresAt = answer.expires_in === undefined
+      ? null
+      : new Date(now().getTime() + answer.expires_in * 1000).toISOString();
+    return { accessToken: answer.access_token, refreshToken: null, expiresAt };
   }
 
   return {
@@ -140,17 +166,13 @@ export function createMetaOAuth(options: MetaOAuthOptions): OAuthClient {
         redirect_uri: redirectUri,
         code,
       });
-      // A long-lived token (about 60 days) instead of the 1-2 hour one the code gives.
-      const accessToken = await tokenCall({
-        grant_type: "fb_exchange_token",
-        client_id: options.appId,
-        client_secret: options.appSecret,
-        fb_exchange_token: shortLived,
-      });
-      return { accessToken, refreshToken: null };
+      // A long-lived token instead of the 1-2 hour one the code gives.
+      return await longLived(shortLived.access_token);
     },
     // Meta has no refresh token; an expired long-lived token needs the person to sign in again.
     refresh: () => Promise.resolve(null),
+    // Before it expires, a long-lived token can be exchanged for a new one.
+    extend: (tokens) => longLived(tokens.accessToken),
     async revoke(tokens) {
       const response = await http(`${api}/me/permissions`, {
         method: "DELETE",

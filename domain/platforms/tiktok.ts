@@ -8,6 +8,9 @@
  *   a minute), other 4xxxx → the platform's message as a 422, 5xxxx → temporary.
  * - Creates carry TikTok's `request_id` (derived from the request key), which deduplicates them,
  *   so a create may be repeated safely.
+ * - Metrics: the synchronous `report/integrated/get/` by `stat_time_day`, which TikTok serves
+ *   for at most 30 days a request: longer ranges are read in 30-day windows. (TikTok's async
+ *   report tasks exist for heavy reports; one campaign's daily rows are not one.)
  * - No validate-only mode exists, so `validateChange` is absent.
  *
  * @module
@@ -21,6 +24,7 @@ import type {
   PlatformCampaignState,
 } from "./adapter.ts";
 import { withTokens } from "./credentials.ts";
+import { addDays, minDate } from "../dates.ts";
 import {
   type Classifier,
   createMarker,
@@ -41,6 +45,8 @@ import {
 const PLATFORM = "TikTok";
 const THROTTLE_MS = 60_000;
 const PAGE_SIZE = 100;
+/** Longest range TikTok reports by `stat_time_day` in one request. */
+const MAX_REPORT_DAYS = 30;
 
 /** Options of the TikTok adapter. */
 export type TikTokAdapterOptions = RemoteAdapterOptions;
@@ -141,6 +147,35 @@ export function createTikTokAdapter(options: TikTokAdapterOptions): PlatformAdap
       },
       repeatable: true,
     }, z.unknown()).then(() => undefined);
+  }
+
+  /** One campaign's daily report rows for a range of at most `MAX_REPORT_DAYS`. */
+  function reportRows(
+    account: PlatformAccount,
+    campaign: PlatformCampaign,
+    from: string,
+    to: string,
+  ) {
+    return pages(account.credentials, "/report/integrated/get/", {
+      advertiser_id: account.externalAccountId,
+      report_type: "BASIC",
+      data_level: "AUCTION_CAMPAIGN",
+      dimensions: JSON.stringify(["campaign_id", "stat_time_day"]),
+      metrics: JSON.stringify([
+        "spend",
+        "impressions",
+        "clicks",
+        "conversion",
+        "total_complete_payment_rate",
+      ]),
+      start_date: from,
+      end_date: to,
+      filtering: JSON.stringify([{
+        field_name: "campaign_ids",
+        filter_type: "IN",
+        filter_value: JSON.stringify([campaign.externalId]),
+      }]),
+    }, reportRow);
   }
 
   function toState(
@@ -253,26 +288,11 @@ export function createTikTokAdapter(options: TikTokAdapterOptions): PlatformAdap
     },
 
     async fetchDailyMetrics(account, campaign, { from, to }) {
-      const rows = await pages(account.credentials, "/report/integrated/get/", {
-        advertiser_id: account.externalAccountId,
-        report_type: "BASIC",
-        data_level: "AUCTION_CAMPAIGN",
-        dimensions: JSON.stringify(["campaign_id", "stat_time_day"]),
-        metrics: JSON.stringify([
-          "spend",
-          "impressions",
-          "clicks",
-          "conversion",
-          "total_complete_payment_rate",
-        ]),
-        start_date: from,
-        end_date: to,
-        filtering: JSON.stringify([{
-          field_name: "campaign_ids",
-          filter_type: "IN",
-          filter_value: JSON.stringify([campaign.externalId]),
-        }]),
-      }, reportRow);
+      const rows = [];
+      for (let start = from; start <= to; start = addDays(start, MAX_REPORT_DAYS)) {
+        const end = minDate(addDays(start, MAX_REPORT_DAYS - 1), to);
+        rows.push(...await reportRows(account, campaign, start, end));
+      }
       return rows.map((row) => ({
         date: row.dimensions.stat_time_day.slice(0, 10),
         impressions: Number(row.metrics.impressions ?? 0),

@@ -13,7 +13,7 @@ import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import {
   type Campaign,
   createCampaignSchema,
-  listCampaignsSchema,
+  listCampaignsFilterSchema,
   updateCampaignSchema,
 } from "../../domain/campaigns.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../domain/pagination.ts";
@@ -37,9 +37,15 @@ export const listCampaignsTool: McpTool = defineTool({
     "units, conversions, CPA, ROAS). Filters: adAccountId, status, objective, search (name). " +
     `Returns ${DEFAULT_PAGE_SIZE} campaigns per page unless \`limit\` (at most ${MAX_PAGE_SIZE}) ` +
     "says otherwise; `total` counts all matches and `skip` pages through them.",
-  input: listCampaignsSchema.shape,
+  input: listCampaignsFilterSchema.shape,
   output: pageShape(campaignListItemSchema),
-  run: ({ domain, actor }, args) => domain.campaigns.list(actor, args),
+  run: async ({ domain, actor }, args) => {
+    const { period: _period, ...page } = await domain.campaigns.list(actor, args);
+    return {
+      ...page,
+      items: page.items.map(({ totals, ...campaign }) => ({ ...campaign, last7Days: totals })),
+    };
+  },
   present: (page) => ({
     structured: { ...page },
     text: page.total === 0 ? "No campaigns match." : `${page.total} campaign(s): ` +

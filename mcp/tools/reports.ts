@@ -2,15 +2,16 @@
  * Reporting tools: performance totals and the daily trend of an account, a campaign or all
  * accounts over a date range (default: the last 7 complete days), and the credit balance.
  *
- * Default dates are days of the scope's time zone (`metrics.timeZone`): the account's own for one
- * account or campaign; for all accounts, their shared zone, else the user's.
+ * Default dates come from the one reporting-range model (`domain/report_range.ts`, through
+ * `metrics.range`): complete days of the scope's time zone — the account's own for one account or
+ * campaign; for all accounts, their shared zone, else the user's.
  *
  * @module
  */
 import { z } from "zod";
 import { formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
 import { formatCount, formatPercent, formatRoas } from "../../domain/metric_format.ts";
-import { addDays, dateOf, isoDateSchema } from "../../domain/dates.ts";
+import { addDays, isoDateSchema } from "../../domain/dates.ts";
 import type { MetricTotals } from "../../domain/derived_metrics.ts";
 import type { PerformanceReport } from "../../domain/metrics.ts";
 import { dailyTrendShape, performanceShape } from "../schemas.ts";
@@ -26,20 +27,20 @@ const reportInput = {
 };
 type ReportArgs = z.output<z.ZodObject<typeof reportInput>>;
 
-/** Yesterday in the time zone of the report's scope. */
-async function yesterdayOf(context: ToolContext, args: ReportArgs): Promise<string> {
-  const timeZone = await context.domain.metrics.timeZone(context.actor, args);
-  return addDays(dateOf(context.clock.now(), timeZone), -1);
+/** The dates asked for, the missing ends filled in from the default range (last 7 days). */
+async function reportDates(context: ToolContext, args: ReportArgs) {
+  if (args.from !== undefined && args.to !== undefined) return { from: args.from, to: args.to };
+  const { from, to: yesterday } = await context.domain.metrics.range(context.actor, args);
+  if (args.to !== undefined) return { from: addDays(args.to, -6), to: args.to };
+  if (args.from !== undefined) {
+    return { from: args.from, to: args.from > yesterday ? args.from : yesterday };
+  }
+  return { from, to: yesterday };
 }
 
 /** Runs the report with the default range filled in. */
 async function report(context: ToolContext, args: ReportArgs) {
-  let to = args.to;
-  if (to === undefined) {
-    const yesterday = await yesterdayOf(context, args);
-    to = args.from && args.from > yesterday ? args.from : yesterday;
-  }
-  const from = args.from ?? addDays(to, -6);
+  const { from, to } = await reportDates(context, args);
   const result = await context.domain.metrics.performance(context.actor, { ...args, from, to });
   return {
     ...result,

@@ -3,7 +3,7 @@ import { AlertItem } from "@/components/alerts/AlertItem.tsx";
 import { CampaignTable } from "@/components/CampaignTable.tsx";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { PerformanceSummary } from "@/components/PerformanceSummary.tsx";
-import { RangeTabs } from "@/components/RangeTabs.tsx";
+import { RangePicker } from "@/components/RangePicker.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
 import { Button, LinkButton } from "@/components/ui/Button.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
@@ -12,15 +12,26 @@ import type { Alert as AlertRecord } from "@/domain/alerts/service.ts";
 import { ValidationError } from "@/domain/errors.ts";
 import type { PerformanceReport } from "@/domain/metrics.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
+import {
+  formatRange,
+  includesToday,
+  previousPeriod,
+  type RangeChoice,
+  rangeChoiceFromParams,
+  rangeParams,
+  type ReportRange,
+} from "@/domain/report_range.ts";
+import { csvResponse } from "@/lib/csv.ts";
 import { alertSubject } from "@/pages/alerts_view.ts";
+import { dailyCsv } from "@/pages/campaign_csv.ts";
 import { formatCount } from "@/pages/format.ts";
-import { rangeDates, type RangeDays, rangeFromUrl, rangeTimeZone } from "@/pages/ranges.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
 export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
   ctx.state.title = "Dashboard";
-  const days = rangeFromUrl(ctx.url);
+  // The dashboard opens on a month; the campaigns list on a week.
+  const choice = rangeChoiceFromParams(ctx.url.searchParams, "last_30_days");
   const accounts = (await services.domain.adAccounts.list(actor, { limit: MAX_PAGE_SIZE })).items;
   if (accounts.length === 0) {
     return (
@@ -37,13 +48,22 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     );
   }
   const chosen = accounts.find((account) => account.id === ctx.url.searchParams.get("account"));
-  const [{ report, notice }, active, openAlerts] = await Promise.all([
-    loadReport(ctx.state, chosen, accounts, days),
+  const { report, notice } = await loadReport(ctx.state, chosen, accounts, choice);
+  const { range } = report;
+  if (ctx.url.searchParams.get("format") === "csv") {
+    const scopeName = report.scope ? report.scope.name : "all-accounts";
+    return csvResponse(dailyCsv(report.data), `daily-${scopeName}-${range.from}-${range.to}.csv`);
+  }
+  const csvUrl = new URL(ctx.url);
+  csvUrl.searchParams.set("format", "csv");
+  const [active, openAlerts] = await Promise.all([
     services.domain.campaigns.list(actor, {
       status: "active",
       adAccountId: chosen?.id,
       sort: "-budget_amount_minor",
       limit: 5,
+      from: range.from,
+      to: range.to,
     }),
     services.domain.alerts.list(actor, { status: "open", adAccountId: chosen?.id, limit: 3 }),
   ]);
@@ -59,14 +79,21 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     <>
       <div class="flex flex-wrap items-start justify-between gap-4">
         <PageHeader title="Dashboard">
-          {scope} · last {days} days
+          {scope} · {formatRange(range, range.today.slice(0, 4))}
         </PageHeader>
-        <div class="flex flex-wrap items-center gap-3">
-          {accounts.length > 1 && (
-            <AccountPicker accounts={accounts} chosen={report.scope} days={days} />
-          )}
-          <RangeTabs url={ctx.url} days={days} />
-        </div>
+        {accounts.length > 1 && (
+          <AccountPicker accounts={accounts} chosen={report.scope} period={rangeParams(range)} />
+        )}
+      </div>
+      <div class="mb-6">
+        <RangePicker url={ctx.url} range={range} comparedWith={previousPeriod(range)} />
+        <p class="mt-2 text-xs text-neutral-600 dark:text-neutral-400">
+          Days of {report.scope ? "the account's" : "your accounts'"} time zone ({range.timeZone}).
+          {" "}
+          <a href={`${csvUrl.pathname}${csvUrl.search}`} class="underline" download>
+            Export daily CSV
+          </a>
+        </p>
       </div>
       {notice && <Alert kind="info">{notice}</Alert>}
       <AlertsCard
@@ -76,13 +103,23 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
           subject: alertSubject(alert, alertNames),
         }))}
       />
-      <PerformanceSummary report={report.data} id="dashboard" />
+      <PerformanceSummary
+        report={report.data}
+        previous={report.previous}
+        id="dashboard"
+        partialFrom={includesToday(range) ? range.today : undefined}
+      />
       {active.total > 0 && (
         <section class="mt-8">
           <div class="mb-3 flex items-baseline justify-between gap-4">
-            <h2 class="text-base font-semibold">Active campaigns · last 7 days</h2>
+            <h2 class="text-base font-semibold">
+              Active campaigns · {formatRange(range, range.today.slice(0, 4))}
+            </h2>
             <a
-              href="/campaigns?status=active"
+              href={`/campaigns?${new URLSearchParams([
+                ["status", "active"],
+                ...rangeParams(range),
+              ])}`}
               class="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
             >
               All {active.total} active campaigns →
@@ -91,7 +128,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
           <CampaignTable
             campaigns={active.items}
             accountNames={new Map(accounts.map((account) => [account.id, account.name]))}
-            caption="Active campaigns with their last 7 days of results"
+            caption={`Active campaigns with their results from ${formatRange(range)}`}
           />
         </section>
       )}
@@ -150,6 +187,9 @@ function AlertsCard({ total, items }: AlertsCardProps) {
 
 interface ScopedReport {
   data: PerformanceReport;
+  /** The same report over the previous period of equal length. */
+  previous: PerformanceReport;
+  range: ReportRange;
   /** The single account reported on, or null for all accounts. */
   scope: AdAccount | null;
 }
@@ -159,21 +199,26 @@ async function loadReport(
   state: SignedInState,
   chosen: AdAccount | undefined,
   accounts: AdAccount[],
-  days: RangeDays,
+  choice: RangeChoice,
 ): Promise<{ report: ScopedReport; notice?: string }> {
-  const { services, actor } = state;
-  // The range is counted in the days of the accounts shown (see `rangeTimeZone`).
-  const load = (account?: AdAccount) => {
-    const timeZone = rangeTimeZone(account ? [account] : accounts, state.user.timezone);
-    const range = rangeDates(days, new Date(), timeZone);
-    return services.domain.metrics.performance(actor, { ...range, adAccountId: account?.id });
+  const { metrics } = state.services.domain;
+  const { actor } = state;
+  // The range is counted in the days of the accounts shown (`metrics.range`).
+  const load = async (account?: AdAccount): Promise<ScopedReport> => {
+    const scope = { adAccountId: account?.id };
+    const range = await metrics.range(actor, scope, choice);
+    const [data, previous] = await Promise.all([
+      metrics.performance(actor, { ...scope, from: range.from, to: range.to }),
+      metrics.performance(actor, { ...scope, ...previousPeriod(range) }),
+    ]);
+    return { data, previous, range, scope: account ?? null };
   };
   try {
-    return { report: { data: await load(chosen), scope: chosen ?? null } };
+    return { report: await load(chosen) };
   } catch (error) {
     if (!(error instanceof ValidationError) || chosen) throw error;
     return {
-      report: { data: await load(accounts[0]), scope: accounts[0] },
+      report: await load(accounts[0]),
       notice: "Your accounts use different currencies, so they are shown one at a time.",
     };
   }
@@ -182,14 +227,15 @@ async function loadReport(
 interface AccountPickerProps {
   accounts: AdAccount[];
   chosen: AdAccount | null;
-  days: number;
+  /** Query parameters of the period, kept. */
+  period: readonly [string, string][];
 }
 
 /** A GET form choosing the account to report on. */
-function AccountPicker({ accounts, chosen, days }: AccountPickerProps) {
+function AccountPicker({ accounts, chosen, period }: AccountPickerProps) {
   return (
     <form method="get" action="/dashboard" class="flex items-center gap-2">
-      <input type="hidden" name="days" value={String(days)} />
+      {period.map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
       <label for="account" class="sr-only">Ad account</label>
       <select
         id="account"

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { addDays } from "../../domain/dates.ts";
 import { apiTest } from "./_helpers/harness.ts";
 
 const DAY = 86_400_000;
@@ -202,9 +203,28 @@ apiTest("ad accounts, campaigns, metrics and reports", async (t, api) => {
       { token },
     );
     assert.equal(inverted.status, 422);
-    const missing = await client.request("GET", `/campaigns/${campaignId}/metrics`, { token });
-    assert.equal(missing.status, 422);
-    assert.match(missing.body.detail, /from/);
+    // No period: the last 7 complete days in the account's zone, as pages and the assistant.
+    const week = await client.request("GET", `/campaigns/${campaignId}/metrics`, { token });
+    assert.equal(week.status, 200);
+    assert.equal(week.body.data.daily.length, 7);
+    const today = backend.clock.now().toISOString().slice(0, 10); // the account's zone is UTC
+    assert.deepEqual([week.body.data.from, week.body.data.to], [
+      addDays(today, -7),
+      addDays(today, -1),
+    ]);
+    const preset = await client.request(
+      "GET",
+      `/campaigns/${campaignId}/metrics?range=last_14_days`,
+      { token },
+    );
+    assert.equal(preset.body.data.daily.length, 14);
+    const half = await client.request(
+      "GET",
+      `/campaigns/${campaignId}/metrics?from=2026-11-26`,
+      { token },
+    );
+    assert.equal(half.status, 422);
+    assert.match(half.body.detail, /from/);
   });
 
   await t.step("reports summary across accounts or one account", async () => {

@@ -157,7 +157,7 @@ backendTest("metrics", async (t, backend) => {
       to: addDays(TODAY, -1),
       campaignId: campaign.id,
     });
-    assert.deepEqual(item.last7Days, week.totals);
+    assert.deepEqual(item.totals, week.totals);
   });
 });
 
@@ -221,7 +221,7 @@ backendTest("metric days are the ad account's days", async (t, backend) => {
       campaignId: campaign.id,
     });
     assert.ok(week.totals.spendMinor > 0);
-    assert.deepEqual(page.items[0].last7Days, week.totals);
+    assert.deepEqual(page.items[0].totals, week.totals);
   });
 
   await t.step("the report zone: the account's, the shared one, else the user's", async () => {

@@ -15,7 +15,11 @@ export type FakeFault =
   /** The token in use expires now: this and later requests with it are refused. */
   | { kind: "expire_token" }
   /** The platform's throttling answer; `retryAfterSeconds` where the platform says one. */
-  | { kind: "rate_limit"; retryAfterSeconds?: number };
+  | { kind: "rate_limit"; retryAfterSeconds?: number }
+  /** An async report job this request creates fails at the platform (Meta, TikTok). */
+  | { kind: "report_failed" }
+  /** An async report job this request creates never finishes (Meta, TikTok). */
+  | { kind: "report_stuck" };
 
 interface PlannedFault {
   fault: FakeFault;
@@ -135,6 +139,9 @@ export interface DeliveryState {
   endDate: string | null;
 }
 
+/** The slowest day's pace, in daily budgets. */
+const MIN_PACE = 0.55;
+
 /** How far a platform lets a day's spend exceed the daily budget. */
 export interface DeliveryRules {
   /** A day's spend is at most this many daily budgets (Meta 1.75, Google 2). */
@@ -149,7 +156,8 @@ export interface DeliveryRules {
  * Spend per day (platform units), from the day the campaign was created to today (partial by the
  * time elapsed in the account's time zone). Each day uses the settings in force at its end (now,
  * for today); the day's pace is deterministic per campaign and date, between 0.55 and 1.75 daily
- * budgets, then capped by the rules; lifetime budgets spread what is left over the days left.
+ * budgets, then capped by the rules (a weekly cap paced so every day of the week delivers);
+ * lifetime budgets spread what is left over the days left.
  */
 export function deliveryByDay(
   seed: string,
@@ -175,7 +183,7 @@ export function deliveryByDay(
     if (!state.active) continue;
     if (state.startDate && date < state.startDate) continue;
     if (state.endDate && date > state.endDate) continue;
-    const pace = 0.55 + 1.2 * seeded(`${seed}/${date}`);
+    const pace = MIN_PACE + (1.75 - MIN_PACE) * seeded(`${seed}/${date}`);
     let spend: number;
     if (state.daily !== null) {
       spend = Math.min(
@@ -183,7 +191,13 @@ export function deliveryByDay(
         Math.floor(state.daily * rules.maxDailyFactor),
       );
       if (rules.weeklyFactor !== null) {
-        spend = Math.min(spend, Math.max(0, state.daily * rules.weeklyFactor - weekSpent));
+        // Pacing keeps the week's later days delivering: what each of them needs at the slowest
+        // pace stays unspent, as a platform that averages a week never goes dark on a Saturday.
+        const reserve = (6 - weekdayOf(date)) * Math.floor(state.daily * MIN_PACE);
+        spend = Math.min(
+          spend,
+          Math.max(0, state.daily * rules.weeklyFactor - weekSpent - reserve),
+        );
       }
       if (rules.monthlyFactor) {
         spend = Math.min(

@@ -25,7 +25,7 @@ const metaAccount = meta.addAccount({
   currency: "USD",
   timezone: "America/Los_Angeles",
 });
-// A campaign delivering for the last 120 days, so a connected account has history to backfill.
+// Each fake has a campaign delivering for the last 120 days, so a connected account has history.
 meta.seedCampaign(metaAccount, {
   name: "Evergreen traffic",
   dailyBudget: 5_000,
@@ -44,11 +44,21 @@ const googleCustomer = google.addCustomer({
   timezone: "America/New_York",
   managerId: googleManager,
 });
+google.seedCampaign(googleCustomer, {
+  name: "Evergreen search",
+  dailyBudgetMicros: 40_000_000,
+  activeSince: Date.now() - 120 * 86_400_000,
+});
 const tiktok = startTikTokFake({ port: port("TIKTOK_FAKE_PORT", 8103), clock });
 const advertiser = tiktok.addAdvertiser({
   name: "Fake TikTok shop",
   currency: "EUR",
   timezone: "Europe/Berlin",
+});
+tiktok.seedCampaign(advertiser, {
+  name: "Evergreen video",
+  dailyBudget: 30,
+  activeSince: Date.now() - 120 * 86_400_000,
 });
 
 console.log(`To connect them in the app (Ad accounts → Connect …), start it with:

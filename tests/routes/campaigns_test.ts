@@ -174,7 +174,14 @@ Deno.test("campaign list of the demo user: 7-day totals, sorting, pagination", a
     .map((match) => match[1]);
   assert.ok(names.length >= 5, names.join());
   assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
-  assert.match(page.body, /Spend \(7d\)/);
+  assert.match(
+    page.body,
+    /<th scope="col" aria-sort="none"[^>]*><a href="\/campaigns\?sort=-spend"/,
+  );
+  assert.match(
+    page.body,
+    /<th scope="col" aria-sort="ascending"[^>]*><a href="\/campaigns\?sort=-name"/,
+  );
   assert.match(page.body, /data-status="archived"/);
   assert.match(page.body, /Showing <strong>1<\/strong>/);
 });

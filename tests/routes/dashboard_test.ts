@@ -24,11 +24,11 @@ Deno.test("dashboard", async (t) => {
     const today = dateOf(new Date());
     const report = await app.services.domain.metrics.performance(
       { userId, role: "user" },
-      { from: addDays(today, -29), to: today },
+      { from: addDays(today, -30), to: addDays(today, -1) },
     );
     const spend = chartValues(body, "dashboard-spend");
     const conversions = chartValues(body, "dashboard-conversions");
-    assert.equal(spend.length, 30, "one point per day of the default 30-day range");
+    assert.equal(spend.length, 30, "one point per complete day of the default 30-day range");
     assert.deepEqual(spend, report.daily.map((day) => day.spendMinor));
     assert.deepEqual(conversions, report.daily.map((day) => day.conversions));
     assert.ok(report.totals.spendMinor > 0, "the seed produced delivery");
@@ -38,15 +38,50 @@ Deno.test("dashboard", async (t) => {
     for (const label of ["Conversions", "CPA", "ROAS", "Clicks", "CTR"]) {
       assert.match(body, new RegExp(`<dt[^>]*>${label}</dt>`));
     }
-    assert.match(body, /<a href="\/dashboard\?days=30" aria-current="page"/);
+    assert.match(body, /<option value="last_30_days" selected>Last 30 days<\/option>/);
+    assert.match(body, /data-range-label="true">[A-Z][a-z]{2} \d+ – [A-Z][a-z]{2} \d+(, \d{4})?</);
+    assert.match(body, /Compared with /);
+    assert.match(body, /data-change="true">/, "tiles show the change against the previous period");
+    assert.doesNotMatch(body, /data-partial-day/, "complete days only: no partial day drawn");
     assert.match(body, /<title>Dashboard · AAE<\/title>/);
   });
 
-  await t.step("the period links switch the range", async () => {
-    const { body } = await client.get("/dashboard?days=7");
+  await t.step("the period picker switches the range; old links still work", async () => {
+    const { body } = await client.get("/dashboard?range=last_7_days");
     assert.equal(chartValues(body, "dashboard-spend").length, 7);
+    assert.equal(
+      chartValues((await client.get("/dashboard?days=7")).body, "dashboard-spend").length,
+      7,
+    );
     const fallback = await client.get("/dashboard?days=12");
     assert.equal(chartValues(fallback.body, "dashboard-spend").length, 30);
+    const custom = await client.get("/dashboard?range=custom&from=2026-11-01&to=2026-11-10");
+    assert.equal(chartValues(custom.body, "dashboard-spend").length, 10);
+    assert.match(custom.body, /data-range-label="true">Nov 1 – Nov 10</);
+  });
+
+  await t.step("a range reaching today draws its partial day dashed, not as a drop", async () => {
+    const today = dateOf(new Date());
+    const { body } = await client.get(`/dashboard?from=${addDays(today, -3)}&to=${today}`);
+    assert.equal(chartValues(body, "dashboard-spend").length, 4);
+    assert.match(body, /<path d="M[^"]+"[^>]*stroke-dasharray="4 4"[^>]*data-partial-day/);
+    assert.match(body, /today so far dashed/);
+    assert.match(body, /: \$[\d,.]+ so far<\/title>/);
+  });
+
+  await t.step("the daily table exports as CSV", async () => {
+    const response = await client.get("/dashboard?range=last_7_days&format=csv");
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type")!, /^text\/csv/);
+    assert.match(response.headers.get("content-disposition")!, /attachment; filename="daily-/);
+    const lines = response.body.trimEnd().split("\r\n");
+    assert.equal(
+      lines[0],
+      "date,currency,spend,impressions,clicks,ctr,cpc,conversions,cpa,revenue,roas",
+    );
+    assert.equal(lines.length, 1 + 7 + 1, "header, 7 days, total");
+    assert.match(lines[1], /^\d{4}-\d{2}-\d{2},USD,\d+\.\d{2},/);
+    assert.match(lines[8], /^total,USD,/);
   });
 
   await t.step("the hover island enhances the chart, which is complete without it", async () => {
@@ -69,6 +104,9 @@ Deno.test("dashboard", async (t) => {
     const id = list.body.match(/data-campaign-id="([0-9a-f-]{36})"/)![1];
     const { body } = await client.get(`/campaigns/${id}?days=90`);
     assert.equal(chartValues(body, "campaign-spend").length, 90);
+    const csv = await client.get(`/campaigns/${id}?range=last_14_days&format=csv`);
+    assert.match(csv.headers.get("content-disposition")!, /filename="daily-Spring_Sale/);
+    assert.equal(csv.body.trimEnd().split("\r\n").length, 1 + 14 + 1);
     assert.match(body, /Spring Sale: 20% off/, "its creatives are listed");
   });
 });

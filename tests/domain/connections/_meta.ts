@@ -61,6 +61,7 @@ export async function metaSetup(
       apiBaseUrl: fake.url,
       apiVersion: META_FAKE_VERSION,
       loginBaseUrl: fake.url,
+      now: () => backend.clock.now(),
     }),
   };
   const platforms = {
@@ -70,6 +71,7 @@ export async function metaSetup(
       cipher,
       oauth,
       meta: { baseUrl: fake.url, apiVersion: META_FAKE_VERSION },
+      now: () => backend.clock.now(),
       // A loaded machine may be slow; these tests inject no hung requests.
       http: { ...TEST_HTTP, timeoutMs: 10_000 },
     }),

@@ -11,6 +11,7 @@ import {
   plainCredentialsText,
 } from "../../../domain/platforms/credentials.ts";
 import type { HttpPolicy } from "../../../domain/platforms/http.ts";
+import type { ReportPolling } from "../../../domain/platforms/report_jobs.ts";
 import { createMetaAdapter } from "../../../domain/platforms/meta.ts";
 import { createSandboxPlatform } from "../../../domain/platforms/sandbox.ts";
 import type { FakeClock, FakeFault } from "../../fakes/_shared.ts";
@@ -57,7 +58,16 @@ export interface FakeControls {
   writes: { path?: RegExp; method?: string };
   /** A daily budget (minor units) the platform itself refuses, for the validate-only step. */
   refusedBudgetMinor: number;
+  /** Where the platform builds long reports as async jobs: the jobs made, and their create. */
+  reportJobs?: { runs: () => number; create: { path?: RegExp; method?: string } };
 }
+
+/** Report-job checks without sleeping: a job still running after a minute's checks is dropped. */
+export const TEST_REPORTS: Partial<ReportPolling> = {
+  firstDelayMs: 1_000,
+  maxDelayMs: 8_000,
+  maxWaitMs: 60_000,
+};
 
 /** One adapter under contract. */
 export interface ContractTarget {
@@ -113,6 +123,7 @@ function renewing(issue: () => string) {
 /** The Meta adapter against the fake Meta Graph API. */
 export function metaTarget(currency = "USD", timezone = "America/Los_Angeles"): ContractTarget {
   const fake = startMetaFake();
+  fake.reportChecks = 3;
   const accountId = fake.addAccount({ currency, timezone });
   let requests = 0;
   const counting: Partial<HttpPolicy> = {
@@ -128,6 +139,7 @@ export function metaTarget(currency = "USD", timezone = "America/Los_Angeles"): 
       apiVersion: META_FAKE_VERSION,
       credentials,
       http: counting,
+      reports: TEST_REPORTS,
     });
   const account: PlatformAccount = {
     id: "meta-account",
@@ -168,6 +180,10 @@ export function metaTarget(currency = "USD", timezone = "America/Los_Angeles"): 
       reads: { method: "GET" },
       writes: { method: "POST" },
       refusedBudgetMinor: 1,
+      reportJobs: {
+        runs: () => fake.reportRuns,
+        create: { path: /\/\d+\/insights$/, method: "POST" },
+      },
     },
     close: fake.close,
   };

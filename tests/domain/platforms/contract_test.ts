@@ -13,6 +13,7 @@ import {
 } from "../../../domain/errors.ts";
 import type { PlatformCampaign, PlatformCampaignSpec } from "../../../domain/platforms/adapter.ts";
 import { plainCredentials } from "../../../domain/platforms/credentials.ts";
+import { ReportJobError } from "../../../domain/platforms/report_jobs.ts";
 import {
   type ContractTarget,
   googleAdsTarget,
@@ -179,7 +180,88 @@ async function contract(t: Deno.TestContext, target: ContractTarget) {
     assert.ok(days.some((day) => day.conversions > 0 && day.revenueMinor > 0));
   });
 
+  await t.step("a 45-day range is read completely, each day once", async () => {
+    const { externalId } = await adapter.createCampaign(account, SPEC, key("7"));
+    const start = now();
+    const campaign = asCampaign(target, externalId, {
+      status: "active",
+      createdAt: start.toISOString(),
+    });
+    await adapter.resumeCampaign(account, campaign);
+    fake?.clock.advanceDays(45);
+    const from = dateOf(start, account.timezone);
+    const to = addDays(from, 44);
+    const days = await adapter.fetchDailyMetrics(
+      account,
+      campaign,
+      { from, to, spentBeforeMinor: 0 },
+      fake ? now() : new Date(start.getTime() + 45 * 86_400_000),
+    );
+    const dates = days.map((day) => day.date);
+    assert.deepEqual(dates, [...new Set(dates)].sort(), "ascending, no day twice");
+    assert.ok(dates.every((date) => date >= from && date <= to));
+    assert.ok(days.length >= 35, `${days.length} days`);
+    assert.ok(dates.some((date) => date > addDays(from, 30)), "beyond the first 30 days");
+  });
+
   if (!fake) return;
+
+  const jobs = fake.reportJobs;
+  if (jobs) {
+    const { externalId } = await adapter.createCampaign(account, SPEC, key("9"));
+    const start = now();
+    const campaign = asCampaign(target, externalId, {
+      status: "active",
+      createdAt: start.toISOString(),
+    });
+    await adapter.resumeCampaign(account, campaign);
+    fake.clock.advanceDays(12);
+    const from = dateOf(start, account.timezone);
+    const range = { from, to: addDays(from, 9), spentBeforeMinor: 0 };
+
+    await t.step("a long range comes from a report job that completes after checks", async () => {
+      const runs = jobs.runs();
+      const before = fake.requests();
+      const days = await adapter.fetchDailyMetrics(account, campaign, range, now());
+      assert.equal(jobs.runs(), runs + 1, "one report job");
+      assert.ok(fake.requests() - before >= 5, "created, checked several times, read");
+      assert.ok(days.length >= 8, `${days.length} days`);
+      const direct = [
+        ...await adapter.fetchDailyMetrics(account, campaign, {
+          ...range,
+          to: addDays(from, 4),
+        }, now()),
+        ...await adapter.fetchDailyMetrics(account, campaign, {
+          ...range,
+          from: addDays(from, 5),
+        }, now()),
+      ];
+      assert.equal(jobs.runs(), runs + 1, "short ranges are read directly");
+      assert.deepEqual(days, direct, "the job's rows equal the direct reads");
+    });
+
+    await t.step("faults: a report job that fails says so and what happens next", async () => {
+      fake.inject({ kind: "report_failed" }, jobs.create);
+      await assert.rejects(
+        adapter.fetchDailyMetrics(account, campaign, range, now()),
+        (error: unknown) =>
+          error instanceof ReportJobError && /could not build the report for/.test(error.message) &&
+          /asks again on its next run/.test(error.message),
+      );
+    });
+
+    await t.step("faults: a report job that never finishes is given up, bounded", async () => {
+      const before = fake.requests();
+      fake.inject({ kind: "report_stuck" }, jobs.create);
+      await assert.rejects(
+        adapter.fetchDailyMetrics(account, campaign, range, now()),
+        (error: unknown) =>
+          error instanceof ReportJobError && /did not finish the report for/.test(error.message),
+      );
+      const checks = fake.requests() - before - 1;
+      assert.ok(checks >= 5 && checks <= 12, `${checks} checks`);
+    });
+  }
 
   await t.step("faults: a 5xx or a hung read is retried", async () => {
     fake.inject({ kind: "server_error" }, { ...fake.reads, times: 2 });

@@ -13,7 +13,9 @@
  *   (`googleAds:search` with `pageToken` / `nextPageToken`; the page size is fixed by Google, so the
  *   fake's `pageSize` is a test control, not a request field). Metric rows are per
  *   `segments.date` in the account's time zone; rows without impressions are left out. Unknown
- *   fields are refused with `queryError: UNRECOGNIZED_FIELD`.
+ *   fields are refused with `queryError: UNRECOGNIZED_FIELD`. The Google Ads API has no
+ *   asynchronous report jobs: reports of any range are streamed by `searchStream`, so the fake
+ *   has none either.
  * - "Mutating resources / Best practices: partial failure and validate-only":
  *   `campaigns:mutate` and `campaignBudgets:mutate` with `create` / `update` + `updateMask` /
  *   `remove` operations, `partialFailure` (failed operations answer `{}` and the request a
@@ -138,6 +140,14 @@ export interface GoogleAdsFake {
   issueToken(customers: string[]): string;
   /** A refresh token the token endpoint exchanges for access tokens to `customers`. */
   issueRefreshToken(customers: string[]): string;
+  /**
+   * Adds an ENABLED Search campaign with a daily budget (micros) that has delivered since
+   * `activeSince` (epoch ms; default: now), as if made in Google Ads before the app saw it.
+   */
+  seedCampaign(
+    customerId: string,
+    campaign: { name: string; dailyBudgetMicros: number; activeSince?: number },
+  ): string;
   close(): Promise<void>;
 }
 
@@ -1164,6 +1174,37 @@ export function startGoogleAdsFake(
       const token = `1//fake-${crypto.randomUUID().replaceAll("-", "")}`;
       refreshTokens.set(token, [...granted]);
       return token;
+    },
+    seedCampaign(customerId, { name, dailyBudgetMicros, activeSince }) {
+      const at = activeSince ?? clock.now();
+      const budget: GoogleFakeBudget = {
+        id: numericId(11),
+        customerId,
+        name: `${name} budget`,
+        amountMicros: dailyBudgetMicros,
+        totalAmountMicros: null,
+        period: "DAILY",
+        status: "ENABLED",
+      };
+      budgets.set(budget.id, budget);
+      const campaign: GoogleFakeCampaign = {
+        id: numericId(11),
+        customerId,
+        name,
+        status: "ENABLED",
+        channel: "SEARCH",
+        bidding: "MAXIMIZE_CLICKS",
+        budgetId: budget.id,
+        startDateTime: null,
+        endDateTime: null,
+        createdAt: at,
+        history: [],
+        updates: 0,
+      };
+      record(campaign);
+      campaign.history[0].at = at;
+      campaigns.set(campaign.id, campaign);
+      return campaign.id;
     },
     close: served.close,
   };

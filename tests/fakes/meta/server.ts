@@ -18,16 +18,25 @@
  *   `status` ACTIVE/PAUSED/ARCHIVED/DELETED and read-only `effective_status`, `daily_budget` /
  *   `lifetime_budget` in the currency's offset, `start_time` / `stop_time`), "Insights"
  *   (`/{campaign-id}/insights` with `time_range`, `time_increment=1`, string-valued numbers,
- *   `actions` / `action_values`; days without delivery are omitted), "User, Ad Accounts"
+ *   `actions` / `action_values`; days without delivery are omitted), "Insights API, Asynchronous
+ *   and Batch Requests" (`POST /{object}/insights` answers `{report_run_id}`; `GET
+ *   /{report_run_id}` reports `async_status` "Job Not Started" / "Job Started" / "Job Running" /
+ *   "Job Completed" / "Job Failed" / "Job Skipped" and `async_percent_completion`; the rows come
+ *   from `GET /{report_run_id}/insights`, paginated with cursors), "User, Ad Accounts"
  *   (`/me/adaccounts`: `account_id`, `currency`, `timezone_name`), "User, Permissions"
  *   (`DELETE /me/permissions` revokes the app's grant: its tokens stop working).
  * - Facebook Login "Manually build a login flow": the `/dialog/oauth` redirect and
- *   `/oauth/access_token` code exchange and `fb_exchange_token` (long-lived token) exchange.
+ *   `/oauth/access_token` code exchange and `fb_exchange_token` (long-lived token) exchange;
+ *   "Access Token Guide, Long-Lived Access Tokens": a code's token lasts an hour, a long-lived one
+ *   60 days (`expires_in`), and only a token still valid can be exchanged for a new long-lived one
+ *   (an expired token answers 190/463 and needs a new login).
  * - Ads "About budgets": a day may spend up to 75% over the daily budget, a calendar week (Sunday
  *   to Saturday) at most 7 daily budgets.
  *
- * Simplified: one ad set per campaign is implied (no ad sets, ads or creatives), insights are
- * synchronous (no async report runs), and the only conversion is the `purchase` action.
+ * Simplified: one ad set per campaign is implied (no ad sets, ads or creatives), async report
+ * runs are made on a campaign's insights edge only and advance by one step per status check
+ * (`reportChecks` checks to complete; faults `report_failed` / `report_stuck` on the creating
+ * request make a run fail or never finish), and the only conversion is the `purchase` action.
  *
  * @module
  */
@@ -36,6 +45,7 @@ import {
   deliveryByDay,
   type DeliveryState,
   FakeClock,
+  type FakeFault,
   FaultPlan,
   hangUp,
   json,
@@ -74,10 +84,27 @@ export interface MetaFakeCampaign {
   updates: number;
 }
 
+/** An async insights report run. */
+interface ReportRun {
+  id: string;
+  accountId: string;
+  since: string;
+  until: string;
+  rows: Record<string, unknown>[];
+  checks: number;
+  outcome: "complete" | "fail" | "stuck";
+}
+
 interface Token {
   accounts: string[];
   expired: boolean;
+  /** When it expires by age (fake clock ms); null for tokens that do not age. */
+  expiresAt: number | null;
 }
+
+/** Lifetimes of the tokens the token endpoint issues (seconds): code → 1 hour, long-lived 60 days. */
+const SHORT_LIVED_SECONDS = 3_600;
+const LONG_LIVED_SECONDS = 5_184_000;
 
 /** A running fake Meta Graph API. */
 export interface MetaFake {
@@ -92,10 +119,18 @@ export interface MetaFake {
   pageSize: number;
   /** How long each insights answer takes (ms; 0 by default), to watch a backfill progress. */
   insightsDelayMs: number;
+  /** Status checks an async report run takes to complete (1 by default: small runs are quick). */
+  reportChecks: number;
+  /** Async report runs made so far. */
+  reportRuns: number;
+  /** Long-lived tokens issued for a valid one (`fb_exchange_token`) so far. */
+  tokenExchanges: number;
+  /** The `since..until` of every insights range asked for, directly or by a report run. */
+  rangesAsked: string[];
   /** Adds an ad account; returns its numeric id (without `act_`). */
   addAccount(account: { name?: string; currency: string; timezone: string }): string;
-  /** A token that may manage `accounts`. */
-  issueToken(accounts: string[]): string;
+  /** A token that may manage `accounts`, expiring `expiresInSeconds` from now (default: never). */
+  issueToken(accounts: string[], expiresInSeconds?: number): string;
   /**
    * Adds an ACTIVE campaign with a daily budget (Meta units) that has delivered since
    * `activeSince` (epoch ms; default: now), as if made on Meta before the app saw the account.
@@ -117,6 +152,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
   const tokens = new Map<string, Token>();
   const codes = new Map<string, string[]>();
   const campaigns = new Map<string, MetaFakeCampaign>();
+  const reportRuns = new Map<string, ReportRun>();
   const app = { clientId: "1234567890", clientSecret: "meta-fake-secret" };
   const usage = new Map<string, number>();
 
@@ -284,13 +320,15 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     });
   }
 
-  function insights(campaign: MetaFakeCampaign, url: URL) {
+  /** A campaign's daily insight rows for `params.time_range`, or an error answer. */
+  function insightRows(campaign: MetaFakeCampaign, params: URLSearchParams) {
     const account = accounts.get(campaign.accountId)!;
-    const range = JSON.parse(url.searchParams.get("time_range") ?? "{}") as {
+    const range = JSON.parse(params.get("time_range") ?? "{}") as {
       since?: string;
       until?: string;
     };
     if (!range.since || !range.until) return invalid("time_range", "time_range is required");
+    fake.rangesAsked.push(`${range.since}..${range.until}`);
     const offset = offsetOf(account.currency);
     const rows = [...deliveryByDay(campaign.id, campaign.history, account.timezone, clock.now(), {
       maxDailyFactor: 1.75,
@@ -316,7 +354,70 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
             : undefined,
         };
       });
-    return json(page(rows, url), 200, usageHeader(`${campaign.accountId}`));
+    return { since: range.since, until: range.until, rows };
+  }
+
+  function insights(campaign: MetaFakeCampaign, url: URL) {
+    const result = insightRows(campaign, url.searchParams);
+    if (result instanceof Response) return result;
+    return json(page(result.rows, url), 200, usageHeader(`${campaign.accountId}`));
+  }
+
+  function createReportRun(
+    campaign: MetaFakeCampaign,
+    form: URLSearchParams,
+    fault: FakeFault | null,
+  ) {
+    const result = insightRows(campaign, form);
+    if (result instanceof Response) return result;
+    const run: ReportRun = {
+      id: numericId(16),
+      accountId: campaign.accountId,
+      ...result,
+      checks: 0,
+      outcome: fault?.kind === "report_failed"
+        ? "fail"
+        : fault?.kind === "report_stuck"
+        ? "stuck"
+        : "complete",
+    };
+    reportRuns.set(run.id, run);
+    fake.reportRuns += 1;
+    return json({ report_run_id: run.id }, 200, usageHeader(campaign.accountId));
+  }
+
+  /** `GET /{report_run_id}`: each check moves the run one step on. */
+  function reportRunStatus(run: ReportRun) {
+    run.checks += 1;
+    const share = Math.min(1, run.checks / Math.max(1, fake.reportChecks));
+    const [status, percent] = run.outcome === "fail"
+      ? ["Job Failed", Math.round(share * 50)]
+      : run.outcome === "stuck"
+      ? ["Job Running", 50]
+      : share >= 1
+      ? ["Job Completed", 100]
+      : [run.checks === 1 ? "Job Started" : "Job Running", Math.round(share * 100)];
+    return json(
+      {
+        id: run.id,
+        account_id: run.accountId,
+        async_status: status,
+        async_percent_completion: percent,
+        date_start: run.since,
+        date_stop: run.until,
+        time_ref: Math.floor(clock.now() / 1000),
+        ...(status === "Job Completed" ? { time_completed: Math.floor(clock.now() / 1000) } : {}),
+      },
+      200,
+      usageHeader(run.accountId),
+    );
+  }
+
+  function reportRunInsights(run: ReportRun, url: URL) {
+    if (run.outcome !== "complete" || run.checks < fake.reportChecks) {
+      return invalid("report not ready", `Report run ${run.id} has not completed.`);
+    }
+    return json(page(run.rows, url), 200, usageHeader(run.accountId));
   }
 
   async function handle(request: Request): Promise<Response> {
@@ -345,8 +446,12 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
         return graphError(400, { message: "Error validating client secret.", code: 1 });
       }
       let granted: string[] | undefined;
-      if (params.get("grant_type") === "fb_exchange_token") {
-        granted = tokens.get(params.get("fb_exchange_token") ?? "")?.accounts;
+      const exchanging = params.get("grant_type") === "fb_exchange_token";
+      if (exchanging) {
+        const held = tokens.get(params.get("fb_exchange_token") ?? "");
+        // Only a token still valid can be exchanged; an expired one needs a new login.
+        if (held && isExpired(held)) return expiredToken();
+        granted = held?.accounts;
       } else {
         granted = codes.get(params.get("code") ?? "");
         codes.delete(params.get("code") ?? "");
@@ -358,10 +463,12 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
           error_subcode: 36009,
         });
       }
+      const expiresIn = exchanging ? LONG_LIVED_SECONDS : SHORT_LIVED_SECONDS;
+      if (exchanging) fake.tokenExchanges += 1;
       return json({
-        access_token: fake.issueToken(granted),
+        access_token: fake.issueToken(granted, expiresIn),
         token_type: "bearer",
-        expires_in: params.get("grant_type") === "fb_exchange_token" ? 5_184_000 : 3_600,
+        expires_in: expiresIn,
       });
     }
 
@@ -375,13 +482,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
         code: 190,
       });
     }
-    if (token.expired) {
-      return graphError(400, {
-        message: "Error validating access token: Session has expired.",
-        code: 190,
-        error_subcode: 463,
-      });
-    }
+    if (isExpired(token)) return expiredToken();
     if (fault?.kind === "rate_limit") {
       const minutes = Math.ceil((fault.retryAfterSeconds ?? 300) / 60);
       return graphError(400, {
@@ -398,9 +499,21 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     if (fake.insightsDelayMs > 0 && path.endsWith("/insights")) {
       await new Promise((resolve) => setTimeout(resolve, fake.insightsDelayMs));
     }
-    const response = await route(request, url, path, form, token);
+    const response = await route(request, url, path, form, token, fault);
     if (failing) return failing.kind === "timeout" ? hangUp(request) : serverError();
     return response;
+  }
+
+  function isExpired(token: Token): boolean {
+    return token.expired || (token.expiresAt !== null && clock.now() >= token.expiresAt);
+  }
+
+  function expiredToken() {
+    return graphError(400, {
+      message: "Error validating access token: Session has expired.",
+      code: 190,
+      error_subcode: 463,
+    });
   }
 
   function serverError() {
@@ -418,6 +531,7 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     path: string,
     form: URLSearchParams | null,
     token: Token,
+    fault: FakeFault | null,
   ): Response {
     if (path === "/me/permissions" && request.method === "DELETE") {
       // Revoking the app's permissions ends the token (and every token of the grant).
@@ -452,6 +566,13 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
         : listCampaigns(account, url);
     }
     const object = /^\/(\d+)(\/insights)?$/.exec(path);
+    const run = object ? reportRuns.get(object[1]) : undefined;
+    if (run) {
+      if (!token.accounts.includes(run.accountId)) {
+        return graphError(403, { message: "(#10) Permission denied", code: 10 });
+      }
+      return object![2] ? reportRunInsights(run, url) : reportRunStatus(run);
+    }
     const campaign = object ? campaigns.get(object[1]) : undefined;
     if (!campaign || campaign.status === "DELETED" && request.method !== "GET") {
       return graphError(400, {
@@ -466,7 +587,11 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     if (!token.accounts.includes(campaign.accountId)) {
       return graphError(403, { message: "(#10) Permission denied", code: 10 });
     }
-    if (object![2]) return insights(campaign, url);
+    if (object![2]) {
+      return request.method === "POST"
+        ? createReportRun(campaign, form!, fault)
+        : insights(campaign, url);
+    }
     if (request.method === "GET") {
       return json(select(campaignFields(campaign), url.searchParams.get("fields")), 200, {
         ...usageHeader(campaign.accountId),
@@ -555,15 +680,22 @@ export function startMetaFake(options: { port?: number; clock?: FakeClock } = {}
     creates: 0,
     pageSize: 25,
     insightsDelayMs: 0,
+    reportChecks: 1,
+    reportRuns: 0,
+    tokenExchanges: 0,
+    rangesAsked: [],
     app,
     addAccount({ name, currency, timezone }) {
       const id = numericId(15);
       accounts.set(id, { id, name: name ?? `Fake Meta ${currency}`, currency, timezone });
       return id;
     },
-    issueToken(granted) {
+    issueToken(granted, expiresInSeconds) {
       const token = `EAAfake${crypto.randomUUID().replaceAll("-", "")}`;
-      tokens.set(token, { accounts: [...granted], expired: false });
+      const expiresAt = expiresInSeconds === undefined
+        ? null
+        : clock.now() + expiresInSeconds * 1000;
+      tokens.set(token, { accounts: [...granted], expired: false, expiresAt });
       return token;
     },
     seedCampaign(accountId, { name, dailyBudget, activeSince }) {

@@ -13,15 +13,19 @@
  *   `POST campaign/status/update/` (`operation_status` ENABLE / DISABLE / DELETE).
  * - "Reporting / Synchronous reports": `GET report/integrated/get/` with `report_type=BASIC`,
  *   `data_level=AUCTION_CAMPAIGN`, dimensions `campaign_id` + `stat_time_day`, metrics as strings,
- *   days in the advertiser's time zone.
+ *   days in the advertiser's time zone, at most 30 days per request with `stat_time_day`.
  * - "Authentication": the `/portal/auth` consent screen (granted at once, answering `auth_code`
  *   and `state`), `POST oauth2/revoke_token/`, `POST oauth2/access_token/` (auth code → long-lived token and
  *   `advertiser_ids`), `GET oauth2/advertiser/get/`, `GET advertiser/info/` (currency, timezone).
  *
- * Simplified: no ad groups, ads or async report tasks; delivery never exceeds the daily budget.
+ * Simplified: no ad groups or ads; delivery never exceeds the daily budget. The asynchronous
+ * report tasks (`report/task/create/`, `report/task/check/`, download) are not reproduced: the
+ * adapter reads daily campaign metrics, which the synchronous endpoint serves for up to 30 days
+ * a request, so longer ranges are split there instead.
  *
  * @module
  */
+import { daysBetween } from "../../../domain/dates.ts";
 import {
   countsFor,
   deliveryByDay,
@@ -35,6 +39,8 @@ import {
 } from "../_shared.ts";
 
 const ZERO_DECIMAL = new Set(["JPY", "KRW"]);
+/** Longest range of one synchronous report by day. */
+const MAX_DAILY_REPORT_DAYS = 30;
 
 interface Advertiser {
   id: string;
@@ -72,6 +78,14 @@ export interface TikTokFake {
   issueToken(advertisers: string[]): string;
   /** An auth code the token endpoint exchanges (the consent screen is the e2e's business). */
   issueAuthCode(advertisers: string[]): string;
+  /**
+   * Adds an ENABLE campaign with a daily budget (currency units) that has delivered since
+   * `activeSince` (epoch ms; default: now), as if made on TikTok before the app saw it.
+   */
+  seedCampaign(
+    advertiserId: string,
+    campaign: { name: string; dailyBudget: number; activeSince?: number },
+  ): string;
   close(): Promise<void>;
 }
 
@@ -321,6 +335,11 @@ export function startTikTokFake(options: { port?: number; clock?: FakeClock } = 
     if (!start || !end || params.get("data_level") !== "AUCTION_CAMPAIGN") {
       return invalid("start_date, end_date and data_level=AUCTION_CAMPAIGN are required");
     }
+    if (daysBetween(start, end) + 1 > MAX_DAILY_REPORT_DAYS) {
+      return invalid(
+        `The time range cannot exceed ${MAX_DAILY_REPORT_DAYS} days when stat_time_day is a dimension`,
+      );
+    }
     const filtering = JSON.parse(params.get("filtering") ?? "[]") as {
       field_name: string;
       filter_value: string;
@@ -383,6 +402,25 @@ export function startTikTokFake(options: { port?: number; clock?: FakeClock } = 
       const code = crypto.randomUUID();
       codes.set(code, [...granted]);
       return code;
+    },
+    seedCampaign(advertiserId, { name, dailyBudget, activeSince }) {
+      const at = activeSince ?? clock.now();
+      const campaign: TikTokFakeCampaign = {
+        id: numericId(19),
+        advertiserId,
+        name,
+        objective: "TRAFFIC",
+        budgetMode: "BUDGET_MODE_DAY",
+        budget: dailyBudget,
+        status: "ENABLE",
+        createTime: at,
+        history: [],
+        updates: 0,
+      };
+      record(campaign);
+      campaign.history[0].at = at;
+      campaigns.set(campaign.id, campaign);
+      return campaign.id;
     },
     close: served.close,
   };

@@ -67,7 +67,11 @@ export async function manifestSource(root: string): Promise<string> {
   ].join("\n");
 }
 
-/** Writes `fresh.gen.ts` when its content changed; returns whether it did. */
+/**
+ * Writes `fresh.gen.ts` when its content changed; returns whether it did. The file is excluded
+ * from `deno fmt` (deno.json), so what this writes is what gets committed, and starting the app
+ * never leaves a checkout with a reformatted manifest.
+ */
 export async function writeManifest(root: string): Promise<boolean> {
   const path = join(root, "fresh.gen.ts");
   const source = await manifestSource(root);

@@ -1,7 +1,7 @@
 import { defineRoute, type Handlers } from "$fresh/server.ts";
 import { PageHeader } from "@/components/PageHeader.tsx";
 import { PerformanceSummary } from "@/components/PerformanceSummary.tsx";
-import { RangeTabs } from "@/components/RangeTabs.tsx";
+import { RangePicker } from "@/components/RangePicker.tsx";
 import { Button, LinkButton } from "@/components/ui/Button.tsx";
 import { Card } from "@/components/ui/Card.tsx";
 import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
@@ -13,7 +13,9 @@ import { ConflictError, NotFoundError, PlatformError } from "@/domain/errors.ts"
 import { formatDate, formatMoney } from "@/pages/format.ts";
 import { FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
-import { rangeDates, rangeFromUrl } from "@/pages/ranges.ts";
+import { includesToday, previousPeriod, rangeChoiceFromParams } from "@/domain/report_range.ts";
+import { csvResponse } from "@/lib/csv.ts";
+import { dailyCsv } from "@/pages/campaign_csv.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
 /** The status buttons: what each posts, the status it leads to, and what it says afterwards. */
@@ -63,14 +65,26 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
     throw error;
   }
   ctx.state.title = campaign.name;
-  const days = rangeFromUrl(ctx.url);
-  // The range is counted in the account's days, so the account comes first.
-  const account = await services.domain.adAccounts.get(actor, campaign.adAccountId);
-  const range = rangeDates(days, new Date(), account.timezone);
-  const [report, creatives] = await Promise.all([
-    services.domain.metrics.performance(actor, { ...range, campaignId: campaign.id }),
+  const { metrics } = services.domain;
+  // The range is counted in the account's days (`metrics.range`).
+  const [account, range] = await Promise.all([
+    services.domain.adAccounts.get(actor, campaign.adAccountId),
+    metrics.range(
+      actor,
+      { campaignId: campaign.id },
+      rangeChoiceFromParams(ctx.url.searchParams, "last_30_days"),
+    ),
+  ]);
+  const [report, previous, creatives] = await Promise.all([
+    metrics.performance(actor, { from: range.from, to: range.to, campaignId: campaign.id }),
+    metrics.performance(actor, { ...previousPeriod(range), campaignId: campaign.id }),
     services.domain.creatives.list(actor, campaign.id, { limit: 50 }),
   ]);
+  if (ctx.url.searchParams.get("format") === "csv") {
+    return csvResponse(dailyCsv(report), `daily-${campaign.name}-${range.from}-${range.to}.csv`);
+  }
+  const csvUrl = new URL(ctx.url);
+  csvUrl.searchParams.set("format", "csv");
   return (
     <>
       <nav class="mb-2 text-sm">
@@ -91,11 +105,24 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
       </div>
       <div class="mb-6 flex flex-wrap items-center justify-between gap-3">
         <p class="text-sm text-neutral-600 dark:text-neutral-400">
-          <span class="capitalize">{campaign.objective}</span> · {account.name} · last {days} days
+          <span class="capitalize">{campaign.objective}</span> · {account.name}
         </p>
-        <RangeTabs url={ctx.url} days={days} />
       </div>
-      <PerformanceSummary report={report} id="campaign" />
+      <div class="mb-6">
+        <RangePicker url={ctx.url} range={range} comparedWith={previousPeriod(range)} />
+        <p class="mt-2 text-xs text-neutral-600 dark:text-neutral-400">
+          Days of the account's time zone ({range.timeZone}).{" "}
+          <a href={`${csvUrl.pathname}${csvUrl.search}`} class="underline" download>
+            Export daily CSV
+          </a>
+        </p>
+      </div>
+      <PerformanceSummary
+        report={report}
+        previous={previous}
+        id="campaign"
+        partialFrom={includesToday(range) ? range.today : undefined}
+      />
       <div class="mt-6 grid gap-6 lg:grid-cols-2">
         <Details campaign={campaign} />
         <Creatives creatives={creatives.items} />
