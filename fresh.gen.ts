@@ -8,6 +8,7 @@ import * as $app_ad_accounts_id from "./routes/(app)/ad-accounts/[id].tsx";
 import * as $app_ad_accounts_connect_platform from "./routes/(app)/ad-accounts/connect/[platform].tsx";
 import * as $app_ad_accounts_connect_platform_callback from "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx";
 import * as $app_ad_accounts_picker_id from "./routes/(app)/ad-accounts/picker/[id].tsx";
+import * as $app_admin_credits from "./routes/(app)/admin/credits.tsx";
 import * as $app_alerts_id from "./routes/(app)/alerts/[id].tsx";
 import * as $app_alerts_index from "./routes/(app)/alerts/index.tsx";
 import * as $app_approvals_id from "./routes/(app)/approvals/[id].tsx";
@@ -44,6 +45,7 @@ import * as $logout from "./routes/logout.ts";
 import * as $register from "./routes/register.tsx";
 import * as $AssistantChat from "./islands/AssistantChat.tsx";
 import * as $ChartHover from "./islands/ChartHover.tsx";
+import * as $CreditBalance from "./islands/CreditBalance.tsx";
 import * as $FloatingAssistant from "./islands/FloatingAssistant.tsx";
 import * as $NotificationBell from "./islands/NotificationBell.tsx";
 import * as $RulePreview from "./islands/RulePreview.tsx";
@@ -60,6 +62,7 @@ const manifest = {
     "./routes/(app)/ad-accounts/connect/[platform].tsx": $app_ad_accounts_connect_platform,
     "./routes/(app)/ad-accounts/connect/[platform]/callback.tsx": $app_ad_accounts_connect_platform_callback,
     "./routes/(app)/ad-accounts/picker/[id].tsx": $app_ad_accounts_picker_id,
+    "./routes/(app)/admin/credits.tsx": $app_admin_credits,
     "./routes/(app)/alerts/[id].tsx": $app_alerts_id,
     "./routes/(app)/alerts/index.tsx": $app_alerts_index,
     "./routes/(app)/approvals/[id].tsx": $app_approvals_id,
@@ -98,6 +101,7 @@ const manifest = {
   islands: {
     "./islands/AssistantChat.tsx": $AssistantChat,
     "./islands/ChartHover.tsx": $ChartHover,
+    "./islands/CreditBalance.tsx": $CreditBalance,
     "./islands/FloatingAssistant.tsx": $FloatingAssistant,
     "./islands/NotificationBell.tsx": $NotificationBell,
     "./islands/RulePreview.tsx": $RulePreview,

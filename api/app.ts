@@ -18,6 +18,7 @@ import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { requestContext } from "./middleware/request_context.ts";
 import { BEARER_SCHEME } from "./openapi.ts";
 import { registerActivityRoutes } from "./routes/activity.ts";
+import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAdAccountRoutes } from "./routes/ad_accounts.ts";
 import { registerAlertRoutes } from "./routes/alerts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
@@ -85,6 +86,7 @@ const TAGS = [
     name: "Notifications",
     description: "The in-app bell, notification settings, and signed webhooks.",
   },
+  { name: "Admin", description: "Operating the app (admins only): credit usage and grants." },
 ];
 
 /** Builds the API app; its routes live under `/api/v1`. */
@@ -116,6 +118,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   registerRuleRoutes(app, context);
   registerWorkflowRunRoutes(app, context);
   registerNotificationRoutes(app, context);
+  registerAdminRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",

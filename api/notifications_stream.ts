@@ -1,19 +1,51 @@
 /**
- * The bell's live feed as Server-Sent Events: an `unread` event with the count at once, then one
- * per change (a new notification carries it in `notification`), from every instance through
- * pub/sub. Comment lines keep idle proxies from closing the stream.
+ * The signed-in user's live stream as Server-Sent Events: one connection per page carries every
+ * live signal, each feed as its own event (`unread` for the bell, `credits` for the balance), its
+ * current value at once (so a reconnect catches up) and then one per change, from every instance
+ * through pub/sub. Comment lines keep idle proxies from closing the stream.
  *
  * @module
  */
 import type { Actor } from "../domain/actor.ts";
+import type { CreditsService } from "../domain/credits.ts";
 import type { NotificationsService } from "../domain/notifications/mod.ts";
 import type { Logger } from "../lib/log.ts";
 
 const encoder = new TextEncoder();
 
-/** Opens the stream of `actor`'s notification signals. */
-export function openNotificationStream(
+/** One kind of live signal: its event name, its value now, and its changes. */
+export interface LiveFeed {
+  event: string;
+  current(actor: Actor): Promise<unknown>;
+  subscribe(
+    actor: Actor,
+    listener: (data: unknown) => void,
+  ): Promise<{ unsubscribe(): Promise<void> }>;
+}
+
+/** The bell's feed: `{unread}`, and the new notification when one arrived. */
+export function unreadFeed(
   notifications: Pick<NotificationsService, "subscribe" | "unreadCount">,
+): LiveFeed {
+  return {
+    event: "unread",
+    current: async (actor) => ({ unread: await notifications.unreadCount(actor) }),
+    subscribe: (actor, listener) => notifications.subscribe(actor, listener),
+  };
+}
+
+/** The credit balance's feed: `{balance}` after every committed change. */
+export function creditsFeed(credits: Pick<CreditsService, "subscribe" | "balance">): LiveFeed {
+  return {
+    event: "credits",
+    current: async (actor) => ({ balance: await credits.balance(actor) }),
+    subscribe: (actor, listener) => credits.subscribe(actor, listener),
+  };
+}
+
+/** Opens the stream of `actor`'s signals from `feeds`. */
+export function openLiveStream(
+  feeds: readonly LiveFeed[],
   actor: Actor,
   log: Logger,
   keepAliveMs = 15_000,
@@ -30,18 +62,21 @@ export function openNotificationStream(
           closed = true;
         }
       };
-      const event = (data: unknown) => send(`event: unread\ndata: ${JSON.stringify(data)}\n\n`);
+      const sender = (event: string) => (data: unknown) =>
+        send(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       try {
         send("retry: 5000\n\n");
-        const subscription = await notifications.subscribe(actor, event);
+        const subscriptions = await Promise.all(
+          feeds.map((feed) => feed.subscribe(actor, sender(feed.event))),
+        );
         const keepAlive = setInterval(() => send(": keep-alive\n\n"), keepAliveMs);
         stop = async () => {
           clearInterval(keepAlive);
-          await subscription.unsubscribe();
+          await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe()));
         };
-        event({ unread: await notifications.unreadCount(actor) });
+        for (const feed of feeds) sender(feed.event)(await feed.current(actor));
       } catch (error) {
-        log.warn("notification stream failed", { error: String(error) });
+        log.warn("live stream failed", { error: String(error) });
         closed = true;
         controller.close();
       }

@@ -77,6 +77,7 @@ export async function openServices(
     platforms,
     connections,
     signupCredits: config.SIGNUP_CREDITS,
+    monthlyAllowance: config.CREDITS_MONTHLY_ALLOWANCE,
     passwordIterations: config.PASSWORD_PBKDF2_ITERATIONS,
     approvalTtlMs: config.APPROVAL_TTL_HOURS * 3_600_000,
     rollbackLeaseMs: config.ROLLBACK_LEASE_MS,

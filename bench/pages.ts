@@ -189,13 +189,14 @@ export async function main(args: string[]): Promise<void> {
   const signedInState = async (): Promise<SignedInState> => {
     const claims = await accessTokens.verify(token);
     if (!claims) throw new Error("bench session expired");
-    const [user, credits, pendingApprovals, unreadNotifications, openAlerts] = await Promise.all([
-      domain.accounts.getProfile(actor),
-      domain.credits.balance(actor),
-      domain.approvals.countPending(actor),
-      domain.notifications.unreadCount(actor),
-      domain.alerts.countOpen(actor),
-    ]);
+    const [user, creditOutlook, pendingApprovals, unreadNotifications, openAlerts] = await Promise
+      .all([
+        domain.accounts.getProfile(actor),
+        domain.credits.outlook(actor),
+        domain.approvals.countPending(actor),
+        domain.notifications.unreadCount(actor),
+        domain.alerts.countOpen(actor),
+      ]);
     return {
       services,
       theme: "light",
@@ -203,7 +204,8 @@ export async function main(args: string[]): Promise<void> {
       actor,
       sessionId: null,
       user,
-      credits,
+      credits: creditOutlook.balance,
+      creditOutlook,
       pendingApprovals,
       unreadNotifications,
       openAlerts,

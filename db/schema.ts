@@ -182,6 +182,8 @@ export type CreditEntryKind = "grant" | "charge" | "refund";
 export interface CreditBalancesTable extends TimestampedRow {
   user_id: string;
   balance: number;
+  /** `YYYY-MM` (UTC) of the last monthly allowance received; null before the first. */
+  allowance_month: string | null;
 }
 
 /** `credit_ledger`: every grant, charge and refund, append-only. */

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { formatCredits } from "./agent_pricing.ts";
+import { formatCount } from "./metric_format.ts";
 
 /** Common base of every error the domain throws on purpose. */
 export abstract class DomainError extends Error {
@@ -58,7 +60,11 @@ export class InsufficientCreditsError extends DomainError {
   /** 402 Payment Required: the request is fine, the balance is not. */
   readonly status = 402;
   constructor(readonly balance: number, readonly required: number) {
-    super(`insufficient credits: balance ${balance}, required ${required}`);
+    super(
+      `Not enough credits: this needs ${formatCredits(required)} and the balance is ${
+        formatCount(balance)
+      }.`,
+    );
   }
 }
 

@@ -7,6 +7,7 @@
 import type { Database } from "../db/database.ts";
 import type { Coordination } from "../lib/coordination/types.ts";
 import { type AccountsService, createAccountsService } from "./accounts.ts";
+import { type AdminService, createAdminService } from "./admin.ts";
 import { type Alert, type AlertsService, createAlertsService } from "./alerts/service.ts";
 import { createAlertPublisher } from "./alerts/notify.ts";
 import { type AlertDetectionSchedule, createAlertDetectionSchedule } from "./alerts/scheduled.ts";
@@ -79,6 +80,8 @@ export interface DomainOptions {
   /** PBKDF2 iterations for new password hashes (production default 600,000). */
   passwordIterations?: number;
   signupCredits?: number;
+  /** Credits each balance is topped up to once per calendar month (UTC); unset: no allowance. */
+  monthlyAllowance?: number;
   refreshTokenTtlMs?: number;
   /** How stale an account's metrics may get before a read syncs them. */
   metricsRefreshMs?: number;
@@ -144,6 +147,8 @@ export interface Domain {
   creatives: CreativesService;
   metrics: MetricsService;
   credits: CreditsService;
+  /** Operating the app: usage per user and credit grants, for admins only. */
+  admin: AdminService;
   conversations: ConversationsService;
   /** The chat's persisted, sequenced, fanned-out server events. */
   conversationEvents: ConversationEventLog;
@@ -193,6 +198,9 @@ export function createDomain(options: DomainOptions): Domain {
     approvals,
   });
   const idempotency = createIdempotencyService(context);
+  const credits = createCreditsService(context, {
+    monthlyAllowance: options.monthlyAllowance ?? null,
+  });
   const rules = createRulesService(context, sync);
   const ruleExecution = createRuleExecution(context, {
     gateway,
@@ -257,7 +265,8 @@ export function createDomain(options: DomainOptions): Domain {
     workflowRuns: createWorkflowRunViews(context, workflows),
     creatives: createCreativesService(context),
     metrics: createMetricsService(context, sync),
-    credits: createCreditsService(context),
+    credits,
+    admin: createAdminService(context, credits),
     conversations: createConversationsService(context),
     conversationEvents: createConversationEventsService(context),
     idempotency,

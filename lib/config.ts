@@ -65,6 +65,8 @@ export const configSchema = z.object({
   CHECKPOINT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
   /** Credits granted to each new user. */
   SIGNUP_CREDITS: z.coerce.number().int().min(0).default(100),
+  /** Credits each user's balance is topped up to once per calendar month (UTC); unset: none. */
+  CREDITS_MONTHLY_ALLOWANCE: z.coerce.number().int().min(1).optional(),
   /** PBKDF2-SHA256 iterations for new password hashes; OWASP's floor is the minimum. */
   PASSWORD_PBKDF2_ITERATIONS: z.coerce.number().int().min(600_000).default(600_000),
   /** The public origin users reach the app at (`https://ads.example.com`); sets cookie `Secure`. */

@@ -194,7 +194,7 @@ export function runStatusLabel(status: RunStatus): string {
 export function errorMessage(code: string, detail: string): string {
   switch (code) {
     case "insufficient_credits":
-      return "Not enough credits: the assistant needs credits to answer. Add credits and try again.";
+      return "You're out of credits, so the assistant can't answer until more are added.";
     case "run_active":
       return "The assistant is still working on your previous message. Wait for it or cancel it.";
     case "not_found":

@@ -9,6 +9,7 @@ import type { RunReads } from "../agent/runs/views.ts";
 import type { AccessTokens } from "../auth/access_tokens.ts";
 import type { User } from "../domain/accounts.ts";
 import type { Actor } from "../domain/actor.ts";
+import type { CreditOutlook } from "../domain/credits.ts";
 import type { DisplaySettings } from "../domain/dates.ts";
 import type { Domain } from "../domain/mod.ts";
 import type { Config } from "../lib/config.ts";
@@ -49,6 +50,8 @@ export interface SignedInState extends PageState {
   user: User;
   /** Credit balance, shown in the navigation frame. */
   credits: number;
+  /** The balance with what a message costs and the next allowance (the frame, the chat). */
+  creditOutlook: CreditOutlook;
   /** Approval requests waiting for the user, for the frame's badge. */
   pendingApprovals: number;
   /** Unread in-app notifications, for the bell. */

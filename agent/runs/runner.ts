@@ -16,6 +16,7 @@ import type { AgentRunStatus, DB } from "../../db/schema.ts";
 import { toDbJson } from "../../db/json.ts";
 import { isoFromDb, toDbTimestamp } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
+import { formatCredits } from "../../domain/agent_pricing.ts";
 import { InsufficientCreditsError } from "../../domain/errors.ts";
 import { RunFencedOutError } from "../../domain/run_fence.ts";
 import type { Domain } from "../../domain/mod.ts";
@@ -299,8 +300,9 @@ async function handleStop(
       return await explained(
         "insufficient_credits",
         error.message,
-        "I had to stop: your credit balance is too low for the next step " +
-          `(${error.message}). Nothing further was changed. Add credits and ask again.`,
+        "I had to stop because your credits ran out: the next step needs " +
+          `${formatCredits(error.required)} and you have ${formatCredits(error.balance)}. ` +
+          "Nothing further was changed. The Credits page says how to get more.",
       );
     }
     const modelFailure = explainModelError(error);
@@ -417,6 +419,8 @@ function hooksFor(
         throw error;
       }
       if (opened.refused) throw opened.refused;
+      // The charge committed with the step: the user's open pages show the new balance.
+      if (paid) await ctx.domain.credits.announce(actor);
       const step = opened.step;
       // A model call begun before belongs to a runner that lost the run: what it streamed is
       // replaced by this attempt's text, not added to.

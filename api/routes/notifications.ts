@@ -18,7 +18,7 @@ import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, type SnakeCased, snakeObject } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { openNotificationStream } from "../notifications_stream.ts";
+import { creditsFeed, openLiveStream, unreadFeed } from "../notifications_stream.ts";
 import { dataResponse, jsonBody, pageResponse, privateRoute } from "../openapi.ts";
 import {
   deliveryView,
@@ -115,9 +115,10 @@ export function registerNotificationRoutes(
       method: "get",
       path: "/notifications/stream",
       tags,
-      summary: "Live unread count (Server-Sent Events)",
+      summary: "Live unread count and credit balance (Server-Sent Events)",
       description: "`event: unread` with `{unread}` at once and on every change; a new " +
-        "notification adds it as `notification`. Send `Accept: text/event-stream` (as " +
+        "notification adds it as `notification`. `event: credits` with `{balance}` at once and " +
+        "after every change of the balance. Send `Accept: text/event-stream` (as " +
         "`EventSource` does); other requests get 400, since the stream never ends.",
       responses: {
         200: {
@@ -135,7 +136,8 @@ export function registerNotificationRoutes(
         throw new ApiError(400, "this is an endless event stream: send Accept: text/event-stream");
       }
       // Returned as is: the stream is not JSON.
-      return openNotificationStream(notifications, actorOf(c), deps.log) as never;
+      const feeds = [unreadFeed(notifications), creditsFeed(deps.domain.credits)];
+      return openLiveStream(feeds, actorOf(c), deps.log) as never;
     },
   );
 

@@ -1,13 +1,16 @@
 /**
  * The chat with the assistant for one conversation: the transcript (scrolled to the newest
  * message unless the user scrolled up), the latest run's status with Cancel, refusals in plain
- * words, and the message box. Used by the full-page assistant and by the floating panel.
+ * words, the message box, and what a message costs (sending stops at no credits). Used by the full-page assistant and by the floating panel.
  *
  * @module
  */
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useCredits } from "@/components/live/credits.ts";
+import { isOutOfCredits } from "@/domain/agent_pricing.ts";
 import { activeRun, latestRun, runStatusLabel } from "@/pages/chat_view.ts";
 import { Composer } from "./Composer.tsx";
+import { CreditNotice } from "./CreditNotice.tsx";
 import { ChatIcon, CrossIcon, SpinnerIcon } from "./icons.tsx";
 import { StatusBar } from "./RunStatus.tsx";
 import { Transcript } from "./Transcript.tsx";
@@ -42,6 +45,7 @@ export function ChatWindow({ conversationId, variant, onStarted }: ChatWindowPro
   const following = useRef(true);
   const run = latestRun(view);
   const active = activeRun(view);
+  const credits = useCredits();
 
   // Keep the newest message in view while the user follows along (not after they scroll up).
   useLayoutEffect(() => {
@@ -55,6 +59,8 @@ export function ChatWindow({ conversationId, variant, onStarted }: ChatWindowPro
     ? active.status === "waiting_confirmation"
       ? "Approve or reject the pending change first (or cancel the run)."
       : "The assistant is working on your message…"
+    : credits && isOutOfCredits(credits.balance)
+    ? "Sending is off until you have credits again."
     : null;
 
   return (
@@ -112,6 +118,7 @@ export function ChatWindow({ conversationId, variant, onStarted }: ChatWindowPro
         draft={draft}
         autoFocus={variant === "panel"}
       />
+      <CreditNotice credits={credits} />
     </div>
   );
 }

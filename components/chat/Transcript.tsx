@@ -86,14 +86,16 @@ function Item({ item, pending, onDecide }: ItemProps) {
           class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200"
         >
           <p class="font-medium">{errorMessage(item.code, item.text)}</p>
-          {item.text && item.text !== errorMessage(item.code, item.text) && (
-            <p class="mt-0.5 text-xs opacity-80">{item.text}</p>
-          )}
-          {item.code === "insufficient_credits" && (
-            <a href="/credits" class="mt-1 inline-block text-xs font-medium underline">
-              See your credits
-            </a>
-          )}
+          {/* Out of credits the sentence says it all; the way on is the link. */}
+          {item.code === "insufficient_credits"
+            ? (
+              <a href="/credits" class="mt-1 inline-block text-xs font-medium underline">
+                How to get more credits
+              </a>
+            )
+            : item.text && item.text !== errorMessage(item.code, item.text) && (
+              <p class="mt-0.5 text-xs opacity-80">{item.text}</p>
+            )}
         </div>
       );
   }

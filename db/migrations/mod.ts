@@ -19,6 +19,7 @@ import * as workflows from "./2026_12_07_0013_workflows.ts";
 import * as ruleEvaluations from "./2026_12_07_0014_rule_evaluations.ts";
 import * as platformConnections from "./2026_12_07_0015_platform_connections.ts";
 import * as alertDetections from "./2026_12_07_0016_alert_detections.ts";
+import * as creditAllowance from "./2026_12_07_0017_credit_allowance.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -37,4 +38,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "2026_12_07_0014_rule_evaluations": ruleEvaluations,
   "2026_12_07_0015_platform_connections": platformConnections,
   "2026_12_07_0016_alert_detections": alertDetections,
+  "2026_12_07_0017_credit_allowance": creditAllowance,
 };

@@ -1,6 +1,7 @@
 import type { PageProps } from "$fresh/server.ts";
 import { Logo } from "@/components/Logo.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
+import CreditBalance from "@/islands/CreditBalance.tsx";
 import FloatingAssistant from "@/islands/FloatingAssistant.tsx";
 import NotificationBell from "@/islands/NotificationBell.tsx";
 import { formatCount } from "@/pages/format.ts";
@@ -20,9 +21,13 @@ export const sections = [
   { href: "/settings", label: "Settings" },
 ];
 
+/** The admins' section, after the others (the menu shows it to admins only). */
+const ADMIN_SECTION = { href: "/admin/credits", label: "Admin" };
+
 export default function AppLayout({ Component, url, state }: PageProps<unknown, SignedInState>) {
   const isActive = (href: string) => url.pathname === href || url.pathname.startsWith(href + "/");
-  const { user, credits, flash, pendingApprovals, unreadNotifications, openAlerts } = state;
+  const { user, creditOutlook, flash, pendingApprovals, unreadNotifications, openAlerts } = state;
+  const credits = { balance: creditOutlook.balance, messageCost: creditOutlook.messageCost };
   return (
     <div class="flex min-h-screen flex-col md:flex-row">
       {/* First in the tab order: past the menu straight to the page's content. */}
@@ -38,7 +43,9 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
           <Logo />
         </div>
         <nav aria-label="Main" class="flex gap-1 overflow-x-auto px-2 pb-3 md:flex-col md:pb-0">
-          {sections.map(({ href, label }) => (
+          {[...sections, ...(user.role === "admin" ? [ADMIN_SECTION] : [])].map((
+            { href, label },
+          ) => (
             <a
               href={href}
               aria-current={isActive(href) ? "page" : undefined}
@@ -114,7 +121,7 @@ function OpenAlertsBadge({ count }: { count: number }) {
 interface UserPanelProps {
   name: string;
   email: string;
-  credits: number;
+  credits: { balance: number; messageCost: number };
   compact?: boolean;
 }
 
@@ -126,13 +133,7 @@ function UserPanel({ name, email, credits, compact }: UserPanelProps) {
         <p class="truncate font-medium" data-user-name>{name}</p>
         {!compact && <p class="truncate text-xs text-neutral-500 dark:text-neutral-400">{email}</p>}
       </div>
-      <a
-        href="/credits"
-        class="inline-flex items-center gap-1 rounded-full bg-indigo-50 px-2.5 py-0.5 text-xs font-medium text-indigo-700 hover:bg-indigo-100 dark:bg-indigo-500/10 dark:text-indigo-300"
-        data-credit-balance={credits}
-      >
-        {formatCount(credits)} credits
-      </a>
+      <CreditBalance balance={credits.balance} messageCost={credits.messageCost} />
       <form method="post" action="/logout" class={compact ? "" : "pt-1"}>
         <button
           type="submit"

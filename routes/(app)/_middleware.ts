@@ -9,7 +9,7 @@ import type { SignedInState } from "@/pages/state.ts";
 /**
  * Guards the signed-in app: forms posted from another site get 403 before any cookie is used;
  * signed-out visitors are sent to `/login?next=…`; signed-in requests get the actor, the user,
- * the credit balance, the number of pending approvals, of unread notifications and of open alerts in
+ * the credit balance (with what a message costs), the number of pending approvals, of unread notifications and of open alerts in
  * `ctx.state`, plus any rotated session cookies on the response, which is never stored in a
  * cache (`Cache-Control: no-store`). Pages render in the user's locale and time zone.
  */
@@ -24,10 +24,10 @@ export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
   if (!auth) return signInFirst(ctx.url, []);
   try {
     // The badge's count is one COUNT query beside the frame's other two reads.
-    const [user, credits, pendingApprovals, unreadNotifications, openAlerts] = await Promise
+    const [user, creditOutlook, pendingApprovals, unreadNotifications, openAlerts] = await Promise
       .all([
         services.domain.accounts.getProfile(auth.actor),
-        services.domain.credits.balance(auth.actor),
+        services.domain.credits.outlook(auth.actor),
         services.domain.approvals.countPending(auth.actor),
         services.domain.notifications.unreadCount(auth.actor),
         services.domain.alerts.countOpen(auth.actor),
@@ -35,7 +35,8 @@ export async function handler(req: Request, ctx: FreshContext<SignedInState>) {
     ctx.state.actor = auth.actor;
     ctx.state.sessionId = auth.sessionId;
     ctx.state.user = user;
-    ctx.state.credits = credits;
+    ctx.state.credits = creditOutlook.balance;
+    ctx.state.creditOutlook = creditOutlook;
     ctx.state.pendingApprovals = pendingApprovals;
     ctx.state.unreadNotifications = unreadNotifications;
     ctx.state.openAlerts = openAlerts;

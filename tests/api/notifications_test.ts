@@ -75,6 +75,7 @@ backendTest("REST: notifications, settings, webhooks and email", async (_t, back
       while (!streamed.includes(text)) streamed += (await reader.read()).value ?? "";
     };
     await readUntil('{"unread":0}');
+    await readUntil('event: credits\ndata: {"balance":100}');
     const noAccept = await client.request("GET", "/notifications/stream", { token });
     assert.equal(noAccept.status, 400);
 

@@ -210,10 +210,16 @@ backendTest("agent runs: ReAct loop, approval gate, events, steps", async (t, ba
     assert.equal(view.errorCode, "insufficient_credits");
     const messages = await domain.conversations.listMessages(poor, submitted.conversationId);
     assert.equal(messages.length, 2);
-    assert.match(messages[1].content, /credit/);
+    // Sentences, never the raw line ("insufficient credits: balance 0, required 1").
+    assert.equal(
+      messages[1].content,
+      "I had to stop because your credits ran out: the next step needs 1 credit and you have " +
+        "0 credits. Nothing further was changed. The Credits page says how to get more.",
+    );
     const events = await domain.conversationEvents.after(poor, submitted.conversationId, 0);
     const error = events.find((e) => e.type === "error")!;
     assert.equal(error.metadata.code, "insufficient_credits");
+    assert.equal(error.content, "Not enough credits: this needs 1 credit and the balance is 0.");
     await runtime.drain();
   });
 });
