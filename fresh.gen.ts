@@ -46,6 +46,7 @@ import * as $AssistantChat from "./islands/AssistantChat.tsx";
 import * as $ChartHover from "./islands/ChartHover.tsx";
 import * as $FloatingAssistant from "./islands/FloatingAssistant.tsx";
 import * as $NotificationBell from "./islands/NotificationBell.tsx";
+import * as $PendingApprovalsBadge from "./islands/PendingApprovalsBadge.tsx";
 import * as $RulePreview from "./islands/RulePreview.tsx";
 import * as $RunLiveRefresh from "./islands/RunLiveRefresh.tsx";
 import * as $ThemeToggle from "./islands/ThemeToggle.tsx";
@@ -101,6 +102,7 @@ const manifest = {
     "./islands/ChartHover.tsx": $ChartHover,
     "./islands/FloatingAssistant.tsx": $FloatingAssistant,
     "./islands/NotificationBell.tsx": $NotificationBell,
+    "./islands/PendingApprovalsBadge.tsx": $PendingApprovalsBadge,
     "./islands/RulePreview.tsx": $RulePreview,
     "./islands/RunLiveRefresh.tsx": $RunLiveRefresh,
     "./islands/ThemeToggle.tsx": $ThemeToggle,

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { onLiveSignal } from "@/components/live_signals.ts";
 
 interface NotificationBellProps {
   /** The unread count when the page was rendered. */
@@ -7,26 +8,13 @@ interface NotificationBellProps {
 
 /**
  * The bell in the page header: a link to `/notifications` with the unread count. Server-rendered
- * it works without JavaScript; hydrated, it listens to the live stream
- * (`/api/v1/notifications/stream`, the session cookies authenticate it) and updates the count as
- * notifications arrive or are read in another tab. `EventSource` reconnects by itself.
+ * it works without JavaScript; hydrated, it listens to the page's live signals and updates the
+ * count as notifications arrive or are read in another tab.
  */
 export default function NotificationBell({ unread }: NotificationBellProps) {
   const [count, setCount] = useState(unread);
 
-  useEffect(() => {
-    if (typeof EventSource === "undefined") return;
-    const source = new EventSource("/api/v1/notifications/stream");
-    source.addEventListener("unread", (event) => {
-      try {
-        const signal = JSON.parse((event as MessageEvent<string>).data) as { unread?: number };
-        if (typeof signal.unread === "number") setCount(signal.unread);
-      } catch {
-        // a malformed event changes nothing
-      }
-    });
-    return () => source.close();
-  }, []);
+  useEffect(() => onLiveSignal("unread", (signal) => setCount(signal.unread)), []);
 
   return (
     <a

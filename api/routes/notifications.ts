@@ -117,7 +117,10 @@ export function registerNotificationRoutes(
       tags,
       summary: "Live unread count (Server-Sent Events)",
       description: "`event: unread` with `{unread}` at once and on every change; a new " +
-        "notification adds it as `notification`. Send `Accept: text/event-stream` (as " +
+        "notification adds it as `notification`. `event: attention` with " +
+        "`{pendingApprovals, awaitingConversations}` (approval requests waiting, conversations " +
+        "whose assistant waits for an answer) at once and on every change. Send " +
+        "`Accept: text/event-stream` (as " +
         "`EventSource` does); other requests get 400, since the stream never ends.",
       responses: {
         200: {
@@ -135,7 +138,12 @@ export function registerNotificationRoutes(
         throw new ApiError(400, "this is an endless event stream: send Accept: text/event-stream");
       }
       // Returned as is: the stream is not JSON.
-      return openNotificationStream(notifications, actorOf(c), deps.log) as never;
+      return openNotificationStream(
+        notifications,
+        deps.domain.attention,
+        actorOf(c),
+        deps.log,
+      ) as never;
     },
   );
 

@@ -3,6 +3,7 @@ import { Logo } from "@/components/Logo.tsx";
 import { Alert } from "@/components/ui/Alert.tsx";
 import FloatingAssistant from "@/islands/FloatingAssistant.tsx";
 import NotificationBell from "@/islands/NotificationBell.tsx";
+import PendingApprovalsBadge from "@/islands/PendingApprovalsBadge.tsx";
 import { formatCount } from "@/pages/format.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
@@ -49,9 +50,7 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
               }`}
             >
               {label}
-              {href === "/approvals" && pendingApprovals > 0 && (
-                <PendingBadge count={pendingApprovals} />
-              )}
+              {href === "/approvals" && <PendingApprovalsBadge count={pendingApprovals} />}
               {href === "/alerts" && openAlerts > 0 && <OpenAlertsBadge count={openAlerts} />}
             </a>
           ))}
@@ -77,19 +76,6 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
       {/* The full-page assistant is the chat already; elsewhere the floating one opens it. */}
       {!isActive("/assistant") && <FloatingAssistant />}
     </div>
-  );
-}
-
-/** The number of approval requests waiting for the user, beside the Approvals link. */
-function PendingBadge({ count }: { count: number }) {
-  return (
-    <span
-      class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-500 px-1.5 text-xs font-semibold text-white"
-      data-pending-approvals={count}
-    >
-      {formatCount(count)}
-      <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
-    </span>
   );
 }
 
