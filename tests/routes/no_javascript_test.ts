@@ -27,7 +27,7 @@ async function javascriptGzip(client: PageClient, page: PageResponse): Promise<n
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-Deno.test("pages without islands of their own ship only the bell and the assistant button", async () => {
+Deno.test("pages without islands of their own ship only the frame's badge, bell and assistant button", async () => {
   const app = await pagesApp();
   const client = await demoClient(app);
   const campaign = (await client.get("/campaigns")).body.match(/data-campaign-id="([^"]+)"/)![1];
@@ -49,9 +49,13 @@ Deno.test("pages without islands of their own ship only the bell and the assista
   for (const path of pages) {
     const page = await client.get(path);
     assert.equal(page.status, 200, path);
-    // The frame's bell and button are the only islands; the chat itself is loaded when the
-    // button is used.
-    assert.deepEqual(islandsOf(page.body), ["NotificationBell", "FloatingAssistant"], path);
+    // The frame's live approvals badge, bell and button are the only islands; the chat itself
+    // is loaded when the button is used.
+    assert.deepEqual(
+      islandsOf(page.body),
+      ["PendingApprovalsBadge", "NotificationBell", "FloatingAssistant"],
+      path,
+    );
     assert.doesNotMatch(page.body, /AssistantChat|AssistantPanel|ChatChart/, path);
     const gzip = await javascriptGzip(client, page);
     assert.ok(gzip < 15 * 1024, `${path} ships ${gzip} bytes of gzipped JavaScript`);
