@@ -9,7 +9,9 @@ import type { CampaignStatus } from "@/domain/campaigns.ts";
 import { canTransition } from "@/domain/campaign_status.ts";
 import type { Campaign } from "@/domain/campaigns.ts";
 import type { Creative } from "@/domain/creatives.ts";
+import { type ChangeConfirmation, needsConfirmation } from "@/domain/change_confirmation.ts";
 import { ConflictError, NotFoundError, PlatformError } from "@/domain/errors.ts";
+import { ChangePreview } from "@/components/gateway/ChangePreview.tsx";
 import { formatDate, formatMoney } from "@/pages/format.ts";
 import { FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
@@ -29,12 +31,20 @@ export const handler: Handlers<unknown, SignedInState> = {
   /** Pause, resume (launch) or archive, then back to the page with the outcome. */
   async POST(req, ctx) {
     const { services, actor } = ctx.state;
-    const action = (await FormValues.from(req)).text("action");
+    const form = await FormValues.from(req);
+    const action = form.text("action");
     const back = `/campaigns/${ctx.params.id}`;
     if (!(action in ACTIONS)) {
       return redirect(back, { flash: { kind: "error", message: "Unknown action." } });
     }
     try {
+      // Launching starts spending: first the preview, then the confirmed post comes back here.
+      if (
+        action === "resume" &&
+        await launchConfirmation(ctx.state, ctx.params.id, form.text("confirmChange"))
+      ) {
+        return redirect(`${back}?confirm=resume`);
+      }
       const campaign = await services.domain.campaigns[action as Action](actor, ctx.params.id);
       return redirect(back, {
         flash: {
@@ -53,6 +63,16 @@ export const handler: Handlers<unknown, SignedInState> = {
   },
 };
 
+/** What launching (resuming) the campaign asks the person to confirm, if anything. */
+function launchConfirmation(state: SignedInState, campaignId: string, confirmedDigest: string) {
+  return needsConfirmation(
+    state.services.domain.gateway,
+    state.actor,
+    { type: "set_status", campaignId, status: "active" },
+    confirmedDigest,
+  );
+}
+
 export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
   let campaign: Campaign;
@@ -67,9 +87,12 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
   // The range is counted in the account's days, so the account comes first.
   const account = await services.domain.adAccounts.get(actor, campaign.adAccountId);
   const range = rangeDates(days, new Date(), account.timezone);
-  const [report, creatives] = await Promise.all([
+  const confirming = ctx.url.searchParams.get("confirm") === "resume" &&
+    canTransition(campaign.status, "active");
+  const [report, creatives, confirmation] = await Promise.all([
     services.domain.metrics.performance(actor, { ...range, campaignId: campaign.id }),
     services.domain.creatives.list(actor, campaign.id, { limit: 50 }),
+    confirming ? launchConfirmation(ctx.state, campaign.id, "") : null,
   ]);
   return (
     <>
@@ -89,6 +112,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
         </div>
         <StatusActions campaign={campaign} />
       </div>
+      {confirmation && <ConfirmLaunch campaign={campaign} confirmation={confirmation} />}
       <div class="mb-6 flex flex-wrap items-center justify-between gap-3">
         <p class="text-sm text-neutral-600 dark:text-neutral-400">
           <span class="capitalize">{campaign.objective}</span> · {account.name} · last {days} days
@@ -131,6 +155,31 @@ function StatusActions({ campaign }: { campaign: Campaign }) {
         </details>
       )}
     </div>
+  );
+}
+
+/** The launch's preview and the button that confirms it (a plain form, no script needed). */
+function ConfirmLaunch(
+  { campaign, confirmation }: { campaign: Campaign; confirmation: ChangeConfirmation },
+) {
+  const verb = campaign.status === "draft" ? "Launch" : "Resume";
+  return (
+    <section
+      aria-labelledby="confirm-launch"
+      class="mb-6 rounded-lg border border-amber-300 bg-amber-50/70 p-4 dark:border-amber-700/60 dark:bg-amber-950/30"
+      data-confirm-launch
+    >
+      <h2 id="confirm-launch" class="mb-3 text-sm font-semibold">
+        {verb} “{campaign.name}”?
+      </h2>
+      <ChangePreview confirmation={confirmation} />
+      <form method="post" action={`/campaigns/${campaign.id}`} class="mt-4 flex gap-3">
+        <input type="hidden" name="action" value="resume" />
+        <input type="hidden" name="confirmChange" value={confirmation.digest} />
+        <Button>{verb} campaign</Button>
+        <LinkButton href={`/campaigns/${campaign.id}`} variant="ghost">Cancel</LinkButton>
+      </form>
+    </section>
   );
 }
 
