@@ -43,9 +43,10 @@ export function AssistantPage(
           more={total > conversations.length}
           awaitingApproval={awaitingApproval}
         />
+        {/* On a phone the chat comes first and fits the screen, its message box in view. */}
         <section
           aria-label={current ? `Conversation: ${current.title}` : "New conversation"}
-          class="flex h-[70vh] min-h-[28rem] min-w-0 flex-1 [contain:inline-size] flex-col overflow-hidden rounded-lg border border-neutral-200 bg-neutral-50/60 shadow-sm lg:h-auto dark:border-neutral-800 dark:bg-neutral-950/40"
+          class="order-first flex h-[calc(100dvh-23rem)] min-h-[24rem] min-w-0 flex-none lg:flex-1 [contain:inline-size] flex-col overflow-hidden lg:order-none rounded-lg border border-neutral-200 bg-neutral-50/60 shadow-sm lg:h-auto dark:border-neutral-800 dark:bg-neutral-950/40"
         >
           <header class="flex items-center justify-between gap-3 border-b border-neutral-200 bg-white px-5 py-3 dark:border-neutral-800 dark:bg-neutral-900">
             <h2 class="truncate text-sm font-semibold" data-conversation-heading>

@@ -21,6 +21,11 @@ export const sections = [
   { href: "/settings", label: "Settings" },
 ];
 
+/** Scrolls the horizontal (phone) menu so its current item is centred; a no-op when vertical. */
+const SHOW_CURRENT_MENU_ITEM =
+  `{const n=document.querySelector('nav[aria-label="Main"]'),a=n&&n.querySelector('[aria-current="page"]');` +
+  `if(a&&n.scrollWidth>n.clientWidth)n.scrollLeft=a.offsetLeft-(n.clientWidth-a.offsetWidth)/2}`;
+
 export default function AppLayout({ Component, url, state }: PageProps<unknown, SignedInState>) {
   const isActive = (href: string) => url.pathname === href || url.pathname.startsWith(href + "/");
   const { user, credits, flash, pendingApprovals, unreadNotifications, openAlerts } = state;
@@ -55,6 +60,8 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
             </a>
           ))}
         </nav>
+        {/* On a phone the menu is one scrolling row: bring the current item into view. */}
+        <script dangerouslySetInnerHTML={{ __html: SHOW_CURRENT_MENU_ITEM }} />
         <div class="mt-auto hidden border-t border-neutral-200 px-4 py-4 md:block dark:border-neutral-800">
           <UserPanel name={user.displayName} email={user.email} credits={credits} />
         </div>
