@@ -48,6 +48,7 @@ import * as $ChartHover from "./islands/ChartHover.tsx";
 import * as $CreditBalance from "./islands/CreditBalance.tsx";
 import * as $FloatingAssistant from "./islands/FloatingAssistant.tsx";
 import * as $NotificationBell from "./islands/NotificationBell.tsx";
+import * as $PendingApprovalsBadge from "./islands/PendingApprovalsBadge.tsx";
 import * as $RulePreview from "./islands/RulePreview.tsx";
 import * as $RunLiveRefresh from "./islands/RunLiveRefresh.tsx";
 import * as $ThemeToggle from "./islands/ThemeToggle.tsx";
@@ -104,6 +105,7 @@ const manifest = {
     "./islands/CreditBalance.tsx": $CreditBalance,
     "./islands/FloatingAssistant.tsx": $FloatingAssistant,
     "./islands/NotificationBell.tsx": $NotificationBell,
+    "./islands/PendingApprovalsBadge.tsx": $PendingApprovalsBadge,
     "./islands/RulePreview.tsx": $RulePreview,
     "./islands/RunLiveRefresh.tsx": $RunLiveRefresh,
     "./islands/ThemeToggle.tsx": $ThemeToggle,

@@ -1,12 +1,14 @@
 /**
  * The signed-in user's live stream as Server-Sent Events: one connection per page carries every
- * live signal, each feed as its own event (`unread` for the bell, `credits` for the balance), its
- * current value at once (so a reconnect catches up) and then one per change, from every instance
- * through pub/sub. Comment lines keep idle proxies from closing the stream.
+ * live signal, each feed as its own event (`unread` for the bell, `credits` for the balance,
+ * `attention` for what waits for the user's approval), its current value at once (so a reconnect
+ * catches up) and then one per change, from every instance through pub/sub. Comment lines keep
+ * idle proxies from closing the stream.
  *
  * @module
  */
 import type { Actor } from "../domain/actor.ts";
+import type { AttentionService } from "../domain/attention.ts";
 import type { CreditsService } from "../domain/credits.ts";
 import type { NotificationsService } from "../domain/notifications/mod.ts";
 import type { Logger } from "../lib/log.ts";
@@ -40,6 +42,22 @@ export function creditsFeed(credits: Pick<CreditsService, "subscribe" | "balance
     event: "credits",
     current: async (actor) => ({ balance: await credits.balance(actor) }),
     subscribe: (actor, listener) => credits.subscribe(actor, listener),
+  };
+}
+
+/**
+ * What waits for the user: `{pendingApprovals, awaitingConversations}`, read again on each signal
+ * (the signal itself carries nothing, so readers never see a stale value).
+ */
+export function attentionFeed(attention: AttentionService): LiveFeed {
+  return {
+    event: "attention",
+    current: (actor) => attention.read(actor),
+    subscribe: (actor, listener) =>
+      attention.subscribe(actor, () => {
+        // A failed read skips one update; the next signal or a reconnect catches up.
+        attention.read(actor).then(listener, () => {});
+      }),
   };
 }
 

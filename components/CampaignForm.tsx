@@ -10,6 +10,8 @@ import { Alert } from "@/components/ui/Alert.tsx";
 import { Button, LinkButton } from "@/components/ui/Button.tsx";
 import { BUDGET_TYPES, CAMPAIGN_OBJECTIVES } from "@/domain/campaigns.ts";
 import type { CampaignFormValues } from "@/pages/campaign_form.ts";
+import { ChangePreview } from "@/components/gateway/ChangePreview.tsx";
+import type { ChangeConfirmation } from "@/domain/change_confirmation.ts";
 import type { CampaignWarnings } from "@/pages/campaign_warnings.ts";
 import type { FieldErrors } from "@/pages/forms.ts";
 
@@ -25,6 +27,11 @@ interface CampaignFormProps {
   cancelHref: string;
   /** Risky values to confirm: shown above the form, and saving again confirms them. */
   warnings?: CampaignWarnings | null;
+  /**
+   * A change to confirm (a budget raised past the approval threshold), with the risk warnings
+   * already confirmed: its preview above the form, and saving again confirms it.
+   */
+  confirmation?: { change: ChangeConfirmation; confirmedRisks: string } | null;
 }
 
 function Fieldset({ legend, children }: { legend: string; children: ComponentChildren }) {
@@ -42,6 +49,7 @@ function Fieldset({ legend, children }: { legend: string; children: ComponentChi
 /** The campaign create and edit form: a plain POST that works without JavaScript. */
 export function CampaignForm(props: CampaignFormProps) {
   const { action, values, errors, accounts, currency, submitLabel, cancelHref, warnings } = props;
+  const { confirmation } = props;
   const creating = accounts !== undefined;
   return (
     <form
@@ -61,6 +69,15 @@ export function CampaignForm(props: CampaignFormProps) {
           </ul>
           <p class="mt-2">If this is what you meant, save again to confirm.</p>
           <input type="hidden" name="confirmRisks" value={warnings.fingerprint} />
+        </Alert>
+      )}
+      {confirmation && (
+        <Alert kind="warning">
+          <p class="mb-2 font-semibold">Confirm this change</p>
+          <ChangePreview confirmation={confirmation.change} />
+          <p class="mt-2">Save again to confirm, or change the values.</p>
+          <input type="hidden" name="confirmChange" value={confirmation.change.digest} />
+          <input type="hidden" name="confirmRisks" value={confirmation.confirmedRisks} />
         </Alert>
       )}
       <Fieldset legend="Basics">
@@ -167,7 +184,13 @@ export function CampaignForm(props: CampaignFormProps) {
         </div>
       </Fieldset>
       <div class="flex items-center gap-3 border-t border-neutral-200 pt-5 dark:border-neutral-800">
-        <Button>{warnings ? `${submitLabel} anyway` : submitLabel}</Button>
+        <Button>
+          {confirmation
+            ? `Confirm and ${submitLabel.toLowerCase()}`
+            : warnings
+            ? `${submitLabel} anyway`
+            : submitLabel}
+        </Button>
         <LinkButton href={cancelHref} variant="ghost">Cancel</LinkButton>
       </div>
     </form>

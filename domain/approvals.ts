@@ -20,6 +20,7 @@ import { fromDbJson, toDbJson } from "../db/json.ts";
 import { isoFromDb, isoFromDbOrNull, toDbTimestamp } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import type { ApprovalPreview } from "./approval.ts";
+import { announceAttention } from "./attention.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { ConflictError, NotFoundError } from "./errors.ts";
 import { type Page, pageSchema, paginate } from "./pagination.ts";
@@ -232,6 +233,7 @@ export function createApprovals(
       if (Number(result.numUpdatedRows) !== 1) {
         throw new ConflictError("this approval request was decided meanwhile");
       }
+      await announceAttention(context.coordination, actor.userId);
       return toApproval(await load(actor, approvalId));
     },
   };
@@ -270,6 +272,8 @@ export function createApprovals(
         updated_at: toDbTimestamp(now),
       };
       await on.insertInto("approvals").values(row).execute();
+      // The gateway holds outside any transaction, so the request is visible to readers now.
+      await announceAttention(context.coordination, actor.userId);
       return row;
     },
 

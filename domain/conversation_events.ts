@@ -16,6 +16,7 @@ import type { ConversationEventsTable, DB } from "../db/schema.ts";
 import { isoFromDb } from "../db/time.ts";
 import { eventFanoutLag } from "../lib/metrics.ts";
 import type { Actor } from "./actor.ts";
+import { announceAttention } from "./attention.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import {
@@ -164,6 +165,9 @@ export const CONVERSATION_EVENT_TYPES = [
 /** Most events `after` returns at once. */
 export const MAX_EVENTS_PER_READ = 1000;
 
+/** Events that may change which conversations wait for the user's answer. */
+const ATTENTION_EVENT_TYPES: ReadonlySet<string> = new Set(["confirmation", "run"]);
+
 /** Metadata keys owned by the log: a caller's values for them are ignored. */
 const RESERVED_METADATA = new Set(["seq", "conversation_id", "run_id"]);
 
@@ -288,6 +292,10 @@ export function createConversationEventsService(context: DomainContext): Convers
       });
     });
     for (const event of appended) await publish(event);
+    // A run asking for (or past) an answer changes what waits for the user.
+    if (appended.some((event) => ATTENTION_EVENT_TYPES.has(event.type))) {
+      await announceAttention(coordination, actor.userId);
+    }
     return result;
   };
 

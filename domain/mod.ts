@@ -15,6 +15,7 @@ import { type AdAccountsService, createAdAccountsService, toAdAccount } from "./
 import { type ApiTokensService, createApiTokensService } from "./api_tokens.ts";
 import { type AdAccountLimitsService, createAdAccountLimitsService } from "./ad_account_limits.ts";
 import { type ApprovalsService, createApprovals } from "./approvals.ts";
+import { type AttentionService, createAttentionService } from "./attention.ts";
 import { createCampaignWrites } from "./campaign_writes.ts";
 import { type CampaignsService, createCampaignsService } from "./campaigns.ts";
 import { type ChangeHistory, createChangeHistory } from "./change_history.ts";
@@ -128,6 +129,8 @@ export interface Domain {
   changes: Pick<ChangeHistory, "list" | "byIds" | "historyCampaigns">;
   /** Changes held for a person's approval. */
   approvals: ApprovalsService;
+  /** What waits for the user's decision (badges), and its live announcements. */
+  attention: AttentionService;
   /** Undoing changes from the history. */
   rollbacks: RollbacksService;
   /** Automated rules and their backtests. */
@@ -250,6 +253,7 @@ export function createDomain(options: DomainOptions): Domain {
     limits: createAdAccountLimitsService(context, history),
     changes: history,
     approvals: approvals.service,
+    attention: createAttentionService(context, approvals.service),
     rollbacks: createRollbacksService(context, {
       history,
       gateway,

@@ -117,6 +117,11 @@ export interface ChangeReview {
   preview: ApprovalPreview;
   /** Binds an approval to this exact preview: a campaign that changed since makes it stale. */
   previewDigest: string;
+  /**
+   * What the approval policy finds whoever asks: a person needs no approval, but the pages
+   * confirm some of these changes with the person first (`change_confirmation.ts`).
+   */
+  policy: { rules: string[]; reason: string | null };
   allowance: LimitsReview["allowance"];
 }
 
@@ -343,6 +348,7 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
         : [],
       preview: policy.preview,
       previewDigest: await sha256Hex(canonicalJson(policy.preview)),
+      policy: { rules: policy.rules, reason: policy.reason },
       allowance: limitsReview.allowance,
     };
     return { review, before, account };
@@ -543,6 +549,7 @@ export function createWriteGateway(context: DomainContext, parts: WriteGatewayPa
         rules: required ? decision.rules : [],
         preview: decision.preview,
         previewDigest: await sha256Hex(canonicalJson(decision.preview)),
+        policy: { rules: decision.rules, reason: decision.reason },
         allowance: null,
       };
       const approval = required

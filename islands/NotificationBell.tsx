@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { onLiveEvent } from "@/components/live/user_stream.ts";
+import { onLiveSignal } from "@/components/live/signals.ts";
 
 interface NotificationBellProps {
   /** The unread count when the page was rendered. */
@@ -8,17 +8,13 @@ interface NotificationBellProps {
 
 /**
  * The bell in the page header: a link to `/notifications` with the unread count. Server-rendered
- * it works without JavaScript; hydrated, it listens to the page's live stream (`onLiveEvent`) and
- * updates the count as notifications arrive or are read in another tab.
+ * it works without JavaScript; hydrated, it listens to the page's live signals and updates the
+ * count as notifications arrive or are read in another tab.
  */
 export default function NotificationBell({ unread }: NotificationBellProps) {
   const [count, setCount] = useState(unread);
 
-  useEffect(() =>
-    onLiveEvent("unread", (data) => {
-      const unread = (data as { unread?: unknown }).unread;
-      if (typeof unread === "number") setCount(unread);
-    }), []);
+  useEffect(() => onLiveSignal("unread", (signal) => setCount(signal.unread)), []);
 
   return (
     <a

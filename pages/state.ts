@@ -24,8 +24,9 @@ import type { Flash } from "./flash.ts";
 export interface PageServices {
   readonly config: Config;
   readonly domain: Domain;
-  /** Reads of runs, and a person's approval decision (which a waiting run hears). */
-  readonly runs: RunReads & Pick<AgentRuns, "decideApproval">;
+  /** Reads of runs, a person's approval decision (which a waiting run hears), and a message
+   * posted without JavaScript (which starts a run). */
+  readonly runs: RunReads & Pick<AgentRuns, "decideApproval" | "submit">;
   readonly accessTokens: AccessTokens;
   readonly coordination: Coordination;
 }

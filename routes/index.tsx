@@ -22,12 +22,20 @@ export default function Landing() {
     <div class="mx-auto flex min-h-screen max-w-5xl flex-col px-6">
       <header class="flex items-center justify-between py-6">
         <Logo />
-        <a
-          href="/dashboard"
-          class="text-sm font-medium text-neutral-600 hover:text-neutral-900 dark:text-neutral-400 dark:hover:text-neutral-100"
-        >
-          Open the app →
-        </a>
+        <nav aria-label="Account" class="flex items-center gap-4">
+          <a
+            href="/login"
+            class="text-sm font-medium text-neutral-600 hover:text-neutral-900 dark:text-neutral-400 dark:hover:text-neutral-100"
+          >
+            Sign in
+          </a>
+          <a
+            href="/register"
+            class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
+          >
+            Sign up
+          </a>
+        </nav>
       </header>
       <main class="flex-1 py-16">
         <p class="text-sm font-semibold uppercase tracking-wider text-indigo-600 dark:text-indigo-400">
@@ -41,18 +49,20 @@ export default function Landing() {
           conversation. Ask how a campaign is doing, or tell it what to change: it reads your data,
           proposes the steps, and carries them out once you agree.
         </p>
-        <div class="mt-8 flex flex-wrap gap-3">
+        {/* Signing up is the way in; a signed-in visitor is sent on to the app by /register. */}
+        <div class="mt-8 flex flex-wrap items-center gap-3">
           <a
-            href="/assistant"
-            class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
+            href="/register"
+            class="rounded-md bg-indigo-600 px-5 py-2.5 text-base font-semibold text-white shadow-sm hover:bg-indigo-500"
+            data-sign-up
           >
-            Talk to the assistant
+            Create your free account
           </a>
           <a
-            href="/dashboard"
+            href="/login"
             class="rounded-md border border-neutral-300 px-4 py-2 text-sm font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:hover:bg-neutral-800"
           >
-            View the dashboard
+            Sign in
           </a>
         </div>
         <ul class="mt-16 grid gap-6 sm:grid-cols-3">

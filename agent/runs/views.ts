@@ -11,6 +11,7 @@ import { fromDbJson } from "../../db/json.ts";
 import { AGENT_RUN_STATUSES, type AgentRunStatus } from "../../db/schema.ts";
 import { isoFromDb, isoFromDbOrNull } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
+import { conversationsAwaitingApproval } from "../../domain/attention.ts";
 import { creditsChargedByKey } from "../../domain/credits.ts";
 import { modelCallChargeKey, toolCallChargeKey } from "../../domain/agent_pricing.ts";
 import { type Page, type PageQuery, paginate } from "../../domain/pagination.ts";
@@ -210,18 +211,6 @@ export async function listRunSummaries(
       };
     },
   );
-}
-
-/** Ids of the user's conversations with a run waiting for the user's approval. */
-export async function conversationsAwaitingApproval(
-  db: Database,
-  userId: string,
-): Promise<Set<string>> {
-  const rows = await db.kysely.selectFrom("agent_runs").select("conversation_id")
-    .where("user_id", "=", userId)
-    .where("status", "=", "waiting_confirmation")
-    .execute();
-  return new Set(rows.map((row) => row.conversation_id));
 }
 
 /** What pages read about runs, always scoped to the signed-in user. */

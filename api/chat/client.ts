@@ -257,9 +257,16 @@ export class ChatClient {
   }
 
   /** Follows a conversation from `lastSeq` (default: what this client saw). */
-  resume(conversationId: string, lastSeq = this.lastSeq(conversationId)): Promise<AckMessage> {
+  async resume(
+    conversationId: string,
+    lastSeq = this.lastSeq(conversationId),
+  ): Promise<AckMessage> {
+    // Followed only once open: a connection opening resumes every followed conversation
+    // itself, so following before it would replay the history twice (that resume and this).
+    // (Expired: `request` refuses at once rather than this reconnecting.)
+    if (this.#status !== "expired") await this.connect();
     this.#lastSeq.set(conversationId, lastSeq);
-    return this.request({
+    return await this.request({
       type: "resume",
       metadata: { conversation_id: conversationId, last_seq: lastSeq },
     });

@@ -18,7 +18,7 @@ import { pageSchema } from "../../domain/pagination.ts";
 import { fromSnake, type SnakeCased, snakeObject } from "../case.ts";
 import { actorOf, type ApiApp, type RouteContext } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { creditsFeed, openLiveStream, unreadFeed } from "../notifications_stream.ts";
+import { attentionFeed, creditsFeed, openLiveStream, unreadFeed } from "../notifications_stream.ts";
 import { dataResponse, jsonBody, pageResponse, privateRoute } from "../openapi.ts";
 import {
   deliveryView,
@@ -115,10 +115,13 @@ export function registerNotificationRoutes(
       method: "get",
       path: "/notifications/stream",
       tags,
-      summary: "Live unread count and credit balance (Server-Sent Events)",
+      summary: "Live unread count, credit balance and approvals waiting (Server-Sent Events)",
       description: "`event: unread` with `{unread}` at once and on every change; a new " +
         "notification adds it as `notification`. `event: credits` with `{balance}` at once and " +
-        "after every change of the balance. Send `Accept: text/event-stream` (as " +
+        "after every change of the balance. `event: attention` with " +
+        "`{pendingApprovals, awaitingConversations}` (approval requests waiting, conversations " +
+        "whose assistant waits for an answer) at once and on every change. Send " +
+        "`Accept: text/event-stream` (as " +
         "`EventSource` does); other requests get 400, since the stream never ends.",
       responses: {
         200: {
@@ -136,7 +139,11 @@ export function registerNotificationRoutes(
         throw new ApiError(400, "this is an endless event stream: send Accept: text/event-stream");
       }
       // Returned as is: the stream is not JSON.
-      const feeds = [unreadFeed(notifications), creditsFeed(deps.domain.credits)];
+      const feeds = [
+        unreadFeed(notifications),
+        creditsFeed(deps.domain.credits),
+        attentionFeed(deps.domain.attention),
+      ];
       return openLiveStream(feeds, actorOf(c), deps.log) as never;
     },
   );

@@ -76,7 +76,8 @@ export function ApprovalCard({ item, pending, onDecide }: ApprovalCardProps) {
   );
 }
 
-function ChangeTable(
+/** One resource's field changes, before → after (also the campaign pages' confirmations). */
+export function ChangeTable(
   { group, currency, labels }: {
     group: PreviewGroup;
     currency: string | null;

@@ -15,7 +15,8 @@ interface ConversationListProps {
   currentId: string | null;
   /** More conversations exist than are listed. */
   more: boolean;
-  /** Conversations with a run waiting for the user's approval (as of page load). */
+  /** Conversations with a run waiting for the user's approval (as of page load; the chat
+   * island keeps the marks live). */
   awaitingApproval: ReadonlySet<string>;
 }
 
@@ -60,16 +61,12 @@ export function ConversationList(
               <span class="block truncate font-medium" data-conversation-title>
                 {conversation.title}
               </span>
-              <span class="flex items-center gap-2 text-xs text-neutral-600 dark:text-neutral-400">
+              <span
+                class="flex items-center gap-2 text-xs text-neutral-600 dark:text-neutral-400"
+                data-conversation-meta
+              >
                 {formatMomentDate(conversation.updatedAt)}
-                {awaitingApproval.has(conversation.id) && (
-                  <span
-                    class="rounded-full bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800 dark:bg-amber-500/15 dark:text-amber-300"
-                    data-awaiting-approval
-                  >
-                    Needs your approval
-                  </span>
-                )}
+                {awaitingApproval.has(conversation.id) && <AwaitingApprovalBadge />}
               </span>
             </a>
           </li>
@@ -80,14 +77,34 @@ export function ConversationList(
           Showing the most recent {conversations.length}.
         </p>
       )}
+      <template data-awaiting-approval-badge>
+        <AwaitingApprovalBadge />
+      </template>
       <template data-conversation-item>
         <li>
           <a href="/assistant" class={LINK}>
             <span class="block truncate font-medium" data-conversation-title>New conversation</span>
-            <span class="block text-xs text-neutral-500 dark:text-neutral-400">Just now</span>
+            <span
+              class="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400"
+              data-conversation-meta
+            >
+              Just now
+            </span>
           </a>
         </li>
       </template>
     </nav>
+  );
+}
+
+/** Marks a conversation whose assistant waits for the user's answer. */
+function AwaitingApprovalBadge() {
+  return (
+    <span
+      class="rounded-full bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800 dark:bg-amber-500/15 dark:text-amber-300"
+      data-awaiting-approval
+    >
+      Needs your approval
+    </span>
   );
 }

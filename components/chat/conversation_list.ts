@@ -1,7 +1,8 @@
 /**
- * Keeps the server-rendered conversation list of the full-page assistant current after the chat
- * island starts a new conversation: the list is plain HTML (it works without scripts), so the
- * island adds the new entry by cloning the list's own `<template>` rather than owning the list.
+ * Keeps the server-rendered conversation list of the full-page assistant current: after the chat
+ * island starts a new conversation, and as conversations start or stop waiting for the user's
+ * approval. The list is plain HTML (it works without scripts), so the island changes it by
+ * cloning the list's own `<template>`s rather than owning the list.
  *
  * @module
  */
@@ -24,4 +25,21 @@ export function showStartedConversation(conversationId: string, title: string): 
   // The server titles a conversation after its first line; the list truncates long ones.
   if (titleNode) titleNode.textContent = title.split("\n")[0].trim();
   list.prepend(item);
+}
+
+/** Marks exactly the listed conversations in `awaiting` as "Needs your approval". */
+export function showAwaitingApproval(awaiting: ReadonlySet<string>): void {
+  const template = document.querySelector<HTMLTemplateElement>(
+    "template[data-awaiting-approval-badge]",
+  );
+  for (const item of document.querySelectorAll<HTMLElement>("[data-conversation-list] li")) {
+    const id = item.dataset.conversationId;
+    const badge = item.querySelector("[data-awaiting-approval]");
+    const meta = item.querySelector("[data-conversation-meta]");
+    if (id && awaiting.has(id)) {
+      if (!badge && meta && template?.content.firstElementChild) {
+        meta.append(template.content.firstElementChild.cloneNode(true));
+      }
+    } else badge?.remove();
+  }
 }

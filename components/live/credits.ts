@@ -6,7 +6,7 @@
  * @module
  */
 import { useEffect, useState } from "preact/hooks";
-import { onLiveEvent } from "./user_stream.ts";
+import { onLiveSignal } from "./signals.ts";
 
 /** What the page knows of the user's credits. */
 export interface LiveCredits {
@@ -35,8 +35,7 @@ export function useCredits(seed?: LiveCredits): LiveCredits | null {
   useEffect(() => {
     watchers.add(setCredits);
     if (current !== credits) setCredits(current);
-    const stop = onLiveEvent("credits", (data) => {
-      const balance = (data as { balance?: unknown }).balance;
+    const stop = onLiveSignal("credits", ({ balance }) => {
       if (current && typeof balance === "number") publish({ ...current, balance });
     });
     return () => {

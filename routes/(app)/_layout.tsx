@@ -4,6 +4,7 @@ import { Alert } from "@/components/ui/Alert.tsx";
 import CreditBalance from "@/islands/CreditBalance.tsx";
 import FloatingAssistant from "@/islands/FloatingAssistant.tsx";
 import NotificationBell from "@/islands/NotificationBell.tsx";
+import PendingApprovalsBadge from "@/islands/PendingApprovalsBadge.tsx";
 import { formatCount } from "@/pages/format.ts";
 import type { SignedInState } from "@/pages/state.ts";
 
@@ -23,6 +24,11 @@ export const sections = [
 
 /** The admins' section, after the others (the menu shows it to admins only). */
 const ADMIN_SECTION = { href: "/admin/credits", label: "Admin" };
+
+/** Scrolls the horizontal (phone) menu so its current item is centred; a no-op when vertical. */
+const SHOW_CURRENT_MENU_ITEM =
+  `{const n=document.querySelector('nav[aria-label="Main"]'),a=n&&n.querySelector('[aria-current="page"]');` +
+  `if(a&&n.scrollWidth>n.clientWidth)n.scrollLeft=a.offsetLeft-(n.clientWidth-a.offsetWidth)/2}`;
 
 export default function AppLayout({ Component, url, state }: PageProps<unknown, SignedInState>) {
   const isActive = (href: string) => url.pathname === href || url.pathname.startsWith(href + "/");
@@ -56,13 +62,13 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
               }`}
             >
               {label}
-              {href === "/approvals" && pendingApprovals > 0 && (
-                <PendingBadge count={pendingApprovals} />
-              )}
+              {href === "/approvals" && <PendingApprovalsBadge count={pendingApprovals} />}
               {href === "/alerts" && openAlerts > 0 && <OpenAlertsBadge count={openAlerts} />}
             </a>
           ))}
         </nav>
+        {/* On a phone the menu is one scrolling row: bring the current item into view. */}
+        <script dangerouslySetInnerHTML={{ __html: SHOW_CURRENT_MENU_ITEM }} />
         <div class="mt-auto hidden border-t border-neutral-200 px-4 py-4 md:block dark:border-neutral-800">
           <UserPanel name={user.displayName} email={user.email} credits={credits} />
         </div>
@@ -89,19 +95,6 @@ export default function AppLayout({ Component, url, state }: PageProps<unknown, 
         </aside>
       )}
     </div>
-  );
-}
-
-/** The number of approval requests waiting for the user, beside the Approvals link. */
-function PendingBadge({ count }: { count: number }) {
-  return (
-    <span
-      class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-500 px-1.5 text-xs font-semibold text-white"
-      data-pending-approvals={count}
-    >
-      {formatCount(count)}
-      <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
-    </span>
   );
 }
 

@@ -1,6 +1,14 @@
-import { defineRoute } from "$fresh/server.ts";
+import { defineRoute, type Handlers } from "$fresh/server.ts";
 import { AssistantPage, LISTED_CONVERSATIONS } from "@/components/assistant/AssistantPage.tsx";
+import { postChatMessage } from "@/pages/chat_form.ts";
 import type { SignedInState } from "@/pages/state.ts";
+
+/** `POST /assistant`: the first message of a new conversation, sent without JavaScript. */
+export const handler: Handlers<unknown, SignedInState> = {
+  async POST(req, ctx) {
+    return await postChatMessage(req, ctx.state, undefined) ?? ctx.renderNotFound();
+  },
+};
 
 /** `/assistant`: the conversation list and a new conversation. */
 export default defineRoute<SignedInState>(async (_req, ctx) => {
@@ -16,6 +24,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
       total={page.total}
       current={null}
       awaitingApproval={awaitingApproval}
+      history={null}
     />
   );
 });

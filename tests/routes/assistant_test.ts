@@ -48,6 +48,35 @@ Deno.test("full-page assistant", async (t) => {
   });
 
   await t.step(
+    "without JavaScript: a plain form posts a message, 303 to the conversation",
+    async () => {
+      const { body } = await client.get("/assistant");
+      assert.match(body, /<noscript>[\s\S]*<form method="post" action="\/assistant"/);
+      const sent = await client.post("/assistant", { content: "show my campaigns" });
+      assert.equal(sent.status, 303);
+      assert.match(sent.location ?? "", /^\/assistant\/[0-9a-f-]{36}$/);
+      const page = await client.follow(sent);
+      assert.match(page.body, /answer appears when you reload/);
+      assert.match(page.body, /data-chat-item="user"[\s\S]*show my campaigns/);
+      assert.match(page.body, new RegExp(`action="${sent.location}"`));
+    },
+  );
+
+  await t.step("a blank message or a stranger's conversation is refused", async () => {
+    const blank = await client.post(`/assistant/${older}`, { content: "  " });
+    assert.equal(blank.status, 303);
+    assert.match((await client.follow(blank)).body, /Enter a message\./);
+    const { client: stranger } = await signedUpClient(app, "Poster");
+    const foreign = await stranger.post(`/assistant/${older}`, { content: "hello" });
+    assert.equal(foreign.status, 404);
+    assert.equal(
+      (await client.post(`/assistant/${older}`, { content: "x" }, { origin: null }))
+        .status,
+      403,
+    );
+  });
+
+  await t.step(
     "other app pages carry the floating assistant, linking to the full page",
     async () => {
       const { body } = await client.get("/dashboard");

@@ -118,7 +118,20 @@ Deno.test("campaign pages", async (t) => {
 
   await t.step("launch, then pause through the status forms", async () => {
     const path = `/campaigns/${campaignId}`;
-    const launched = await client.follow(await client.post(path, { action: "resume" }));
+    // Launching starts spending: a confirm step with the assistant's preview comes first.
+    const asked = await client.post(path, { action: "resume" });
+    assert.equal(asked.status, 303);
+    assert.equal(asked.location, `${path}?confirm=resume`);
+    const confirm = await client.follow(asked);
+    assert.match(confirm.body, /data-confirm-launch/);
+    assert.match(confirm.body, /Launch “Spring Test”\?/);
+    assert.match(confirm.body, /Why we ask: Activating a campaign starts spending\./);
+    assert.match(confirm.body, /data-change-field="status"/);
+    assert.match(confirm.body, /data-status="draft"/, "nothing changed yet");
+    const digest = confirm.body.match(/name="confirmChange" value="([0-9a-f]+)"/)![1];
+    const launched = await client.follow(
+      await client.post(path, { action: "resume", confirmChange: digest }),
+    );
     assert.match(launched.body, /“Spring Test” is live/);
     assert.match(launched.body, /data-status="active"/);
     const paused = await client.follow(await client.post(path, { action: "pause" }));
@@ -136,10 +149,24 @@ Deno.test("campaign pages", async (t) => {
   await t.step("the edit form saves changes, keeping money exact", async () => {
     const form = await client.get(`/campaigns/${campaignId}/edit`);
     assert.match(form.body, /name="budgetAmount"[^>]*value="19.99"/);
-    const response = await client.post(`/campaigns/${campaignId}/edit`, {
+    const fields = {
       ...validCampaign(adAccountId),
       name: "Spring Test (edited)",
       budgetAmount: "1,250.10",
+    };
+    // A raise past the approval threshold shows the change to confirm before saving.
+    const asked = await client.post(`/campaigns/${campaignId}/edit`, fields);
+    assert.equal(asked.status, 200);
+    assert.match(asked.body, /Confirm this change/);
+    assert.match(
+      asked.body,
+      /data-change-field="budgetAmountMinor"[\s\S]*\$19\.99[\s\S]*\$1,250\.10/,
+    );
+    assert.match(asked.body, />Confirm and save changes</);
+    const digest = asked.body.match(/name="confirmChange" value="([0-9a-f]+)"/)![1];
+    const response = await client.post(`/campaigns/${campaignId}/edit`, {
+      ...fields,
+      confirmChange: digest,
     });
     assert.equal(response.status, 303, response.body.slice(0, 300));
     const page = await client.follow(response);
@@ -251,10 +278,26 @@ Deno.test("campaign forms warn before risky values and save once confirmed", asy
         name: "Usual A",
         budgetAmount,
       });
-    assert.equal((await edit("50.00")).status, 303);
+    assert.equal((await edit("50.00")).status, 200, "a raise past the threshold is confirmed");
     const raised = await edit("900");
     assert.equal(raised.status, 200);
     assert.match(raised.body, /data-form-warning="budgetAmount"/);
     assert.match(raised.body, />Save changes anyway</);
+  });
+
+  await t.step("lowering a budget or a small raise saves without a confirm step", async () => {
+    const campaignId = (await client.get("/campaigns")).body.match(
+      /data-campaign-id="([0-9a-f-]{36})"[^]*?Usual A/,
+    )?.[1];
+    const edit = (budgetAmount: string) =>
+      client.post(`/campaigns/${campaignId}/edit`, {
+        ...validCampaign(adAccountId),
+        name: "Usual A",
+        budgetAmount,
+      });
+    const lowered = await edit("1.00");
+    assert.equal(lowered.status, 303, lowered.body.slice(0, 300));
+    assert.equal((await edit("1.20")).status, 303, "+20% is within the threshold");
+    assert.equal((await edit("1.45")).status, 200, "+20.8% asks");
   });
 });

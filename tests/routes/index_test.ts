@@ -14,6 +14,13 @@ Deno.test("landing page", async (t) => {
     assert.match(body, /Asks before spending/);
   });
 
+  await t.step("leads to sign-up first, sign-in second", () => {
+    assert.match(body, /<a href="\/register"[^>]*data-sign-up[^>]*>Create your free account<\/a>/);
+    const register = body.indexOf('href="/register"');
+    assert.ok(register >= 0 && body.includes('href="/login"'));
+    assert.doesNotMatch(body, /href="\/dashboard"/, "no dead end into the app for visitors");
+  });
+
   await t.step("ships no JavaScript", () => {
     assert.doesNotMatch(body, /<script/);
     assert.doesNotMatch(body, /modulepreload/);

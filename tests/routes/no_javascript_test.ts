@@ -27,7 +27,7 @@ async function javascriptGzip(client: PageClient, page: PageResponse): Promise<n
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-Deno.test("pages without islands of their own ship only the frame's: balance, bell, assistant button", async () => {
+Deno.test("pages without islands of their own ship only the frame's: balance, badge, bell, assistant button", async () => {
   const app = await pagesApp();
   const client = await demoClient(app);
   const campaign = (await client.get("/campaigns")).body.match(/data-campaign-id="([^"]+)"/)![1];
@@ -49,11 +49,17 @@ Deno.test("pages without islands of their own ship only the frame's: balance, be
   for (const path of pages) {
     const page = await client.get(path);
     assert.equal(page.status, 200, path);
-    // The frame's live credit balance (menu and narrow-screen header), bell and button are the
-    // only islands; the chat itself is loaded when the button is used.
+    // The frame's live credit balance (menu and narrow-screen header), approvals badge, bell and
+    // button are the only islands; the chat itself is loaded when the button is used.
     assert.deepEqual(
       islandsOf(page.body),
-      ["CreditBalance", "NotificationBell", "CreditBalance", "FloatingAssistant"],
+      [
+        "CreditBalance",
+        "PendingApprovalsBadge",
+        "NotificationBell",
+        "CreditBalance",
+        "FloatingAssistant",
+      ],
       path,
     );
     assert.doesNotMatch(page.body, /AssistantChat|AssistantPanel|ChatChart/, path);

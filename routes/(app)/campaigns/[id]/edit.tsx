@@ -5,6 +5,7 @@ import { LinkButton } from "@/components/ui/Button.tsx";
 import { EmptyState } from "@/components/ui/EmptyState.tsx";
 import type { Campaign } from "@/domain/campaigns.ts";
 import { updateCampaignSchema } from "@/domain/campaigns.ts";
+import { type ChangeConfirmation, needsConfirmation } from "@/domain/change_confirmation.ts";
 import { ConflictError, NotFoundError, ValidationError } from "@/domain/errors.ts";
 import {
   campaignFieldOf,
@@ -23,6 +24,9 @@ interface EditCampaignData {
   values: CampaignFormValues;
   errors: FieldErrors;
   warnings?: CampaignWarnings | null;
+  confirmation?: ChangeConfirmation | null;
+  /** The risk warnings' fingerprint the user already confirmed, kept through the confirmation. */
+  confirmedRisks?: string;
 }
 
 /** The campaign, or null when it is not the actor's (or does not exist). */
@@ -84,6 +88,16 @@ export const handler: Handlers<EditCampaignData, SignedInState> = {
       form.text("confirmRisks"),
     );
     if (warnings) return ctx.render({ campaign, values, errors: {}, warnings });
+    const confirmation = await needsConfirmation(
+      services.domain.gateway,
+      actor,
+      { type: "update", campaignId: campaign.id, input },
+      form.text("confirmChange"),
+    );
+    if (confirmation) {
+      const confirmedRisks = form.text("confirmRisks");
+      return ctx.render({ campaign, values, errors: {}, confirmation, confirmedRisks });
+    }
     try {
       const updated = await services.domain.campaigns.update(actor, campaign.id, input);
       return redirect(`/campaigns/${campaign.id}`, {
@@ -101,7 +115,7 @@ export const handler: Handlers<EditCampaignData, SignedInState> = {
 };
 
 export default function EditCampaignPage({ data }: PageProps<EditCampaignData, SignedInState>) {
-  const { campaign, values, errors, warnings } = data;
+  const { campaign, values, errors, warnings, confirmation, confirmedRisks } = data;
   return (
     <>
       <nav class="mb-2 text-sm">
@@ -137,6 +151,8 @@ export default function EditCampaignPage({ data }: PageProps<EditCampaignData, S
             currency={campaign.currency}
             submitLabel="Save changes"
             warnings={warnings}
+            confirmation={confirmation &&
+              { change: confirmation, confirmedRisks: confirmedRisks ?? "" }}
             cancelHref={`/campaigns/${campaign.id}`}
           />
         )}

@@ -9,7 +9,9 @@ import type { CampaignStatus } from "@/domain/campaigns.ts";
 import { canTransition } from "@/domain/campaign_status.ts";
 import type { Campaign } from "@/domain/campaigns.ts";
 import type { Creative } from "@/domain/creatives.ts";
+import { type ChangeConfirmation, needsConfirmation } from "@/domain/change_confirmation.ts";
 import { ConflictError, NotFoundError, PlatformError } from "@/domain/errors.ts";
+import { ChangePreview } from "@/components/gateway/ChangePreview.tsx";
 import { formatDate, formatMomentDate, formatMoney } from "@/pages/format.ts";
 import { FormValues } from "@/pages/forms.ts";
 import { redirect } from "@/pages/http.ts";
@@ -31,12 +33,20 @@ export const handler: Handlers<unknown, SignedInState> = {
   /** Pause, resume (launch) or archive, then back to the page with the outcome. */
   async POST(req, ctx) {
     const { services, actor } = ctx.state;
-    const action = (await FormValues.from(req)).text("action");
+    const form = await FormValues.from(req);
+    const action = form.text("action");
     const back = `/campaigns/${ctx.params.id}`;
     if (!(action in ACTIONS)) {
       return redirect(back, { flash: { kind: "error", message: "Unknown action." } });
     }
     try {
+      // Launching starts spending: first the preview, then the confirmed post comes back here.
+      if (
+        action === "resume" &&
+        await launchConfirmation(ctx.state, ctx.params.id, form.text("confirmChange"))
+      ) {
+        return redirect(`${back}?confirm=resume`);
+      }
       const campaign = await services.domain.campaigns[action as Action](actor, ctx.params.id);
       return redirect(back, {
         flash: {
@@ -54,6 +64,16 @@ export const handler: Handlers<unknown, SignedInState> = {
     }
   },
 };
+
+/** What launching (resuming) the campaign asks the person to confirm, if anything. */
+function launchConfirmation(state: SignedInState, campaignId: string, confirmedDigest: string) {
+  return needsConfirmation(
+    state.services.domain.gateway,
+    state.actor,
+    { type: "set_status", campaignId, status: "active" },
+    confirmedDigest,
+  );
+}
 
 export default defineRoute<SignedInState>(async (_req, ctx) => {
   const { services, actor } = ctx.state;
@@ -75,10 +95,13 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
       rangeChoiceFromParams(ctx.url.searchParams, "last_30_days"),
     ),
   ]);
-  const [report, previous, creatives] = await Promise.all([
+  const confirming = ctx.url.searchParams.get("confirm") === "resume" &&
+    canTransition(campaign.status, "active");
+  const [report, previous, creatives, confirmation] = await Promise.all([
     metrics.performance(actor, { from: range.from, to: range.to, campaignId: campaign.id }),
     metrics.performance(actor, { ...previousPeriod(range), campaignId: campaign.id }),
     services.domain.creatives.list(actor, campaign.id, { limit: 50 }),
+    confirming ? launchConfirmation(ctx.state, campaign.id, "") : null,
   ]);
   if (ctx.url.searchParams.get("format") === "csv") {
     return csvResponse(dailyCsv(report), `daily-${campaign.name}-${range.from}-${range.to}.csv`);
@@ -103,6 +126,7 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
         </div>
         <StatusActions campaign={campaign} />
       </div>
+      {confirmation && <ConfirmLaunch campaign={campaign} confirmation={confirmation} />}
       <div class="mb-6 flex flex-wrap items-center justify-between gap-3">
         <p class="text-sm text-neutral-600 dark:text-neutral-400">
           <span class="capitalize">{campaign.objective}</span> · {account.name}
@@ -158,6 +182,31 @@ function StatusActions({ campaign }: { campaign: Campaign }) {
         </details>
       )}
     </div>
+  );
+}
+
+/** The launch's preview and the button that confirms it (a plain form, no script needed). */
+function ConfirmLaunch(
+  { campaign, confirmation }: { campaign: Campaign; confirmation: ChangeConfirmation },
+) {
+  const verb = campaign.status === "draft" ? "Launch" : "Resume";
+  return (
+    <section
+      aria-labelledby="confirm-launch"
+      class="mb-6 rounded-lg border border-amber-300 bg-amber-50/70 p-4 dark:border-amber-700/60 dark:bg-amber-950/30"
+      data-confirm-launch
+    >
+      <h2 id="confirm-launch" class="mb-3 text-sm font-semibold">
+        {verb} “{campaign.name}”?
+      </h2>
+      <ChangePreview confirmation={confirmation} />
+      <form method="post" action={`/campaigns/${campaign.id}`} class="mt-4 flex gap-3">
+        <input type="hidden" name="action" value="resume" />
+        <input type="hidden" name="confirmChange" value={confirmation.digest} />
+        <Button>{verb} campaign</Button>
+        <LinkButton href={`/campaigns/${campaign.id}`} variant="ghost">Cancel</LinkButton>
+      </form>
+    </section>
   );
 }
 

@@ -1,0 +1,39 @@
+import { useEffect, useState } from "preact/hooks";
+import { onLiveSignal } from "@/components/live/signals.ts";
+import { formatCount } from "@/pages/format.ts";
+
+interface PendingApprovalsBadgeProps {
+  /** Pending approval requests when the page was rendered. */
+  count: number;
+}
+
+/**
+ * The number of approval requests waiting for the user, beside the Approvals menu link.
+ * Server-rendered it shows the count of the page load; hydrated, it follows the page's live
+ * signals, so a request made or decided anywhere (the chat, another tab) shows up at once.
+ * `data-live-attention` says whether it listens yet.
+ */
+export default function PendingApprovalsBadge({ count: initial }: PendingApprovalsBadgeProps) {
+  const [count, setCount] = useState(initial);
+  const [listening, setListening] = useState(false);
+
+  useEffect(() =>
+    onLiveSignal("attention", (signal) => {
+      setListening(true);
+      setCount(signal.pendingApprovals);
+    }), []);
+
+  return (
+    <span data-live-attention={listening ? "listening" : "static"}>
+      {count > 0 && (
+        <span
+          class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-500 px-1.5 text-xs font-semibold text-white"
+          data-pending-approvals={count}
+        >
+          {formatCount(count)}
+          <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
+        </span>
+      )}
+    </span>
+  );
+}
