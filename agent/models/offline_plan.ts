@@ -28,6 +28,7 @@ import {
   DONE_VERB,
   helpReply,
   money,
+  performanceByCurrencyReply,
   performanceReply,
   writeOutcome,
 } from "./offline_replies.ts";
@@ -307,9 +308,17 @@ function performance(
   const outcome = read(summary);
   if (!outcome.ok) return outcome.step;
   const data = outcome.data;
-  if (!isRecord(data.totals)) return reply(summary.result.text);
-  const trendData = trend && !trend.result.isError ? trend.result.structured : null;
-  const answer = performanceReply(scope, period.label, data, trendData);
+  const answer = Array.isArray(data.byCurrency)
+    ? performanceByCurrencyReply(scope, period.label, data)
+    : isRecord(data.totals)
+    ? performanceReply(
+      scope,
+      period.label,
+      data,
+      trend && !trend.result.isError ? trend.result.structured : null,
+    )
+    : null;
+  if (answer === null) return reply(summary.result.text);
   if (!intent.datesUnread) return reply(answer);
   return reply(
     `I couldn't read a date range in your message, so this covers ${period.label} ` +

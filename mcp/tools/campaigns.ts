@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { CampaignStatus } from "../../domain/campaigns.ts";
 import { BUDGET_CHANGE_THRESHOLD_PERCENT } from "../../domain/approval.ts";
 import { formatMinor, formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
-import { formatCount, formatRoas } from "../../domain/metric_format.ts";
+import { formatBudget, formatCount, formatRoas } from "../../domain/metric_format.ts";
 import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import {
   type Campaign,
@@ -69,7 +69,7 @@ export const listCampaignsTool: McpTool = defineTool({
           name: campaign.name,
           status: campaignStatusLabel(campaign.status),
           objective: objectiveLabel(campaign.objective),
-          budget: budgetDisplay(campaign),
+          budget: formatBudget(campaign),
           spend7d: formatMoney(campaign.last7Days.spendMinor, campaign.currency),
           conversions7d: formatCount(campaign.last7Days.conversions),
           cpa7d: formatMoneyDecimal(campaign.last7Days.cpa, campaign.currency),
@@ -200,9 +200,9 @@ function campaignCard(campaign: Campaign): Omit<Presentation, "structured"> {
       data: {
         title: campaign.name,
         fields: [
-          { label: "Status", value: campaign.status },
-          { label: "Objective", value: campaign.objective },
-          { label: "Budget", value: budgetOf(campaign) },
+          { label: "Status", value: campaignStatusLabel(campaign.status) },
+          { label: "Objective", value: objectiveLabel(campaign.objective) },
+          { label: "Budget", value: formatBudget(campaign) },
           {
             label: "Schedule",
             value: `${campaign.startDate ?? "now"} – ${campaign.endDate ?? "open-ended"}`,
@@ -224,9 +224,4 @@ function describe(campaign: Campaign): string {
  */
 function budgetOf(campaign: Campaign): string {
   return `${formatMinor(campaign.budgetAmountMinor, campaign.currency)} ${campaign.budgetType}`;
-}
-
-/** The budget as the pages show it (`$50.00 daily`), for the table people read. */
-function budgetDisplay(campaign: Campaign): string {
-  return `${formatMoney(campaign.budgetAmountMinor, campaign.currency)} ${campaign.budgetType}`;
 }
