@@ -7,6 +7,7 @@
  * @module
  */
 import { currencyExponent, toMinorUnits } from "../../domain/money.ts";
+import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import type { ParsedAmount } from "./offline_amounts.ts";
 import { type BudgetChange, scaleMinor } from "./offline_budget.ts";
 import { structuredFromText } from "./offline_text.ts";
@@ -632,8 +633,9 @@ function create(intent: Extract<Intent, { kind: "create" }>, done: readonly Done
       written.result,
       `create “${intent.name}”`,
       (after) =>
-        `Created “${after.name}” on ${account.name}: ${after.objective}, ${budgetText(after)}, ` +
-        `status ${after.status}.` +
+        `${after.status === "active" ? "Created and launched" : "Created"} “${after.name}” on ` +
+        `${account.name}: ${objectiveLabel(after.objective)}, ${budgetText(after)}, status ` +
+        `${campaignStatusLabel(after.status)}.` +
         (after.status === "draft" ? " Say “resume " + after.name + "” to start it." : ""),
     ));
   }
@@ -645,6 +647,8 @@ function create(intent: Extract<Intent, { kind: "create" }>, done: readonly Done
     objective: intent.objective,
     budgetType,
     budgetAmountMinor: minor,
+    // Asked for live: created and launched in one change, so one approval.
+    ...(intent.launch ? { status: "active" } : {}),
   });
 }
 

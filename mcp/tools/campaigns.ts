@@ -93,20 +93,23 @@ export const getCampaignTool: McpTool = defineTool({
   present: (campaign) => ({ ...campaignCard(campaign), structured: { ...campaign } }),
 });
 
-/** `create_campaign`: a new draft campaign; always needs approval. */
+/** `create_campaign`: a new campaign, a draft or launched at once; always needs approval. */
 export const createCampaignTool: McpTool = defineTool({
   kind: "write",
   additive: true,
   idempotent: false,
   name: "create_campaign",
   title: "Create campaign",
-  description: "Creates a draft campaign on an ad account. Budget amounts are in minor units " +
-    "(cents for USD). Requires the user's approval: without it the result is " +
+  description: 'Creates a campaign on an ad account: a draft, or — with status "active", when ' +
+    "the user asked for a live/active campaign — created and launched in one change, so the " +
+    "user approves once (do not call resume_campaign after it). Budget amounts are in minor " +
+    "units (cents for USD). Requires the user's approval: without it the result is " +
     '{status: "approval_required"} and nothing is created.',
   input: createCampaignSchema.shape,
   output: campaignEffectShape,
   operation: (input) => ({ type: "create", input }),
-  present: (campaign) => applied(campaign, "Created"),
+  present: (campaign) =>
+    applied(campaign, campaign.status === "active" ? "Created and launched" : "Created"),
 });
 
 /** `update_campaign`: edits fields; a budget change above the approval threshold needs approval. */
