@@ -35,7 +35,10 @@ import { decimalInteger, parseInput, plainText } from "./validation.ts";
 /** Title given to conversations created without one. */
 export const DEFAULT_CONVERSATION_TITLE = "New conversation";
 
-const titleSchema = plainText().trim().min(1).max(200);
+/** Longest conversation title. */
+export const MAX_CONVERSATION_TITLE = 200;
+
+const titleSchema = plainText().trim().min(1).max(MAX_CONVERSATION_TITLE);
 
 /** Input of `conversations.create`. */
 export const createConversationSchema = z.object({

@@ -22,8 +22,11 @@ import type { Flash } from "./flash.ts";
 export interface PageServices {
   readonly config: Config;
   readonly domain: Domain;
-  /** Reads of runs, and a person's approval decision (which a waiting run hears). */
-  readonly runs: RunReads & Pick<AgentRuns, "decideApproval">;
+  /**
+   * Reads of runs, a person's approval decision (which a waiting run hears), and deleting a
+   * conversation (which stops its answer first).
+   */
+  readonly runs: RunReads & Pick<AgentRuns, "decideApproval" | "deleteConversation">;
   readonly accessTokens: AccessTokens;
   readonly coordination: Coordination;
 }
