@@ -80,6 +80,31 @@ backendTest(
       assert.deepEqual(changes.items[0].fields.status, { before: null, after: "active" });
       const messages = await domain.conversations.listMessages(actor, submitted.conversationId);
       assert.match(messages.at(-1)!.content, /Created and launched “Spring Sale”/);
+
+      // The runs list says what each run did, in plain words, from its changes or its question.
+      const raise = await runtime.submit(actor, {
+        content: "set the budget of Spring Sale to $120",
+      });
+      const raiseHeld = await waitForRun(runtime, actor, raise.runId, waiting);
+      await runtime.confirm(actor, raise.runId, {
+        confirmationId: raiseHeld.pendingConfirmation!.confirmationId,
+        decision: "approve",
+      });
+      await waitForRun(runtime, actor, raise.runId, finished);
+      const question = await runtime.submit(actor, {
+        content: "how did my campaigns do last week?",
+      });
+      await waitForRun(runtime, actor, question.runId, finished);
+      const runs = await runtime.listRuns(actor, { skip: 0, limit: 10 });
+      assert.deepEqual(runs.items.map((run) => run.summary), [
+        "Answered: how did my campaigns do last week?",
+        "Raised Spring Sale's budget to $120.00/day",
+        "Created and launched Spring Sale",
+      ]);
+      assert.equal(
+        (await runtime.runDetail(actor, submitted.runId)).summary,
+        "Created and launched Spring Sale",
+      );
     } finally {
       await runtime.drain();
     }
