@@ -80,11 +80,13 @@ export function ConversationList(
         </p>
       )}
       <template data-conversation-item>
-        <li>
-          <a href="/assistant" class={LINK}>
+        <li class="relative">
+          <a href="/assistant" class={`${LINK} pr-9`}>
             <span class="block truncate font-medium" data-conversation-title>New conversation</span>
             <span class="block text-xs text-neutral-500 dark:text-neutral-400">Just now</span>
           </a>
+          {/* Pointed at the started conversation by `showStartedConversation`. */}
+          <ConversationActions conversation={{ id: "new", title: "New conversation" }} />
         </li>
       </template>
     </nav>
@@ -95,7 +97,9 @@ export function ConversationList(
  * Rename and delete for one conversation: a disclosure (`<details>`, no script needed) with a
  * rename form and a link to the delete confirmation page.
  */
-function ConversationActions({ conversation }: { conversation: Conversation }) {
+function ConversationActions(
+  { conversation }: { conversation: Pick<Conversation, "id" | "title"> },
+) {
   const inputId = `rename-${conversation.id}`;
   return (
     <details class="absolute right-1 top-1.5" data-conversation-actions>
