@@ -205,7 +205,7 @@ export function createConversationsService(context: DomainContext): Conversation
     },
 
     async delete(actor, conversationId) {
-      await lockingTransaction(db, async (trx) => {
+      await lockingTransaction(db, async (trx: Transaction<DB>) => {
         // Under the conversation's lock, where a new run starts too: none can slip in.
         await lockConversation(trx, db.dialect, actor, conversationId, undefined);
         const active = await trx.selectFrom("agent_runs").select("id")

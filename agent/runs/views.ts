@@ -8,8 +8,7 @@
  */
 import type { Database } from "../../db/database.ts";
 import { fromDbJson } from "../../db/json.ts";
-import { AGENT_RUN_STATUSES, type AgentRunStatus, type DB } from "../../db/schema.ts";
-import type { ExpressionBuilder } from "kysely";
+import { AGENT_RUN_STATUSES, type AgentRunStatus } from "../../db/schema.ts";
 import { isoFromDb, isoFromDbOrNull } from "../../db/time.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { creditsChargedByKey } from "../../domain/credits.ts";
@@ -208,7 +207,10 @@ export async function listRunSummaries(
         eb.selectFrom("conversations").select("conversations.title")
           .whereRef("conversations.id", "=", "agent_runs.conversation_id")
           .where("conversations.deleted_at", "is", null).as("conversation_title"),
-        questionOf(eb),
+        // The text of the user message that started the run (a primary-key subquery).
+        eb.selectFrom("messages").select("messages.content")
+          .whereRef("messages.id", "=", "agent_runs.message_id")
+          .where("messages.deleted_at", "is", null).as("question"),
       ]).orderBy("agent_runs.created_at", "desc").orderBy("agent_runs.id", "desc"),
     (row) => row,
   );
@@ -238,13 +240,6 @@ export async function listRunSummaries(
       };
     }),
   };
-}
-
-/** The text of the user message that started the run (a primary-key subquery). */
-function questionOf(eb: ExpressionBuilder<DB, "agent_runs">) {
-  return eb.selectFrom("messages").select("messages.content")
-    .whereRef("messages.id", "=", "agent_runs.message_id")
-    .where("messages.deleted_at", "is", null).as("question");
 }
 
 /** Ids of the user's conversations with a run waiting for the user's approval. */

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { browserOrSkip, launchBrowser } from "../_helpers/browser.ts";
 import { startApp } from "../_helpers/app_process.ts";
+import { scratchDatabaseUrl } from "../_helpers/backend.ts";
 import { signUpCookies } from "../_helpers/signed_in.ts";
 
 const NAME = "assistant in Chromium: per-currency tables, create and launch, rename, delete, runs";
@@ -27,7 +28,15 @@ async function connect(page: Page, baseUrl: string, name: string, currency: stri
 }
 
 Deno.test({ name: NAME, ignore: !executable }, async (t) => {
-  const app = await startApp({ env: { LOG_LEVEL: "warn", GEMINI_API_KEY: "" } });
+  // With DATABASE_URL set, a scratch database of its own (the shared one may hold other branches').
+  const databaseUrl = await scratchDatabaseUrl("aae_browser_assistant_ux");
+  const app = await startApp({
+    env: {
+      LOG_LEVEL: "warn",
+      GEMINI_API_KEY: "",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+  });
   const browser = await launchBrowser(executable!);
   try {
     const session = await signUpCookies(app.url);
