@@ -15,6 +15,8 @@ import * as $app_approvals_id from "./routes/(app)/approvals/[id].tsx";
 import * as $app_approvals_index from "./routes/(app)/approvals/index.tsx";
 import * as $app_assistant from "./routes/(app)/assistant.tsx";
 import * as $app_assistant_id from "./routes/(app)/assistant/[id].tsx";
+import * as $app_assistant_id_delete from "./routes/(app)/assistant/[id]/delete.tsx";
+import * as $app_assistant_id_rename from "./routes/(app)/assistant/[id]/rename.ts";
 import * as $app_campaigns_id_edit from "./routes/(app)/campaigns/[id]/edit.tsx";
 import * as $app_campaigns_id_index from "./routes/(app)/campaigns/[id]/index.tsx";
 import * as $app_campaigns_index from "./routes/(app)/campaigns/index.tsx";
@@ -70,6 +72,8 @@ const manifest = {
     "./routes/(app)/approvals/index.tsx": $app_approvals_index,
     "./routes/(app)/assistant.tsx": $app_assistant,
     "./routes/(app)/assistant/[id].tsx": $app_assistant_id,
+    "./routes/(app)/assistant/[id]/delete.tsx": $app_assistant_id_delete,
+    "./routes/(app)/assistant/[id]/rename.ts": $app_assistant_id_rename,
     "./routes/(app)/campaigns/[id]/edit.tsx": $app_campaigns_id_edit,
     "./routes/(app)/campaigns/[id]/index.tsx": $app_campaigns_id_index,
     "./routes/(app)/campaigns/index.tsx": $app_campaigns_index,

@@ -4,8 +4,8 @@
  * campaigns before the change, the ad account) and pass it in, so REST, MCP tools and the agent
  * all decide the same way from this one function.
  *
- * Approval is required for: creating a campaign; activating one (resume, or status → active from
- * any other status); changing a budget amount by more than 20% in either direction, or changing
+ * Approval is required for: creating a campaign; activating one (resume, status → active from
+ * any other status, or creating it active — one approval for both); changing a budget amount by more than 20% in either direction, or changing
  * its type (daily ↔ lifetime); archiving; disconnecting an ad account; and any operation that
  * touches several campaigns at once. Read-only operations never require it. Everything else
  * (pausing one campaign, renaming it or an ad account, a budget change of at most 20%…) runs
@@ -258,16 +258,21 @@ function examineCreate(
   accountName: string | undefined,
 ): void {
   flag(findings, "create_campaign");
+  const status = input.status ?? "draft";
+  // Created and launched in one change: one approval covers both.
+  if (status === "active") flag(findings, "activate_campaign");
   const where = accountName === undefined ? "" : ` on "${accountName}"`;
   findings.sentences.push(
-    `Create ${input.objective} campaign "${input.name}"${where} with a ${input.budgetType} ` +
-      `budget of ${formatMoney(input.budgetAmountMinor, currency)} (starts as a draft).`,
+    `${status === "active" ? "Create and launch" : "Create"} ${input.objective} campaign ` +
+      `"${input.name}"${where} with a ${input.budgetType} budget of ` +
+      `${formatMoney(input.budgetAmountMinor, currency)} ` +
+      `(${status === "active" ? "starts spending once created" : "starts as a draft"}).`,
   );
   const fields: [string, unknown][] = [
     ["adAccountId", input.adAccountId],
     ["name", input.name],
     ["objective", input.objective],
-    ["status", "draft"],
+    ["status", status],
     ["budgetType", input.budgetType],
     ["budgetAmountMinor", input.budgetAmountMinor],
     ["startDate", input.startDate ?? null],

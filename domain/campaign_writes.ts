@@ -35,6 +35,7 @@ import {
   toPlatformCampaign,
 } from "./platform_calls.ts";
 import type { PlatformRequestKey } from "./platforms/adapter.ts";
+import { sha256Hex } from "./secrets.ts";
 import { type StagedChange, stagedWrites } from "./staged_change.ts";
 import { parseInput } from "./validation.ts";
 
@@ -137,37 +138,42 @@ export function createCampaignWrites(context: DomainContext, sync: MetricsSync):
         targeting: parsed.targeting,
         landingUrl: parsed.landingUrl,
       };
+      const adapter = adapterFor(context, account.platform);
       const { externalId } = await platformCall(() =>
-        adapterFor(context, account.platform).createCampaign(
-          toPlatformAccount(account),
-          spec,
-          requestKey,
-        )
+        adapter.createCampaign(toPlatformAccount(account), spec, requestKey)
       );
+      const now = nowForDb(context);
+      const row: CampaignRow = {
+        id: context.ids(),
+        user_id: actor.userId,
+        ad_account_id: account.id,
+        external_id: externalId,
+        name: spec.name,
+        objective: spec.objective,
+        status: parsed.status,
+        budget_type: spec.budgetType,
+        budget_amount_minor: spec.budgetAmountMinor,
+        start_date: spec.startDate,
+        end_date: spec.endDate,
+        targeting: toDbJson(spec.targeting),
+        landing_url: spec.landingUrl,
+        metrics_synced_through: null,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      if (parsed.status === "active") {
+        // Created paused on the platform, then launched: its own key, so a repeat of the whole
+        // change launches the campaign the first attempt created, once.
+        const launchKey = requestKey && await sha256Hex(`${requestKey}\nlaunch`);
+        await platformCall(() =>
+          adapter.resumeCampaign(toPlatformAccount(account), toPlatformCampaign(row), launchKey)
+        );
+      }
       return staged(async (on) => {
-        const now = nowForDb(context);
-        const row: CampaignRow = {
-          id: context.ids(),
-          user_id: actor.userId,
-          ad_account_id: account.id,
-          external_id: externalId,
-          name: spec.name,
-          objective: spec.objective,
-          status: "draft",
-          budget_type: spec.budgetType,
-          budget_amount_minor: spec.budgetAmountMinor,
-          start_date: spec.startDate,
-          end_date: spec.endDate,
-          targeting: toDbJson(spec.targeting),
-          landing_url: spec.landingUrl,
-          metrics_synced_through: null,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        };
         await on.insertInto("campaigns").values(row).execute();
         return toCampaign(row, account.currency);
-      }, { externalId });
+      }, { externalId, ...(parsed.status === "active" ? { launched: true } : {}) });
     },
 
     async update(actor, campaignId, input, requestKey) {

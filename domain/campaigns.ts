@@ -98,7 +98,13 @@ const scheduleDateSchema = isoDateSchema.refine(
 );
 const budgetAmountSchema = z.number().int().positive().max(MAX_BUDGET_MINOR);
 
-/** Input of `campaigns.create`; the campaign starts as a draft. */
+/** Statuses a campaign may be created in: a draft, or launched at once. */
+export const CREATE_STATUSES = ["draft", "active"] as const;
+
+/**
+ * Input of `campaigns.create`; the campaign starts as a draft unless `status` is `active`, which
+ * creates and launches it in one change (one approval where one is needed).
+ */
 export const createCampaignSchema = z.object({
   adAccountId: z.uuid(),
   name: nameSchema,
@@ -110,6 +116,7 @@ export const createCampaignSchema = z.object({
   endDate: scheduleDateSchema.nullable().default(null),
   targeting: targetingSchema.default({}),
   landingUrl: landingUrlSchema.nullable().default(null),
+  status: z.enum(CREATE_STATUSES).default("draft"),
 });
 /** Input of `campaigns.create`. */
 export type CreateCampaignInput = z.input<typeof createCampaignSchema>;

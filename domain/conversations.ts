@@ -8,13 +8,19 @@
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { SqlDialect } from "../db/database.ts";
-import type { ConversationsTable, DB, MessageRole, MessagesTable } from "../db/schema.ts";
+import {
+  ACTIVE_AGENT_RUN_STATUSES,
+  type ConversationsTable,
+  type DB,
+  type MessageRole,
+  type MessagesTable,
+} from "../db/schema.ts";
 import { fromDbJson, toDbJson } from "../db/json.ts";
 import { forUpdate, lockingTransaction } from "../db/locking.ts";
 import { isoFromDb } from "../db/time.ts";
 import type { Actor } from "./actor.ts";
 import { type DomainContext, nowForDb } from "./context.ts";
-import { NotFoundError } from "./errors.ts";
+import { ConflictError, NotFoundError } from "./errors.ts";
 import { type Page, type PageQuery, pageSchema, paginate } from "./pagination.ts";
 import {
   checkRunFence,
@@ -29,7 +35,10 @@ import { decimalInteger, parseInput, plainText } from "./validation.ts";
 /** Title given to conversations created without one. */
 export const DEFAULT_CONVERSATION_TITLE = "New conversation";
 
-const titleSchema = plainText().trim().min(1).max(200);
+/** Longest conversation title. */
+export const MAX_CONVERSATION_TITLE = 200;
+
+const titleSchema = plainText().trim().min(1).max(MAX_CONVERSATION_TITLE);
 
 /** Input of `conversations.create`. */
 export const createConversationSchema = z.object({
@@ -37,6 +46,10 @@ export const createConversationSchema = z.object({
 });
 /** Input of `conversations.create`. */
 export type CreateConversationInput = z.input<typeof createConversationSchema>;
+
+/** Why a conversation cannot be deleted yet. */
+export const ACTIVE_RUN_MESSAGE =
+  "the assistant is still answering in this conversation; stop the answer, then delete it";
 
 /** Input of `conversations.rename`. */
 export const renameConversationSchema = z.object({ title: titleSchema });
@@ -116,6 +129,10 @@ export interface ConversationsService {
     input: RenameConversationInput,
   ): Promise<Conversation>;
   /** Soft delete. */
+  /**
+   * Soft delete; `ConflictError` while the assistant is still answering in it (the agent's
+   * `deleteConversation` stops that answer first).
+   */
   delete(actor: Actor, conversationId: string): Promise<void>;
   /**
    * Appends a message with the next sequence number. `RunFencedOutError` when `input.fence` is
@@ -188,10 +205,17 @@ export function createConversationsService(context: DomainContext): Conversation
     },
 
     async delete(actor, conversationId) {
-      const row = await loadConversation(actor, conversationId);
-      const now = nowForDb(context);
-      await db.kysely.updateTable("conversations").set({ deleted_at: now, updated_at: now })
-        .where("id", "=", row.id).where("user_id", "=", actor.userId).execute();
+      await lockingTransaction(db, async (trx: Transaction<DB>) => {
+        // Under the conversation's lock, where a new run starts too: none can slip in.
+        await lockConversation(trx, db.dialect, actor, conversationId, undefined);
+        const active = await trx.selectFrom("agent_runs").select("id")
+          .where("conversation_id", "=", conversationId).where("user_id", "=", actor.userId)
+          .where("status", "in", [...ACTIVE_AGENT_RUN_STATUSES]).executeTakeFirst();
+        if (active) throw new ConflictError(ACTIVE_RUN_MESSAGE);
+        const now = nowForDb(context);
+        await trx.updateTable("conversations").set({ deleted_at: now, updated_at: now })
+          .where("id", "=", conversationId).where("user_id", "=", actor.userId).execute();
+      });
     },
 
     async appendMessage(actor, conversationId, input) {

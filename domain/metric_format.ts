@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DISPLAY_LOCALE, formatDecimalString } from "./money.ts";
+import { DISPLAY_LOCALE, formatDecimalString, formatMoney } from "./money.ts";
 
 /** What a ratio without a value (a zero denominator) reads as, everywhere. */
 export const NO_VALUE = "—";
@@ -51,4 +51,13 @@ export function formatPercent(fraction: string | null, locale = DISPLAY_LOCALE):
 /** A whole count: `12345` → `"12,345"`. */
 export function formatCount(value: number, locale = DISPLAY_LOCALE): string {
   return numberFormat("count", locale, { maximumFractionDigits: 0 }).format(value);
+}
+
+/** A campaign budget as people read it: `$50.00/day` or `$500.00 lifetime`. */
+export function formatBudget(
+  budget: { budgetAmountMinor: number; budgetType: string; currency: string },
+  locale = DISPLAY_LOCALE,
+): string {
+  const amount = formatMoney(budget.budgetAmountMinor, budget.currency, locale);
+  return budget.budgetType === "daily" ? `${amount}/day` : `${amount} lifetime`;
 }

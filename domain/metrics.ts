@@ -64,6 +64,30 @@ export interface PerformanceReport {
   daily: DailyMetrics[];
 }
 
+/** One ad account's totals within a per-currency report. */
+export interface AccountTotals {
+  id: string;
+  name: string;
+  totals: MetricTotals;
+}
+
+/** A report over the accounts of one currency, with each account's own totals. */
+export interface CurrencyReport extends PerformanceReport {
+  /** The accounts in scope that use `currency`, by name. */
+  adAccounts: AccountTotals[];
+}
+
+/**
+ * A report split by currency: one `CurrencyReport` per currency of the accounts in scope, never
+ * summed across currencies. Always at least one (with `currency` null when there are no
+ * accounts).
+ */
+export interface CurrencyBreakdown {
+  from: string;
+  to: string;
+  byCurrency: CurrencyReport[];
+}
+
 /** What a report covers: one campaign, one ad account, or (neither given) all the actor's. */
 export const reportScopeSchema = z.object({
   adAccountId: z.uuid().optional(),
@@ -74,8 +98,16 @@ export type ReportScope = z.input<typeof reportScopeSchema>;
 
 /** Metrics service. */
 export interface MetricsService {
-  /** Totals and daily series; `ValidationError` if the accounts in scope mix currencies. */
+  /**
+   * Totals and daily series; `ValidationError` if the accounts in scope mix currencies (use
+   * `performanceByCurrency` to report on them together).
+   */
   performance(actor: Actor, query: PerformanceQuery): Promise<PerformanceReport>;
+  /**
+   * The same report split by currency (ordered by currency code), so accounts in different
+   * currencies can be reported together without adding up amounts that do not add up.
+   */
+  performanceByCurrency(actor: Actor, query: PerformanceQuery): Promise<CurrencyBreakdown>;
   /**
    * The IANA zone whose days a report over `scope` is counted in, for resolving "today" or "the
    * last 7 days": the account's zone for one account or campaign; for all accounts, their zone
@@ -114,17 +146,34 @@ export function createMetricsService(context: DomainContext, sync: MetricsSync):
       .where("user_id", "=", actor.userId).where("deleted_at", "is", null).execute();
   }
 
-  /** The live accounts a query covers (rows, for the freshness check) and their one currency. */
-  async function resolveScope(actor: Actor, query: z.output<typeof reportScopeSchema>) {
+  /** See `MetricsService.performanceByCurrency`. */
+  async function performanceByCurrency(
+    actor: Actor,
+    input: PerformanceQuery,
+  ): Promise<CurrencyBreakdown> {
+    const query = parseInput(performanceQuerySchema, input);
     const accounts = await scopeAccounts(actor, query);
-    const currencies = new Set(accounts.map((account) => account.currency));
-    if (currencies.size > 1) {
-      throw new ValidationError([{
-        field: "adAccountId",
-        message: "your accounts use different currencies; choose one account",
-      }]);
-    }
-    return { accounts, currency: [...currencies][0] ?? null };
+    await sync.refreshStale(accounts);
+    const counts = await dailyCountsByAccount(db.kysely, actor, {
+      from: query.from,
+      to: query.to,
+      adAccountIds: accounts.map((account) => account.id),
+      campaignId: query.campaignId,
+    });
+    const dates = eachDate(query.from, query.to);
+    const currencies = [...new Set(accounts.map((account) => account.currency))].sort();
+    const byCurrency = currencies.length === 0
+      ? [currencyReport(query, null, [], dates, counts)]
+      : currencies.map((currency) =>
+        currencyReport(
+          query,
+          currency,
+          accounts.filter((account) => account.currency === currency),
+          dates,
+          counts,
+        )
+      );
+    return { from: query.from, to: query.to, byCurrency };
   }
 
   async function timeZone(actor: Actor, scope: ReportScope = {}) {
@@ -144,61 +193,94 @@ export function createMetricsService(context: DomainContext, sync: MetricsSync):
       return resolveRange(choice, context.clock.now(), await timeZone(actor, scope));
     },
 
+    performanceByCurrency,
+
     async performance(actor, input) {
-      const query = parseInput(performanceQuerySchema, input);
-      const scope = await resolveScope(actor, query);
-      await sync.refreshStale(scope.accounts);
-      const byDate = await dailyCounts(db.kysely, actor, {
-        from: query.from,
-        to: query.to,
-        adAccountIds: scope.accounts.map((account) => account.id),
-        campaignId: query.campaignId,
-      });
-      const currency = scope.currency ?? "USD";
-      const days = eachDate(query.from, query.to).map((date) => ({
-        date,
-        counts: byDate.get(date) ?? ZERO_COUNTS,
-      }));
-      const totals = days.reduce((sum, day) => addCounts(sum, day.counts), ZERO_COUNTS);
-      return {
-        from: query.from,
-        to: query.to,
-        currency: scope.currency,
-        totals: withDerivedMetrics(totals, currency),
-        daily: days.map((day) => ({ date: day.date, ...withDerivedMetrics(day.counts, currency) })),
-      };
+      const { byCurrency } = await performanceByCurrency(actor, input);
+      if (byCurrency.length > 1) {
+        throw new ValidationError([{
+          field: "adAccountId",
+          message: "your accounts use different currencies; choose one account",
+        }]);
+      }
+      const { adAccounts: _accounts, ...report } = byCurrency[0];
+      return report;
     },
   };
 }
 
+/** The report over `accounts` (all of one currency): totals, daily series, each account's totals. */
+function currencyReport(
+  range: { from: string; to: string },
+  currency: string | null,
+  accounts: readonly { id: string; name: string }[],
+  dates: readonly string[],
+  counts: Map<string, Map<string, MetricCounts>>,
+): CurrencyReport {
+  // Ratios of an empty scope still need a currency's precision; any will do for zeros.
+  const precision = currency ?? "USD";
+  const countsOf = (accountId: string, date: string) =>
+    counts.get(accountId)?.get(date) ?? ZERO_COUNTS;
+  const days = dates.map((date) => ({
+    date,
+    counts: accounts.reduce(
+      (sum, account) => addCounts(sum, countsOf(account.id, date)),
+      ZERO_COUNTS,
+    ),
+  }));
+  const totals = days.reduce((sum, day) => addCounts(sum, day.counts), ZERO_COUNTS);
+  return {
+    from: range.from,
+    to: range.to,
+    currency,
+    totals: withDerivedMetrics(totals, precision),
+    daily: days.map((day) => ({ date: day.date, ...withDerivedMetrics(day.counts, precision) })),
+    adAccounts: accounts.map((account) => ({
+      id: account.id,
+      name: account.name,
+      totals: withDerivedMetrics(
+        dates.reduce((sum, date) => addCounts(sum, countsOf(account.id, date)), ZERO_COUNTS),
+        precision,
+      ),
+    })),
+  };
+}
+
 /**
- * Summed counts per date in scope: one campaign reads its own rows; accounts read the
- * per-account daily rollup (30 rows for 30 days, however many campaigns there are).
+ * Summed counts per account and date in scope: one campaign reads its own rows (under its
+ * account); accounts read the per-account daily rollup (one row per account and day, however
+ * many campaigns there are).
  */
-async function dailyCounts(
+async function dailyCountsByAccount(
   queryable: Queryable,
   actor: Actor,
   scope: { from: string; to: string; adAccountIds: string[]; campaignId?: string },
-): Promise<Map<string, MetricCounts>> {
+): Promise<Map<string, Map<string, MetricCounts>>> {
   if (scope.adAccountIds.length === 0) return new Map();
   const rows = scope.campaignId === undefined
     ? await queryable.selectFrom("ad_account_daily_metrics")
-      .select((eb) => ["metric_date", ...summedCounts(eb)])
+      .select((eb) => ["ad_account_id", "metric_date", ...summedCounts(eb)])
       .where("user_id", "=", actor.userId)
       .where("ad_account_id", "in", scope.adAccountIds)
       .where("metric_date", ">=", scope.from)
       .where("metric_date", "<=", scope.to)
-      .groupBy("metric_date")
+      .groupBy(["ad_account_id", "metric_date"])
       .execute()
     : await queryable.selectFrom("campaign_metrics")
-      .select((eb) => ["metric_date", ...summedCounts(eb)])
+      .select((eb) => ["ad_account_id", "metric_date", ...summedCounts(eb)])
       .where("user_id", "=", actor.userId)
       .where("campaign_id", "=", scope.campaignId)
       .where("metric_date", ">=", scope.from)
       .where("metric_date", "<=", scope.to)
-      .groupBy("metric_date")
+      .groupBy(["ad_account_id", "metric_date"])
       .execute();
-  return new Map(rows.map((row) => [row.metric_date, countsFromColumns(row)]));
+  const byAccount = new Map<string, Map<string, MetricCounts>>();
+  for (const row of rows) {
+    const byDate = byAccount.get(row.ad_account_id) ?? new Map<string, MetricCounts>();
+    byDate.set(row.metric_date, countsFromColumns(row));
+    byAccount.set(row.ad_account_id, byDate);
+  }
+  return byAccount;
 }
 
 /** Totals per campaign over a date range, for campaign lists (missing campaigns had no delivery). */

@@ -693,7 +693,7 @@ function afterState(operation: CampaignOperation, before: Campaign | null): Budg
   switch (operation.type) {
     case "create":
       return budgetState({
-        status: "draft",
+        status: operation.input.status ?? "draft",
         budgetType: operation.input.budgetType,
         budgetAmountMinor: operation.input.budgetAmountMinor,
       });

@@ -24,6 +24,16 @@ export const metricTotalsSchema = z.object({
   roas: decimalOrNull,
 });
 
+/** One day of a series. */
+const dailyMetricsSchema = metricTotalsSchema.extend({ date: z.string() });
+
+/** The totals of the accounts of one currency, and of each of them. */
+const currencyTotalsSchema = z.object({
+  currency: z.string(),
+  totals: metricTotalsSchema,
+  adAccounts: z.array(z.object({ id: z.string(), name: z.string(), totals: metricTotalsSchema })),
+});
+
 /** An ad account. */
 export const adAccountSchema = z.object({
   id: z.string(),
@@ -76,14 +86,21 @@ export const performanceShape = {
   to: z.string(),
   adAccountId: z.string().nullable(),
   campaignId: z.string().nullable(),
+  /** Null when the accounts in scope use different currencies (see `byCurrency`). */
   currency: z.string().nullable(),
-  totals: metricTotalsSchema,
+  /** Null when the accounts in scope use different currencies (see `byCurrency`). */
+  totals: metricTotalsSchema.nullable(),
+  /** Only when the accounts in scope use different currencies: one report per currency. */
+  byCurrency: z.array(currencyTotalsSchema).optional(),
 };
 
 /** `structuredContent` of a daily series. */
 export const dailyTrendShape = {
   ...performanceShape,
-  daily: z.array(metricTotalsSchema.extend({ date: z.string() })),
+  /** Null when the accounts in scope use different currencies (see `byCurrency`). */
+  daily: z.array(dailyMetricsSchema).nullable(),
+  byCurrency: z.array(currencyTotalsSchema.extend({ daily: z.array(dailyMetricsSchema) }))
+    .optional(),
 };
 
 /**

@@ -24,9 +24,12 @@ import type { Flash } from "./flash.ts";
 export interface PageServices {
   readonly config: Config;
   readonly domain: Domain;
-  /** Reads of runs, a person's approval decision (which a waiting run hears), and a message
-   * posted without JavaScript (which starts a run). */
-  readonly runs: RunReads & Pick<AgentRuns, "decideApproval" | "submit">;
+  /**
+   * Reads of runs, a person's approval decision (which a waiting run hears), a message posted
+   * without JavaScript (which starts a run), and deleting a conversation (which stops its answer
+   * first).
+   */
+  readonly runs: RunReads & Pick<AgentRuns, "decideApproval" | "submit" | "deleteConversation">;
   readonly accessTokens: AccessTokens;
   readonly coordination: Coordination;
 }

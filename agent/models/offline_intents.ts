@@ -48,6 +48,8 @@ export type Intent =
     objective: Objective | null;
     budgetType: "daily" | "lifetime" | null;
     amount: ParsedAmount | null;
+    /** The user asked for it live ("an active campaign", "launch it"): created and launched. */
+    launch: boolean;
     /** The text minus name and amount (to find an ad account named in it). */
     rest: string;
   }
@@ -177,9 +179,17 @@ function createIntent(text: string): Intent {
     objective: findObjective(rest),
     budgetType: findBudgetType(rest),
     amount,
+    launch: LAUNCH.test(rest),
     rest,
   };
 }
+
+/**
+ * Asking for a live campaign rather than a draft: "an active campaign", "launch …", "and start
+ * it", "go live". "Start a campaign" alone stays a draft: it is as often said of setting one up.
+ */
+const LAUNCH =
+  /\b(?:active|live|launch(?:ed|es|ing)?|go\s+live|(?:and|then)\s+(?:start|run|activate)\s+it|start\s+(?:it\s+)?(?:now|right\s+away|immediately))\b/iu;
 
 /** The campaign a performance question is about, if it names one. */
 function campaignPhraseOf(text: string, quoted: string | undefined): string | null {

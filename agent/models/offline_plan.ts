@@ -7,6 +7,7 @@
  * @module
  */
 import { currencyExponent, toMinorUnits } from "../../domain/money.ts";
+import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import type { ParsedAmount } from "./offline_amounts.ts";
 import { type BudgetChange, scaleMinor } from "./offline_budget.ts";
 import { structuredFromText } from "./offline_text.ts";
@@ -28,6 +29,7 @@ import {
   DONE_VERB,
   helpReply,
   money,
+  performanceByCurrencyReply,
   performanceReply,
   writeOutcome,
 } from "./offline_replies.ts";
@@ -307,9 +309,17 @@ function performance(
   const outcome = read(summary);
   if (!outcome.ok) return outcome.step;
   const data = outcome.data;
-  if (!isRecord(data.totals)) return reply(summary.result.text);
-  const trendData = trend && !trend.result.isError ? trend.result.structured : null;
-  const answer = performanceReply(scope, period.label, data, trendData);
+  const answer = Array.isArray(data.byCurrency)
+    ? performanceByCurrencyReply(scope, period.label, data)
+    : isRecord(data.totals)
+    ? performanceReply(
+      scope,
+      period.label,
+      data,
+      trend && !trend.result.isError ? trend.result.structured : null,
+    )
+    : null;
+  if (answer === null) return reply(summary.result.text);
   if (!intent.datesUnread) return reply(answer);
   return reply(
     `I couldn't read a date range in your message, so this covers ${period.label} ` +
@@ -623,8 +633,9 @@ function create(intent: Extract<Intent, { kind: "create" }>, done: readonly Done
       written.result,
       `create “${intent.name}”`,
       (after) =>
-        `Created “${after.name}” on ${account.name}: ${after.objective}, ${budgetText(after)}, ` +
-        `status ${after.status}.` +
+        `${after.status === "active" ? "Created and launched" : "Created"} “${after.name}” on ` +
+        `${account.name}: ${objectiveLabel(after.objective)}, ${budgetText(after)}, status ` +
+        `${campaignStatusLabel(after.status)}.` +
         (after.status === "draft" ? " Say “resume " + after.name + "” to start it." : ""),
     ));
   }
@@ -636,6 +647,8 @@ function create(intent: Extract<Intent, { kind: "create" }>, done: readonly Done
     objective: intent.objective,
     budgetType,
     budgetAmountMinor: minor,
+    // Asked for live: created and launched in one change, so one approval.
+    ...(intent.launch ? { status: "active" } : {}),
   });
 }
 

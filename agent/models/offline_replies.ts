@@ -5,7 +5,12 @@
  * @module
  */
 import { formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
-import { formatCount, formatPercent, formatRoas } from "../../domain/metric_format.ts";
+import {
+  formatBudget,
+  formatCount,
+  formatPercent,
+  formatRoas,
+} from "../../domain/metric_format.ts";
 import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import { isRecord, type ParsedToolResult } from "./tool_result.ts";
 
@@ -70,8 +75,7 @@ export function money(amountMinor: number, currency: string): string {
 
 /** "$50.00/day" or "$500.00 lifetime". */
 export function budgetText(campaign: CampaignView): string {
-  const amount = money(campaign.budgetAmountMinor, campaign.currency);
-  return campaign.budgetType === "daily" ? `${amount}/day` : `${amount} lifetime`;
+  return formatBudget(campaign);
 }
 
 /** A decimal-string money ratio ("25.7200") as money, rounded as the pages round it. */
@@ -153,6 +157,45 @@ export function performanceReply(
     );
   }
   return lines.join("\n");
+}
+
+/** One currency's part of a mixed-currency report (`byCurrency` of the report tools). */
+interface CurrencyGroup {
+  currency: string;
+  totals: Totals;
+  adAccounts: { name: string; totals: Totals }[];
+}
+
+/**
+ * A report over accounts in different currencies: a table per currency (its accounts and their
+ * total), never one total across currencies.
+ */
+export function performanceByCurrencyReply(
+  scope: string,
+  label: string,
+  summary: Record<string, unknown>,
+): string {
+  const groups = (Array.isArray(summary.byCurrency) ? summary.byCurrency : [])
+    .filter(isRecord) as unknown as CurrencyGroup[];
+  const range = summary.from === summary.to ? `${summary.from}` : `${summary.from} – ${summary.to}`;
+  const header =
+    "| Account | Spend | Conv. | CPA | Revenue | ROAS |\n|---|---:|---:|---:|---:|---:|";
+  const row = (name: string, totals: Totals, currency: string) =>
+    `| ${name} | ${money(totals.spendMinor, currency)} | ${formatCount(totals.conversions)} | ` +
+    `${ratioMoney(totals.cpa, currency)} | ${money(totals.revenueMinor, currency)} | ` +
+    `${roas(totals.roas)} |`;
+  const tables = groups.map((group) => {
+    const rows = group.adAccounts.map((account) =>
+      row(account.name, account.totals, group.currency)
+    );
+    if (group.adAccounts.length > 1) {
+      rows.push(row(`**Total ${group.currency}**`, group.totals, group.currency));
+    }
+    return `**${group.currency}**\n\n${header}\n${rows.join("\n")}`;
+  });
+  return `Performance for ${scope}, ${label} (${range}). Your ad accounts use ` +
+    `${groups.length} currencies, so here is one table per currency (amounts in different ` +
+    `currencies are not added together):\n\n${tables.join("\n\n")}`;
 }
 
 /** Past tense of a status action. */

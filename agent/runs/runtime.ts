@@ -351,6 +351,22 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
 
     get: viewOf,
 
+    async deleteConversation(actor, conversationId) {
+      await domain.conversations.get(actor, conversationId);
+      const activeRuns = () =>
+        db.kysely.selectFrom("agent_runs").select("id")
+          .where("user_id", "=", actor.userId).where("conversation_id", "=", conversationId)
+          .where("status", "in", [...ACTIVE_AGENT_RUN_STATUSES]).execute();
+      for (const run of await activeRuns()) await runtime.cancel(actor, run.id);
+      // A running answer notices the cancel at its heartbeat (a third of the lease) or sooner.
+      const deadline = Date.now() + config.AGENT_LEASE_TTL_MS;
+      while ((await activeRuns()).length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Refuses if an answer is still going (or a new one just started).
+      await domain.conversations.delete(actor, conversationId);
+    },
+
     start() {
       if (timers.length > 0 || draining) return;
       const tick = () =>

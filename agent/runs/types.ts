@@ -82,6 +82,14 @@ export interface AgentRuns {
   cancel(actor: Actor, runId: string): Promise<RunView>;
   get(actor: Actor, runId: string): Promise<RunView>;
   /**
+   * Deletes a conversation, first stopping the assistant's answer in it if one is still going
+   * (queued, running, or waiting for approval: the held change is then never made). Deleting is
+   * what the person asked for, and an answer nobody can see any more should not keep spending
+   * credits or wait for an approval nobody can find. A running answer stops at its next step
+   * boundary; if it has not stopped within one lease period, `ConflictError` says so.
+   */
+  deleteConversation(actor: Actor, conversationId: string): Promise<void>;
+  /**
    * A person's decision on an approval record, wherever it is given (the approvals page, REST):
    * when a run is waiting at its gate for exactly that approval, the run is answered (and
    * resumes); otherwise the record alone is decided.

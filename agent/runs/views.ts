@@ -18,6 +18,7 @@ import { type Page, type PageQuery, paginate } from "../../domain/pagination.ts"
 import type { RunStatusSummary } from "../../lib/metrics.ts";
 import type { RunStepView, RunView } from "./types.ts";
 import { loadOwnedRun, pendingOf, type RunRow, type StepRow } from "./store.ts";
+import { runChanges, runSentence } from "./run_summary.ts";
 
 /** The view of `run`, with its steps in order. */
 export async function runView(db: Database, run: RunRow): Promise<RunView> {
@@ -84,6 +85,8 @@ export interface RunDetailView extends RunView {
   /** Total credits charged for the run's steps. */
   creditsCharged: number;
   steps: RunStepDetail[];
+  /** What it did, in plain words (as the run list says it). */
+  summary: string;
 }
 
 /**
@@ -91,7 +94,13 @@ export interface RunDetailView extends RunView {
  * `runView`, so the page and REST cannot disagree, plus one ledger read for the credits.
  */
 export async function runDetailView(db: Database, run: RunRow): Promise<RunDetailView> {
-  const rows = await stepRowsOf(db, run.id);
+  const [rows, changes, question] = await Promise.all([
+    stepRowsOf(db, run.id),
+    runChanges(db, run.user_id, [run.id]),
+    run.message_id === null ? Promise.resolve(undefined) : db.kysely.selectFrom("messages")
+      .select("content").where("id", "=", run.message_id).where("deleted_at", "is", null)
+      .executeTakeFirst(),
+  ]);
   const view = viewOfRows(run, rows);
   const credits = await creditsByStepKey(db, run, rows);
   const steps = view.steps.map((step, index): RunStepDetail => {
@@ -111,6 +120,11 @@ export async function runDetailView(db: Database, run: RunRow): Promise<RunDetai
     cancelRequestedAt: isoFromDbOrNull(run.cancel_requested_at),
     creditsCharged: steps.reduce((sum, step) => sum + (step.credits ?? 0), 0),
     steps,
+    summary: runSentence({
+      status: run.status,
+      question: question?.content ?? null,
+      changes: changes.get(run.id) ?? [],
+    }),
   };
 }
 
@@ -164,6 +178,8 @@ export interface RunSummary {
   /** From start to finish; null until the run has both. */
   durationMs: number | null;
   stepCount: number;
+  /** What it did, in plain words ("Created Spring Sale", "Answered: how did…"). */
+  summary: string;
 }
 
 /**
@@ -176,7 +192,7 @@ export async function listRunSummaries(
   userId: string,
   page: PageQuery,
 ): Promise<Page<RunSummary>> {
-  return await paginate(
+  const runs = await paginate(
     db.kysely.selectFrom("agent_runs").where("agent_runs.user_id", "=", userId),
     page,
     (scoped) =>
@@ -192,8 +208,17 @@ export async function listRunSummaries(
         eb.selectFrom("conversations").select("conversations.title")
           .whereRef("conversations.id", "=", "agent_runs.conversation_id")
           .where("conversations.deleted_at", "is", null).as("conversation_title"),
+        // The text of the user message that started the run (a primary-key subquery).
+        eb.selectFrom("messages").select("messages.content")
+          .whereRef("messages.id", "=", "agent_runs.message_id")
+          .where("messages.deleted_at", "is", null).as("question"),
       ]).orderBy("agent_runs.created_at", "desc").orderBy("agent_runs.id", "desc"),
-    (row): RunSummary => {
+    (row) => row,
+  );
+  const changes = await runChanges(db, userId, runs.items.map((row) => row.id));
+  return {
+    ...runs,
+    items: runs.items.map((row): RunSummary => {
       const startedAt = isoFromDbOrNull(row.started_at);
       const finishedAt = isoFromDbOrNull(row.finished_at);
       return {
@@ -208,9 +233,14 @@ export async function listRunSummaries(
           ? Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt))
           : null,
         stepCount: Number(row.step_count ?? 0),
+        summary: runSentence({
+          status: row.status,
+          question: row.question ?? null,
+          changes: changes.get(row.id) ?? [],
+        }),
       };
-    },
-  );
+    }),
+  };
 }
 
 /** What pages read about runs, always scoped to the signed-in user. */

@@ -26,7 +26,7 @@ import {
   MessageSchema,
 } from "../schemas/activity.ts";
 import { PerformanceReportSchema } from "../schemas/ads.ts";
-import { IdParamsSchema } from "../schemas/common.ts";
+import { ErrorSchema, IdParamsSchema } from "../schemas/common.ts";
 
 /** Registers `/reports`, `/credits` and `/conversations`. */
 export function registerActivityRoutes(app: ApiApp, { deps, guards }: RouteContext): void {
@@ -148,11 +148,25 @@ export function registerActivityRoutes(app: ApiApp, { deps, guards }: RouteConte
       path: "/conversations/{id}",
       tags,
       summary: "Delete a conversation (soft delete)",
+      description: "An answer the assistant is still giving in the conversation (running, " +
+        "queued, or waiting for approval) is cancelled first; the held change is never made. " +
+        "409 when a running answer has not stopped within the agent lease period.",
       request: { params: IdParamsSchema },
-      responses: { 200: dataResponse(z.null(), "Deleted") },
+      responses: {
+        200: dataResponse(z.null(), "Deleted"),
+        409: {
+          description: "The assistant's answer in it has not stopped yet",
+          content: { "application/json": { schema: ErrorSchema } },
+        },
+      },
     }),
     async (c) => {
-      await conversations.delete(actorOf(c), c.req.valid("param").id);
+      const id = c.req.valid("param").id;
+      // Without the assistant on this server no answer can be stopped here: the domain refuses
+      // while one is still going (on another instance).
+      await (deps.runs
+        ? deps.runs.deleteConversation(actorOf(c), id)
+        : conversations.delete(actorOf(c), id));
       return respond(c, null, "Deleted");
     },
   );

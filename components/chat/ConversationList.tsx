@@ -1,11 +1,12 @@
 /**
  * The full-page assistant's conversation list (server-rendered links, most recently active
- * first) with "New conversation". A `<template>` of one entry lets the chat island add a
+ * first) with "New conversation", and rename and delete for each conversation (plain forms). A `<template>` of one entry lets the chat island add a
  * conversation it just started without owning the list (see `conversation_list.ts`).
  *
  * @module
  */
-import type { Conversation } from "@/domain/conversations.ts";
+import { type Conversation, MAX_CONVERSATION_TITLE } from "@/domain/conversations.ts";
+import { inputClass } from "@/components/forms/Field.tsx";
 import { buttonClass } from "@/components/ui/Button.tsx";
 import { formatMomentDate } from "@/pages/format.ts";
 
@@ -52,11 +53,11 @@ export function ConversationList(
           </li>
         )}
         {conversations.map((conversation) => (
-          <li data-conversation-id={conversation.id}>
+          <li data-conversation-id={conversation.id} class="relative">
             <a
               href={`/assistant/${conversation.id}`}
               aria-current={conversation.id === currentId ? "page" : undefined}
-              class={LINK}
+              class={`${LINK} pr-9`}
             >
               <span class="block truncate font-medium" data-conversation-title>
                 {conversation.title}
@@ -69,6 +70,7 @@ export function ConversationList(
                 {awaitingApproval.has(conversation.id) && <AwaitingApprovalBadge />}
               </span>
             </a>
+            <ConversationActions conversation={conversation} />
           </li>
         ))}
       </ul>
@@ -81,8 +83,8 @@ export function ConversationList(
         <AwaitingApprovalBadge />
       </template>
       <template data-conversation-item>
-        <li>
-          <a href="/assistant" class={LINK}>
+        <li class="relative">
+          <a href="/assistant" class={`${LINK} pr-9`}>
             <span class="block truncate font-medium" data-conversation-title>New conversation</span>
             <span
               class="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400"
@@ -91,6 +93,8 @@ export function ConversationList(
               Just now
             </span>
           </a>
+          {/* Pointed at the started conversation by `showStartedConversation`. */}
+          <ConversationActions conversation={{ id: "new", title: "New conversation" }} />
         </li>
       </template>
     </nav>
@@ -106,5 +110,54 @@ function AwaitingApprovalBadge() {
     >
       Needs your approval
     </span>
+  );
+}
+
+/**
+ * Rename and delete for one conversation: a disclosure (`<details>`, no script needed) with a
+ * rename form and a link to the delete confirmation page.
+ */
+function ConversationActions(
+  { conversation }: { conversation: Pick<Conversation, "id" | "title"> },
+) {
+  const inputId = `rename-${conversation.id}`;
+  return (
+    <details class="absolute right-1 top-1.5" data-conversation-actions>
+      <summary
+        class="flex size-7 cursor-pointer list-none items-center justify-center rounded-md text-neutral-600 hover:bg-neutral-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-neutral-300 dark:hover:bg-neutral-700 [&::-webkit-details-marker]:hidden"
+        aria-label={`Rename or delete “${conversation.title}”`}
+        title="Rename or delete"
+      >
+        <span aria-hidden="true">⋯</span>
+      </summary>
+      <div class="absolute right-0 z-20 mt-1 w-64 space-y-3 rounded-md border border-neutral-200 bg-white p-3 shadow-lg dark:border-neutral-700 dark:bg-neutral-900">
+        <form
+          method="post"
+          action={`/assistant/${conversation.id}/rename`}
+          class="space-y-2"
+          data-rename-conversation
+        >
+          <label for={inputId} class="block text-xs font-medium">Title</label>
+          <input
+            id={inputId}
+            name="title"
+            value={conversation.title}
+            required
+            maxLength={MAX_CONVERSATION_TITLE}
+            class={inputClass()}
+          />
+          <button type="submit" class={buttonClass("secondary", "w-full px-2.5 py-1 text-xs")}>
+            Rename
+          </button>
+        </form>
+        <a
+          href={`/assistant/${conversation.id}/delete`}
+          class="block text-xs font-medium text-red-700 hover:underline dark:text-red-400"
+          data-delete-conversation-link
+        >
+          Delete conversation…
+        </a>
+      </div>
+    </details>
   );
 }

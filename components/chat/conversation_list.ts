@@ -1,8 +1,9 @@
 /**
  * Keeps the server-rendered conversation list of the full-page assistant current: after the chat
- * island starts a new conversation, and as conversations start or stop waiting for the user's
- * approval. The list is plain HTML (it works without scripts), so the island changes it by
- * cloning the list's own `<template>`s rather than owning the list.
+ * island starts a new conversation (its rename form and delete link pointed at it), and as
+ * conversations start or stop waiting for the user's approval. The list is plain HTML (it works
+ * without scripts), so the island changes it by cloning the list's own `<template>`s rather than
+ * owning the list.
  *
  * @module
  */
@@ -23,7 +24,9 @@ export function showStartedConversation(conversationId: string, title: string): 
   link.setAttribute("aria-current", "page");
   const titleNode = link.querySelector("[data-conversation-title]");
   // The server titles a conversation after its first line; the list truncates long ones.
-  if (titleNode) titleNode.textContent = title.split("\n")[0].trim();
+  const shown = title.split("\n")[0].trim();
+  if (titleNode) titleNode.textContent = shown;
+  pointActionsAt(item, conversationId, shown);
   list.prepend(item);
 }
 
@@ -42,4 +45,21 @@ export function showAwaitingApproval(awaiting: ReadonlySet<string>): void {
       }
     } else badge?.remove();
   }
+}
+
+/** Points the cloned entry's rename form and delete link at the started conversation. */
+function pointActionsAt(item: HTMLElement, conversationId: string, title: string): void {
+  const form = item.querySelector<HTMLFormElement>("[data-rename-conversation]");
+  const input = form?.querySelector<HTMLInputElement>("input[name=title]");
+  const label = form?.querySelector("label");
+  if (form) form.action = `/assistant/${conversationId}/rename`;
+  if (input && label) {
+    input.id = `rename-${conversationId}`;
+    input.value = title;
+    label.htmlFor = input.id;
+  }
+  const remove = item.querySelector<HTMLAnchorElement>("[data-delete-conversation-link]");
+  if (remove) remove.href = `/assistant/${conversationId}/delete`;
+  const summary = item.querySelector("[data-conversation-actions] summary");
+  summary?.setAttribute("aria-label", `Rename or delete “${title}”`);
 }

@@ -55,13 +55,24 @@ function ChatRow({ run, nowMs }: { run: RunSummary; nowMs: number }) {
       <Cell>
         <RunStatusBadge status={run.status} />
       </Cell>
-      <Cell class="max-w-xs truncate">
-        <a
-          href={conversationHref(run.conversationId)}
-          class="text-neutral-700 hover:underline dark:text-neutral-300"
-        >
-          {run.conversationTitle ?? "Deleted conversation"}
-        </a>
+      <Cell class="max-w-md">
+        <span class="block text-neutral-800 dark:text-neutral-200" data-run-summary-text>
+          {run.summary}
+        </span>
+        {run.conversationTitle === null
+          ? (
+            <span class="block truncate text-xs text-neutral-600 dark:text-neutral-400">
+              In a deleted conversation
+            </span>
+          )
+          : (
+            <a
+              href={conversationHref(run.conversationId)}
+              class="block truncate text-xs text-neutral-600 hover:underline dark:text-neutral-400"
+            >
+              In “{run.conversationTitle}”
+            </a>
+          )}
       </Cell>
       <DurationCell run={run} nowMs={nowMs} />
       <Cell align="right">{formatCount(run.stepCount)}</Cell>

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { CampaignStatus } from "../../domain/campaigns.ts";
 import { BUDGET_CHANGE_THRESHOLD_PERCENT } from "../../domain/approval.ts";
 import { formatMinor, formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
-import { formatCount, formatRoas } from "../../domain/metric_format.ts";
+import { formatBudget, formatCount, formatRoas } from "../../domain/metric_format.ts";
 import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import {
   type Campaign,
@@ -75,7 +75,7 @@ export const listCampaignsTool: McpTool = defineTool({
           name: campaign.name,
           status: campaignStatusLabel(campaign.status),
           objective: objectiveLabel(campaign.objective),
-          budget: budgetDisplay(campaign),
+          budget: formatBudget(campaign),
           spend7d: formatMoney(campaign.last7Days.spendMinor, campaign.currency),
           conversions7d: formatCount(campaign.last7Days.conversions),
           cpa7d: formatMoneyDecimal(campaign.last7Days.cpa, campaign.currency),
@@ -99,20 +99,23 @@ export const getCampaignTool: McpTool = defineTool({
   present: (campaign) => ({ ...campaignCard(campaign), structured: { ...campaign } }),
 });
 
-/** `create_campaign`: a new draft campaign; always needs approval. */
+/** `create_campaign`: a new campaign, a draft or launched at once; always needs approval. */
 export const createCampaignTool: McpTool = defineTool({
   kind: "write",
   additive: true,
   idempotent: false,
   name: "create_campaign",
   title: "Create campaign",
-  description: "Creates a draft campaign on an ad account. Budget amounts are in minor units " +
-    "(cents for USD). Requires the user's approval: without it the result is " +
+  description: 'Creates a campaign on an ad account: a draft, or — with status "active", when ' +
+    "the user asked for a live/active campaign — created and launched in one change, so the " +
+    "user approves once (do not call resume_campaign after it). Budget amounts are in minor " +
+    "units (cents for USD). Requires the user's approval: without it the result is " +
     '{status: "approval_required"} and nothing is created.',
   input: createCampaignSchema.shape,
   output: campaignEffectShape,
   operation: (input) => ({ type: "create", input }),
-  present: (campaign) => applied(campaign, "Created"),
+  present: (campaign) =>
+    applied(campaign, campaign.status === "active" ? "Created and launched" : "Created"),
 });
 
 /** `update_campaign`: edits fields; a budget change above the approval threshold needs approval. */
@@ -206,9 +209,9 @@ function campaignCard(campaign: Campaign): Omit<Presentation, "structured"> {
       data: {
         title: campaign.name,
         fields: [
-          { label: "Status", value: campaign.status },
-          { label: "Objective", value: campaign.objective },
-          { label: "Budget", value: budgetOf(campaign) },
+          { label: "Status", value: campaignStatusLabel(campaign.status) },
+          { label: "Objective", value: objectiveLabel(campaign.objective) },
+          { label: "Budget", value: formatBudget(campaign) },
           {
             label: "Schedule",
             value: `${campaign.startDate ?? "now"} – ${campaign.endDate ?? "open-ended"}`,
@@ -230,9 +233,4 @@ function describe(campaign: Campaign): string {
  */
 function budgetOf(campaign: Campaign): string {
   return `${formatMinor(campaign.budgetAmountMinor, campaign.currency)} ${campaign.budgetType}`;
-}
-
-/** The budget as the pages show it (`$50.00 daily`), for the table people read. */
-function budgetDisplay(campaign: Campaign): string {
-  return `${formatMoney(campaign.budgetAmountMinor, campaign.currency)} ${campaign.budgetType}`;
 }

@@ -19,6 +19,7 @@ export const sections = [
   { href: "/changes", label: "Change history" },
   { href: "/credits", label: "Credits" },
   { href: "/assistant", label: "Assistant" },
+  { href: "/runs", label: "Runs" },
   { href: "/settings", label: "Settings" },
 ];
 

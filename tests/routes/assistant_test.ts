@@ -47,6 +47,43 @@ Deno.test("full-page assistant", async (t) => {
     assert.equal((await client.get("/assistant/not-a-conversation")).status, 404);
   });
 
+  await t.step("rename with the list's plain form; an empty title is refused", async () => {
+    const { body } = await client.get(`/assistant/${older}`);
+    assert.match(body, new RegExp(`<form method="post" action="/assistant/${older}/rename"`));
+    assert.match(body, /aria-label="Rename or delete “Budget questions”"/);
+    const renamed = await client.post(`/assistant/${older}/rename`, { title: "Q4 budgets" });
+    assert.equal(renamed.status, 303);
+    assert.equal(renamed.location, `/assistant/${older}`);
+    const page = await client.follow(renamed);
+    assert.match(page.body, /Renamed to “Q4 budgets”/);
+    assert.match(page.body, /<title>Q4 budgets · AAE<\/title>/);
+    const empty = await client.follow(
+      await client.post(`/assistant/${older}/rename`, { title: " " }),
+    );
+    assert.match(empty.body, /Enter a title of at most 200 characters/);
+    const { client: stranger } = await signedUpClient(app, "Renamer");
+    assert.equal((await stranger.post(`/assistant/${older}/rename`, { title: "x" })).status, 404);
+  });
+
+  await t.step("delete asks for confirmation, then deletes (no script needed)", async () => {
+    const confirm = await client.get(`/assistant/${newer}/delete`);
+    assert.equal(confirm.status, 200);
+    assert.match(confirm.body, /Delete <strong>“Spring &lt;sale(&gt;|>) plans”<\/strong>/);
+    assert.match(confirm.body, /<form method="post"/);
+    assert.equal((await client.get(`/assistant/${newer}`)).status, 200, "nothing deleted yet");
+    const deleted = await client.post(`/assistant/${newer}/delete`, {});
+    assert.equal(deleted.status, 303);
+    assert.equal(deleted.location, "/assistant");
+    const list = await client.follow(deleted);
+    assert.match(list.body, /Deleted “Spring &lt;sale(&gt;|>) plans”/);
+    assert.doesNotMatch(list.body, new RegExp(newer));
+    assert.equal((await client.get(`/assistant/${newer}`)).status, 404);
+    const crossSite = await client.post(`/assistant/${older}/delete`, {}, {
+      origin: "https://evil.example",
+    });
+    assert.equal(crossSite.status, 403);
+  });
+
   await t.step(
     "without JavaScript: a plain form posts a message, 303 to the conversation",
     async () => {

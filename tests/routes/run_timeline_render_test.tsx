@@ -49,6 +49,7 @@ const running: RunDetailView = {
   leaseEpoch: 2,
   cancelRequestedAt: null,
   creditsCharged: 2,
+  summary: "Answering: how did we do?",
   steps: [
     step(1, {}),
     // Replayed by the runner that took the run over (epoch 2) after the first one died.

@@ -98,6 +98,7 @@ function AgentRunPage(
             <h1 class="text-2xl font-semibold tracking-tight">Agent run</h1>
             <RunStatusBadge status={run.status} />
           </div>
+          <p class="mt-2 text-base font-medium" data-run-plain-summary>{run.summary}.</p>
           <p class="mt-1 text-sm text-neutral-600 dark:text-neutral-400">
             Queued {formatDateTime(run.createdAt, { seconds: true })} ·{" "}
             <span class="font-mono text-xs" data-run-id>{run.id}</span>

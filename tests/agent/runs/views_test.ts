@@ -63,7 +63,16 @@ backendTest("run views: list of runs and the detail view", async (t, backend) =>
     const row = await loadOwnedRun(db, owner.userId, first);
     const detail = await runDetailView(db, row);
     const rest = await runView(db, row);
-    const { leaseOwner, leaseEpoch, cancelRequestedAt, creditsCharged, steps, ...base } = detail;
+    const {
+      leaseOwner,
+      leaseEpoch,
+      cancelRequestedAt,
+      creditsCharged,
+      steps,
+      summary,
+      ...base
+    } = detail;
+    assert.match(summary, /^Answered: /, "nothing changed: it answered the question");
     assert.deepEqual({ ...base, steps: rest.steps }, rest);
     assert.deepEqual(
       steps.map((

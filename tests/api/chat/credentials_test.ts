@@ -69,7 +69,14 @@ function idleDeps(): ChatSessionDependencies {
   const unused = () => Promise.reject(new Error("not used"));
   return {
     events: { after: unused, subscribe: unused, latestSeq: unused },
-    runs: { submit: unused, confirm: unused, cancel: unused, get: unused, decideApproval: unused },
+    runs: {
+      submit: unused,
+      confirm: unused,
+      cancel: unused,
+      get: unused,
+      decideApproval: unused,
+      deleteConversation: unused,
+    },
     log: memoryLogger(),
   };
 }

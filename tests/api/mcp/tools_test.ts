@@ -119,7 +119,14 @@ backendTest("MCP tools (in-process client)", async (t, backend) => {
       assert.equal((table.data.rows as unknown[]).length, 1);
       const one = await call(client, "get_campaign", { campaignId: live.id });
       assert.equal(structured(one).name, "Live");
-      assert.equal(componentOf(one).type, "card");
+      const card = componentOf(one);
+      assert.equal(card.type, "card");
+      // The card people read uses the pages' formatter and labels, not codes and enum values.
+      assert.deepEqual((card.data.fields as { label: string; value: string }[]).slice(0, 3), [
+        { label: "Status", value: "Active" },
+        { label: "Objective", value: "Traffic" },
+        { label: "Budget", value: "$30.00/day" },
+      ]);
       assert.match(textOf(one), /"Live" \(active, traffic, USD 30\.00 daily\)/);
     });
 

@@ -111,6 +111,11 @@ export class FakeRuns implements AgentRuns {
     return Promise.resolve(this.#view(this.#owned(actor, runId)));
   }
 
+  /** Fake runs write no run rows: the conversation is simply deleted. */
+  deleteConversation(actor: Actor, conversationId: string): Promise<void> {
+    return this.domain.conversations.delete(actor, conversationId);
+  }
+
   /** No fake run waits for approval records: the record alone is decided. */
   decideApproval(actor: Actor, approvalId: string, decision: "approve" | "reject") {
     return this.domain.approvals.decide(actor, approvalId, decision);
