@@ -49,7 +49,7 @@ Deno.test("pages without islands of their own ship only the frame's: balance, ba
   for (const path of pages) {
     const page = await client.get(path);
     assert.equal(page.status, 200, path);
-    // The frame's live credit balance (menu and narrow-screen header), approvals badge, bell and
+    // The frame's live approvals badge, credit balance (menu and narrow-screen header), bell and
     // button are the only islands; the chat itself is loaded when the button is used.
     assert.deepEqual(
       islandsOf(page.body),
