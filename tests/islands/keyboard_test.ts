@@ -103,7 +103,8 @@ Deno.test({ name: NAME, ignore: !executable }, async (t) => {
       await page.waitForSelector(`${box}:not([readonly])`);
       await page.fill(box, "show my campaigns");
       await page.click("button[aria-label='Send message']");
-      await page.waitForSelector("text=You have");
+      // The answer itself ("You have 3 campaigns: …"), not the cost line under the box.
+      await page.waitForSelector("text=/You have \\d+ campaigns?/");
       await page.waitForFunction(() => document.activeElement?.id === "chat-input-page");
       await page.fill(box, "how much credit do I have left");
       await page.press(box, "Enter");

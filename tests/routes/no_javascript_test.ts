@@ -54,8 +54,8 @@ Deno.test("pages without islands of their own ship only the frame's: balance, ba
     assert.deepEqual(
       islandsOf(page.body),
       [
-        "CreditBalance",
         "PendingApprovalsBadge",
+        "CreditBalance",
         "NotificationBell",
         "CreditBalance",
         "FloatingAssistant",
