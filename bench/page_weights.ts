@@ -154,7 +154,11 @@ export async function main(_args: string[]): Promise<void> {
     }
     const opened = await firstVisit(true, async (page) => {
       await page.goto(`${origin}/dashboard`, { waitUntil: "networkidle" });
-      return await weigh(page, () => page.click("[data-floating-assistant]"));
+      // The panel's code is imported on the click: wait for the panel itself, not the idle network.
+      return await weigh(page, async () => {
+        await page.click("[data-floating-assistant]");
+        await page.waitForSelector("[data-floating-panel] textarea");
+      });
     });
 
     console.log("Per page, KB: wire (compressed) / decoded — Chromium, demo data, signed in");
