@@ -7,10 +7,11 @@ import type { RunListRow } from "@/pages/runs_list.ts";
 import { formatCount, formatDateTime, formatDuration } from "@/pages/format.ts";
 
 const COLUMNS: readonly Column[] = [
+  // What the run did comes right after when: on a phone those are the columns in view.
   { label: "Started" },
+  { label: "What it did" },
   { label: "Kind" },
   { label: "Status" },
-  { label: "What it did" },
   { label: "Duration", align: "right" },
   { label: "Steps", align: "right" },
 ];
@@ -51,10 +52,6 @@ function ChatRow({ run, nowMs }: { run: RunSummary; nowMs: number }) {
           {formatDateTime(run.startedAt ?? run.createdAt, { seconds: true })}
         </a>
       </Cell>
-      <Cell>Chat</Cell>
-      <Cell>
-        <RunStatusBadge status={run.status} />
-      </Cell>
       <Cell class="max-w-md">
         <span class="block text-neutral-800 dark:text-neutral-200" data-run-summary-text>
           {run.summary}
@@ -74,6 +71,10 @@ function ChatRow({ run, nowMs }: { run: RunSummary; nowMs: number }) {
             </a>
           )}
       </Cell>
+      <Cell>Chat</Cell>
+      <Cell>
+        <RunStatusBadge status={run.status} />
+      </Cell>
       <DurationCell run={run} nowMs={nowMs} />
       <Cell align="right">{formatCount(run.stepCount)}</Cell>
     </tr>
@@ -88,14 +89,14 @@ function WorkflowRow({ run, nowMs }: { run: WorkflowRunSummary; nowMs: number })
           {formatDateTime(run.startedAt ?? run.scheduledFor, { seconds: true })}
         </a>
       </Cell>
-      <Cell>{run.kindLabel}</Cell>
-      <Cell>
-        <RunStatusBadge status={run.status} />
-      </Cell>
       <Cell class="max-w-md">
         <span class="text-neutral-700 dark:text-neutral-300" data-run-summary-text>
           {run.summary}
         </span>
+      </Cell>
+      <Cell>{run.kindLabel}</Cell>
+      <Cell>
+        <RunStatusBadge status={run.status} />
       </Cell>
       <DurationCell run={run} nowMs={nowMs} />
       <Cell align="right">—</Cell>
