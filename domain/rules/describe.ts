@@ -1,11 +1,11 @@
 /**
  * A rule in words, for the rule pages, the chat and MCP answers: "Pause when CPA (today so far)
- * > USD 40 and …, hourly". Works on the draft form (money in major units of the currency), as
+ * > $40.00 and …, hourly". Works on the draft form (money in major units of the currency), as
  * `domain.rules` returns it.
  *
  * @module
  */
-import { formatMinor } from "../money.ts";
+import { formatMoney, formatMoneyDecimal } from "../money.ts";
 import type { ConditionResult } from "./conditions.ts";
 import {
   isGroup,
@@ -49,9 +49,9 @@ export function windowWords(window: RuleWindow | string): string {
   return key === "today" ? "today so far" : key;
 }
 
-/** A major-unit amount of `currency` in words: `USD 40`, `USD 12.5`. */
+/** A major-unit amount of `currency` as people read money: `$40.00`, `$12.50`. */
 function money(value: number, currency: string): string {
-  return `${currency} ${value}`;
+  return formatMoneyDecimal(String(value), currency);
 }
 
 /** One condition in words (draft form: money in major units). */
@@ -145,7 +145,7 @@ export function conditionValueWords(result: ConditionResult, currency: string): 
   const show = (value: number | null) => {
     if (value === null) return "none";
     if (MONEY_METRICS.has(result.metric)) {
-      return formatMinor(Math.round(value), currency, { grouping: true });
+      return formatMoney(Math.round(value), currency);
     }
     return Number.isInteger(value) ? String(value) : value.toFixed(2);
   };

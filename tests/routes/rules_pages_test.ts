@@ -176,7 +176,7 @@ Deno.test("rule pages: the editor without JavaScript, the list, the detail and e
     const page = await client.follow(response);
     assert.equal(page.status, 200);
     assert.match(page.body, /was saved, disabled/);
-    assert.match(page.body, /Pause the campaign when CPA \(today so far\) > USD 40/);
+    assert.match(page.body, /Pause the campaign when CPA \(today so far\) > \$40\.00/);
     assert.match(page.body, /data-no-backtest/);
     assert.match(page.body, /No evaluations recorded yet/);
     const list = await client.get("/rules");
@@ -205,7 +205,7 @@ Deno.test("rule pages: the editor without JavaScript, the list, the detail and e
     assert.equal(saved.status, 303);
     const page = await client.follow(saved);
     assert.match(page.body, /High CPA pause \(edited\)/);
-    assert.match(page.body, /USD 45.5/);
+    assert.match(page.body, /CPA \(today so far\) > \$45\.50/);
   });
 
   await t.step("enabling shows the backtest first (running one), then enables", async () => {
@@ -288,5 +288,5 @@ Deno.test("rule pages: the demo rule's backtest as a chart and tables, and a liv
   assert.match(preview.body, /data-preview-match=/);
   const live = JSON.parse((await client.post("/rules/preview", form)).body);
   assert.ok(live.matches.length > 0);
-  assert.match(live.matches[0].values, /CPA \(last 7 days\) = USD [\d,.]+ > USD 0.01/);
+  assert.match(live.matches[0].values, /CPA \(last 7 days\) = \$[\d,.]+ > \$0\.01/);
 });

@@ -44,7 +44,7 @@ backendTest("MCP rule tools", async (t, backend) => {
       });
       const checked = await call(client, "draft_rule", { rule: draft(adAccountId) });
       assert.equal(checked.isError, undefined, textOf(checked));
-      assert.match(textOf(checked), /Pause the campaign when CPA \(today so far\) > USD 40/);
+      assert.match(textOf(checked), /Pause the campaign when CPA \(today so far\) > \$40\.00/);
       const warnings = structured(checked).warnings as { otherRuleId: string }[];
       assert.deepEqual(warnings.map((warning) => warning.otherRuleId), [resumer.id]);
       await domain.rules.delete(actor, resumer.id);
