@@ -53,6 +53,11 @@ export function formatCount(value: number, locale = DISPLAY_LOCALE): string {
   return numberFormat("count", locale, { maximumFractionDigits: 0 }).format(value);
 }
 
+/** A count and its noun, plural when it is not one: `1 firing`, `1,204 campaigns`. */
+export function countOf(count: number, noun: string, locale = DISPLAY_LOCALE): string {
+  return `${formatCount(count, locale)} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 /** A campaign budget as people read it: `$50.00/day` or `$500.00 lifetime`. */
 export function formatBudget(
   budget: { budgetAmountMinor: number; budgetType: string; currency: string },

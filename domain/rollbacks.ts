@@ -57,6 +57,7 @@ import type { ApprovalPreview } from "./approval.ts";
 import type { Approval } from "./approvals.ts";
 import type { Queryable } from "../db/database.ts";
 import { sha256Hex } from "./secrets.ts";
+import { countOf } from "./metric_format.ts";
 
 /** The fields of a selection (REST builds its body from them; `rollbackSelectionSchema` checks). */
 export const rollbackSelectionFields = z.strictObject({
@@ -451,16 +452,19 @@ async function reviewOf(plan: RollbackPlan): Promise<RollbackReview> {
   const restoring = count("will_restore");
   const campaigns = new Set(restoring.map((field) => field.campaignId)).size;
   const sentences = [
-    `Roll back ${plan.changeIds.length} change(s): restore ${restoring.length} field(s) on ` +
-    `${campaigns} campaign(s).`,
+    `Roll back ${countOf(plan.changeIds.length, "change")}: restore ${
+      countOf(restoring.length, "field")
+    } on ${countOf(campaigns, "campaign")}.`,
   ];
   const since = count("changed_since").length;
-  if (since > 0) sentences.push(`${since} field(s) changed since stay as they are.`);
+  if (since > 0) sentences.push(`${countOf(since, "field")} changed since and will be left alone.`);
   const stuck = count("not_reversible").length;
-  if (stuck > 0) sentences.push(`${stuck} change(s) cannot be undone.`);
+  if (stuck > 0) sentences.push(`Cannot be undone: ${countOf(stuck, "change")}.`);
   const accountChanges = plan.accountChangeIds.length;
   if (accountChanges > 0) {
-    sentences.push(`${accountChanges} change(s) to ad accounts themselves are not rolled back.`);
+    sentences.push(
+      `Not rolled back: ${countOf(accountChanges, "change")} to ad accounts themselves.`,
+    );
   }
   const preview: ApprovalPreview = {
     summary: sentences.join(" "),

@@ -1,7 +1,7 @@
 import type { ComponentType } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { FloatingPanelProps } from "@/components/chat/FloatingPanel.tsx";
-import { ChatIcon } from "@/components/chat/icons.tsx";
+import { ChatIcon } from "@/components/chat/chat_icon.tsx";
 
 /** Remembers, for this tab, that the panel was open, so it stays open across pages. */
 const OPEN_KEY = "aae.assistant.open";

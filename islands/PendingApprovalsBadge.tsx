@@ -1,6 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
 import { onLiveSignal } from "@/components/live/signals.ts";
-import { formatCount } from "@/pages/format.ts";
 
 interface PendingApprovalsBadgeProps {
   /** Pending approval requests when the page was rendered. */
@@ -30,7 +29,7 @@ export default function PendingApprovalsBadge({ count: initial }: PendingApprova
           class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-500 px-1.5 text-xs font-semibold text-white"
           data-pending-approvals={count}
         >
-          {formatCount(count)}
+          {count > 99 ? "99+" : count}
           <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
         </span>
       )}

@@ -1,48 +1,17 @@
 /**
  * The few icons the chat uses, as inline SVG (no icon font, no extra request). Decorative:
- * every one is `aria-hidden`, the text or `aria-label` next to it says what it means.
+ * every one is `aria-hidden`, the text or `aria-label` next to it says what it means. The
+ * assistant's own icon is in `chat_icon.tsx`.
  *
  * @module
  */
 
-interface IconProps {
-  class?: string;
-  /** Tailwind size classes (default `h-4 w-4`). */
-  size?: string;
-}
-
-const base = (extra = "", size = "h-4 w-4") => `${size} shrink-0 ${extra}`.trim();
-
-/** A 24-px outline icon drawn with one stroked path. */
-function OutlineIcon({ d, class: extra, size }: IconProps & { d: string }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="1.8"
-      aria-hidden="true"
-      class={base(extra, size)}
-    >
-      <path stroke-linecap="round" stroke-linejoin="round" d={d} />
-    </svg>
-  );
-}
-
-/** A speech bubble (the assistant). */
-export function ChatIcon(props: IconProps) {
-  return (
-    <OutlineIcon
-      {...props}
-      d="M7.5 8.25h9m-9 3.75h5.25M21 12c0 4.556-4.03 8.25-9 8.25a9.8 9.8 0 0 1-4.255-.96L3 20.25l1.395-3.72C3.512 15.042 3 13.574 3 12c0-4.556 4.03-8.25 9-8.25s9 3.694 9 8.25Z"
-    />
-  );
-}
+import { iconClass, type IconProps, OutlineIcon } from "./chat_icon.tsx";
 
 /** A tick (done, approved). */
 export function CheckIcon({ class: extra }: IconProps) {
   return (
-    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" class={base(extra)}>
+    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" class={iconClass(extra)}>
       <path
         fill-rule="evenodd"
         d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.58l7.3-7.3a1 1 0 0 1 1.4 0Z"
@@ -55,7 +24,7 @@ export function CheckIcon({ class: extra }: IconProps) {
 /** A cross (failed, rejected, close). */
 export function CrossIcon({ class: extra }: IconProps) {
   return (
-    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" class={base(extra)}>
+    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" class={iconClass(extra)}>
       <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
     </svg>
   );
@@ -68,7 +37,7 @@ export function SpinnerIcon({ class: extra }: IconProps) {
       viewBox="0 0 24 24"
       fill="none"
       aria-hidden="true"
-      class={base(`animate-spin ${extra ?? ""}`)}
+      class={iconClass(`animate-spin ${extra ?? ""}`)}
     >
       <circle cx="12" cy="12" r="9" stroke="currentColor" stroke-width="3" class="opacity-25" />
       <path
@@ -94,7 +63,7 @@ export function ShieldIcon(props: IconProps) {
 /** An arrow pointing up (send). */
 export function SendIcon({ class: extra }: IconProps) {
   return (
-    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" class={base(extra)}>
+    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" class={iconClass(extra)}>
       <path d="M3.1 2.3a.75.75 0 0 0-.98.94l2.14 6.01H11a.75.75 0 0 1 0 1.5H4.26l-2.14 6.01a.75.75 0 0 0 .98.94l14.5-6.5a.75.75 0 0 0 0-1.37L3.1 2.3Z" />
     </svg>
   );

@@ -25,6 +25,7 @@ import { toDbTimestamp } from "../../db/time.ts";
 import type { Mailer, MailMessage } from "../../lib/mailer.ts";
 import { type DomainContext, nowForDb } from "../context.ts";
 import { newDelivery, readSettings } from "./inbox.ts";
+import { countOf } from "../metric_format.ts";
 import {
   DELIVERY_HEADER,
   SIGNATURE_HEADER,
@@ -289,7 +290,7 @@ export function createNotificationOutbox(
           dedupe_key: `digest:${userId}:${day}`,
           payload: JSON.stringify({
             to: items[0].email,
-            subject: `[AAE] Daily digest ${day}: ${items.length} notification(s)`,
+            subject: `[AAE] Daily digest ${day}: ${countOf(items.length, "notification")}`,
             text: lines.join("\n"),
           }),
         }).execute();

@@ -13,6 +13,7 @@ import type { ApprovalPreview } from "../approval.ts";
 import type { Approval } from "../approvals.ts";
 import { sha256Hex } from "../secrets.ts";
 import type { ChangeSource, WriteGateway, WriteRequest } from "../write_gateway.ts";
+import { countOf } from "../metric_format.ts";
 import { ruleSentence } from "./describe.ts";
 import type { Rule, RulesService } from "./service.ts";
 
@@ -62,7 +63,9 @@ export function createRuleEnabling(
     const sentences = [
       `Enable the rule “${rule.name}”: ${ruleSentence(rule, rule.currency)}`,
       backtest
-        ? `Its backtest over the last ${backtest.days} days: ${backtest.firingCount} firing(s), ` +
+        ? `Its backtest over the last ${backtest.days} days: ${
+          countOf(backtest.firingCount, "firing")
+        }, ` +
           `${backtest.blockedCount} stopped by the account's limits, ${backtest.gateBlockedCount} ` +
           "held back by the data gate."
         : "It has no backtest yet.",

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { MAX_PAGE_SIZE } from "../../domain/pagination.ts";
 import { findConflicts, type RuleConflict } from "../../domain/rules/conflicts.ts";
+import { countOf } from "../../domain/metric_format.ts";
 import { ruleSentence, scheduleWords } from "../../domain/rules/describe.ts";
 import { parseDraft, type RuleDraft, toDefinition } from "../../domain/rules/model.ts";
 import type { Rule, StoredBacktest } from "../../domain/rules/service.ts";
@@ -87,7 +88,9 @@ export function backtestPresentation(result: StoredBacktest, name: string): Pres
       })),
     },
     text: `Backtest of “${name}” over ${result.days} days (${result.from} to ${result.to}) on ` +
-      `${result.campaignsEvaluated} campaign(s): ${result.firingCount} firing(s), ` +
+      `${countOf(result.campaignsEvaluated, "campaign")}: ${
+        countOf(result.firingCount, "firing")
+      }, ` +
       `${result.blockedCount} stopped by the account's limits, ${result.gateBlockedCount} held ` +
       `back by the data gate. Estimated spend ${money(withoutRule.spendMinor)} without the ` +
       `rule, ${money(withRule.spendMinor)} with it; conversions ${
@@ -121,7 +124,10 @@ function ruleCard(rule: Rule, title: string): Presentation["component"] {
     ? [
       {
         label: `Backtest (last ${backtest.days} days)`,
-        value: `${backtest.firingCount} firing(s), ${backtest.blockedCount} stopped by limits, ` +
+        value:
+          `${
+            countOf(backtest.firingCount, "firing")
+          }, ${backtest.blockedCount} stopped by limits, ` +
           `${backtest.gateBlockedCount} held back by the data gate`,
       },
       {
@@ -301,10 +307,15 @@ export const ruleActivityTool: McpTool = defineTool({
     const text = ruleCount === 0
       ? "You have no rules yet."
       : items.length === 0
-      ? `Your ${ruleCount} rule(s) changed nothing since ${since.slice(0, 10)}, and nothing ` +
+      ? `Your ${countOf(ruleCount, "rule")} changed nothing since ${
+        since.slice(0, 10)
+      }, and nothing ` +
         "waits for your approval."
-      : `Since ${since.slice(0, 10)} your rules acted ${items.length - held} time(s)` +
-        (held > 0 ? ` and ${held} change(s) wait for your approval` : "") + ": " +
+      : `Since ${since.slice(0, 10)} your rules acted ${countOf(items.length - held, "time")}` +
+        (held > 0
+          ? ` and ${countOf(held, "change")} wait${held === 1 ? "s" : ""} for your approval`
+          : "") +
+        ": " +
         items.slice(0, 10).map((item) =>
           `${item.at.slice(0, 16).replace("T", " ")} “${item.rule}” ${item.action}`
         ).join("; ") + (items.length > 10 ? "; …" : ".");

@@ -8,6 +8,7 @@ import { Paged } from "@/components/ui/Pagination.tsx";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
 import { changesQueryFromUrl, isFiltered } from "@/pages/changes_view.ts";
 import type { SignedInState } from "@/pages/state.ts";
+import { countOf } from "@/domain/metric_format.ts";
 
 /**
  * Every change made to the user's campaigns, newest first, by whom: a person, the assistant (its
@@ -64,7 +65,9 @@ export default defineRoute<SignedInState>(async (_req, ctx) => {
                   class="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
                   data-rollback-source
                 >
-                  Roll back all {page.total} change(s) of this source…
+                  Roll back{" "}
+                  {page.total === 1 ? "the change" : `all ${countOf(page.total, "change")}`}{" "}
+                  of this source…
                 </a>
               </p>
             )}

@@ -60,7 +60,7 @@ Deno.test("rollback pages: undo a run's changes from its page", async (t) => {
     const done = await client.post("/rollbacks/new", { source_id: runId });
     assert.equal(done.status, 303);
     const after = await client.follow(done);
-    assert.match(after.body, /Rolled back: 1 campaign\(s\) restored\./);
+    assert.match(after.body, /Rolled back: 1 campaign restored\./);
     assert.match(after.body, /data-actor-kind="rollback"/);
     const restored = await domain.campaigns.get(actor, campaign.id);
     assert.deepEqual([restored.status, restored.budgetAmountMinor], ["active", 5_000]);

@@ -9,6 +9,7 @@ import { actorKindLabel, fieldChangeViews } from "@/pages/gateway_view.ts";
 import { redirect } from "@/pages/http.ts";
 import { FormValues } from "@/pages/forms.ts";
 import type { SignedInState } from "@/pages/state.ts";
+import { countOf } from "@/domain/metric_format.ts";
 
 /** What to undo: one source's changes (`?source_id=`, e.g. a run) or chosen ones (`?change=`). */
 function selectionOf(params: URLSearchParams): RollbackSelection | null {
@@ -86,7 +87,7 @@ export const handler: Handlers<RollbackData, SignedInState> = {
       const rollback = await services.domain.rollbacks.apply(actor, selection, "user");
       const restored = rollback.outcomes.filter((outcome) => outcome.status === "restored");
       const refused = rollback.outcomes.filter((outcome) => outcome.status === "refused");
-      const message = `Rolled back: ${restored.length} campaign(s) restored` +
+      const message = `Rolled back: ${countOf(restored.length, "campaign")} restored` +
         (refused.length > 0 ? `, ${refused.length} refused (${refused[0].message})` : "") + ".";
       return redirect(`/changes?source_id=${rollback.id}`, {
         flash: { kind: refused.length > 0 ? "error" : "success", message },

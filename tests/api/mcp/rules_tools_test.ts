@@ -139,7 +139,7 @@ backendTest("MCP rule tools", async (t, backend) => {
       await domain.workflows.runDue("test");
       assert.equal((await domain.campaigns.get(actor, campaign.id)).status, "paused");
       const active = await call(client, "rule_activity", {});
-      assert.match(textOf(active), /your rules acted 1 time\(s\)/);
+      assert.match(textOf(active), /your rules acted 1 time\b/);
       assert.match(textOf(active), /“High CPA pause” pause/);
       const [latest] = await domain.ruleActivity.recentEvaluations(actor, ruleId, 5);
       assert.equal(latest.campaignId, campaign.id);

@@ -11,6 +11,7 @@ import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import { NotFoundError } from "@/domain/errors.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
 import type { RuleEvaluationEntry, RuleRunSummary } from "@/domain/rules/activity.ts";
+import { countOf } from "@/domain/metric_format.ts";
 import { ruleSentence } from "@/domain/rules/describe.ts";
 import type { Rule, StoredBacktest } from "@/domain/rules/service.ts";
 import { formatCount, formatDateTime, formatMoney } from "@/pages/format.ts";
@@ -119,14 +120,16 @@ function EnableReview({ rule, backtest }: { rule: Rule; backtest: StoredBacktest
         <p class="font-medium">Before you enable “{rule.name}”</p>
         <p class="mt-1">
           {backtest
-            ? `Over the last ${backtest.days} days it would have fired ${backtest.firingCount} time(s)` +
+            ? `Over the last ${backtest.days} days it would have fired ${
+              countOf(backtest.firingCount, "time")
+            }` +
               (backtest.blockedCount > 0
                 ? `, ${backtest.blockedCount} of them stopped by your limits`
                 : "") +
               `; the data gate held back ${backtest.gateBlockedCount} more. Review the backtest below.`
             : "It has no backtest."}
           {rule.warnings.length > 0 &&
-            ` It can conflict with ${rule.warnings.length} enabled rule(s).`}
+            ` It can conflict with ${countOf(rule.warnings.length, "enabled rule")}.`}
         </p>
         <form method="post" class="mt-3 flex gap-2">
           <Button name="intent" value="enable">Enable the rule</Button>
@@ -199,9 +202,11 @@ export default function RulePage({ data }: PageProps<RuleData, SignedInState>) {
             description={backtest
               ? `${backtest.from} – ${backtest.to} (${backtest.days} days), ran ${
                 formatDateTime(backtest.ranAt)
-              }: ${backtest.firingCount} firing(s) on ${backtest.campaignsEvaluated} campaign(s); estimated spend ${
-                money(backtest.outcome.withoutRule.spendMinor)
-              } → ${money(backtest.outcome.withRule.spendMinor)}.`
+              }: ${countOf(backtest.campaignsEvaluated, "campaign")} checked, ${
+                countOf(backtest.firingCount, "firing")
+              }; estimated spend ${money(backtest.outcome.withoutRule.spendMinor)} → ${
+                money(backtest.outcome.withRule.spendMinor)
+              }.`
               : "Replays the rule over stored history before you switch it on."}
             actions={
               <form method="post">
