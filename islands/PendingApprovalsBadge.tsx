@@ -1,5 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
-import { onLiveSignal } from "@/components/live/signals.ts";
+import { LiveComponent } from "@/components/live/live_component.ts";
 
 interface PendingApprovalsBadgeProps {
   /** Pending approval requests when the page was rendered. */
@@ -12,27 +11,31 @@ interface PendingApprovalsBadgeProps {
  * signals, so a request made or decided anywhere (the chat, another tab) shows up at once.
  * `data-live-attention` says whether it listens yet.
  */
-export default function PendingApprovalsBadge({ count: initial }: PendingApprovalsBadgeProps) {
-  const [count, setCount] = useState(initial);
-  const [listening, setListening] = useState(false);
+export default class PendingApprovalsBadge
+  extends LiveComponent<PendingApprovalsBadgeProps, { count: number; listening: boolean }> {
+  override state = { count: this.props.count, listening: false };
 
-  useEffect(() =>
-    onLiveSignal("attention", (signal) => {
-      setListening(true);
-      setCount(signal.pendingApprovals);
-    }), []);
+  override componentDidMount(): void {
+    this.follow(
+      "attention",
+      (signal) => this.setState({ count: signal.pendingApprovals, listening: true }),
+    );
+  }
 
-  return (
-    <span data-live-attention={listening ? "listening" : "static"}>
-      {count > 0 && (
-        <span
-          class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-500 px-1.5 text-xs font-semibold text-white"
-          data-pending-approvals={count}
-        >
-          {count > 99 ? "99+" : count}
-          <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
-        </span>
-      )}
-    </span>
-  );
+  override render() {
+    const { count, listening } = this.state;
+    return (
+      <span data-live-attention={listening ? "listening" : "static"}>
+        {count > 0 && (
+          <span
+            class="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-500 px-1.5 text-xs font-semibold text-white"
+            data-pending-approvals={count}
+          >
+            {count > 99 ? "99+" : count}
+            <span class="sr-only">{count === 1 ? " request waits" : " requests wait"} for you</span>
+          </span>
+        )}
+      </span>
+    );
+  }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import { useCredits } from "@/components/live/credits.ts";
+import { useCredits } from "@/components/live/use_credits.ts";
 import { isOutOfCredits } from "@/domain/agent_pricing.ts";
 import { activeRun, latestRun, runStatusLabel } from "@/pages/chat_view.ts";
 import { Composer } from "./Composer.tsx";

@@ -1,7 +1,7 @@
 /**
  * The chat's credit line under the message box: what a message costs and what is left, a warning
  * once the balance covers only a few messages, and a plain sentence when it covers none — each
- * with the way to more credits. Live: it follows the balance (`useCredits`).
+ * with the way to more credits. Live: it follows the balance (`use_credits.ts`).
  *
  * @module
  */

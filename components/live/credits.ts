@@ -1,11 +1,11 @@
 /**
- * The signed-in user's credits in the browser, shared by the islands that show them (the
- * balance in the menu, the chat's cost line): seeded from the server-rendered values, then kept
- * current by the live stream's `credits` events, so a charge or a grant shows without a reload.
+ * The signed-in user's credits in the browser, shared by what shows them (the balance in the
+ * menu, the chat's cost line): seeded from the server-rendered values, then kept current by the
+ * live stream's `credits` events, so a charge or a grant shows without a reload. Free of
+ * `preact/hooks` so the menu's balance does not load them (`use_credits.ts` is the chat's hook).
  *
  * @module
  */
-import { useEffect, useState } from "preact/hooks";
 import { onLiveSignal } from "./signals.ts";
 
 /** What the page knows of the user's credits. */
@@ -26,22 +26,27 @@ function publish(next: LiveCredits): void {
 }
 
 /**
- * The user's credits, live. `seed` (server-rendered values) fills the page's state when nothing
- * did yet; without a seed the state is null until an island with one rendered.
+ * The page's credits as known now: `seed` (server-rendered values) fills the page's state when
+ * nothing did yet. On the server, the seed itself; null when neither knows.
  */
-export function useCredits(seed?: LiveCredits): LiveCredits | null {
-  if (inBrowser && current === null && seed) current = seed;
-  const [credits, setCredits] = useState(inBrowser ? current : seed ?? null);
-  useEffect(() => {
-    watchers.add(setCredits);
-    if (current !== credits) setCredits(current);
-    const stop = onLiveSignal("credits", ({ balance }) => {
-      if (current && typeof balance === "number") publish({ ...current, balance });
-    });
-    return () => {
-      watchers.delete(setCredits);
-      stop();
-    };
-  }, []);
-  return credits;
+export function currentCredits(seed?: LiveCredits): LiveCredits | null {
+  if (!inBrowser) return seed ?? null;
+  if (current === null && seed) current = seed;
+  return current;
+}
+
+/**
+ * Calls `watcher` with the page's credits now (if known) and after every change, following the
+ * live stream meanwhile; returns the function that stops. Browser-only: call it once mounted.
+ */
+export function watchCredits(watcher: (credits: LiveCredits) => void): () => void {
+  watchers.add(watcher);
+  if (current) watcher(current);
+  const stop = onLiveSignal("credits", ({ balance }) => {
+    if (current && typeof balance === "number") publish({ ...current, balance });
+  });
+  return () => {
+    watchers.delete(watcher);
+    stop();
+  };
 }
