@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { formatCount } from "./metric_format.ts";
+import { countOf } from "./counts.ts";
 
 /** Credits per model call (one ReAct turn), whatever its length. */
 export const MODEL_CALL_CREDITS = 1;
@@ -43,7 +43,7 @@ export function isOutOfCredits(balance: number): boolean {
 
 /** A number of credits in words: `1 credit`, `1,250 credits`. */
 export function formatCredits(count: number): string {
-  return `${formatCount(count)} ${count === 1 ? "credit" : "credits"}`;
+  return countOf(count, "credit");
 }
 
 /** The start of every ledger idempotency key of a run's charges (and of their refunds). */

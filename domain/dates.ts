@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from "zod";
-import { DISPLAY_LOCALE } from "./money.ts";
+import { DISPLAY_LOCALE } from "./counts.ts";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

@@ -5,7 +5,7 @@
  * @module
  */
 import { formatCredits } from "./agent_pricing.ts";
-import { formatCount } from "./metric_format.ts";
+import { formatCount } from "./counts.ts";
 
 /** Common base of every error the domain throws on purpose. */
 export abstract class DomainError extends Error {

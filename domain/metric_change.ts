@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DISPLAY_LOCALE } from "./money.ts";
+import { DISPLAY_LOCALE } from "./counts.ts";
 import { NO_VALUE } from "./metric_format.ts";
 
 /** Whether a rise in a metric is good news, or only news. */

@@ -1,27 +1,16 @@
 /**
  * Metrics as people read them, the one formatter of the pages, the chat's tables and the tools'
  * results: ROAS as a multiple (`4.22×`), CTR as a percentage (`1.23%`), counts with separators
- * (`12,345`), and an em dash for a ratio that has no value (nothing spent, nothing shown).
- * Money is `money.ts`'s. Imports nothing but it, so browser code can use it.
+ * (`12,345`, from `counts.ts`), and an em dash for a ratio that has no value (nothing spent,
+ * nothing shown). Money is `money.ts`'s. Imports nothing but those, so browser code can use it.
  *
  * @module
  */
-import { DISPLAY_LOCALE, formatDecimalString, formatMoney } from "./money.ts";
+import { DISPLAY_LOCALE, numberFormat } from "./counts.ts";
+import { formatDecimalString, formatMoney } from "./money.ts";
 
 /** What a ratio without a value (a zero denominator) reads as, everywhere. */
 export const NO_VALUE = "—";
-
-const formats = new Map<string, Intl.NumberFormat>();
-
-function numberFormat(key: string, locale: string, options: Intl.NumberFormatOptions) {
-  const id = `${locale}:${key}`;
-  let format = formats.get(id);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, options);
-    formats.set(id, format);
-  }
-  return format;
-}
 
 /**
  * Return on ad spend (revenue per unit of spend) as a multiple: `"4.2214"` → `"4.22×"`. It is
@@ -46,16 +35,6 @@ export function formatPercent(fraction: string | null, locale = DISPLAY_LOCALE):
     maximumFractionDigits: 2,
   });
   return formatDecimalString(format, fraction);
-}
-
-/** A whole count: `12345` → `"12,345"`. */
-export function formatCount(value: number, locale = DISPLAY_LOCALE): string {
-  return numberFormat("count", locale, { maximumFractionDigits: 0 }).format(value);
-}
-
-/** A count and its noun, plural when it is not one: `1 firing`, `1,204 campaigns`. */
-export function countOf(count: number, noun: string, locale = DISPLAY_LOCALE): string {
-  return `${formatCount(count, locale)} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** A campaign budget as people read it: `$50.00/day` or `$500.00 lifetime`. */

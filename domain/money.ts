@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { DISPLAY_LOCALE } from "./counts.ts";
+
 /** Minor-unit exponent per supported ISO 4217 code. */
 export const CURRENCY_EXPONENTS = {
   USD: 2,
@@ -115,9 +117,6 @@ export function parseMoneyFor(text: string, currency: string): MoneyParse {
 export function moneyInputValue(minor: number, currency: string): string {
   return minorToDecimal(minor, currencyExponent(currency));
 }
-
-/** The locale numbers are shown in until a person's own locale is used. */
-export const DISPLAY_LOCALE = "en-US";
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 

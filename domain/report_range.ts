@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import { addDays, dateOf, daysBetween, isoDateSchema } from "./dates.ts";
-import { DISPLAY_LOCALE } from "./money.ts";
+import { DISPLAY_LOCALE } from "./counts.ts";
 
 /** Longest range one report may cover, in days. */
 export const MAX_RANGE_DAYS = 366;

@@ -57,7 +57,7 @@ import type { ApprovalPreview } from "./approval.ts";
 import type { Approval } from "./approvals.ts";
 import type { Queryable } from "../db/database.ts";
 import { sha256Hex } from "./secrets.ts";
-import { countOf } from "./metric_format.ts";
+import { countOf } from "./counts.ts";
 
 /** The fields of a selection (REST builds its body from them; `rollbackSelectionSchema` checks). */
 export const rollbackSelectionFields = z.strictObject({

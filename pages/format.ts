@@ -26,8 +26,8 @@ import {
   formatMoneyDecimal,
   minorToDecimal,
 } from "../domain/money.ts";
+import { formatCount as formatCountIn } from "../domain/counts.ts";
 import {
-  formatCount as formatCountIn,
   formatPercent as formatPercentIn,
   formatRoas as formatRoasIn,
 } from "../domain/metric_format.ts";

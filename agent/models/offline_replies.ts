@@ -5,12 +5,8 @@
  * @module
  */
 import { formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
-import {
-  formatBudget,
-  formatCount,
-  formatPercent,
-  formatRoas,
-} from "../../domain/metric_format.ts";
+import { formatCount } from "../../domain/counts.ts";
+import { formatBudget, formatPercent, formatRoas } from "../../domain/metric_format.ts";
 import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import { isRecord, type ParsedToolResult } from "./tool_result.ts";
 

@@ -1,7 +1,7 @@
 /**
- * The floating assistant's panel, loaded on demand by `islands/FloatingAssistant.tsx`: a header
- * (full-page link, new conversation, close) over the chat of the most recently active
- * conversation, or of a new one when there is none.
+ * The floating assistant's panel, loaded on demand by `islands/FloatingAssistant.tsx`: a dialog
+ * with a header (full-page link, new conversation, close) over the chat of the most recently
+ * active conversation, or of a new one when there is none. Escape closes it.
  *
  * @module
  */
@@ -36,16 +36,30 @@ async function latestConversation(): Promise<string | null> {
 const HEADER_BUTTON =
   "rounded-md px-2 py-1 text-xs font-medium text-neutral-600 hover:bg-neutral-100 hover:text-neutral-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-neutral-400 dark:hover:bg-neutral-800 dark:hover:text-neutral-100";
 
-/** The panel content. */
+/** The panel. */
 export function FloatingPanel({ onClose }: FloatingPanelProps) {
   const [target, setTarget] = useState<Target>({ loading: true });
   const [started, setStarted] = useState<string | null>(null);
   useEffect(() => {
     latestConversation().then((id) => setTarget({ loading: false, id, generation: 0 }));
   }, []);
+  // Escape closes the panel wherever the focus is (it may be on the page behind it, or nowhere
+  // after the panel was restored on a new page), unless something inside already used the key.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && !event.defaultPrevented && !event.isComposing) onClose();
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [onClose]);
   const conversationId = started ?? (target.loading ? null : target.id);
   return (
-    <>
+    <div
+      role="dialog"
+      aria-label="Assistant"
+      data-floating-panel
+      class="fixed inset-x-2 bottom-2 z-40 flex [contain:inline-size] h-[min(40rem,calc(100vh-1rem))] flex-col overflow-hidden rounded-xl border border-neutral-200 bg-neutral-50 shadow-2xl sm:inset-x-auto sm:bottom-5 sm:right-5 sm:w-[26rem] dark:border-neutral-800 dark:bg-neutral-950"
+    >
       <header class="flex items-center gap-1 border-b border-neutral-200 bg-white px-3 py-2 dark:border-neutral-800 dark:bg-neutral-900">
         <h2 class="mr-auto text-sm font-semibold">Assistant</h2>
         <button
@@ -99,6 +113,6 @@ export function FloatingPanel({ onClose }: FloatingPanelProps) {
             />
           )}
       </div>
-    </>
+    </div>
   );
 }

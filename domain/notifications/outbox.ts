@@ -25,7 +25,7 @@ import { toDbTimestamp } from "../../db/time.ts";
 import type { Mailer, MailMessage } from "../../lib/mailer.ts";
 import { type DomainContext, nowForDb } from "../context.ts";
 import { newDelivery, readSettings } from "./inbox.ts";
-import { countOf } from "../metric_format.ts";
+import { countOf } from "../counts.ts";
 import {
   DELIVERY_HEADER,
   SIGNATURE_HEADER,

@@ -13,7 +13,7 @@ import type { ApprovalPreview } from "../approval.ts";
 import type { Approval } from "../approvals.ts";
 import { sha256Hex } from "../secrets.ts";
 import type { ChangeSource, WriteGateway, WriteRequest } from "../write_gateway.ts";
-import { countOf } from "../metric_format.ts";
+import { countOf } from "../counts.ts";
 import { ruleSentence } from "./describe.ts";
 import type { Rule, RulesService } from "./service.ts";
 

@@ -8,7 +8,8 @@ import { z } from "zod";
 import type { CampaignStatus } from "../../domain/campaigns.ts";
 import { BUDGET_CHANGE_THRESHOLD_PERCENT } from "../../domain/approval.ts";
 import { formatMinor, formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
-import { formatBudget, formatCount, formatRoas } from "../../domain/metric_format.ts";
+import { formatCount } from "../../domain/counts.ts";
+import { formatBudget, formatRoas } from "../../domain/metric_format.ts";
 import { campaignStatusLabel, objectiveLabel } from "../../domain/labels.ts";
 import {
   type Campaign,

@@ -11,7 +11,8 @@
  */
 import { z } from "zod";
 import { formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
-import { formatCount, formatPercent, formatRoas } from "../../domain/metric_format.ts";
+import { formatCount } from "../../domain/counts.ts";
+import { formatPercent, formatRoas } from "../../domain/metric_format.ts";
 import { addDays, isoDateSchema } from "../../domain/dates.ts";
 import type { MetricTotals } from "../../domain/derived_metrics.ts";
 import type { CurrencyBreakdown } from "../../domain/metrics.ts";

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { MAX_PAGE_SIZE } from "../../domain/pagination.ts";
 import { findConflicts, type RuleConflict } from "../../domain/rules/conflicts.ts";
-import { countOf } from "../../domain/metric_format.ts";
+import { countOf } from "../../domain/counts.ts";
 import { ruleSentence, scheduleWords } from "../../domain/rules/describe.ts";
 import { parseDraft, type RuleDraft, toDefinition } from "../../domain/rules/model.ts";
 import type { Rule, StoredBacktest } from "../../domain/rules/service.ts";

@@ -8,7 +8,7 @@ import { Paged } from "@/components/ui/Pagination.tsx";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
 import { changesQueryFromUrl, isFiltered } from "@/pages/changes_view.ts";
 import type { SignedInState } from "@/pages/state.ts";
-import { countOf } from "@/domain/metric_format.ts";
+import { countOf } from "@/domain/counts.ts";
 
 /**
  * Every change made to the user's campaigns, newest first, by whom: a person, the assistant (its

@@ -10,7 +10,8 @@ import {
   supportedTimeZoneOr,
 } from "../../domain/dates.ts";
 import { formatMoney, formatMoneyDecimal } from "../../domain/money.ts";
-import { formatCount, formatPercent, formatRoas } from "../../domain/metric_format.ts";
+import { formatCount } from "../../domain/counts.ts";
+import { formatPercent, formatRoas } from "../../domain/metric_format.ts";
 
 /** Intl separates amount and unit with a no-break space; tests spell it as a plain one. */
 const plain = (text: string) => text.replaceAll("\u00a0", " ").replaceAll("\u202f", " ");

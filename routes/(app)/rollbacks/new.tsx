@@ -9,7 +9,7 @@ import { actorKindLabel, fieldChangeViews } from "@/pages/gateway_view.ts";
 import { redirect } from "@/pages/http.ts";
 import { FormValues } from "@/pages/forms.ts";
 import type { SignedInState } from "@/pages/state.ts";
-import { countOf } from "@/domain/metric_format.ts";
+import { countOf } from "@/domain/counts.ts";
 
 /** What to undo: one source's changes (`?source_id=`, e.g. a run) or chosen ones (`?change=`). */
 function selectionOf(params: URLSearchParams): RollbackSelection | null {

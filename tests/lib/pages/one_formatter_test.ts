@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { formatMoney, formatMoneyDecimal } from "../../../domain/money.ts";
-import { formatCount, formatPercent, formatRoas } from "../../../domain/metric_format.ts";
+import { formatCount } from "../../../domain/counts.ts";
+import { formatPercent, formatRoas } from "../../../domain/metric_format.ts";
 import { decideApproval } from "../../../domain/approval.ts";
 import { withDerivedMetrics } from "../../../domain/derived_metrics.ts";
 import { campaignTable, type CampaignView } from "../../../agent/models/offline_replies.ts";

@@ -11,7 +11,7 @@ import { StatusBadge } from "@/components/ui/StatusBadge.tsx";
 import { NotFoundError } from "@/domain/errors.ts";
 import { MAX_PAGE_SIZE } from "@/domain/pagination.ts";
 import type { RuleEvaluationEntry, RuleRunSummary } from "@/domain/rules/activity.ts";
-import { countOf } from "@/domain/metric_format.ts";
+import { countOf } from "@/domain/counts.ts";
 import { ruleSentence } from "@/domain/rules/describe.ts";
 import type { Rule, StoredBacktest } from "@/domain/rules/service.ts";
 import { formatCount, formatDateTime, formatMoney } from "@/pages/format.ts";
