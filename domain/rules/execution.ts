@@ -58,6 +58,7 @@ import type { AppliedChange, CampaignOperation, WriteGateway } from "../write_ga
 import type { EnqueueInput, WorkflowContext, WorkflowHandler } from "../workflows/engine.ts";
 import { evaluateRule, type RuleEvaluation, type WindowCounts, windowsOf } from "./conditions.ts";
 import { inScope } from "./conflicts.ts";
+import { dailyMetricRows } from "./metric_rows.ts";
 import { type RuleAction, type RuleDefinition, windowKey } from "./model.ts";
 import { latestSlot, localDateOf, nextLocalMidnight } from "./schedule.ts";
 
@@ -274,21 +275,12 @@ export function createRuleExecution(
       1,
       ...windows.map((window) => window.kind === "last_n_days" ? window.n : 1),
     );
-    let query = db.kysely.selectFrom("campaign_metrics")
-      .select([
-        "campaign_id",
-        "metric_date",
-        "impressions",
-        "clicks",
-        "spend_minor",
-        "conversions",
-        "revenue_minor",
-      ])
-      .where("ad_account_id", "=", adAccountId).where("metric_date", "<=", today);
-    if (!lifetime) query = query.where("metric_date", ">=", addDays(today, -lookback));
-    const rows = campaignIds.length === 0
-      ? []
-      : await query.where("campaign_id", "in", [...campaignIds]).execute();
+    const rows = await dailyMetricRows(db, {
+      adAccountId,
+      campaignIds,
+      from: lifetime ? undefined : addDays(today, -lookback),
+      to: today,
+    });
     const byCampaign = new Map<string, Record<string, WindowCounts>>();
     const firstDate = new Map<string, string>();
     for (const row of rows) {

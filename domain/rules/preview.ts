@@ -16,6 +16,7 @@ import type { MetricsSync } from "../metrics_sync.ts";
 import { parseInput } from "../validation.ts";
 import { evaluateRule, type RuleEvaluation, type WindowCounts, windowsOf } from "./conditions.ts";
 import { inScope } from "./conflicts.ts";
+import { dailyMetricRows } from "./metric_rows.ts";
 import { ruleDraftSchema, type RuleWindow, toDefinition, windowKey } from "./model.ts";
 
 /** One campaign of the preview. */
@@ -87,19 +88,13 @@ export function createRulePreview(
         ? "1970-01-01"
         : addDays(today, -Math.max(1, ...windows.map(lookbackDays)));
       const ids = campaigns.map((campaign) => campaign.id);
-      const rows = ids.length === 0 ? [] : await db.kysely.selectFrom("campaign_metrics")
-        .select([
-          "campaign_id",
-          "metric_date",
-          "impressions",
-          "clicks",
-          "spend_minor",
-          "conversions",
-          "revenue_minor",
-        ])
-        .where("ad_account_id", "=", account.id).where("user_id", "=", actor.userId)
-        .where("campaign_id", "in", ids)
-        .where("metric_date", ">=", first).where("metric_date", "<=", today).execute();
+      const rows = await dailyMetricRows(db, {
+        adAccountId: account.id,
+        userId: actor.userId,
+        campaignIds: ids,
+        from: first,
+        to: today,
+      });
       const sums = new Map<string, Record<string, WindowCounts>>();
       for (const id of ids) {
         sums.set(

@@ -33,6 +33,7 @@ import {
 import { windowsOf } from "./conditions.ts";
 import { findConflicts, inScope, type RuleConflict } from "./conflicts.ts";
 import { historyFromRows } from "./history.ts";
+import { dailyMetricRows } from "./metric_rows.ts";
 import {
   type RuleAction,
   type RuleDefinition,
@@ -346,18 +347,12 @@ export function createRulesService(
     const to = addDays(dateOf(context.clock.now(), account.timezone), -1);
     const from = addDays(to, -(days - 1));
     const first = await historyStart(account.id, definition, from);
-    const rows = await db.kysely.selectFrom("campaign_metrics")
-      .select([
-        "campaign_id",
-        "metric_date",
-        "impressions",
-        "clicks",
-        "spend_minor",
-        "conversions",
-        "revenue_minor",
-      ])
-      .where("ad_account_id", "=", account.id).where("user_id", "=", actor.userId)
-      .where("metric_date", ">=", first).where("metric_date", "<=", to).execute();
+    const rows = await dailyMetricRows(db, {
+      adAccountId: account.id,
+      userId: actor.userId,
+      from: first,
+      to,
+    });
     const ids = scoped.map((campaign) => campaign.id);
     return runBacktest({
       rule: definition,
